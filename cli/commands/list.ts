@@ -1,0 +1,34 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { loadLabs } from '../../src/lab/registry.js';
+import { labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
+import { colourFor } from '../io.js';
+
+export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
+  const labs = await loadLabs();
+  const dir = workspaceDir(options.dir);
+  const progress = readProgress(dir);
+  const rows = labs.map((lab) => {
+    const starter = existsSync(lab.starterPath) ? readFileSync(lab.starterPath, 'utf8') : undefined;
+    return {
+      id: lab.id,
+      title: lab.title,
+      summary: lab.summary,
+      status: labStatus(dir, lab.id, starter, progress),
+      unsupported: lab.unsupported?.() ?? null,
+    };
+  });
+  if (options.json) {
+    for (const row of rows) process.stdout.write(JSON.stringify({ type: 'lab', ...row }) + '\n');
+    return;
+  }
+  const chalk = colourFor(process.stdout);
+  const mark = { new: chalk.dim('○ new    '), started: chalk.yellow('◐ started'), passed: chalk.green('● passed ') };
+  const width = Math.max(...rows.map((r) => r.id.length));
+  rows.forEach((row, i) => {
+    const skip = row.unsupported ? chalk.dim(` (not on this machine: ${row.unsupported})`) : '';
+    process.stdout.write(`${String(i + 1).padStart(2)}. ${chalk.bold(row.id.padEnd(width))}  ${mark[row.status]}  ${row.title}${skip}\n`);
+    process.stdout.write(`    ${' '.repeat(width)}             ${chalk.dim(row.summary)}\n`);
+  });
+  const passed = rows.filter((r) => r.status === 'passed').length;
+  process.stdout.write(`\n${passed}/${rows.length} passed. Try: netlab run ${rows[0]?.id ?? '<lab>'}   ·   netlab init   ·   netlab grade\n`);
+}

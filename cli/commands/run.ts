@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findLab } from '../../src/lab/registry.js';
+import { runDemo, serveLab } from '../../src/runtime/demo.js';
+import { onInterrupt, cleanupNow } from '../../src/runtime/cleanup.js';
+import { NdjsonWriter } from '../../src/trace/ndjson.js';
+import { PrettyTracePrinter } from '../../src/trace/pretty.js';
+import type { ResultLine, TraceLine } from '../../src/trace/event.js';
+import { renderSummary } from '../../src/trace/summary.js';
+import { NetlabError } from '../../src/errors.js';
+import { colourFor } from '../io.js';
+
+export interface RunOptions {
+  json?: boolean;
+  scenario?: string;
+  serve?: boolean;
+  use?: string;
+  set?: string[];
+  timeout: string;
+  allEvents?: boolean;
+}
+
+function parseSets(sets: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new NetlabError('NETLAB_ERR_USAGE', `--set takes key=value, got "${s}"`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function runCommand(id: string, options: RunOptions): Promise<void> {
+  const lab = await findLab(id);
+  const timeoutMs = Number(options.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new NetlabError('NETLAB_ERR_USAGE', `--timeout must be a positive number of milliseconds, got "${options.timeout}"`);
+  if (options.scenario === 'help' || options.scenario === 'list') {
+    for (const [name, s] of Object.entries(lab.scenarios)) process.stdout.write(`${name.padEnd(16)} ${s.title}\n`);
+    return;
+  }
+  let use: string | undefined;
+  if (options.use !== undefined) {
+    use = resolve(options.use);
+    if (!existsSync(use)) throw new NetlabError('NETLAB_ERR_USAGE', `--use: no file at ${use}`);
+  }
+  const human = options.json ? process.stderr : process.stdout;
+  const chalk = colourFor(human);
+  const json = options.json ? new NdjsonWriter(process.stdout) : undefined;
+  const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents);
+  const onLine = (line: TraceLine) => (json ? json.write(line) : pretty!.write(line));
+  const sets = parseSets(options.set);
+
+  if (options.serve) {
+    const controller = new AbortController();
+    const handle = await serveLab(lab, { use, onLine, options: sets, signal: controller.signal });
+    json?.write({ type: 'serve', lab: lab.id, address: handle.info.address, commands: handle.info.commands });
+    human.write(`\n${chalk.bold(`${lab.title}: serving on ${handle.info.address}`)}\nTry it from another terminal:\n${handle.info.commands.map((c) => `  ${chalk.cyan(c)}`).join('\n')}\nEverything that connects is traced below. Ctrl-C to stop.\n\n`);
+    await new Promise<void>((resolveStop) => {
+      onInterrupt(() => resolveStop());
+    });
+    await handle.stop();
+    pretty?.end();
+    json?.write({ type: 'result', ok: true, lab: lab.id, scenario: 'serve', summary: { address: handle.info.address } } satisfies ResultLine);
+    await json?.flush();
+    cleanupNow();
+    process.exit(0);
+  }
+
+  const controller = new AbortController();
+  const off = onInterrupt(() => controller.abort());
+  if (!options.json) {
+    const scenario = options.scenario ?? Object.keys(lab.scenarios)[0]!;
+    human.write(`${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`);
+  }
+  const result = await runDemo(lab, { scenario: options.scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
+  off();
+  pretty?.end();
+  if (json) {
+    json.write(result);
+    await json.flush();
+  } else {
+    human.write('\n' + renderSummary(result, chalk) + '\n');
+  }
+  if (controller.signal.aborted) process.exitCode = 130;
+  else process.exitCode = result.ok ? 0 : 1;
+}

@@ -1,0 +1,6 @@
+import { NetlabError } from '../../src/errors.js';
+
+// Placeholder until grading lands (issue 2, in progress).
+export async function solutionCommand(..._args: unknown[]): Promise<void> {
+  throw new NetlabError('NETLAB_ERR_UNSUPPORTED', '`netlab solution` is not built yet');
+}

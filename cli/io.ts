@@ -1,0 +1,27 @@
+/**
+ * Output conventions of every command: with `--json`, stdout carries only NDJSON and human
+ * text goes to stderr; colour only on a TTY (or with FORCE_COLOR), never with NO_COLOR.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { NetlabError } from '../src/errors.js';
+
+export function colourFor(stream: NodeJS.WriteStream): ChalkInstance {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') {
+    return new Chalk({ level: Math.min(3, Math.max(1, Number(force) || 1)) as 1 | 2 | 3 });
+  }
+  if (process.env.NO_COLOR || !stream.isTTY || process.env.TERM === 'dumb') return new Chalk({ level: 0 });
+  return new Chalk({ level: stream.hasColors?.(256) ? 2 : 1 });
+}
+
+/** Print a failure the way every command does: one clear line on stderr, then the exit code. */
+export function fail(err: unknown): never {
+  const chalk = colourFor(process.stderr);
+  if (err instanceof NetlabError) {
+    process.stderr.write(`${chalk.red('netlab:')} ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  const e = err as Error;
+  process.stderr.write(`${chalk.red('netlab: internal error:')} ${e?.stack ?? String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,121 @@
+import { defineLab, type DemoContext } from '../../src/lab/types.js';
+import type { Step } from './demo/client.js';
+
+async function startServer(ctx: DemoContext, params: Record<string, unknown> = {}, actor = 'server') {
+  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, ...params } as never });
+  const info = (await server.ready()) as { port?: number; error?: { code: string; message: string } };
+  return { server, port: info.port, error: info.error };
+}
+
+function client(ctx: DemoContext, actor: string, port: number, steps: Step[]) {
+  return ctx.spawn(actor, 'demo/client', { params: { port, steps } as never });
+}
+
+export default defineLab({
+  id: 'tcp-echo',
+  title: 'TCP echo server',
+  summary: 'net.Server and net.Socket: a byte stream, half-close, and a server that closes politely',
+  order: 10,
+  exports: ['createEchoServer'],
+  scenarios: {
+    tour: {
+      title: 'a server, two clients: stream boundaries, half-close, server.close() waiting',
+      async run(ctx) {
+        const { server, port } = await startServer(ctx);
+        ctx.note(`the server listens on 127.0.0.1:${port} (port 0 asked the OS for a free port)`);
+        const c2 = client(ctx, 'client#2', port!, [
+          { write: 'I am client 2\n' },
+          { expectEcho: 14 },
+          { say: 'client#2 stays connected and waits' },
+          { waitFor: 'finish' },
+          { say: 'client#2 ends its side now' },
+          { end: true },
+          { waitEvent: 'close' },
+        ]);
+        await c2.ready();
+        const c1 = client(ctx, 'client#1', port!, [
+          { say: 'two write() calls back to back: "hello " and "world\\n"' },
+          { write: 'hello ' },
+          { write: 'world\n' },
+          { expectEcho: 12 },
+          { say: 'one write() of 256 KiB: watch how many "data" events it becomes' },
+          { writeBytes: 256 * 1024 },
+          { expectEcho: 12 + 256 * 1024 },
+          { say: 'end(): half-close. We can still read; the server finishes echoing, then ends too' },
+          { end: true },
+          { waitEvent: 'close' },
+        ]);
+        await c1.finish();
+        ctx.note('client#1 is gone; now ask the server to close while client#2 is still connected');
+        const closed = server.command('close', null, 20_000);
+        const open = await server.command('connections');
+        ctx.note(`server.close() was called with ${String(open)} connection open: no "close" event yet`);
+        await c2.command('finish');
+        await closed;
+        await c2.finish();
+        ctx.note('the last connection ended, so the server emitted "close"');
+        return { port: port!, clients: 2 };
+      },
+    },
+    'half-close': {
+      title: 'allowHalfOpen: answering after the client has ended its side',
+      async run(ctx) {
+        for (const halfOpen of [true, false]) {
+          const actor = `server(allowHalfOpen:${halfOpen})`;
+          const { server, port } = await startServer(ctx, { halfOpen }, actor);
+          ctx.note(`${actor}: the client sends a question, then end()s its side`);
+          const c = client(ctx, 'client', port!, [{ write: 'any last words?\n' }, { end: true }, { waitEvent: 'close' }]);
+          await c.finish();
+          await server.kill();
+        }
+        return {};
+      },
+    },
+    eaddrinuse: {
+      title: 'two servers, one port: EADDRINUSE',
+      async run(ctx) {
+        const { port } = await startServer(ctx, {}, 'server#1');
+        ctx.note(`a second server tries to listen on the same port, ${port}`);
+        const second = await startServer(ctx, { port }, 'server#2');
+        if (!second.error) throw new Error('the second listen() unexpectedly succeeded');
+        ctx.note(`listen() failed with ${second.error.code}: the port belongs to server#1 until it closes`);
+        return { port: port!, error: second.error.code };
+      },
+    },
+    reset: {
+      title: 'a client resets its connection: ECONNRESET on the server side',
+      async run(ctx) {
+        const { server, port } = await startServer(ctx);
+        const c = client(ctx, 'client#1', port!, [{ write: 'hello\n' }, { expectEcho: 6 }, { say: 'resetAndDestroy(): an RST instead of a FIN' }, { reset: true }]);
+        await c.finish();
+        const c2 = client(ctx, 'client#2', port!, [{ write: 'still there?\n' }, { expectEcho: 13 }, { end: true }, { waitEvent: 'close' }]);
+        await c2.finish();
+        ctx.note('the server survived the reset and served client#2');
+        await server.command('close');
+        return {};
+      },
+    },
+    'max-connections': {
+      title: 'server.maxConnections = 1: the second client is dropped',
+      async run(ctx) {
+        const { server, port } = await startServer(ctx, { maxConnections: 1 });
+        const c1 = client(ctx, 'client#1', port!, [{ write: 'first\n' }, { expectEcho: 6 }, { waitFor: 'finish' }, { end: true }, { waitEvent: 'close' }]);
+        await c1.ready();
+        const c2 = client(ctx, 'client#2', port!, [{ write: 'second\n' }, { waitEvent: 'close' }]);
+        await c2.finish();
+        ctx.note('client#2 was accepted by the kernel, then closed by Node at once ("drop" on the server)');
+        await c1.command('finish');
+        await c1.finish();
+        await server.command('close');
+        return {};
+      },
+    },
+  },
+  async serve(ctx) {
+    const { port } = await startServer(ctx);
+    return {
+      address: `127.0.0.1:${port}`,
+      commands: [`nc 127.0.0.1 ${port}`, `printf 'hello\\n' | nc -N 127.0.0.1 ${port}`],
+    };
+  },
+});

@@ -1,0 +1,64 @@
+/**
+ * Finds the labs: every folder under `labs/` with a `lab.js` (or `lab.ts`) is one lab. There
+ * is no central manifest; adding a lab is adding a folder.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Lab, LabDefinition } from './types.js';
+import { NetlabError, closest } from '../errors.js';
+
+export const LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
+
+let cache: Promise<Lab[]> | undefined;
+
+export function loadLabs(labsDir: string = LABS_DIR): Promise<Lab[]> {
+  if (labsDir !== LABS_DIR) return discover(labsDir);
+  cache ??= discover(labsDir);
+  return cache;
+}
+
+async function discover(labsDir: string): Promise<Lab[]> {
+  const folders = readdirSync(labsDir, { withFileTypes: true }).filter((d) => d.isDirectory());
+  const labs = await Promise.all(
+    folders.map(async (folder) => {
+      const dir = join(labsDir, folder.name);
+      const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
+      if (!entry) return undefined;
+      const mod = (await import(pathToFileURL(entry).href)) as { default?: LabDefinition };
+      return validate(mod.default, dir, folder.name);
+    }),
+  );
+  return labs.filter((lab): lab is Lab => lab !== undefined).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}
+
+function validate(definition: LabDefinition | undefined, dir: string, folder: string): Lab {
+  const problem = (what: string) => new NetlabError('NETLAB_ERR_BAD_LAB', `lab folder labs/${folder}: ${what}`);
+  if (!definition || typeof definition !== 'object') throw problem('lab file has no default export (use `export default defineLab({...})`)');
+  if (definition.id !== folder) throw problem(`id "${definition.id}" does not match its folder name`);
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.id)) throw problem(`id "${definition.id}" must be kebab-case`);
+  if (Object.keys(definition.scenarios ?? {}).length === 0) throw problem('has no scenarios');
+  const graderJs = join(dir, 'grader.test.js');
+  return {
+    ...definition,
+    dir,
+    lessonPath: join(dir, 'lesson.md'),
+    hintsPath: join(dir, 'hints.md'),
+    starterPath: join(dir, 'exercise', 'starter.ts'),
+    solutionPath: join(dir, 'exercise', 'solution.ts'),
+    graderPath: existsSync(graderJs) ? graderJs : join(dir, 'grader.test.ts'),
+    fixturesDir: join(dir, 'fixtures'),
+  };
+}
+
+/** The lab called `id`, or a usage error (exit 2) with a "did you mean …?". */
+export async function findLab(id: string): Promise<Lab> {
+  const labs = await loadLabs();
+  const lab = labs.find((l) => l.id === id);
+  if (lab) return lab;
+  const guess = closest(id, labs.map((l) => l.id));
+  throw new NetlabError(
+    'NETLAB_ERR_UNKNOWN_LAB',
+    `unknown lab "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab list\` to see the labs.`,
+  );
+}

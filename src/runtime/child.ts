@@ -1,0 +1,130 @@
+/**
+ * The API for programs netlab spawns (demo servers and clients, the learner's code under
+ * grading). It records events with a {@link Probe} and sends them to the parent over IPC,
+ * on the run's shared clock. Run without a parent, it prints NDJSON to stdout instead.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Json, JsonObject, UnsequencedLine } from '../trace/event.js';
+import { Probe } from '../trace/probe.js';
+import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
+import { createClock } from '../trace/clock.js';
+import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
+
+/** This process's actor name, given by the parent (`server`, `client#1`). */
+export const actor: string = process.env[ENV.actor] ?? 'main';
+const now = createClock();
+
+function send(message: ChildMessage): void {
+  if (process.send && process.connected) {
+    process.send(message, undefined, undefined, () => {});
+  } else if (message.k === 'line') {
+    process.stdout.write(JSON.stringify({ ...message.line }) + '\n');
+  }
+}
+
+function emitLine(line: UnsequencedLine): void {
+  send({ k: 'line', line });
+}
+
+/** The probe of this process; `trace()` and `traceChannels()` feed it. */
+export const probe = new Probe((ev) => emitLine({ type: 'event', t: now(), actor, ...ev }));
+
+/** Record every event `emitter` emits (and of the sockets it hands out). Returns it unchanged. */
+export function trace<T extends EventEmitter>(emitter: T): T {
+  return probe.trace(emitter);
+}
+
+/** Bridge diagnostics_channel groups (`net`, `http`, `udp`, `undici`) into the trace. */
+export function traceChannels(...groups: ChannelGroup[]): () => void {
+  return bridgeChannels(probe, groups);
+}
+
+/** Narrate: a sentence that appears in the trace at this moment. */
+export function note(text: string): void {
+  emitLine({ type: 'note', t: now(), actor, text });
+}
+
+/** A synthetic event for things Node does not emit (a computed value, a timing). */
+export function mark(name: string, detail: JsonObject = {}, object = actor): void {
+  probe.channel(object, name, detail);
+}
+
+/** The JSON parameters the parent passed (`ctx.spawn(…, { params })`). */
+export function params<T = JsonObject>(): T {
+  const raw = process.env[ENV.params];
+  return (raw ? JSON.parse(raw) : {}) as T;
+}
+
+/** Tell the parent this process is ready (a server: listening, with its address). */
+export function ready(info: Json = null): void {
+  send({ k: 'ready', info });
+}
+
+type Handler = (arg: Json) => Json | void | Promise<Json | void>;
+const handlers = new Map<string, Handler>();
+const waiters = new Map<string, Array<(arg: Json) => void>>();
+
+/**
+ * Answer the parent's command `name` (e.g. `close`) with `handler`'s value. A handler does not
+ * keep the process alive by itself: a server that waits for `close` is kept alive by its handle.
+ */
+export function onCommand(name: string, handler: Handler): void {
+  handlers.set(name, handler);
+}
+
+/** Wait for the parent's command `name` once; the process stays alive while it waits. */
+export function waitForCommand(name: string): Promise<Json> {
+  refChannel(+1);
+  return new Promise((resolve) => {
+    const list = waiters.get(name) ?? [];
+    list.push((arg) => {
+      refChannel(-1);
+      resolve(arg);
+    });
+    waiters.set(name, list);
+  });
+}
+
+let refs = 0;
+function refChannel(delta: number): void {
+  refs += delta;
+  const channel = (process as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+  if (!channel) return;
+  if (refs > 0) channel.ref();
+  else channel.unref();
+}
+
+if (process.send) {
+  // The IPC channel must not keep a finished program alive: programs end when their work does.
+  refChannel(0);
+  process.on('message', async (raw: ParentMessage) => {
+    if (!raw || raw.k !== 'cmd') return;
+    const list = waiters.get(raw.name);
+    if (list?.length) {
+      list.shift()!(raw.arg);
+      send({ k: 'reply', id: raw.id, ok: true, value: null });
+      return;
+    }
+    const handler = handlers.get(raw.name);
+    if (!handler) {
+      send({ k: 'reply', id: raw.id, ok: false, error: { code: 'NETLAB_ERR_NO_COMMAND', message: `${actor} has no command "${raw.name}"` } });
+      return;
+    }
+    try {
+      const value = (await handler(raw.arg)) ?? null;
+      send({ k: 'reply', id: raw.id, ok: true, value });
+    } catch (err) {
+      send({ k: 'reply', id: raw.id, ok: false, error: toWireError(err) });
+    }
+  });
+  // Never outlive the parent: when netlab goes away, so do its children.
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Report an uncaught exception to the parent before dying with it. */
+process.on('uncaughtException', (err) => {
+  send({ k: 'fatal', error: toWireError(err) });
+  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  // Let the IPC message flush, then die as Node would have.
+  setImmediate(() => process.exit(1));
+});

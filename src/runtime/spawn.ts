@@ -1,0 +1,202 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Json, UnsequencedLine } from '../trace/event.js';
+import { T0_ENV } from '../trace/clock.js';
+import { ENV, type ChildMessage, type ParentMessage, type WireError } from './protocol.js';
+import { trackChild } from './cleanup.js';
+import { NetlabError } from '../errors.js';
+
+/** The preload that lets spawned programs be TypeScript and import undici. */
+export const REGISTER_URL = new URL('./register.js', import.meta.url).href;
+
+export interface SpawnOptions {
+  /** Actor name shown in the trace (`server`, `client#1`). */
+  actor: string;
+  /** Absolute path of the program (a `.js` or `.ts` file). */
+  program: string;
+  /** JSON parameters, read in the child with `params()`. */
+  params?: Json;
+  /** The run's start, epoch ms, for the shared clock. */
+  t0: number;
+  /** Receives every trace line the child sends, and its stdout/stderr lines. */
+  onLine: (line: UnsequencedLine) => void;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra node flags. */
+  execArgv?: string[];
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A spawned program with a trace channel: wait for `ready`, send commands, kill. */
+export class ActorProcess {
+  readonly actor: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<ExitInfo>;
+  /** Set when the child died of an uncaught exception. */
+  fatal: WireError | undefined;
+  private readyInfo: Promise<Json>;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: Json) => void; reject: (e: Error) => void }>();
+  private exitInfo: ExitInfo | undefined;
+  private stderrTail = '';
+
+  constructor(options: SpawnOptions) {
+    this.actor = options.actor;
+    const t = () => Math.round((performance.timeOrigin + performance.now() - options.t0) * 1000) / 1000;
+    this.child = fork(options.program, [], {
+      cwd: options.cwd,
+      execArgv: ['--import', REGISTER_URL, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])],
+      env: {
+        ...process.env,
+        ...options.env,
+        [ENV.actor]: options.actor,
+        [ENV.params]: JSON.stringify(options.params ?? {}),
+        [T0_ENV]: String(options.t0),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    trackChild(this.child);
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let buffered = '';
+      this.child[stream]!.setEncoding('utf8');
+      this.child[stream]!.on('data', (chunk: string) => {
+        if (stream === 'stderr') this.stderrTail = (this.stderrTail + chunk).slice(-4000);
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          options.onLine({ type: 'output', t: t(), actor: this.actor, stream, text: buffered.slice(0, nl) });
+          buffered = buffered.slice(nl + 1);
+        }
+      });
+      this.child[stream]!.on('end', () => {
+        if (buffered) options.onLine({ type: 'output', t: t(), actor: this.actor, stream, text: buffered });
+      });
+    }
+
+    let resolveReady!: (v: Json) => void;
+    let rejectReady!: (e: Error) => void;
+    this.readyInfo = new Promise((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+    this.readyInfo.catch(() => {});
+
+    this.child.on('message', (message: ChildMessage) => {
+      switch (message.k) {
+        case 'line':
+          options.onLine(message.line);
+          break;
+        case 'ready':
+          resolveReady(message.info);
+          break;
+        case 'reply': {
+          const waiter = this.pending.get(message.id);
+          this.pending.delete(message.id);
+          if (!waiter) break;
+          if (message.ok) waiter.resolve(message.value);
+          else waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code, stack: message.error.stack }));
+          break;
+        }
+        case 'fatal':
+          this.fatal = message.error;
+          break;
+      }
+    });
+
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        const reason = this.describeExit();
+        rejectReady(new NetlabError('NETLAB_ERR_CHILD_EXITED', reason));
+        for (const waiter of this.pending.values()) waiter.reject(new NetlabError('NETLAB_ERR_CHILD_EXITED', reason));
+        this.pending.clear();
+        resolve(this.exitInfo);
+      });
+    });
+    // Spawn failures (ENOENT, EAGAIN) surface as exit with code null; never as an unhandled error.
+    this.child.on('error', () => {});
+  }
+
+  /** Why the child ended, for error messages: its uncaught exception, else its exit status. */
+  describeExit(): string {
+    if (this.fatal) return `${this.actor} crashed: ${this.fatal.stack ?? this.fatal.message}`;
+    const info = this.exitInfo;
+    if (!info) return `${this.actor} is still running`;
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+    const tail = this.stderrTail.trim();
+    return `${this.actor} ${how}${tail ? `:\n${tail}` : ''}`;
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  /** Resolves with what the child passed to `ready()`; rejects if it exits first or after `timeoutMs`. */
+  ready(timeoutMs = 10_000): Promise<Json> {
+    return withTimeout(this.readyInfo, timeoutMs, `${this.actor} did not become ready within ${timeoutMs} ms`);
+  }
+
+  /** Send a command handled by the child's `onCommand(name)`, resolve with its answer. */
+  command(name: string, arg: Json = null, timeoutMs = 10_000): Promise<Json> {
+    if (!this.running || !this.child.connected) {
+      return Promise.reject(new NetlabError('NETLAB_ERR_CHILD_EXITED', this.describeExit()));
+    }
+    const id = this.nextId++;
+    const reply = new Promise<Json>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const message: ParentMessage = { k: 'cmd', id, name, arg };
+    this.child.send(message, undefined, undefined, () => {});
+    return withTimeout(reply, timeoutMs, `${this.actor} did not answer "${name}" within ${timeoutMs} ms`, () => this.pending.delete(id));
+  }
+
+  /** Wait for the child to end by itself, killing it after `timeoutMs`. */
+  async finish(timeoutMs = 10_000): Promise<ExitInfo> {
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ExitInfo> {
+    if (this.running) {
+      try {
+        this.child.kill(signal);
+      } catch {
+        /* already gone */
+      }
+    }
+    return this.exited;
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new NetlabError('NETLAB_ERR_TIMEOUT', message));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A program path inside a lab: `demo/server` finds `demo/server.js` (built) or
+ * `demo/server.ts` (source), so labs run the same from dist and from a checkout.
+ */
+export function resolveProgram(base: string | URL, relative: string): string {
+  const baseDir = typeof base === 'string' ? base : fileURLToPath(base);
+  const stem = `${baseDir.replace(/\/$/, '')}/${relative.replace(/\.(?:js|ts)$/, '')}`;
+  for (const ext of ['.js', '.ts']) {
+    if (existsSync(stem + ext)) return stem + ext;
+  }
+  throw new NetlabError('NETLAB_ERR_NO_PROGRAM', `no program ${relative} (.js or .ts) in ${baseDir}`);
+}

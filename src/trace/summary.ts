@@ -1,0 +1,21 @@
+import type { ChalkInstance } from 'chalk';
+import type { Json, ResultLine } from './event.js';
+
+/**
+ * The human form of a run's result: a lab may return `summary.lines` (pre-drawn text such as a
+ * waterfall or a timing table) and any other facts, shown as `key: value`.
+ */
+export function renderSummary(result: ResultLine, chalk: ChalkInstance): string {
+  if (!result.ok) {
+    return `${chalk.red('✗ the demo failed:')} ${result.error?.message ?? 'unknown error'}`;
+  }
+  const out: string[] = [];
+  const { lines, skipped, ...facts } = result.summary as Record<string, Json>;
+  if (typeof skipped === 'string') return chalk.yellow(`skipped: ${skipped}`);
+  if (Array.isArray(lines)) out.push(...lines.map(String));
+  for (const [key, value] of Object.entries(facts)) {
+    out.push(`${chalk.dim(key + ':')} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  }
+  out.push(chalk.green(`✓ ${result.lab} / ${result.scenario} finished`));
+  return out.join('\n');
+}

@@ -1,0 +1,73 @@
+/**
+ * The learner's workspace (SPEC §4): one exercise file per lab, plus `.netlab/progress.json`
+ * where netlab remembers passes and revealed hints. netlab never overwrites or deletes a
+ * learner's file.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const DEFAULT_WORKSPACE = 'netlab-exercises';
+export const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
+
+export function workspaceDir(dir?: string): string {
+  return resolve(dir ?? process.env.NETLAB_WORKSPACE ?? DEFAULT_WORKSPACE);
+}
+
+/** The learner's file for a lab (`tcp-echo.ts`, `.mts`, `.js`, `.mjs`), or undefined if not started. */
+export function findSubmission(dir: string, labId: string): string | undefined {
+  return EXTENSIONS.map((ext) => join(dir, labId + ext)).find((p) => existsSync(p));
+}
+
+export interface LabProgress {
+  /** ISO time of the first passing grade. */
+  passedAt?: string;
+  /** ISO time of the last grade. */
+  gradedAt?: string;
+  /** Checks passed / total at the last grade. */
+  lastScore?: { passed: number; total: number };
+  /** How many hints the learner has revealed. */
+  hintsShown?: number;
+  /** Set when the solution was shown before a pass (`--force`). */
+  solutionForced?: boolean;
+}
+
+export interface Progress {
+  version: 1;
+  labs: Record<string, LabProgress>;
+}
+
+function progressPath(dir: string): string {
+  return join(dir, '.netlab', 'progress.json');
+}
+
+export function readProgress(dir: string): Progress {
+  try {
+    const data = JSON.parse(readFileSync(progressPath(dir), 'utf8')) as Progress;
+    if (data && data.version === 1 && typeof data.labs === 'object') return data;
+  } catch {
+    /* no progress yet, or unreadable: start fresh (the file is rewritten on the next save) */
+  }
+  return { version: 1, labs: {} };
+}
+
+/** Update one lab's progress atomically (write to a temp file, then rename). */
+export function updateProgress(dir: string, labId: string, change: (p: LabProgress) => LabProgress): Progress {
+  const progress = readProgress(dir);
+  progress.labs[labId] = change({ ...progress.labs[labId] });
+  const path = progressPath(dir);
+  mkdirSync(join(dir, '.netlab'), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(progress, null, 2) + '\n');
+  renameSync(tmp, path);
+  return progress;
+}
+
+export type LabStatus = 'new' | 'started' | 'passed';
+
+export function labStatus(dir: string, labId: string, starter: string | undefined, progress = readProgress(dir)): LabStatus {
+  if (progress.labs[labId]?.passedAt) return 'passed';
+  const file = findSubmission(dir, labId);
+  if (!file) return 'new';
+  if (starter !== undefined && readFileSync(file, 'utf8') === starter) return 'new';
+  return 'started';
+}
