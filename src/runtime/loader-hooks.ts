@@ -9,7 +9,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
 
 type Resolve = (specifier: string, context: ResolveContext) => Promise<ResolveResult>;
 interface ResolveContext { parentURL?: string; conditions: string[]; importAttributes?: Record<string, string> }
@@ -44,6 +43,8 @@ export async function load(url: string, context: { format?: string | null }, nex
   if (url.startsWith('file:') && TS.test(url) && !url.includes('/node_modules/')) {
     const path = fileURLToPath(url);
     const source = await readFile(path, 'utf8');
+    // esbuild is loaded on the first TypeScript file only: plain JS programs start faster.
+    const { transform } = await import('esbuild');
     const result = await transform(source, {
       loader: 'ts',
       format: url.endsWith('.cts') ? 'cjs' : 'esm',
