@@ -41,6 +41,8 @@ export function kindOf(obj: object): string {
  */
 export class Probe {
   private readonly ids = new WeakMap<object, string>();
+  /** Sockets already handed to a traced http.ClientRequest (to tell a reused socket). */
+  private readonly requestSockets = new WeakSet<object>();
   private readonly counters = new Map<string, number>();
   private readonly ignore: Set<string>;
   private readonly follow: boolean;
@@ -81,6 +83,17 @@ export class Probe {
       return original.apply(this, [name, ...args] as Parameters<typeof original>);
     };
     return emitter;
+  }
+
+  /**
+   * Whether `socket`, given to a request's `socket` event, carries an earlier request: Node sets
+   * `req.reusedSocket` only when a request finds an idle socket, not when the agent hands a
+   * freed socket straight to a queued request, so the probe also remembers the sockets it saw.
+   */
+  socketReused(request: object, socket: object): boolean {
+    const seen = this.requestSockets.has(socket);
+    this.requestSockets.add(socket);
+    return seen || (request as { reusedSocket?: boolean }).reusedSocket === true;
   }
 
   /** Record a diagnostics_channel message (or any synthetic event) under `object`. */
@@ -174,7 +187,7 @@ function describe(probe: Probe, emitter: EventEmitter, name: string, args: unkno
       break;
     case 'socket':
       if (a0 instanceof net.Socket) {
-        return { socket: probe.idOf(a0), reused: (emitter as unknown as { reusedSocket?: boolean }).reusedSocket ?? false };
+        return { socket: probe.idOf(a0), reused: probe.socketReused(emitter, a0) };
       }
       break;
     case 'response':
