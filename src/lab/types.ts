@@ -1,5 +1,6 @@
 import type { JsonObject } from '../trace/event.js';
 import type { ActorProcess } from '../runtime/spawn.js';
+import type { PrivateNetwork } from '../runtime/namespace.js';
 
 /** What a scenario or `serve` gets to work with. Labs start processes only through it. */
 export interface DemoContext {
@@ -8,8 +9,9 @@ export interface DemoContext {
   /**
    * Start `program` (a path relative to the lab's folder, without extension: `demo/server`)
    * as a separate process named `actor` in the trace. It is killed when the run ends.
+   * With `network`, it runs inside that private network (see `openPrivateNetwork`).
    */
-  spawn(actor: string, program: string, options?: { params?: JsonObject; env?: NodeJS.ProcessEnv; cwd?: string }): ActorProcess;
+  spawn(actor: string, program: string, options?: { params?: JsonObject; env?: NodeJS.ProcessEnv; cwd?: string; network?: PrivateNetwork }): ActorProcess;
   /** Narrate, as the `netlab` actor. */
   note(text: string): void;
   /** A private temporary directory, removed when the run ends. */

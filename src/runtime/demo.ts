@@ -67,6 +67,7 @@ class Run {
           params: spawnOptions.params,
           env: spawnOptions.env,
           cwd: spawnOptions.cwd,
+          launcher: spawnOptions.network?.launcher(spawnOptions.cwd),
         });
         this.actors.push(child);
         return child;

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Json, UnsequencedLine } from '../trace/event.js';
@@ -25,6 +25,12 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags. */
   execArgv?: string[];
+  /**
+   * A command prefix that starts node somewhere else and `exec`s it in place, keeping the IPC
+   * channel: e.g. `PrivateNetwork.launcher()` (nsenter into a private network namespace).
+   * Node, its flags and the program are appended.
+   */
+  launcher?: string[];
 }
 
 export interface ExitInfo {
@@ -48,9 +54,9 @@ export class ActorProcess {
   constructor(options: SpawnOptions) {
     this.actor = options.actor;
     const t = () => Math.round((performance.timeOrigin + performance.now() - options.t0) * 1000) / 1000;
-    this.child = fork(options.program, [], {
+    const execArgv = ['--import', REGISTER_URL, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])];
+    const childOptions = {
       cwd: options.cwd,
-      execArgv: ['--import', REGISTER_URL, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])],
       env: {
         ...process.env,
         ...options.env,
@@ -58,9 +64,12 @@ export class ActorProcess {
         [ENV.params]: JSON.stringify(options.params ?? {}),
         [T0_ENV]: String(options.t0),
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
+      serialization: 'json' as const,
+    };
+    this.child = options.launcher?.length
+      ? spawn(options.launcher[0]!, [...options.launcher.slice(1), process.execPath, ...execArgv, options.program], childOptions)
+      : fork(options.program, [], { ...childOptions, execArgv });
     trackChild(this.child);
 
     for (const stream of ['stdout', 'stderr'] as const) {

@@ -1,0 +1,268 @@
+/**
+ * A private network for a lab: a Linux user + mount + network namespace
+ * (`unshare --user --map-root-user --mount --net`) with loopback up and lab files
+ * bind-mounted over `/etc/hosts`, `/etc/resolv.conf` and `/etc/nsswitch.conf`.
+ *
+ * Programs inside see the lab's hosts file and talk to the lab's DNS server through the
+ * operating system's own resolver (getaddrinfo), while the machine's files are never written:
+ * a bind mount in a private mount namespace is visible only to the processes in it, and it
+ * disappears with them. No root is needed: the user namespace maps the caller to root inside,
+ * which is what allows the mounts and `ip link set lo up` (and a server on port 53).
+ *
+ * Shape: one small "anchor" process creates the namespaces, makes the mounts and then waits
+ * on its stdin. Every program that should run inside is started with the prefix
+ * {@link PrivateNetwork.launcher} (`nsenter --target <anchor> …`), which `exec`s node in place:
+ * the program keeps netlab's IPC channel, trace and shared clock, and its pid is the one netlab
+ * kills. The anchor ends when the network is closed, when netlab exits, or, if netlab is killed
+ * outright, when its stdin pipe reaches end-of-file; the namespace ends with its last process.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { makeTempDir, removeTempDir, trackChild } from './cleanup.js';
+import { NetlabError } from '../errors.js';
+
+/** The files the programs inside the private network see. */
+export interface PrivateNetworkFiles {
+  /** Contents of `/etc/hosts` inside (e.g. `198.51.100.10 shop.netlab.test`). */
+  hosts: string;
+  /**
+   * Contents of `/etc/resolv.conf` inside. glibc has no port option: a lab DNS server meant
+   * for getaddrinfo listens on `127.0.0.1:53` inside (allowed: we are root in the namespace).
+   */
+  resolvConf: string;
+  /**
+   * Contents of `/etc/nsswitch.conf` inside. Default: `hosts: files dns`, so that no other
+   * module (systemd-resolved, mDNS, a cache) answers in place of the lab's files.
+   */
+  nsswitch?: string;
+}
+
+/** Set to any non-empty value to pretend namespaces are unavailable (tests the fallback). */
+export const DISABLE_ENV = 'NETLAB_NO_NAMESPACE';
+
+const DEFAULT_NSSWITCH = ['passwd: files', 'group: files', 'shadow: files', 'hosts: files dns', 'networks: files', 'protocols: files', 'services: files', ''].join('\n');
+
+/**
+ * Runs inside the new namespaces as "root" of the user namespace. Arguments: the hosts file,
+ * the resolv.conf, the nsswitch.conf, an empty directory (hides a host nscd socket, whose
+ * cache would answer with the machine's hosts file), and the mode: `probe` exits at once,
+ * `anchor` stays until its stdin ends.
+ */
+const SETUP_SCRIPT = `set -e
+PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
+if command -v ip >/dev/null 2>&1; then ip link set lo up
+elif command -v ifconfig >/dev/null 2>&1; then ifconfig lo up
+else echo "neither ip nor ifconfig is installed: cannot bring loopback up (install iproute2)" >&2; exit 97
+fi
+mount --bind "$1" /etc/hosts
+mount --bind "$2" /etc/resolv.conf
+if [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
+for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done
+echo ready
+if [ "$5" = anchor ]; then exec cat >/dev/null; fi
+`;
+
+const UNSHARE_FLAGS = ['--user', '--map-root-user', '--mount', '--net'];
+
+/** An executable on PATH or in the usual system directories, as an absolute path. */
+export function findExecutable(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return undefined;
+}
+
+interface Tools {
+  unshare: string;
+  nsenter: string;
+  sh: string;
+}
+
+function tools(): Tools | string {
+  const unshare = findExecutable('unshare');
+  const nsenter = findExecutable('nsenter');
+  const sh = findExecutable('sh');
+  if (!unshare || !nsenter) return '`unshare` and `nsenter` (util-linux) are not installed';
+  if (!sh) return 'no `sh` found';
+  return { unshare, nsenter, sh };
+}
+
+/** Write the files the setup script mounts into a fresh private directory. */
+function writeFiles(dir: string, files: PrivateNetworkFiles): string[] {
+  const hosts = join(dir, 'hosts');
+  const resolv = join(dir, 'resolv.conf');
+  const nsswitch = join(dir, 'nsswitch.conf');
+  const empty = join(dir, 'empty');
+  writeFileSync(hosts, files.hosts.endsWith('\n') ? files.hosts : files.hosts + '\n', { mode: 0o644 });
+  writeFileSync(resolv, files.resolvConf.endsWith('\n') ? files.resolvConf : files.resolvConf + '\n', { mode: 0o644 });
+  writeFileSync(nsswitch, files.nsswitch ?? DEFAULT_NSSWITCH, { mode: 0o644 });
+  mkdirSync(empty, { mode: 0o755 });
+  return [hosts, resolv, nsswitch, empty];
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+let cachedReason: string | null | undefined;
+
+/**
+ * Why a private network cannot be made on this machine, or null when it can. The first call
+ * really tries it (creates the namespaces, brings loopback up, mounts test files, ~10 ms) and
+ * the answer is cached for the process.
+ */
+export function privateNetworkUnavailable(): string | null {
+  if (process.env[DISABLE_ENV]) return `private network namespaces are disabled by ${DISABLE_ENV}`;
+  if (cachedReason !== undefined) return cachedReason;
+  cachedReason = probe();
+  return cachedReason;
+}
+
+function probe(): string | null {
+  if (process.platform !== 'linux') return `private network namespaces need Linux (this is ${process.platform})`;
+  const found = tools();
+  if (typeof found === 'string') return found;
+  const dir = makeTempDir('netlab-ns-');
+  try {
+    const paths = writeFiles(dir, { hosts: '127.0.0.1 localhost\n', resolvConf: 'nameserver 127.0.0.1\n' });
+    const r = spawnSync(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'probe'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (r.error) return `cannot run unshare: ${r.error.message}`;
+    if (r.status === 0 && r.stdout.includes('ready')) return null;
+    const why = lastLine(r.stderr) || (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
+    return (
+      `\`unshare ${UNSHARE_FLAGS.join(' ')}\` did not work here (${why}); unprivileged user namespaces may be ` +
+      'disabled (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone or kernel.apparmor_restrict_unprivileged_userns), ' +
+      'or a container forbids them'
+    );
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+/** A running private network. Start programs in it with {@link launcher}; {@link close} ends it. */
+export class PrivateNetwork {
+  private closed = false;
+
+  constructor(
+    private readonly anchor: ChildProcess,
+    private readonly nsenter: string,
+    private readonly exited: Promise<void>,
+  ) {}
+
+  /** Pid of the anchor process that holds the namespaces. */
+  get pid(): number {
+    return this.anchor.pid!;
+  }
+
+  /**
+   * The command prefix that runs a program inside: `nsenter --target <anchor> --user --mount
+   * --net --preserve-credentials --wd=<cwd> --`, to be followed by node and its arguments.
+   * nsenter `exec`s, so the program inherits the caller's IPC channel and environment.
+   */
+  launcher(cwd: string = process.cwd()): string[] {
+    if (this.closed) throw new NetlabError('NETLAB_ERR_CHILD_EXITED', 'the private network is closed');
+    return [this.nsenter, `--target=${this.pid}`, '--user', '--mount', '--net', '--preserve-credentials', `--wd=${cwd}`, '--'];
+  }
+
+  get running(): boolean {
+    return !this.closed && this.anchor.exitCode === null && this.anchor.signalCode === null;
+  }
+
+  /** End the anchor. Programs still inside keep the namespace until they end (netlab kills them). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.anchor.exitCode === null && this.anchor.signalCode === null) {
+      try {
+        this.anchor.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    await this.exited;
+  }
+}
+
+export interface OpenOptions {
+  /** Closes the network when aborted (a demo run's `ctx.signal`). */
+  signal?: AbortSignal;
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Create a private network with `files` over the machine's. Rejects with
+ * `NETLAB_ERR_UNSUPPORTED` and the reason when this machine cannot (see
+ * {@link privateNetworkUnavailable}): callers announce a fallback instead.
+ */
+export async function openPrivateNetwork(files: PrivateNetworkFiles, options: OpenOptions = {}): Promise<PrivateNetwork> {
+  const reason = privateNetworkUnavailable();
+  if (reason) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', reason);
+  const found = tools() as Tools;
+  const dir = makeTempDir('netlab-ns-');
+  let anchor: ChildProcess;
+  try {
+    const paths = writeFiles(dir, files);
+    anchor = spawn(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'anchor'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    removeTempDir(dir);
+    throw err;
+  }
+  trackChild(anchor);
+  anchor.on('error', () => {});
+  anchor.stdin!.on('error', () => {});
+  const exited = new Promise<void>((resolve) => anchor.once('exit', () => resolve()));
+  let stderr = '';
+  anchor.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-2000)));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new NetlabError('NETLAB_ERR_TIMEOUT', `the private network was not ready within ${timeoutMs} ms`)), timeoutMs);
+      anchor.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        if (out.includes('ready\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      anchor.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new NetlabError('NETLAB_ERR_UNSUPPORTED', `the private network could not be set up (${lastLine(stderr) || `exit ${code ?? signal}`})`));
+      });
+      anchor.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new NetlabError('NETLAB_ERR_UNSUPPORTED', `cannot run unshare: ${err.message}`));
+      });
+    });
+  } catch (err) {
+    anchor.kill('SIGKILL');
+    await exited;
+    throw err;
+  } finally {
+    // The mounts hold the files now; nothing needs to stay on disk, even if netlab is killed.
+    removeTempDir(dir);
+  }
+  anchor.stdout!.resume();
+  const network = new PrivateNetwork(anchor, found.nsenter, exited);
+  if (options.signal) {
+    if (options.signal.aborted) await network.close();
+    else options.signal.addEventListener('abort', () => void network.close(), { once: true });
+  }
+  return network;
+}
