@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findLab } from '../../src/lab/registry.js';
-import { runDemo, serveLab } from '../../src/runtime/demo.js';
+import { pickScenario, runDemo, serveLab } from '../../src/runtime/demo.js';
 import { onInterrupt, cleanupNow } from '../../src/runtime/cleanup.js';
 import { NdjsonWriter } from '../../src/trace/ndjson.js';
 import { PrettyTracePrinter } from '../../src/trace/pretty.js';
@@ -38,6 +38,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     for (const [name, s] of Object.entries(lab.scenarios)) process.stdout.write(`${name.padEnd(16)} ${s.title}\n`);
     return;
   }
+  const scenario = options.serve ? 'serve' : pickScenario(lab, options.scenario);
   let use: string | undefined;
   if (options.use !== undefined) {
     use = resolve(options.use);
@@ -69,10 +70,9 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   const controller = new AbortController();
   const off = onInterrupt(() => controller.abort());
   if (!options.json) {
-    const scenario = options.scenario ?? Object.keys(lab.scenarios)[0]!;
     human.write(`${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`);
   }
-  const result = await runDemo(lab, { scenario: options.scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
+  const result = await runDemo(lab, { scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
   off();
   pretty?.end();
   if (json) {

@@ -88,7 +88,7 @@ class Run {
   }
 }
 
-function pickScenario(lab: Lab, name?: string): string {
+export function pickScenario(lab: Lab, name?: string): string {
   const names = Object.keys(lab.scenarios);
   if (name === undefined) return names[0]!;
   if (!lab.scenarios[name]) {

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, as `npm test` builds it first (pretest). */
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `netlab ...args` to completion, with no TTY and no colour unless env says so. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  return collect(child, options.timeoutMs ?? 60_000);
+}
+
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+  const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function collect(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`netlab did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Every JSON line the child writes to stdout, kept from the start, so a test can wait for a
+ * line that may already have arrived.
+ */
+export class JsonLines<T = Record<string, unknown>> {
+  readonly all: T[] = [];
+  private buffered = '';
+  private waiters: Array<{ match: (line: T) => boolean; resolve: (line: T) => void }> = [];
+
+  constructor(child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer | string) => {
+      this.buffered += chunk.toString();
+      let nl: number;
+      while ((nl = this.buffered.indexOf('\n')) >= 0) {
+        const raw = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        let line: T;
+        try {
+          line = JSON.parse(raw) as T;
+        } catch {
+          continue;
+        }
+        this.all.push(line);
+        this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
+      }
+    });
+  }
+
+  /** The first line (past or future) that satisfies `match`. */
+  waitFor(match: (line: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const found = this.all.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; got:\n${this.all.map((l) => JSON.stringify(l)).join('\n')}`)), timeoutMs);
+      this.waiters.push({ match, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+    });
+  }
+}
+
+/** Direct children of `pid` (Linux /proc), to prove later that none is left. */
+export async function childrenOf(pid: number): Promise<number[]> {
+  const { readFileSync } = await import('node:fs');
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
