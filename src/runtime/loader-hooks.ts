@@ -16,6 +16,8 @@ interface ResolveResult { url: string; format?: string | null; shortCircuit?: bo
 type Load = (url: string, context: { format?: string | null }) => Promise<{ format: string; source?: string | Buffer | null; shortCircuit?: boolean }>;
 
 const TS = /\.(?:ts|mts|cts)$/;
+/** netlab's own package (its exercise sources are TypeScript even when installed in node_modules). */
+const OWN_PACKAGE = new URL('../../../', import.meta.url).href;
 const BUNDLED = new Set(['undici']);
 
 export async function resolve(specifier: string, context: ResolveContext, next: Resolve): Promise<ResolveResult> {
@@ -40,7 +42,7 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 export async function load(url: string, context: { format?: string | null }, next: Load) {
-  if (url.startsWith('file:') && TS.test(url) && !url.includes('/node_modules/')) {
+  if (url.startsWith('file:') && TS.test(url) && (url.startsWith(OWN_PACKAGE) || !url.includes('/node_modules/'))) {
     const path = fileURLToPath(url);
     const source = await readFile(path, 'utf8');
     // esbuild is loaded on the first TypeScript file only: plain JS programs start faster.

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// netlab's quality bars (SPEC §7), measured as whole processes against a baseline measured in
+// the same run on the same machine. Prints a table; exits 1 if a bar is missed.
+//   npm run bench            (builds first)
+//   BENCH_RUNS=15 npm run bench
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+const runs = Number(process.env.BENCH_RUNS) || 9;
+
+function wall(args, options = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0 && !options.allowFail) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Interleave the commands so machine noise hits all of them alike. */
+function measure(commands) {
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, args] of Object.entries(commands)) times[k].push(wall(args));
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+const rows = [];
+function row(name, value, bar, ok, note = '') {
+  rows.push({ name, value, bar, ok, note });
+}
+
+// 1. Startup: `netlab list` / `--help` against a bare `node -e 0`.
+const startup = measure({ baseline: ['-e', '0'], list: [cli, 'list'], help: [cli, '--help'] });
+row('node -e 0 (baseline)', `${startup.baseline.toFixed(1)} ms`, '', true, `median of ${runs}`);
+for (const k of ['list', 'help']) {
+  const ratio = startup[k] / startup.baseline;
+  row(`netlab ${k === 'help' ? '--help' : k}`, `${startup[k].toFixed(1)} ms = ${ratio.toFixed(2)}×`, '≤ 1.6× baseline', ratio <= 1.6);
+}
+
+// 2. A whole demo: `netlab run tcp-echo`.
+const runTimes = [];
+for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) runTimes.push(wall([cli, 'run', 'tcp-echo', '--json'], { stdio: 'ignore' }));
+const run = median(runTimes);
+row('netlab run tcp-echo', `${run.toFixed(0)} ms = ${(run / startup.baseline).toFixed(1)}×`, '≤ 1000 ms', run <= 1000);
+
+// 3. Grading every lab's reference solution.
+if (existsSync(join(root, 'dist/src/grade/runner.js'))) {
+  const ws = mkdtempSync(join(tmpdir(), 'netlab-bench-'));
+  try {
+    const labs = readdirSync(join(root, 'dist/labs')).filter((id) => existsSync(join(root, 'dist/labs', id, 'exercise/solution.ts')));
+    for (const id of labs) cpSync(join(root, 'dist/labs', id, 'exercise/solution.ts'), join(ws, `${id}.ts`));
+    const ms = wall([cli, 'grade', '--dir', ws, '--reporter', 'json'], { stdio: 'ignore', allowFail: true });
+    row(`grade ${labs.length} reference solutions`, `${(ms / 1000).toFixed(1)} s`, '≤ 15 s (six labs)', ms <= 15_000);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+} else {
+  row('grade reference solutions', 'n/a', '≤ 15 s', true, 'grading not built');
+}
+
+// 4. Trace flood: 50 000 events from a child over IPC into NDJSON and the pretty printer.
+{
+  const { ActorProcess } = await import(join(root, 'dist/src/runtime/spawn.js'));
+  const { NdjsonWriter } = await import(join(root, 'dist/src/trace/ndjson.js'));
+  const { PrettyTracePrinter } = await import(join(root, 'dist/src/trace/pretty.js'));
+  const count = 50_000;
+  const sink = new PassThrough();
+  let ndjsonLines = 0;
+  sink.on('data', (c) => {
+    for (const b of c) if (b === 10) ndjsonLines++;
+  });
+  const prettyOut = new PassThrough();
+  let prettyLines = 0;
+  prettyOut.on('data', (c) => {
+    for (const b of c) if (b === 10) prettyLines++;
+  });
+  const json = new NdjsonWriter(sink);
+  const pretty = new PrettyTracePrinter(prettyOut);
+  let seq = 0;
+  let peakRss = process.memoryUsage().rss;
+  const rssStart = peakRss;
+  const t0 = performance.timeOrigin + performance.now();
+  const start = performance.now();
+  const child = new ActorProcess({
+    actor: 'flood',
+    program: join(root, 'scripts/flood-child.mjs'),
+    params: { count },
+    t0,
+    onLine: (line) => {
+      const numbered = { ...line, seq: ++seq };
+      json.write(numbered);
+      pretty.write(numbered);
+      if ((seq & 4095) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    },
+  });
+  await child.ready(60_000);
+  await child.finish(60_000);
+  pretty.end();
+  await json.flush();
+  const ms = performance.now() - start;
+  const lost = count - ndjsonLines;
+  row('trace flood: 50 000 events → NDJSON', `${ndjsonLines} lines in ${ms.toFixed(0)} ms`, 'none lost', lost === 0, `${prettyLines} pretty lines (coalesced)`);
+  const grew = (peakRss - rssStart) / 1024 / 1024;
+  row('trace flood: memory growth', `${grew.toFixed(1)} MiB`, '≤ 64 MiB', grew <= 64);
+}
+
+// 5. Lab-specific bars that labs contribute (e.g. agent-maxsockets timing accuracy).
+for (const file of ['bench-agent.mjs']) {
+  const path = join(root, 'scripts', file);
+  if (!existsSync(path)) continue;
+  const mod = await import(path);
+  for (const r of await mod.benchAgent()) {
+    row(r.name, `${r.measured.toFixed(0)} ms / ideal ${r.ideal.toFixed(0)} ms = ${r.ratio.toFixed(3)}`, '1.00–1.10', r.ratio >= 1 && r.ratio <= 1.1);
+  }
+}
+
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`netlab bench (node ${process.version}, ${runs} runs each)\n`);
+for (const r of rows) {
+  console.log(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(width)}  ${String(r.value).padEnd(34)} ${r.bar.padEnd(20)} ${r.note}`);
+}
+const missed = rows.filter((r) => !r.ok);
+console.log(missed.length ? `\n${missed.length} bar(s) missed` : '\nall bars met');
+process.exitCode = missed.length ? 1 : 0;
