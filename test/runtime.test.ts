@@ -1,0 +1,124 @@
+import { afterAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+// The runtime as shipped: spawned programs load dist/ (the TypeScript loader is compiled there).
+import { ActorProcess } from '../dist/src/runtime/spawn.js';
+import { epochNow } from '../dist/src/trace/clock.js';
+import type { UnsequencedLine } from '../src/trace/event.js';
+import { childrenOf, isAlive } from './helpers/cli.js';
+
+const CHILD_API = new URL('../dist/src/runtime/child.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'netlab-runtime-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function program(name: string, source: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, source);
+  return path;
+}
+
+function start(path: string, params = {}) {
+  const lines: UnsequencedLine[] = [];
+  const actor = new ActorProcess({ actor: 'learner', program: path, params, t0: epochNow(), onLine: (l) => lines.push(l) });
+  return { actor, lines };
+}
+
+describe('spawned programs', () => {
+  test('a TypeScript file with plain imports, in a folder with no package.json, runs and traces over IPC', async () => {
+    const path = program(
+      'server.ts',
+      `import * as net from 'node:net';
+import { trace, ready, params } from ${JSON.stringify(CHILD_API)};
+const { greeting } = params<{ greeting: string }>();
+const server: net.Server = trace(net.createServer());
+server.listen(0, '127.0.0.1', () => {
+  ready({ greeting, port: (server.address() as net.AddressInfo).port });
+  server.close();
+});
+`,
+    );
+    const { actor, lines } = start(path, { greeting: 'hi' });
+    const info = (await actor.ready()) as { greeting: string; port: number };
+    expect(info.greeting).toBe('hi');
+    expect(info.port).toBeGreaterThan(0);
+    // The IPC channel does not keep it alive: it ends by itself once the server closed.
+    expect(await actor.finish(5000)).toEqual({ code: 0, signal: null });
+    const names = lines.filter((l) => l.type === 'event').map((l) => (l as { name: string }).name);
+    expect(names).toEqual(['listening', 'close']);
+    expect(lines.every((l) => l.actor === 'learner' && l.t >= 0)).toBe(true);
+  });
+
+  test('a .js file with ESM syntax and no package.json runs too, and can import undici without installing it', async () => {
+    const path = program('client.js', `import { request } from 'undici';\nimport { ready } from ${JSON.stringify(CHILD_API)};\nready(typeof request);\n`);
+    const { actor } = start(path);
+    expect(await actor.ready()).toBe('function');
+    await actor.finish(5000);
+  });
+
+  test('commands: answered by onCommand, an unknown one is a clear error', async () => {
+    const path = program(
+      'commands.ts',
+      `import { onCommand, ready, waitForCommand } from ${JSON.stringify(CHILD_API)};
+onCommand('double', (n) => (n as number) * 2);
+ready();
+await waitForCommand('stop');
+`,
+    );
+    const { actor } = start(path);
+    await actor.ready();
+    expect(await actor.command('double', 21)).toBe(42);
+    await expect(actor.command('triple', 1)).rejects.toThrow('learner has no command "triple"');
+    await actor.command('stop');
+    expect((await actor.finish(5000)).code).toBe(0);
+  });
+
+  test('an uncaught exception is reported with a stack that points at the TypeScript line', async () => {
+    const path = program('crash.ts', `import ${JSON.stringify(CHILD_API)};\nconst x: number = 1;\nfunction boom(): never {\n  throw new Error('learner bug ' + x);\n}\nboom();\n`);
+    const { actor } = start(path);
+    await expect(actor.ready(5000)).rejects.toThrow(/learner crashed: Error: learner bug 1/);
+    expect(actor.fatal?.stack).toMatch(/crash\.ts:4:9/);
+    expect((await actor.exited).code).toBe(1);
+  });
+
+  test('a program without the child API that crashes is described by its stderr', async () => {
+    const path = program('plain-crash.js', `throw new Error('plain failure');\n`);
+    const { actor } = start(path);
+    await expect(actor.ready(5000)).rejects.toThrow(/learner exited with code 1:[\s\S]*plain failure/);
+  });
+
+  test('a busy loop cannot block netlab: ready times out and kill ends it', async () => {
+    const path = program('busy.ts', `while (true) {}\n`);
+    const { actor } = start(path);
+    await expect(actor.ready(500)).rejects.toThrow(/did not become ready within 500 ms/);
+    expect((await actor.kill()).signal).toBe('SIGKILL');
+  });
+
+  test('children never outlive their parent, even one killed with SIGKILL', async () => {
+    const childProgram = program('forever.ts', `import * as net from 'node:net';\nimport { ready } from ${JSON.stringify(CHILD_API)};\nnet.createServer().listen(0, '127.0.0.1', () => ready());\n`);
+    const parentProgram = program(
+      'parent.mjs',
+      `import { ActorProcess } from ${JSON.stringify(new URL('../dist/src/runtime/spawn.js', import.meta.url).href)};
+const a = new ActorProcess({ actor: 'x', program: ${JSON.stringify(childProgram)}, t0: Date.now(), onLine() {} });
+await a.ready();
+process.stdout.write('ready\\n');
+setInterval(() => {}, 1000);
+`,
+    );
+    const parent = spawn(process.execPath, [parentProgram], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => parent.stdout.once('data', () => resolve()));
+    const [pid] = await childrenOf(parent.pid!);
+    expect(pid).toBeDefined();
+    parent.kill('SIGKILL');
+    await new Promise((r) => parent.once('exit', r));
+    const deadline = Date.now() + 5000;
+    while (isAlive(pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(isAlive(pid!)).toBe(false);
+  });
+});
+
+test('CHILD_API points at the built runtime', () => {
+  expect(fileURLToPath(CHILD_API)).toMatch(/dist\/src\/runtime\/child\.js$/);
+});
