@@ -1,0 +1,318 @@
+import { defineLab, type DemoContext } from '../../src/lab/types.js';
+import type { JsonObject } from '../../src/trace/event.js';
+import { openPrivateNetwork, privateNetworkUnavailable, type PrivateNetwork } from '../../src/runtime/namespace.js';
+import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { Listener, ServerInfo } from './demo/dns-server.js';
+import type { Step, StepResult } from './demo/client.js';
+import {
+  DNS_ONLY,
+  DOMAIN,
+  FALLBACK_LOCALHOST_ADDRESS,
+  FALLBACK_ZONE,
+  HOSTS_ADDRESS,
+  LAB_HOSTS,
+  LAB_RESOLV_CONF,
+  LAB_ZONE,
+  OTHER_ZONE,
+  OVERRIDDEN,
+  UNKNOWN,
+} from './demo/zone.js';
+
+/**
+ * The lab's private network (hosts file and resolv.conf of its own), or null with the fallback
+ * announced in the trace when this machine cannot make one.
+ */
+async function privateNetwork(ctx: DemoContext): Promise<{ network: PrivateNetwork | null; reason?: string }> {
+  let reason = privateNetworkUnavailable();
+  if (!reason) {
+    try {
+      const network = await openPrivateNetwork({ hosts: LAB_HOSTS, resolvConf: LAB_RESOLV_CONF }, { signal: ctx.signal });
+      ctx.note(
+        `private network ready: a new user + mount + network namespace with loopback up, where the lab's hosts file ` +
+          `and resolv.conf (nameserver 127.0.0.1) are bind-mounted over /etc/hosts and /etc/resolv.conf. ` +
+          `Only the processes inside see them; this machine's files are not touched.`,
+      );
+      return { network };
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+  }
+  ctx.note(`FALLBACK: no private network on this machine (${reason}).`);
+  return { network: null, reason };
+}
+
+async function startDns(ctx: DemoContext, network: PrivateNetwork | null, listeners: Listener[], actor = 'dns-server') {
+  const server = ctx.spawn(actor, 'demo/dns-server', { network: network ?? undefined, params: { listeners } as unknown as JsonObject });
+  const info = (await server.ready()) as unknown as ServerInfo;
+  const ports = Object.fromEntries(info.listeners.map((l) => [l.label, l.port])) as Record<string, number>;
+  return { server, ports };
+}
+
+async function runClient(ctx: DemoContext, network: PrivateNetwork | null, steps: Step[], actor = 'client'): Promise<StepResult[]> {
+  const client = ctx.spawn(actor, 'demo/client', {
+    network: network ?? undefined,
+    params: { steps, implementation: ctx.implementation } as unknown as JsonObject,
+  });
+  const { results } = (await client.ready(20_000)) as unknown as { results: StepResult[] };
+  await client.finish();
+  return results;
+}
+
+async function queryCounts(server: ActorProcess): Promise<Record<string, number>> {
+  const stats = (await server.command('stats')) as { counts: Record<string, number> };
+  return stats.counts;
+}
+
+const list = (a: string[] | undefined) => (a && a.length ? a.join(', ') : '—');
+
+function shown(r: StepResult | undefined): string {
+  if (!r) return '?';
+  return r.error ? r.error.code : list(r.answer);
+}
+
+/** A plain text table: the first row is the header. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('   ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('   '), ...rows.slice(1).map(line)];
+}
+
+function exerciseTable(results: StepResult[]): string[] {
+  const rows = results.filter((r) => r.step === 'lookupVsResolve');
+  return table([
+    ['lookupVsResolve(name)', 'lookup (OS: hosts file, then DNS)', 'resolve (the DNS server only)'],
+    ...rows.map((r) => [r.name ?? '', r.error ? `error ${r.error.code}` : list(r.lookup), r.error ? '' : list(r.resolve)]),
+  ]);
+}
+
+function expectAnswer(r: StepResult | undefined, expected: string[], what: string): void {
+  const got = r?.answer ? [...r.answer].sort() : undefined;
+  if (!got || got.join() !== [...expected].sort().join()) {
+    throw new Error(`${what}: expected ${list(expected)}, got ${r?.error ? r.error.code : list(got)}`);
+  }
+}
+
+export default defineLab({
+  id: 'dns',
+  title: 'DNS: lookup vs resolve',
+  summary: 'dns.lookup asks the OS (hosts file first), dns.resolve* asks DNS servers: one name, two answers',
+  order: 40,
+  exports: ['lookupVsResolve'],
+  scenarios: {
+    tour: {
+      title: 'one name, two answers: a hosts-file override in a private network, a DNS server of our own',
+      async run(ctx): Promise<JsonObject> {
+        const { network, reason } = await privateNetwork(ctx);
+        if (!network) {
+          ctx.note(
+            `The fallback teaches the same difference with a name already in this machine's hosts file: localhost. ` +
+              `The lab's DNS server (on a free port, not port 53) claims localhost is ${FALLBACK_LOCALHOST_ADDRESS}, an answer no real server would give. ` +
+              `Names outside the hosts file are not tried: dns.lookup would ask this machine's own DNS servers.`,
+          );
+          const { server, ports } = await startDns(ctx, null, [{ port: 0, label: 'lab', zone: FALLBACK_ZONE }]);
+          const dnsServer = `127.0.0.1:${ports.lab}`;
+          const results = await runClient(ctx, null, [
+            { say: `dns.lookup('localhost'): getaddrinfo on a libuv thread finds it in /etc/hosts; no DNS query is sent` },
+            { lookup: 'localhost', options: { family: 4 } },
+            { say: `Resolver.resolve4('localhost') with setServers(['${dnsServer}']): c-ares asks the lab's DNS server; the hosts file is never read` },
+            { resolve: 'localhost', server: dnsServer },
+            { say: `the exercise's lookupVsResolve (${ctx.usingLearnerCode ? 'yours, from --use' : 'the reference solution'})` },
+            { exercise: 'localhost', server: dnsServer },
+          ]);
+          const [lookup, resolve] = [results.find((r) => r.step === 'lookup'), results.find((r) => r.step === 'resolve4')];
+          expectAnswer(resolve, [FALLBACK_LOCALHOST_ADDRESS], `resolve4('localhost') from the lab's DNS server`);
+          if (lookup?.answer?.includes(FALLBACK_LOCALHOST_ADDRESS)) throw new Error(`lookup('localhost') unexpectedly returned the DNS server's answer`);
+          return {
+            mode: 'fallback',
+            reason: reason ?? '',
+            lines: table([
+              ['name', 'dns.lookup (hosts file first)', 'resolve4 (DNS server only)'],
+              ['localhost', shown(lookup), shown(resolve)],
+            ]).concat(['', ...exerciseTable(results)]),
+            queries: await queryCounts(server),
+          };
+        }
+
+        const { server, ports } = await startDns(ctx, network, [
+          { port: 53, label: 'resolv.conf', zone: LAB_ZONE },
+          { port: 0, label: 'lab', zone: LAB_ZONE },
+        ]);
+        const dnsServer = `127.0.0.1:${ports.lab}`;
+        ctx.note(
+          `dns-server answers on 127.0.0.1:53 (the server the private resolv.conf names: glibc has no port option) and on ${dnsServer}; ` +
+            `its zone says ${OVERRIDDEN} is 203.0.113.10, the private hosts file says ${HOSTS_ADDRESS}`,
+        );
+        const results = await runClient(ctx, network, [
+          { getServers: true },
+          { say: `dns.lookup('${OVERRIDDEN}'): getaddrinfo on a libuv thread reads /etc/hosts first and finds it: no DNS query is sent` },
+          { lookup: OVERRIDDEN, options: { family: 4 } },
+          { say: `dns.resolve4('${OVERRIDDEN}'): c-ares sends a query to the servers of resolv.conf; it never reads /etc/hosts` },
+          { resolve: OVERRIDDEN },
+          { say: `${DNS_ONLY} is not in the hosts file: getaddrinfo falls through to DNS ("hosts: files dns" in nsswitch.conf)` },
+          { lookup: DNS_ONLY, options: { family: 4 } },
+          { resolve: DNS_ONLY },
+          { say: `the exercise's lookupVsResolve(name, '${dnsServer}') (${ctx.usingLearnerCode ? 'yours, from --use' : 'the reference solution'})` },
+          { exercise: OVERRIDDEN, server: dnsServer },
+          { exercise: DNS_ONLY, server: dnsServer },
+          { exercise: UNKNOWN, server: dnsServer },
+        ]);
+        const [lookupShop, lookupApi] = results.filter((r) => r.step === 'lookup');
+        const [resolveShop, resolveApi] = results.filter((r) => r.step === 'resolve4');
+        expectAnswer(lookupShop, [HOSTS_ADDRESS], `lookup('${OVERRIDDEN}') in the private network`);
+        expectAnswer(resolveShop, LAB_ZONE[OVERRIDDEN]!.A!, `resolve4('${OVERRIDDEN}')`);
+        expectAnswer(lookupApi, LAB_ZONE[DNS_ONLY]!.A!, `lookup('${DNS_ONLY}') through the private resolv.conf`);
+        ctx.note(`one name, two answers: lookup said ${list(lookupShop!.answer)} (hosts file), resolve4 said ${list(resolveShop!.answer)} (DNS)`);
+        return {
+          mode: 'private network',
+          lines: table([
+            ['name', 'dns.lookup (hosts file, then DNS)', 'dns.resolve4 (DNS server only)'],
+            [OVERRIDDEN, shown(lookupShop), shown(resolveShop)],
+            [DNS_ONLY, shown(lookupApi), shown(resolveApi)],
+          ]).concat(['', ...exerciseTable(results)]),
+          queries: await queryCounts(server),
+        };
+      },
+    },
+    'record-types': {
+      title: 'resolveMx, resolveTxt, resolveSrv, resolveNs, CNAME, reverse; ENODATA vs ENOTFOUND',
+      async run(ctx): Promise<JsonObject> {
+        const { server, ports } = await startDns(ctx, null, [{ port: 0, label: 'lab', zone: LAB_ZONE }]);
+        const s = `127.0.0.1:${ports.lab}`;
+        ctx.note(`every query goes through a Resolver whose only server is the lab's, ${s}; no private network is needed`);
+        const results = await runClient(ctx, null, [
+          { resolve: OVERRIDDEN, rrtype: 'A', server: s },
+          { say: `the name exists but has no AAAA record: NOERROR with no answers, which Node reports as ENODATA` },
+          { resolve: OVERRIDDEN, rrtype: 'AAAA', server: s },
+          { say: `a name the server does not know: NXDOMAIN, which Node reports as ENOTFOUND` },
+          { resolve: UNKNOWN, rrtype: 'A', server: s },
+          { resolve: DOMAIN, rrtype: 'MX', server: s },
+          { resolve: DOMAIN, rrtype: 'TXT', server: s },
+          { resolve: `_http._tcp.${DOMAIN}`, rrtype: 'SRV', server: s },
+          { resolve: DOMAIN, rrtype: 'NS', server: s },
+          { resolve: `www.${DOMAIN}`, rrtype: 'CNAME', server: s },
+          { say: `resolve4 of an alias: the answer carries the CNAME and the A record it points to` },
+          { resolve: `www.${DOMAIN}`, rrtype: 'A', server: s },
+          { say: `reverse(): a PTR query for 10.113.0.203.in-addr.arpa` },
+          { reverse: '203.0.113.10', server: s },
+        ]);
+        const rows = results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r)]);
+        return { lines: table([['call', 'answer'], ...rows]), queries: await queryCounts(server) };
+      },
+    },
+    localhost: {
+      title: 'the localhost trap: ::1 first since Node 17 (verbatim order), and how connect() copes',
+      async run(ctx): Promise<JsonObject> {
+        const { network } = await privateNetwork(ctx);
+        if (network) ctx.note(`the private hosts file lists localhost twice: 127.0.0.1 and ::1`);
+        else ctx.note(`this uses the machine's own hosts file: if it has no "::1 localhost" line, localhost has only one address here`);
+        const v4 = ctx.spawn('server', 'demo/tcp-server', { network: network ?? undefined, params: { host: '127.0.0.1' } });
+        const { port } = (await v4.ready()) as { port: number };
+        const results = await runClient(ctx, network, [
+          { defaultResultOrder: true },
+          { say: `dns.lookup('localhost', { all: true }): in the order getaddrinfo gives (verbatim), ::1 first when the OS sorts it first` },
+          { lookup: 'localhost' },
+          { lookup: 'localhost', options: { order: 'ipv4first' } },
+          { say: `a server listens on 127.0.0.1:${port} only. connect('localhost') without autoSelectFamily takes the first address` },
+          { connect: { host: 'localhost', port, autoSelectFamily: false } },
+          { say: `the default (autoSelectFamily: true since Node 20) tries every address in turn ("happy eyeballs")` },
+          { connect: { host: 'localhost', port } },
+          { say: `asking for 127.0.0.1 explicitly is the robust fix` },
+          { connect: { host: '127.0.0.1', port } },
+        ]);
+        const byLocalhost = results.filter((r) => r.step === 'connect');
+        return {
+          mode: network ? 'private network' : 'fallback',
+          lines: table([
+            ['call', 'result'],
+            ["dns.getDefaultResultOrder()", shown(results[0])],
+            ["lookup('localhost', { all: true })", shown(results[1])],
+            ["lookup('localhost', { all: true, order: 'ipv4first' })", shown(results[2])],
+            [`connect('localhost', ${port}, { autoSelectFamily: false })`, shown(byLocalhost[0])],
+            [`connect('localhost', ${port})`, shown(byLocalhost[1])],
+            [`connect('127.0.0.1', ${port})`, shown(byLocalhost[2])],
+          ]),
+        };
+      },
+    },
+    resolver: {
+      title: 'new Resolver() + setServers() vs the process-wide dns.setServers()',
+      async run(ctx): Promise<JsonObject> {
+        const { network } = await privateNetwork(ctx);
+        const first = network
+          ? await startDns(ctx, network, [{ port: 53, label: 'resolv.conf', zone: LAB_ZONE }])
+          : await startDns(ctx, null, [{ port: 0, label: 'lab', zone: LAB_ZONE }]);
+        const other = await startDns(ctx, network, [{ port: 0, label: 'other', zone: OTHER_ZONE }], 'other-dns');
+        const otherServer = `127.0.0.1:${other.ports.other}`;
+        const steps: Step[] = [
+          { say: `dns.getServers(): the process-wide list, read from resolv.conf when the process started` },
+          { getServers: true },
+        ];
+        if (network) steps.push({ resolve: OVERRIDDEN });
+        else steps.push({ resolve: OVERRIDDEN, server: `127.0.0.1:${first.ports.lab}` });
+        steps.push(
+          { say: `a Resolver of our own, setServers(['${otherServer}']): only this Resolver asks other-dns` },
+          { resolve: OVERRIDDEN, server: otherServer },
+          { getServers: true },
+          { say: `dns.setServers() instead changes the servers of every dns.resolve*() call in this process` },
+          { setServers: [otherServer] },
+          { resolve: OVERRIDDEN },
+          { getServers: true },
+        );
+        if (network) {
+          steps.push(
+            { say: `...but not dns.lookup(): getaddrinfo still reads resolv.conf, so ${DNS_ONLY} is still asked of 127.0.0.1:53` },
+            { lookup: DNS_ONLY, options: { family: 4 } },
+          );
+        }
+        const results = await runClient(ctx, network, steps);
+        return {
+          mode: network ? 'private network' : 'fallback',
+          lines: table([['call', 'answer'], ...results.map((r) => [`${r.step}(${r.name ? `'${r.name}'` : ''})`, shown(r)])]),
+          queries: { ...(await queryCounts(first.server)), ...(await queryCounts(other.server)) },
+        };
+      },
+    },
+    timeout: {
+      title: 'a DNS server that never answers: Resolver timeout and tries, and lookup waiting on resolv.conf',
+      async run(ctx): Promise<JsonObject> {
+        const { network } = await privateNetwork(ctx);
+        const { server, ports } = await startDns(ctx, network, [{ port: network ? 53 : 0, label: network ? 'resolv.conf' : 'silent', zone: LAB_ZONE, silent: true }]);
+        const silent = `127.0.0.1:${ports[network ? 'resolv.conf' : 'silent']}`;
+        const steps: Step[] = [
+          { say: `Resolver({ timeout: 200, tries: 1 }): one query, then ETIMEOUT` },
+          { resolve: OVERRIDDEN, server: silent, timeout: 200, tries: 1 },
+          { say: `Resolver({ timeout: 200, tries: 3 }): the same query is sent again after each timeout (which grows)` },
+          { resolve: OVERRIDDEN, server: silent, timeout: 200, tries: 3 },
+        ];
+        if (network) {
+          steps.push(
+            { say: `dns.lookup of a name in the hosts file does not need DNS at all` },
+            { lookup: OVERRIDDEN, options: { family: 4 } },
+            { say: `dns.lookup of a name that needs DNS waits as long as resolv.conf says (options timeout:1 attempts:1), blocking a libuv thread meanwhile` },
+            { lookup: DNS_ONLY, options: { family: 4 } },
+          );
+        }
+        const results = await runClient(ctx, network, steps);
+        return {
+          mode: network ? 'private network' : 'fallback',
+          lines: table([['call', 'result', 'after'], ...results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r), `${r.ms} ms`])]),
+          queries: await queryCounts(server),
+        };
+      },
+    },
+  },
+  async serve(ctx) {
+    const { ports } = await startDns(ctx, null, [{ port: 0, label: 'lab', zone: LAB_ZONE }]);
+    const p = ports.lab!;
+    return {
+      address: `127.0.0.1:${p} (udp)`,
+      commands: [
+        `dig @127.0.0.1 -p ${p} ${OVERRIDDEN}`,
+        `dig @127.0.0.1 -p ${p} ${DOMAIN} MX`,
+        `dig @127.0.0.1 -p ${p} _http._tcp.${DOMAIN} SRV`,
+        `dig @127.0.0.1 -p ${p} -x 203.0.113.10`,
+        `node -e "const r = new (require('node:dns').promises.Resolver)(); r.setServers(['127.0.0.1:${p}']); r.resolve4('${OVERRIDDEN}').then(console.log)"`,
+      ],
+    };
+  },
+});
