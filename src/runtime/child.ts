@@ -22,8 +22,27 @@ function send(message: ChildMessage): void {
   }
 }
 
+let held: UnsequencedLine[] | undefined;
+
 function emitLine(line: UnsequencedLine): void {
-  send({ k: 'line', line });
+  if (held && held.length < 100_000) held.push(line);
+  else send({ k: 'line', line });
+}
+
+/**
+ * Hold this process's trace lines (each keeps the time it happened) until `releaseTrace()`, so
+ * that a timing measurement does not share the CPU with sending, and the parent printing, its
+ * own trace. Lines beyond 100 000 are sent at once.
+ */
+export function holdTrace(): void {
+  held ??= [];
+}
+
+/** Send the lines held since `holdTrace()`, in order, and stop holding. */
+export function releaseTrace(): void {
+  const lines = held ?? [];
+  held = undefined;
+  for (const line of lines) send({ k: 'line', line });
 }
 
 /** The probe of this process; `trace()` and `traceChannels()` feed it. */
