@@ -1,0 +1,236 @@
+import { defineLab, type DemoContext } from '../../src/lab/types.js';
+import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { JsonObject } from '../../src/trace/event.js';
+import { NetlabError } from '../../src/errors.js';
+import type { ServerStats } from './demo/server.js';
+import {
+  drawWaterfall,
+  idealMs,
+  kLabel,
+  parseIntOption,
+  parseKs,
+  type BatchResult,
+  type ClientParams,
+  type PoolSpec,
+} from './timing.js';
+
+interface Settings {
+  n: number;
+  delay: number;
+  ks: number[];
+}
+
+/** The `--set` options, checked: a bad value stops the demo with a message naming it. */
+function settings(ctx: DemoContext): Settings {
+  try {
+    return {
+      n: parseIntOption('requests', ctx.options.requests!, 1, 500),
+      delay: parseIntOption('delay', ctx.options.delay!, 1, 10_000),
+      ks: parseKs(ctx.options.k!),
+    };
+  } catch (err) {
+    throw new NetlabError('NETLAB_ERR_USAGE', (err as Error).message);
+  }
+}
+
+async function startServer(ctx: DemoContext, delay: number, traced = false) {
+  const server = ctx.spawn('server', 'demo/server', { params: { delay, trace: traced } });
+  const { port } = (await server.ready()) as { port: number };
+  ctx.note(`the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`);
+  return { server, port };
+}
+
+async function stats(server: ActorProcess): Promise<ServerStats> {
+  return (await server.command('stats')) as unknown as ServerStats;
+}
+
+/**
+ * Run one client process with one pool. The server's counts are reset once the client has
+ * warmed up, so `stats` counts the batch's connections only.
+ */
+async function runClient(ctx: DemoContext, server: ActorProcess, actor: string, params: ClientParams, delay: number): Promise<{ result: BatchResult; stats: ServerStats }> {
+  const client = ctx.spawn(actor, 'demo/client', { params: params as unknown as JsonObject });
+  await client.ready(30_000);
+  await stats(server);
+  const bursts = params.bursts ?? 1;
+  const budget = bursts * (params.n * delay + (params.pauseMs ?? 0)) + 10_000;
+  const result = (await client.command('run', null, budget)) as unknown as BatchResult;
+  const counted = await stats(server);
+  await client.command('done');
+  await client.finish();
+  const failed = result.requests.find((r) => r.status < 200 || r.status > 299);
+  if (failed) throw new Error(`${actor}: request r${failed.i} got status ${failed.status}`);
+  return { result, stats: counted };
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const ratioOf = (measured: number, ideal: number) => Math.round((measured / ideal) * 1000) / 1000;
+const pad = (s: string, n: number) => s.padEnd(n);
+
+function agentPool(keepAlive: boolean, k: number, maxFreeSockets?: number): PoolSpec {
+  return { kind: 'agent', keepAlive, maxSockets: Number.isFinite(k) ? k : null, ...(maxFreeSockets === undefined ? {} : { maxFreeSockets }) };
+}
+
+/** How many distinct sockets carried the batch, and how many requests reused one. */
+function reuse(result: BatchResult) {
+  return { sockets: new Set(result.requests.map((r) => r.socket)).size, reused: result.requests.filter((r) => r.reused).length };
+}
+
+export default defineLab({
+  id: 'agent-maxsockets',
+  title: 'http.Agent and maxSockets',
+  summary: 'connection pools: maxSockets, queueing, keep-alive reuse, agent: false, undici Pool; measured vs ideal time, as a waterfall',
+  order: 50,
+  exports: ['fetchAll'],
+  options: {
+    requests: { description: 'requests per batch (N), all sent at once', default: '10' },
+    delay: { description: 'how long the server takes to answer each request (D), in ms', default: '200' },
+    k: { description: 'maxSockets values to compare, comma-separated (Infinity for no limit)', default: '1,5,Infinity' },
+  },
+  scenarios: {
+    maxsockets: {
+      title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
+      async run(ctx) {
+        const { n, delay, ks } = settings(ctx);
+        const { server, port } = await startServer(ctx, delay);
+        const measured: JsonObject = {};
+        const ideal: JsonObject = {};
+        const ratio: JsonObject = {};
+        const connections: JsonObject = {};
+        const table: string[] = [
+          `N = ${n} requests sent at once, the server answers each after D = ${delay} ms`,
+          '',
+          `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal ceil(N/k)·D', 19)}${pad('ratio', 8)}connections`,
+        ];
+        const waterfalls: string[] = [];
+        for (const k of ks) {
+          const label = kLabel(k);
+          ctx.note(`maxSockets ${label}: new http.Agent({ keepAlive: true, maxSockets: ${label} }), ${n} requests at once`);
+          const { result, stats: s } = await runClient(ctx, server, `client(k=${label})`, { port, n, pool: agentPool(true, k) }, delay);
+          const want = idealMs(n, k, delay);
+          measured[label] = result.measuredMs;
+          ideal[label] = want;
+          ratio[label] = ratioOf(result.measuredMs, want);
+          connections[label] = s.connections;
+          ctx.note(`maxSockets ${label}: ${ms(result.measuredMs)} measured, ${want} ms ideal, ${s.connections} connection(s), at most ${s.peak} open at once`);
+          table.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 19)}${pad(String(ratio[label]), 8)}${s.connections}`);
+          waterfalls.push('', `maxSockets ${label}: ${ms(result.measuredMs)} (ideal ${want} ms)`, ...drawWaterfall(result.requests));
+        }
+        table.push('', 'measured: inside the client, from the first request to the last response; ratio = measured / ideal');
+        return { requests: n, delayMs: delay, measuredMs: measured, idealMs: ideal, ratio, connections, lines: [...table, ...waterfalls] };
+      },
+    },
+    'keep-alive': {
+      title: 'keepAlive on vs off: two bursts, which connections survive between them',
+      async run(ctx) {
+        const { n, delay, ks } = settings(ctx);
+        const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
+        const { server, port } = await startServer(ctx, delay);
+        const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
+          { name: `keepAlive: true, maxSockets: ${k}`, pool: agentPool(true, k), say: 'idle sockets wait in agent.freeSockets; the second burst reuses them' },
+          { name: `keepAlive: false, maxSockets: ${k}`, pool: agentPool(false, k), say: 'queued requests still reuse a socket, but the agent destroys it once nobody waits' },
+          { name: 'keepAlive: false, maxSockets: Infinity', pool: agentPool(false, Infinity), say: 'every request sends Connection: close and gets its own connection' },
+        ];
+        const lines = [`two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, '', `${pad('agent', 40)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}Connection sent`];
+        const summary: JsonObject = {};
+        for (const c of configs) {
+          ctx.note(`new http.Agent({ ${c.name} }): ${c.say}`);
+          const { result, stats: s } = await runClient(ctx, server, `client(${c.name.replace(/, maxSockets.*/, '')}${c.pool.kind === 'agent' && c.pool.maxSockets === null ? ', ∞' : ''})`, { port, n, bursts: 2, pauseMs: delay, pool: c.pool }, delay);
+          const { reused } = reuse(result);
+          const sent = [...new Set(result.requests.map((r) => r.sent))].join(', ');
+          lines.push(`${pad(c.name, 40)}${pad(String(s.connections), 13)}${pad(String(reused), 8)}${pad(result.idleAfterBurst.join(' / '), 12)}${sent}`);
+          summary[c.name] = { connections: s.connections, reused, idleAfterBurst: result.idleAfterBurst, connectionHeader: sent };
+          lines.push(...drawWaterfall(result.requests, { maxRows: 0 }).map((l) => `  ${l}`), '');
+        }
+        return { requests: n, delayMs: delay, agents: summary, lines };
+      },
+    },
+    'agent-false': {
+      title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
+      async run(ctx) {
+        const { n, delay } = settings(ctx);
+        const { server, port } = await startServer(ctx, delay);
+        const lines = [`two bursts of ${n} requests, D = ${delay} ms`, '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
+        const summary: JsonObject = {};
+        for (const [name, pool, say] of [
+          ['agent: false', { kind: 'agent-false' }, 'a throwaway agent per request: a new connection each time, closed after the response'],
+          ['http.globalAgent', { kind: 'global-agent' }, 'the default agent: keepAlive: true (since Node 19), maxSockets: Infinity'],
+        ] as Array<[string, PoolSpec, string]>) {
+          ctx.note(`${name}: ${say}`);
+          const { result, stats: s } = await runClient(ctx, server, `client(${name})`, { port, n, bursts: 2, pauseMs: delay, pool }, delay);
+          const { reused } = reuse(result);
+          const sent = [...new Set(result.requests.map((r) => r.sent))].join(', ');
+          lines.push(`${pad(name, 22)}${pad(String(s.connections), 13)}${pad(String(reused), 8)}${pad(result.idleAfterBurst.join(' / '), 12)}${pad(ms(result.burstsMs[0]!), 10)}${sent}`);
+          summary[name] = { connections: s.connections, reused, idleAfterBurst: result.idleAfterBurst, connectionHeader: sent, measuredMs: result.burstsMs[0]! };
+        }
+        lines.push('', 'both have no limit, so each burst takes about D; only the global agent keeps its connections for the next burst');
+        return { requests: n, delayMs: delay, agents: summary, lines };
+      },
+    },
+    'max-free-sockets': {
+      title: 'maxFreeSockets: how many idle sockets the agent keeps between bursts',
+      async run(ctx) {
+        const { n, delay, ks } = settings(ctx);
+        const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
+        const keep = Math.max(1, Math.floor(k / 2));
+        const { server, port } = await startServer(ctx, delay);
+        const lines = [`two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
+        const summary: JsonObject = {};
+        for (const maxFree of [undefined, keep]) {
+          const name = `keepAlive: true, maxSockets: ${k}${maxFree === undefined ? '' : `, maxFreeSockets: ${maxFree}`}`;
+          ctx.note(`new http.Agent({ ${name} })${maxFree === undefined ? ' (maxFreeSockets defaults to 256)' : `: after a burst only ${maxFree} idle socket(s) stay, the others are destroyed`}`);
+          const { result, stats: s } = await runClient(ctx, server, `client(maxFreeSockets=${maxFree ?? 256})`, { port, n, bursts: 2, pauseMs: delay, pool: agentPool(true, k, maxFree) }, delay);
+          const { reused } = reuse(result);
+          lines.push(`${pad(name, 52)}${pad(String(s.connections), 13)}${pad(String(reused), 8)}${result.idleAfterBurst.join(' / ')}`);
+          summary[`maxFreeSockets=${maxFree ?? 256}`] = { connections: s.connections, reused, idleAfterBurst: result.idleAfterBurst };
+          lines.push(...drawWaterfall(result.requests, { maxRows: 0 }).map((l) => `  ${l}`), '');
+        }
+        return { requests: n, delayMs: delay, maxSockets: k, agents: summary, lines };
+      },
+    },
+    'undici-pool': {
+      title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
+      async run(ctx) {
+        const { n, delay, ks } = settings(ctx);
+        const { server, port } = await startServer(ctx, delay);
+        const measured: JsonObject = {};
+        const ideal: JsonObject = {};
+        const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
+        const waterfalls: string[] = [];
+        for (const k of ks) {
+          const label = kLabel(k);
+          const want = idealMs(n, k, delay);
+          const row: Record<string, BatchResult> = {};
+          const conns: number[] = [];
+          for (const [name, pool] of [
+            ['http.Agent', agentPool(true, k)],
+            ['undici Pool', { kind: 'undici', connections: Number.isFinite(k) ? k : null }],
+          ] as Array<[string, PoolSpec]>) {
+            ctx.note(`${name} with ${name === 'http.Agent' ? 'maxSockets' : 'connections'}: ${Number.isFinite(k) ? k : name === 'http.Agent' ? 'Infinity' : 'null (no limit)'}`);
+            const run = await runClient(ctx, server, `client(${name === 'http.Agent' ? 'agent' : 'undici'}, k=${label})`, { port, n, pool }, delay);
+            row[name] = run.result;
+            conns.push(run.stats.connections);
+            waterfalls.push('', `${name}, k = ${label}: ${ms(row[name]!.measuredMs)} (ideal ${want} ms)`, ...drawWaterfall(row[name]!.requests, { maxRows: 0 }));
+          }
+          measured[label] = { agent: row['http.Agent']!.measuredMs, undici: row['undici Pool']!.measuredMs };
+          ideal[label] = want;
+          lines.push(`${pad(label, 10)}${pad(`${want} ms`, 10)}${pad(ms(row['http.Agent']!.measuredMs), 14)}${pad(ms(row['undici Pool']!.measuredMs), 14)}${conns.join(' / ')}`);
+        }
+        return { requests: n, delayMs: delay, measuredMs: measured, idealMs: ideal, lines: [...lines, ...waterfalls] };
+      },
+    },
+  },
+  async serve(ctx) {
+    const { delay } = settings(ctx);
+    const { port } = await startServer(ctx, delay, true);
+    const url = `http://127.0.0.1:${port}/r/1`;
+    return {
+      address: `127.0.0.1:${port}`,
+      commands: [
+        `curl -v ${url}`,
+        `curl -v ${url} ${url.replace(/1$/, '2')}   # one connection, reused: "Re-using existing connection"`,
+        `node -e "const h=require('http');const a=new h.Agent({maxSockets:2});console.time('6 requests');let n=6;for(let i=0;i<6;i++)h.get('${url}',{agent:a},r=>{r.resume();r.on('end',()=>--n||(console.timeEnd('6 requests'),a.destroy()))})"`,
+      ],
+    };
+  },
+});
