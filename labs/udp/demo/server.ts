@@ -1,0 +1,34 @@
+/**
+ * The udp demo's server process: the exercise's `createUdpServer()` (the reference solution,
+ * or the learner's with `--use`), traced, bound with `bind()` to 127.0.0.1 and a port the OS
+ * picks. It tells the orchestrator the sizes of the datagrams it received when asked.
+ */
+import { once } from 'node:events';
+import type * as dgram from 'node:dgram';
+import { pathToFileURL } from 'node:url';
+import { note, onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { traceSends } from './sends.js';
+
+interface ServerParams {
+  /** Module exporting createUdpServer. */
+  implementation: string;
+}
+
+const p = params<ServerParams>();
+const mod = (await import(pathToFileURL(p.implementation).href)) as { createUdpServer?: () => dgram.Socket };
+if (typeof mod.createUdpServer !== 'function') throw new Error(`${p.implementation} does not export createUdpServer()`);
+const server = traceSends(trace(mod.createUdpServer()));
+
+// A second 'message' listener only counts: datagram events have no flow control to disturb.
+const sizes: number[] = [];
+server.on('message', (msg: Buffer) => sizes.push(msg.length));
+
+onCommand('received', () => sizes);
+onCommand('close', () => {
+  note('server.close(): no connections to wait for, the socket just stops receiving');
+  return new Promise((resolve) => server.close(() => resolve(null)));
+});
+
+server.bind(0, '127.0.0.1');
+await once(server, 'listening');
+ready({ port: server.address().port });

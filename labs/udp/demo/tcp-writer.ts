@@ -1,0 +1,16 @@
+/**
+ * For the boundaries scenario: a TCP client that makes one write() per size, all in the same
+ * tick (like the UDP client's send()s), then ends its side.
+ */
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { params, trace } from '../../../src/runtime/child.js';
+
+const { port, sizes } = params<{ port: number; sizes: number[] }>();
+const socket = trace(net.connect({ port, host: '127.0.0.1' }));
+socket.on('error', () => {});
+await once(socket, 'connect');
+for (const size of sizes) socket.write(Buffer.alloc(size, 't'));
+socket.end();
+socket.resume();
+await once(socket, 'close');
