@@ -1,0 +1,385 @@
+/**
+ * The interactive lab's controller. It does the work the UI asks for, outside React: it runs
+ * demos with `runDemo`, grades through an injected {@link Grader}, creates the workspace,
+ * reveals hints, watches the learner's file, and reports everything as {@link SessionEvent}s.
+ * The UI (src/ui/) gets a {@link SessionPort} and an AbortSignal, nothing else.
+ */
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import type { Lab } from '../lab/types.js';
+import { readSections } from '../lab/lesson.js';
+import type { ResultLine, TraceLine } from '../trace/event.js';
+import type { DemoOptions } from '../runtime/demo.js';
+import { EXTENSIONS, findSubmission, labStatus, readProgress, updateProgress } from '../workspace/workspace.js';
+import type {
+  Grader,
+  LabGrade,
+  LabProgressView,
+  LabView,
+  SessionCommand,
+  SessionEvent,
+  SessionPort,
+  SessionSnapshot,
+  WorkspaceView,
+} from './types.js';
+
+export type RunDemo = (lab: Lab, options: DemoOptions) => Promise<ResultLine>;
+
+/** Creates the workspace; resolves with what to tell the learner. */
+export type InitWorkspace = (dir: string) => Promise<{ ok: boolean; message: string }>;
+
+export interface SessionOptions {
+  labs: Lab[];
+  /** The workspace folder (absolute). */
+  dir: string;
+  runDemo: RunDemo;
+  grader: Grader;
+  init: InitWorkspace;
+  /** Hard limit per grading check, ms (default 5000, as `netlab grade`). */
+  gradeTimeoutMs?: number;
+  /** Hard limit for a demo run, ms (default 30 000, as `netlab run`). */
+  runTimeoutMs?: number;
+  /** How often the open lab's file is checked for saves, ms (default 500). */
+  pollMs?: number;
+  /** Trace lines are delivered in batches at most this often, ms (default 30). */
+  batchMs?: number;
+}
+
+interface ActiveRun {
+  id: number;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export function labView(lab: Lab): LabView {
+  return {
+    id: lab.id,
+    title: lab.title,
+    summary: lab.summary,
+    scenarios: Object.entries(lab.scenarios).map(([name, s]) => ({ name, title: s.title })),
+    steps: readSections(lab.lessonPath),
+    hints: readSections(lab.hintsPath),
+    exports: [...lab.exports],
+    unsupported: safeUnsupported(lab),
+  };
+}
+
+function safeUnsupported(lab: Lab): string | null {
+  try {
+    return lab.unsupported?.() ?? null;
+  } catch (err) {
+    return `cannot tell whether this machine can run it: ${(err as Error).message}`;
+  }
+}
+
+export class Session implements SessionPort {
+  readonly snapshot: SessionSnapshot;
+  private readonly listeners = new Set<(event: SessionEvent) => void>();
+  private readonly pending: SessionEvent[] = [];
+  private readonly labs = new Map<string, Lab>();
+  private run: ActiveRun | undefined;
+  private nextRunId = 1;
+  private grading = new Map<string, AbortController>();
+  private tasks = new Set<Promise<unknown>>();
+  private watched: { lab: string; timer: NodeJS.Timeout; stamp: string } | undefined;
+  /** Hints revealed while there is no workspace to remember them in. */
+  private readonly memoryHints = new Map<string, number>();
+  private disposed = false;
+
+  constructor(private readonly options: SessionOptions) {
+    for (const lab of options.labs) this.labs.set(lab.id, lab);
+    this.snapshot = {
+      labs: options.labs.map(labView),
+      workspace: this.workspace(),
+      progress: this.progress(),
+    };
+  }
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    if (this.pending.length) {
+      const queued = this.pending.splice(0);
+      for (const event of queued) listener(event);
+    }
+    return () => this.listeners.delete(listener);
+  }
+
+  send(command: SessionCommand): void {
+    if (this.disposed) return;
+    // Never act inside the UI's dispatch: commands run on a later tick.
+    queueMicrotask(() => this.track(this.handle(command)));
+  }
+
+  /** Stop everything: the demo, grading, the file watch. Resolves when all of it ended. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.unwatch();
+    this.run?.controller.abort();
+    for (const c of this.grading.values()) c.abort();
+    await Promise.allSettled([...this.tasks]);
+  }
+
+  private emit(event: SessionEvent): void {
+    if (this.listeners.size === 0) {
+      this.pending.push(event);
+      return;
+    }
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private track(task: Promise<unknown>): void {
+    const guarded = task.catch((err: unknown) => {
+      this.emit({ type: 'notice', level: 'error', text: `netlab: ${(err as Error)?.message ?? String(err)}` });
+    });
+    this.tasks.add(guarded);
+    void guarded.finally(() => this.tasks.delete(guarded));
+  }
+
+  private async handle(command: SessionCommand): Promise<void> {
+    switch (command.type) {
+      case 'open':
+        this.watch(command.lab);
+        return;
+      case 'close':
+        if (this.watched?.lab === command.lab) this.unwatch();
+        await this.stop();
+        this.emitProgress();
+        return;
+      case 'run':
+        return this.startRun(command.lab, command.scenario, command.learnerCode);
+      case 'stop':
+        return this.stop();
+      case 'grade':
+        return this.grade(command.lab);
+      case 'hint':
+        return this.hint(command.lab);
+      case 'solution':
+        return this.solution(command.lab);
+      case 'init':
+        return this.initWorkspace();
+      case 'refresh':
+        this.emitProgress();
+        return;
+    }
+  }
+
+  // ── Workspace and progress ──────────────────────────────────────────────
+
+  private workspace(): WorkspaceView {
+    return { dir: this.options.dir, exists: existsSync(this.options.dir) };
+  }
+
+  private progress(): Record<string, LabProgressView> {
+    const dir = this.options.dir;
+    const saved = readProgress(dir);
+    const out: Record<string, LabProgressView> = {};
+    for (const lab of this.labs.values()) {
+      const starter = existsSync(lab.starterPath) ? readFileSync(lab.starterPath, 'utf8') : undefined;
+      const p = saved.labs[lab.id] ?? {};
+      out[lab.id] = {
+        status: labStatus(dir, lab.id, starter, saved),
+        file: findSubmission(dir, lab.id) ?? null,
+        hintsShown: Math.max(p.hintsShown ?? 0, this.memoryHints.get(lab.id) ?? 0),
+        passed: Boolean(p.passedAt),
+        lastScore: p.lastScore ?? null,
+      };
+    }
+    return out;
+  }
+
+  private emitProgress(): void {
+    this.emit({ type: 'progress', workspace: this.workspace(), progress: this.progress() });
+  }
+
+  private lab(id: string): Lab {
+    const lab = this.labs.get(id);
+    if (!lab) throw new Error(`unknown lab "${id}"`);
+    return lab;
+  }
+
+  // ── Demo runs ──────────────────────────────────────────────────────────
+
+  private async stop(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.controller.abort();
+    await run.done;
+  }
+
+  private async startRun(labId: string, scenario: string, learnerCode: boolean): Promise<void> {
+    const lab = this.lab(labId);
+    await this.stop();
+    if (this.disposed) return;
+    let use: string | undefined;
+    if (learnerCode) {
+      use = findSubmission(this.options.dir, lab.id);
+      if (!use) {
+        this.emit({ type: 'notice', level: 'warn', text: `You have no ${lab.id} file yet: open the exercise (3) and create your workspace first.` });
+        return;
+      }
+    }
+    const id = this.nextRunId++;
+    const controller = new AbortController();
+    let batch: TraceLine[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (batch.length === 0) return;
+      const lines = batch;
+      batch = [];
+      this.emit({ type: 'trace', runId: id, lab: lab.id, lines });
+    };
+    const onLine = (line: TraceLine) => {
+      batch.push(line);
+      timer ??= setTimeout(flush, this.options.batchMs ?? 30);
+    };
+    this.emit({ type: 'run-started', runId: id, lab: lab.id, scenario, learnerCode });
+    const done = (async () => {
+      let result: ResultLine;
+      try {
+        result = await this.options.runDemo(lab, {
+          scenario,
+          use,
+          onLine,
+          signal: controller.signal,
+          timeoutMs: this.options.runTimeoutMs ?? 30_000,
+        });
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        result = { type: 'result', ok: false, lab: lab.id, scenario, summary: {}, error: { code: e.code ?? 'NETLAB_ERR_DEMO_FAILED', message: e.message ?? String(err) } };
+      }
+      flush();
+      this.emit({ type: 'run-ended', runId: id, lab: lab.id, result, stopped: controller.signal.aborted });
+      if (this.run?.id === id) this.run = undefined;
+    })();
+    this.run = { id, controller, done };
+    await done;
+  }
+
+  // ── Grading, hints, solution ───────────────────────────────────────────
+
+  private async grade(labId: string): Promise<void> {
+    const lab = this.lab(labId);
+    if (this.grading.has(lab.id)) return;
+    const dir = this.options.dir;
+    const file = findSubmission(dir, lab.id);
+    if (!file) {
+      const where = existsSync(dir) ? `${dir}/${lab.id}${EXTENSIONS[0]}` : dir;
+      const grade: LabGrade = {
+        lab: lab.id,
+        status: 'not-started',
+        message: existsSync(dir) ? `There is no ${where} yet: press i to add the starter file.` : `There is no workspace at ${where} yet: press i to create it.`,
+        checks: [],
+      };
+      this.emit({ type: 'graded', lab: lab.id, grade });
+      return;
+    }
+    const controller = new AbortController();
+    this.grading.set(lab.id, controller);
+    this.emit({ type: 'grade-started', lab: lab.id });
+    let grade: LabGrade;
+    try {
+      grade = await this.options.grader({ lab: lab.id, dir, timeoutMs: this.options.gradeTimeoutMs ?? 5000, signal: controller.signal });
+      grade.file ??= file;
+    } catch (err) {
+      grade = { lab: lab.id, status: 'error', message: (err as Error)?.message ?? String(err), file, checks: [] };
+    } finally {
+      this.grading.delete(lab.id);
+    }
+    if (this.disposed) return;
+    if (grade.status === 'passed' || grade.status === 'failed') {
+      const passed = grade.checks.filter((c) => c.status === 'passed').length;
+      const total = grade.checks.filter((c) => c.status !== 'skipped').length;
+      const now = new Date().toISOString();
+      updateProgress(dir, lab.id, (p) => ({
+        ...p,
+        gradedAt: now,
+        lastScore: { passed, total },
+        ...(grade.status === 'passed' ? { passedAt: p.passedAt ?? now } : {}),
+      }));
+    }
+    this.emit({ type: 'graded', lab: lab.id, grade });
+    this.emitProgress();
+  }
+
+  private async hint(labId: string): Promise<void> {
+    const lab = this.lab(labId);
+    const hints = readSections(lab.hintsPath);
+    const dir = this.options.dir;
+    const shown = this.progress()[lab.id]?.hintsShown ?? 0;
+    if (hints.length === 0) {
+      this.emit({ type: 'notice', level: 'info', text: `${lab.id} has no hints.` });
+      return;
+    }
+    if (shown >= hints.length) {
+      this.emit({ type: 'notice', level: 'info', text: `That was the last hint (${hints.length} of ${hints.length}).` });
+      return;
+    }
+    this.memoryHints.set(lab.id, shown + 1);
+    // Remember it in the workspace; without one, only for this session (never create it silently).
+    if (existsSync(dir)) updateProgress(dir, lab.id, (p) => ({ ...p, hintsShown: shown + 1 }));
+    this.emitProgress();
+  }
+
+  private async solution(labId: string): Promise<void> {
+    const lab = this.lab(labId);
+    if (!this.progress()[lab.id]?.passed) {
+      this.emit({ type: 'notice', level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' });
+      return;
+    }
+    this.emit({ type: 'solution', lab: lab.id, source: readFileSync(lab.solutionPath, 'utf8') });
+  }
+
+  private async initWorkspace(): Promise<void> {
+    let outcome: { ok: boolean; message: string };
+    try {
+      outcome = await this.options.init(this.options.dir);
+    } catch (err) {
+      outcome = { ok: false, message: (err as Error)?.message ?? String(err) };
+    }
+    this.emit({ type: 'init-done', ...outcome });
+    this.emitProgress();
+    if (this.watched) this.poll();
+  }
+
+  // ── Watching the learner's file ────────────────────────────────────────
+
+  private watch(labId: string): void {
+    this.unwatch();
+    this.lab(labId);
+    const timer = setInterval(() => this.poll(), this.options.pollMs ?? 500);
+    timer.unref();
+    this.watched = { lab: labId, timer, stamp: this.stamp(labId) };
+  }
+
+  private unwatch(): void {
+    if (this.watched) clearInterval(this.watched.timer);
+    this.watched = undefined;
+  }
+
+  /** Which file the learner has for `lab`, and when it was last written. */
+  private stamp(labId: string): string {
+    const file = findSubmission(this.options.dir, labId);
+    if (!file) return '';
+    try {
+      const s = statSync(file);
+      return `${file}\0${s.mtimeMs}\0${s.size}`;
+    } catch {
+      return '';
+    }
+  }
+
+  private poll(): void {
+    const w = this.watched;
+    if (!w) return;
+    const stamp = this.stamp(w.lab);
+    if (stamp === w.stamp) return;
+    w.stamp = stamp;
+    this.emit({ type: 'file-changed', lab: w.lab, file: findSubmission(this.options.dir, w.lab) ?? null });
+    this.emitProgress();
+  }
+}
+
+export function createSession(options: SessionOptions): Session {
+  return new Session(options);
+}

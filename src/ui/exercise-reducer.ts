@@ -1,0 +1,123 @@
+/**
+ * The exercise screen: `i` offers to create the workspace (and asks first), `g` grades,
+ * `h` reveals the next hint, `s` shows the solution once the exercise passed; saves of the
+ * learner's file are noticed. The screen is one scrollable document (exercise-doc.ts).
+ */
+import { displayPath, exerciseDoc, type ExerciseView } from './exercise-doc.js';
+import type { Input } from './input.js';
+import { layout, type Size } from './layout.js';
+import { clampOffset, scrollBy } from './scroll.js';
+import type { LabContext, Step } from './screen.js';
+
+export interface ExerciseState extends ExerciseView {
+  /** Waiting for y/n: create the workspace? */
+  confirmInit: boolean;
+  /** Top row of the window. */
+  offset: number;
+}
+
+export const initialExercise: ExerciseState = {
+  grading: false,
+  grade: null,
+  initRunning: false,
+  solution: null,
+  savedSinceGrade: false,
+  confirmInit: false,
+  offset: 0,
+};
+
+export function exerciseWindow(size: Size): number {
+  return Math.max(1, layout(size).body);
+}
+
+/** Scroll so that `row` is near the top, within limits. */
+function scrollTo(state: ExerciseState, row: number, ctx: LabContext): ExerciseState {
+  const total = exerciseDoc(state, ctx).rows.length;
+  return { ...state, offset: clampOffset(Math.max(0, row - 1), total, exerciseWindow(ctx.size)) };
+}
+
+export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabContext): Step<ExerciseState> {
+  const { lab, workspace, progress } = ctx;
+  switch (input.type) {
+    case 'resize':
+      return { state: { ...state, offset: clampOffset(state.offset, exerciseDoc(state, ctx).rows.length, exerciseWindow(ctx.size)) } };
+    case 'grade-started':
+      if (input.lab !== lab.id) return { state };
+      return { state: scrollTo({ ...state, grading: true }, exerciseDoc({ ...state, grading: true }, ctx).anchors.grade, ctx) };
+    case 'graded': {
+      if (input.lab !== lab.id) return { state };
+      const next = { ...state, grading: false, grade: input.grade, savedSinceGrade: false };
+      const g = input.grade;
+      const passed = g.checks.filter((c) => c.status === 'passed').length;
+      const counted = g.checks.filter((c) => c.status !== 'skipped').length;
+      const notice =
+        g.status === 'passed' ? { level: 'ok' as const, text: `${lab.id} passed: ${passed} of ${counted} checks. s shows the solution, n the next lab.` }
+        : g.status === 'failed' ? { level: 'warn' as const, text: `${passed} of ${counted} checks pass: read the ✗ ones below, fix, save, g again.` }
+        : g.status === 'not-started' ? { level: 'warn' as const, text: g.message ?? 'Not started.' }
+        : { level: 'error' as const, text: (g.message ?? 'Grading could not run.').split('\n')[0]! };
+      return { state: scrollTo(next, exerciseDoc(next, ctx).anchors.grade, ctx), notice };
+    }
+    case 'solution':
+      if (input.lab !== lab.id) return { state };
+      {
+        const next = { ...state, solution: input.source };
+        return { state: scrollTo(next, exerciseDoc(next, ctx).anchors.solution, ctx) };
+      }
+    case 'init-done': {
+      const next = { ...state, initRunning: false };
+      return { state: next, notice: { level: input.ok ? 'ok' : 'error', text: input.ok ? `Workspace ready: ${input.message.split('\n')[0]}` : `netlab init failed: ${input.message.split('\n')[0]}` } };
+    }
+    case 'file-changed':
+      if (input.lab !== lab.id) return { state };
+      return {
+        state: { ...state, savedSinceGrade: input.file !== null },
+        notice: input.file ? { level: 'info', text: `${displayPath(input.file)} changed: press g to grade it.` } : undefined,
+      };
+    case 'progress': {
+      // A hint was revealed: bring it into view.
+      const before = progress.hintsShown;
+      const after = input.progress[lab.id]?.hintsShown ?? before;
+      if (after <= before) return { state };
+      const next = { ...ctx, progress: input.progress[lab.id]!, workspace: input.workspace };
+      return { state: scrollTo(state, exerciseDoc(state, next).anchors.lastHint, next) };
+    }
+    case 'key':
+      break;
+    default:
+      return { state };
+  }
+
+  const key = input.key;
+  if (state.confirmInit) {
+    if (key === 'y' || key === 'Y' || key === 'enter') {
+      return { state: { ...state, confirmInit: false, initRunning: true }, commands: [{ type: 'init' }], notice: { level: 'info', text: `Creating ${displayPath(workspace.dir)}…` } };
+    }
+    if (key === 'n' || key === 'N' || key === 'escape' || key === 'q') {
+      return { state: { ...state, confirmInit: false }, notice: { level: 'info', text: 'Nothing was created. Press i when you are ready.' } };
+    }
+    return { state };
+  }
+  switch (key) {
+    case 'g':
+      if (state.grading) return { state, notice: { level: 'info', text: 'Grading is already running.' } };
+      return { state: { ...state, grading: Boolean(progress.file) }, commands: [{ type: 'grade', lab: lab.id }] };
+    case 'h':
+      if (lab.hints.length === 0) return { state, notice: { level: 'info', text: `${lab.id} has no hints.` } };
+      if (progress.hintsShown >= lab.hints.length) {
+        return { state: scrollTo(state, exerciseDoc(state, ctx).anchors.hints, ctx), notice: { level: 'info', text: `That was the last hint (${lab.hints.length} of ${lab.hints.length}).` } };
+      }
+      return { state, commands: [{ type: 'hint', lab: lab.id }] };
+    case 's':
+      if (!progress.passed) return { state, notice: { level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' } };
+      if (state.solution !== null) return { state: scrollTo(state, exerciseDoc(state, ctx).anchors.solution, ctx) };
+      return { state, commands: [{ type: 'solution', lab: lab.id }] };
+    case 'i':
+      if (state.initRunning) return { state };
+      if (workspace.exists && progress.file) return { state, notice: { level: 'info', text: `You already have ${displayPath(progress.file)}: edit it and press g.` } };
+      return { state: { ...state, confirmInit: true } };
+  }
+  const doc = exerciseDoc(state, ctx);
+  const offset = scrollBy(key, state.offset, doc.rows.length, exerciseWindow(ctx.size));
+  if (offset !== undefined) return { state: { ...state, offset } };
+  return { state };
+}

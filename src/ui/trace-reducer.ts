@@ -1,0 +1,148 @@
+/**
+ * The live trace screen: pick a scenario (←/→), `r` runs it, the trace streams in (the
+ * window follows the end while it runs), the lab's summary is appended when it ends, and the
+ * whole log stays scrollable afterwards. `u` switches between the reference implementation
+ * and the learner's file; `x` stops a run.
+ */
+import { renderSummary } from '../trace/summary.js';
+import type { Input } from './input.js';
+import { contentWidth, layout, type Size } from './layout.js';
+import { clampOffset, maxOffset, scrollBy } from './scroll.js';
+import type { LabContext, Step } from './screen.js';
+import { TraceLog } from './trace-log.js';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'passed' | 'failed' | 'stopped';
+
+export interface TraceState {
+  /** Index of the chosen scenario. */
+  scenario: number;
+  /** Run the demo with the learner's file instead of the reference solution. */
+  learnerCode: boolean;
+  status: RunStatus;
+  /** The run whose lines are shown. */
+  runId: number | null;
+  /** Scenario name of that run. */
+  ran: string | null;
+  log: TraceLog | null;
+  /** Rows in the log when this state was made (the log is append-only: this is its version). */
+  version: number;
+  /** Top row of the window. */
+  offset: number;
+  /** Keep the window on the last rows as lines arrive. */
+  follow: boolean;
+  /** Run time in ms, from the last trace line's time, when a run ended. */
+  elapsed: number | null;
+}
+
+export const initialTrace: TraceState = {
+  scenario: 0,
+  learnerCode: false,
+  status: 'idle',
+  runId: null,
+  ran: null,
+  log: null,
+  version: 0,
+  offset: 0,
+  follow: true,
+  elapsed: null,
+};
+
+/** Rows above the log: the scenario row and the run's status row. */
+export const TRACE_HEADER_ROWS = 2;
+
+export function traceWindow(size: Size): number {
+  return Math.max(1, layout(size).body - TRACE_HEADER_ROWS);
+}
+
+function settle(state: TraceState, size: Size): TraceState {
+  const total = state.log?.rows.length ?? 0;
+  const height = traceWindow(size);
+  return { ...state, version: total + (state.log?.dropped ?? 0), offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
+}
+
+export function isRunning(state: TraceState): boolean {
+  return state.status === 'starting' || state.status === 'running';
+}
+
+export function traceReducer(state: TraceState, input: Input, ctx: LabContext): Step<TraceState> {
+  const { lab, size, theme } = ctx;
+  switch (input.type) {
+    case 'resize':
+      state.log?.resize(contentWidth(size));
+      return { state: settle(state, size) };
+    case 'run-started': {
+      if (input.lab !== lab.id) return { state };
+      const log = new TraceLog(theme, contentWidth(size));
+      return { state: settle({ ...state, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, size) };
+    }
+    case 'trace': {
+      if (input.runId !== state.runId || !state.log) return { state };
+      state.log.append(input.lines);
+      const last = input.lines[input.lines.length - 1];
+      return { state: settle({ ...state, elapsed: last ? last.t : state.elapsed }, size) };
+    }
+    case 'run-ended': {
+      if (input.runId !== state.runId || !state.log) return { state };
+      const { result } = input;
+      state.log.end();
+      const summary = renderSummary(result, theme.chalk).split('\n');
+      state.log.text(['', theme.dim(`── ${result.lab} / ${result.scenario} ${'─'.repeat(Math.max(0, contentWidth(size) - result.lab.length - result.scenario.length - 7))}`), ...summary]);
+      const status: RunStatus = input.stopped ? 'stopped' : result.ok ? 'passed' : 'failed';
+      const notice = input.stopped
+        ? { level: 'info' as const, text: 'Stopped. Every process of the run was killed.' }
+        : result.ok
+          ? { level: 'ok' as const, text: 'The run finished: scroll up (↑, PgUp, Home) to read the whole trace.' }
+          : { level: 'error' as const, text: `The demo failed: ${result.error?.message.split('\n')[0] ?? 'unknown error'}` };
+      return { state: settle({ ...state, status }, size), notice };
+    }
+    case 'key':
+      break;
+    default:
+      return { state };
+  }
+
+  const key = input.key;
+  const running = isRunning(state);
+  switch (key) {
+    case 'r': {
+      if (running) return { state, notice: { level: 'info', text: 'A run is in progress: x stops it.' } };
+      if (lab.unsupported) return { state, notice: { level: 'warn', text: `This machine cannot run ${lab.id}: ${lab.unsupported}` } };
+      const scenario = lab.scenarios[state.scenario]?.name;
+      if (!scenario) return { state };
+      if (state.learnerCode && !ctx.progress.file) {
+        return { state: { ...state, learnerCode: false }, notice: { level: 'warn', text: 'You have no file for this lab yet: running the reference solution instead (u).' } };
+      }
+      return {
+        state: { ...state, status: 'starting' },
+        commands: [{ type: 'run', lab: lab.id, scenario, learnerCode: state.learnerCode }],
+      };
+    }
+    case 'x':
+      if (!running) return { state };
+      return { state, commands: [{ type: 'stop' }] };
+    case 'left':
+    case 'right': {
+      if (running) return { state, notice: { level: 'info', text: 'Wait for the run to end (or x to stop it) to choose another scenario.' } };
+      const n = lab.scenarios.length;
+      if (n < 2) return { state };
+      const scenario = (state.scenario + (key === 'right' ? 1 : n - 1)) % n;
+      return { state: { ...state, scenario } };
+    }
+    case 'u': {
+      if (running) return { state, notice: { level: 'info', text: 'Wait for the run to end to switch implementations.' } };
+      if (!state.learnerCode && !ctx.progress.file) {
+        return { state, notice: { level: 'warn', text: 'You have no file for this lab yet: create your workspace on the exercise screen (3).' } };
+      }
+      const learnerCode = !state.learnerCode;
+      return {
+        state: { ...state, learnerCode },
+        notice: { level: 'info', text: learnerCode ? `r now runs the demo with your file (${ctx.progress.file}).` : 'r now runs the demo with the reference solution.' },
+      };
+    }
+  }
+  const total = state.log?.rows.length ?? 0;
+  const height = traceWindow(size);
+  const offset = scrollBy(key, state.offset, total, height);
+  if (offset === undefined) return { state };
+  return { state: { ...state, offset, follow: offset >= maxOffset(total, height) } };
+}

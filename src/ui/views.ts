@@ -1,0 +1,285 @@
+/**
+ * What each screen shows, as rows of text of the frame's width (pure functions of the app
+ * state). The Ink components only place these rows; tests can read them directly.
+ */
+import type { AppState, Tab } from './app-reducer.js';
+import { labContext, TABS } from './app-reducer.js';
+import { exerciseDoc } from './exercise-doc.js';
+import { exerciseWindow } from './exercise-reducer.js';
+import { contentWidth, layout } from './layout.js';
+import { lessonRows, lessonWindow } from './lesson-reducer.js';
+import { displayPath } from './exercise-doc.js';
+import type { Theme } from './theme.js';
+import { padEnd, textWidth, truncate, wrapText } from './text.js';
+import { traceWindow, isRunning } from './trace-reducer.js';
+import type { LabStatus } from '../workspace/workspace.js';
+import { formatTime } from '../trace/format.js';
+
+export interface Frame {
+  header: string;
+  body: string[];
+  status: string;
+  keys: string;
+}
+
+const TAB_NAMES: Record<Tab, string> = { lesson: 'Lesson', trace: 'Trace', exercise: 'Exercise' };
+
+/** `left` and `right` on one row of `width` columns; `left` is cut first. */
+function spread(left: string, right: string, width: number): string {
+  const room = width - textWidth(right) - 1;
+  if (room < 8) return truncate(left, width);
+  return padEnd(truncate(left, room), room) + ' ' + right;
+}
+
+function statusMark(status: LabStatus, theme: Theme): string {
+  return status === 'passed' ? theme.ok('● passed ') : status === 'started' ? theme.warn('◐ started') : theme.dim('○ new    ');
+}
+
+export function progressBar(done: number, total: number, cells: number): string {
+  const filled = total === 0 ? 0 : Math.round((done / total) * cells);
+  return '█'.repeat(filled) + '░'.repeat(cells - filled);
+}
+
+/**
+ * The key bar: `key label` pairs, as many as fit; the last `keep` pairs (help, back/quit)
+ * are always shown.
+ */
+function keyBar(pairs: Array<[string, string]>, theme: Theme, width: number, keep = 2): string {
+  const fixed = pairs.slice(pairs.length - keep);
+  const optional = pairs.slice(0, pairs.length - keep);
+  const size = (list: Array<[string, string]>) => list.reduce((n, [k, l]) => n + (n ? 2 : 0) + textWidth(`${k} ${l}`), 0);
+  const chosen: Array<[string, string]> = [];
+  for (const pair of optional) {
+    if (size([...chosen, pair, ...fixed]) > width) break;
+    chosen.push(pair);
+  }
+  return [...chosen, ...fixed].map(([k, l]) => `${theme.key(k)} ${theme.dim(l)}`).join('  ');
+}
+
+function noticeRow(state: AppState, theme: Theme): string | null {
+  const n = state.notice;
+  if (!n) return null;
+  const icon = n.level === 'ok' ? theme.ok('✓') : n.level === 'warn' ? theme.warn('!') : n.level === 'error' ? theme.fail('✗') : theme.accent('›');
+  const text = n.level === 'error' ? theme.fail(n.text) : n.text;
+  return `${icon} ${text}`;
+}
+
+function window(rows: string[], offset: number, height: number): string[] {
+  return rows.slice(offset, offset + height);
+}
+
+export function homeFrame(state: AppState, theme: Theme): Frame {
+  const { width, body } = layout(state.size);
+  const cw = contentWidth(state.size);
+  const labs = state.labs;
+  const passed = labs.filter((l) => state.progress[l.id]?.passed).length;
+  const rows: string[] = [];
+  rows.push(...wrapText(theme.dim('Learn network programming with Node.js: real servers and clients on this machine, a live trace of the events Node emits, and exercises graded through real sockets.'), cw));
+  rows.push('');
+  rows.push(`${theme.bold('Progress')}  ${theme.ok(progressBar(passed, labs.length, 24))}  ${passed} of ${labs.length} labs passed`);
+  rows.push('');
+  const idWidth = Math.max(0, ...labs.map((l) => l.id.length));
+  const listTop = rows.length;
+  labs.forEach((lab, i) => {
+    const selected = i === state.home.selected;
+    const status = state.progress[lab.id]?.status ?? 'new';
+    const line = `${selected ? theme.accent('›') : ' '} ${String(i + 1).padStart(2)}. ${selected ? theme.bold(lab.id.padEnd(idWidth)) : lab.id.padEnd(idWidth)}  ${statusMark(status, theme)}  ${lab.title}${lab.unsupported ? theme.dim(' (not on this machine)') : ''}`;
+    rows.push(truncate(line, cw));
+  });
+  const selected = labs[state.home.selected];
+  const details: string[] = [''];
+  if (selected) {
+    details.push(...wrapText(`${theme.bold(selected.id)}: ${selected.summary}`, cw));
+    if (selected.unsupported) details.push(...wrapText(theme.warn(`This machine cannot run it: ${selected.unsupported}`), cw));
+  }
+  details.push('');
+  const ws = state.workspace.exists
+    ? `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)}`
+    : `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)} ${theme.dim('(not created yet: the exercise screen of a lab offers to create it)')}`;
+  details.push(...wrapText(ws, cw, '           '));
+  // With many labs, keep the chosen one in view and the details below.
+  const room = body - listTop - details.length;
+  let list = rows.slice(listTop);
+  if (list.length > room && room > 0) {
+    const start = Math.min(Math.max(0, state.home.selected - Math.floor(room / 2)), list.length - room);
+    list = list.slice(start, start + room);
+  }
+  const all = [...rows.slice(0, listTop), ...list, ...details];
+  const first = labs[0];
+  const tip = passed === 0 && first && state.home.selected === 0 ? `New here? Press Enter to open ${first.id}: read the lesson, watch the demo, then solve the exercise.` : 'Enter opens the chosen lab.';
+  return {
+    header: spread(theme.title('netlab') + theme.dim('  learn network programming with Node.js'), `${passed}/${labs.length} passed`, width),
+    body: all.slice(0, body),
+    status: noticeRow(state, theme) ?? theme.dim(tip),
+    keys: keyBar([['↑↓', 'choose'], ['Enter', 'open'], ['?', 'help'], ['q', 'quit']], theme, width),
+  };
+}
+
+function labHeader(state: AppState, theme: Theme): string {
+  const { width } = layout(state.size);
+  const lab = state.labs[state.lab!.index]!;
+  const tabs = TABS.map((t, i) => (t === state.lab!.tab ? theme.selected(`[${i + 1} ${TAB_NAMES[t]}]`) : theme.dim(` ${i + 1} ${TAB_NAMES[t]} `))).join('');
+  return spread(`${theme.title('netlab')} ${theme.dim('›')} ${theme.bold(lab.id)}  ${theme.dim(lab.title)}`, tabs, width);
+}
+
+const BACK: [string, string] = ['q', 'back'];
+const HELP: [string, string] = ['?', 'help'];
+
+function lessonFrame(state: AppState, theme: Theme): Frame {
+  const ctx = labContext(state, theme)!;
+  const { lab } = ctx;
+  const { width } = layout(state.size);
+  const cw = contentWidth(state.size);
+  const ls = state.lab!.lesson;
+  const height = lessonWindow(state.size);
+  const body: string[] = [];
+  let more = false;
+  if (lab.steps.length === 0) {
+    body.push(...wrapText(`${lab.id} has no lesson yet. Press ${theme.key('r')} to run its demo, or ${theme.key('3')} for the exercise.`, cw));
+  } else {
+    const step = lab.steps[ls.step]!;
+    const left = lab.steps.length - ls.step - 1;
+    const dots = lab.steps.map((_, i) => (i < ls.step ? theme.accent('●') : i === ls.step ? theme.bold('◉') : theme.dim('○'))).join('');
+    const togo = left === 0 ? 'last step' : `${left} to go`;
+    body.push(spread(`${theme.dim(`Step ${ls.step + 1} of ${lab.steps.length}`)}  ${theme.heading(step.title)}`, `${theme.dim(togo)} ${dots}`, cw));
+    body.push('');
+    const rows = lessonRows(lab, ls.step, state.size, theme);
+    body.push(...window(rows, ls.offset, height));
+    more = ls.offset + height < rows.length;
+  }
+  const lastStep = ls.step + 1 >= lab.steps.length;
+  const tip = more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : lastStep ? 'Done reading? r runs the demo and shows its live trace; 3 opens the exercise.' : '→ or Enter: next step';
+  return {
+    header: labHeader(state, theme),
+    body,
+    status: noticeRow(state, theme) ?? theme.dim(tip),
+    keys: keyBar([['←→', 'step'], ['↑↓', 'scroll'], ['r', 'run demo'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK], theme, width),
+  };
+}
+
+function traceFrame(state: AppState, theme: Theme): Frame {
+  const ctx = labContext(state, theme)!;
+  const { lab } = ctx;
+  const { width } = layout(state.size);
+  const cw = contentWidth(state.size);
+  const tr = state.lab!.trace;
+  const running = isRunning(tr);
+  const scenario = lab.scenarios[tr.scenario];
+  const body: string[] = [];
+  const which = tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
+  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
+  body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
+  const log = tr.log;
+  const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
+  const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
+  switch (tr.status) {
+    case 'idle':
+      body.push(lab.unsupported ? theme.warn(`Cannot run here: ${lab.unsupported}`) : `Press ${theme.key('r')} to run it.`);
+      break;
+    case 'starting':
+      body.push(theme.warn(`● starting ${scenario?.name ?? ''}…`));
+      break;
+    case 'running':
+      body.push(theme.warn(`● running ${tr.ran}… ${events}`));
+      break;
+    case 'passed':
+      body.push(theme.ok(`✓ ${tr.ran} finished: ${events}${time}`));
+      break;
+    case 'failed':
+      body.push(theme.fail(`✗ ${tr.ran} failed: ${events}${time}`));
+      break;
+    case 'stopped':
+      body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
+      break;
+  }
+  const height = traceWindow(state.size);
+  let more = false;
+  if (log) {
+    if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
+    body.push(...window(log.rows, tr.offset, height - (log.dropped > 0 && tr.offset === 0 ? 1 : 0)));
+    more = tr.offset + height < log.rows.length;
+  } else {
+    body.push('');
+    const intro = [
+      `netlab starts the lab's programs as separate processes with real sockets on this machine and shows every event Node emits in them, as it happens:`,
+      '',
+      `  ${theme.dim('time')}      ${theme.dim('actor')}      ${theme.dim('object')}                 ${theme.dim('event')}        ${theme.dim('details')}`,
+      `  ${formatTime(12.3)}  ${theme.tracePaint().actor('server', 'server    ')} net.Socket#1           ${theme.bold('data')}         5 B "hello"`,
+      '',
+      `Time is in ms since the run started (one clock for every process); each actor has its own colour; events are named as Node spells them; bytes show as a count and an escaped preview; a flood of identical events is folded into one row. Lines with » are netlab's narration.`,
+      '',
+      lab.scenarios.length > 1 ? `←→ chooses another scenario. u runs your own file instead of the reference solution.` : `u runs your own file instead of the reference solution.`,
+    ];
+    for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
+  }
+  const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs it again; ←→ another scenario' : 'r runs the demo';
+  const keys: Array<[string, string]> = running
+    ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
+    : [['r', 'run'], ['←→', 'scenario'], ['u', tr.learnerCode ? 'reference' : 'your code'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+  return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
+}
+
+function exerciseFrame(state: AppState, theme: Theme): Frame {
+  const ctx = labContext(state, theme)!;
+  const { width } = layout(state.size);
+  const ex = state.lab!.exercise;
+  const doc = exerciseDoc(ex, ctx);
+  const height = exerciseWindow(state.size);
+  const body = window(doc.rows, ex.offset, height);
+  const more = ex.offset + height < doc.rows.length;
+  if (ex.confirmInit) {
+    return {
+      header: labHeader(state, theme),
+      body,
+      status: `${theme.warn('?')} Create the workspace ${theme.bold(displayPath(ctx.workspace.dir))} with a starter file per lab? (y/n)`,
+      keys: keyBar([['y', 'yes, create it'], ['n', 'no']], theme, width, 0),
+    };
+  }
+  const keys: Array<[string, string]> = [['g', 'grade'], ['h', 'hint']];
+  if (ctx.progress.passed) keys.push(['s', 'solution']);
+  if (!ctx.progress.file) keys.push(['i', 'create file']);
+  keys.push(['n', 'next lab'], ['↑↓', 'scroll'], ['Tab', 'screens'], HELP, BACK);
+  return {
+    header: labHeader(state, theme),
+    body,
+    status: noticeRow(state, theme) ?? theme.dim(more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : ctx.progress.file ? 'Edit your file, save, press g.' : 'Press i to get your starter file.'),
+    keys: keyBar(keys, theme, width),
+  };
+}
+
+const HELP_ROWS: Array<[string, string]> = [
+  ['↑ ↓  j k', 'move in a list, scroll a page'],
+  ['PgUp PgDn Home End', 'scroll by pages, to the top, to the end'],
+  ['Enter', 'open the chosen lab (in a lesson: next step)'],
+  ['← →', 'previous / next lesson step; choose a demo scenario'],
+  ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
+  ['r', 'run the demo and watch its live trace'],
+  ['x', 'stop a running demo'],
+  ['u', 'run the demo with your own file instead of the reference'],
+  ['g', 'grade your exercise'],
+  ['h', 'reveal the next hint'],
+  ['s', 'show the reference solution (after your exercise passed)'],
+  ['i', 'create your workspace (netlab init), after asking'],
+  ['n', 'next lab'],
+  ['q  Esc', 'back; on the list of labs: quit'],
+  ['Ctrl-C', 'quit (every process netlab started is stopped)'],
+];
+
+function helpFrame(state: AppState, theme: Theme, under: Frame): Frame {
+  const { width } = layout(state.size);
+  const cw = contentWidth(state.size);
+  const body: string[] = [theme.heading('Keys'), ''];
+  for (const [k, what] of HELP_ROWS) body.push(truncate(`  ${padEnd(theme.key(k), 20)} ${what}`, cw));
+  body.push('');
+  body.push(...wrapText(theme.dim('Your progress (passes, hints) is saved in the workspace. Outside this screen: netlab list, netlab run <lab>, netlab grade.'), cw));
+  return { header: under.header, body: body.slice(0, layout(state.size).body), status: theme.dim('Any key closes the help.'), keys: keyBar([['any key', 'close']], theme, width, 0) };
+}
+
+export function frame(state: AppState, theme: Theme): Frame {
+  let f: Frame;
+  if (state.screen === 'home' || !state.lab) f = homeFrame(state, theme);
+  else if (state.lab.tab === 'lesson') f = lessonFrame(state, theme);
+  else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
+  else f = exerciseFrame(state, theme);
+  return state.help ? helpFrame(state, theme, f) : f;
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import { hardWrap, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import { renderInline, renderMarkdown } from '../src/ui/markdown.js';
+import { createTheme, plainTheme } from '../src/ui/theme.js';
+import { TraceLog } from '../src/ui/trace-log.js';
+import { ev, echoTrace } from './ui-fixtures.js';
+
+const colour = createTheme(new Chalk({ level: 1 }));
+
+describe('wrapping terminal text', () => {
+  it('wraps at spaces, with a hanging indent, never past the width', () => {
+    const rows = wrapText('the server emits close only when every connection has ended', 20, '  ');
+    expect(rows).toEqual(['the server emits', '  close only when', '  every connection', '  has ended']);
+    for (const r of rows) expect(textWidth(r)).toBeLessThanOrEqual(20);
+  });
+
+  it('cuts a word longer than a row', () => {
+    expect(wrapText('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+    expect(hardWrap('abcdefg', 3)).toEqual(['abc', 'def', 'g']);
+  });
+
+  it('keeps colours across a break: each row closes and reopens them', () => {
+    const chalk = new Chalk({ level: 1 });
+    const rows = wrapText(chalk.red('alpha beta gamma'), 11);
+    expect(rows.map(stripAnsi)).toEqual(['alpha beta', 'gamma']);
+    expect(rows[0]).toMatch(/^\x1b\[31malpha beta\x1b\[0m$/);
+    expect(rows[1]).toMatch(/^\x1b\[31mgamma\x1b\[39m$/);
+  });
+
+  it('truncates with an ellipsis, counting wide characters as two columns', () => {
+    expect(truncate('hello world', 8)).toBe('hello w…');
+    expect(textWidth('网络')).toBe(4);
+    expect(truncate('short', 8)).toBe('short');
+  });
+});
+
+describe('lessons in a terminal', () => {
+  it('renders headings, emphasis, lists and code readably without colour', () => {
+    const md = [
+      '### Why port 0',
+      'Ask for **port 0** and the OS picks a *free* port: read it with `server.address()`.',
+      '',
+      '- `listening`: bound',
+      '- `connection`: a client',
+      '  arrived',
+      '',
+      '```js',
+      "server.listen(0, '127.0.0.1', () => console.log(server.address().port));",
+      '```',
+      '',
+      '| event | when |',
+      '|---|---|',
+      '| `end` | the peer half-closed |',
+      '',
+      '> Node docs are the authority.',
+    ].join('\n');
+    expect(renderMarkdown(md, 40, plainTheme)).toEqual([
+      'Why port 0',
+      '',
+      'Ask for port 0 and the OS picks a free',
+      'port: read it with `server.address()`.',
+      '',
+      '  • `listening`: bound',
+      '  • `connection`: a client arrived',
+      '',
+      '  ┌ js',
+      "  │ server.listen(0, '127.0.0.1', () => ",
+      '  │↪console.log(server.address().port));',
+      '',
+      '  event  when',
+      '  ───────────────────────────',
+      '  `end`  the peer half-closed',
+      '',
+      '│ Node docs are the authority.',
+    ]);
+  });
+
+  it('styles code, strong and emphasis with colour, and drops the markup', () => {
+    const text = renderInline('a `net.Socket` is **one end**, *not* a server; see [docs](https://nodejs.org)', colour);
+    expect(stripAnsi(text)).toBe('a net.Socket is one end, not a server; see docs (https://nodejs.org)');
+    expect(text).toContain('\x1b[33mnet.Socket\x1b[39m');
+    expect(text).toContain('\x1b[1mone end\x1b[22m');
+    expect(text).toContain('\x1b[3mnot\x1b[23m');
+  });
+
+  it('leaves snake_case and lone asterisks alone', () => {
+    expect(renderInline('allow_half_open and 2 * 3 * 4', plainTheme)).toBe('allow_half_open and 2 * 3 * 4');
+  });
+});
+
+describe('the trace log', () => {
+  it('shows the lines as `netlab run` does: quiet events hidden, one row per event', () => {
+    const log = TraceLog.of(echoTrace(), plainTheme, 200);
+    expect(log.received).toBe(9);
+    expect(log.rows).toHaveLength(8);
+    expect(log.rows[0]).toBe('    3.2ms  server     net.Server#1           listening    address=127.0.0.1:40000');
+    expect(log.rows.some((r) => r.includes('resume'))).toBe(false);
+  });
+
+  it('wraps a long line under the actor column', () => {
+    const log = TraceLog.of(echoTrace().slice(1, 2), plainTheme, 60);
+    expect(log.rows).toEqual([
+      '    3.9ms  netlab     » the server listens on',
+      '                      127.0.0.1:40000 (port 0 asked the OS',
+      '                      for a free port)',
+    ]);
+  });
+
+  it('gives each actor its own colour', () => {
+    const log = TraceLog.of(echoTrace(), colour, 200);
+    const colourOf = (actor: string) => /\x1b\[(\d+)m/.exec(log.rows.find((r) => stripAnsi(r).includes(`  ${actor} `) && !stripAnsi(r).includes('»'))!.slice(20))?.[1];
+    expect(colourOf('server')).toBeDefined();
+    expect(colourOf('client#1')).toBeDefined();
+    expect(colourOf('server')).not.toBe(colourOf('client#1'));
+  });
+
+  it('folds a flood and stays bounded: 50 000 events, a few thousand rows at most', () => {
+    const log = new TraceLog(plainTheme, 80, 1000);
+    for (let batch = 0; batch < 50; batch++) {
+      const lines = [];
+      for (let i = 0; i < 1000; i++) {
+        const n = batch * 1000 + i;
+        // Alternate objects so the coalescer cannot fold everything into one row.
+        lines.push(ev(n / 10, n % 2 ? 'client#1' : 'server', `net.Socket#${n % 2 ? 1 : 2}`, 'data', { bytes: 1, preview: 'x' }));
+      }
+      log.append(lines);
+    }
+    log.end();
+    expect(log.received).toBe(50_000);
+    expect(log.rows.length).toBeLessThanOrEqual(1000);
+    expect(log.dropped).toBeGreaterThan(0);
+    expect(log.dropped + log.rows.length).toBe(50_000);
+  });
+
+  it('folds consecutive identical events into one summary row', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => ev(i, 'server', 'net.Socket#1', 'data', { bytes: 10, preview: 'x' }));
+    const log = TraceLog.of(lines, plainTheme, 200);
+    expect(log.rows).toHaveLength(4);
+    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB)');
+  });
+});
