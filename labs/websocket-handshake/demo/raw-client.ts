@@ -1,0 +1,170 @@
+/**
+ * The raw view: a WebSocket client built from `http.request` with `Upgrade` headers (Node's
+ * HTTP client emits `upgrade` on a 101 and hands over the socket), or, to show `head`, from a
+ * bare `net` socket that sends its first frames in the same write as the request. Frames are
+ * encoded with the lab's frames.ts, masked as a client must (or not, when a step says so).
+ */
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { note, params, ready, trace } from '../../../src/runtime/child.js';
+import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey, type OpcodeName } from '../frames.js';
+
+export interface FrameSpec {
+  op: OpcodeName;
+  text?: string;
+  /** A payload of this many bytes (a repeating pattern) instead of `text`. */
+  bytes?: number;
+  /** FIN bit (default true). */
+  fin?: boolean;
+  /** Send it without a mask, as a client must never do. */
+  unmasked?: boolean;
+  /** Close frames: status code and reason. */
+  code?: number;
+  reason?: string;
+}
+
+export type RawStep =
+  | { say: string }
+  /** Write these frames with one write() call. */
+  | { send: FrameSpec[] }
+  /** Wait until this many frames have arrived in total (or the server ended the connection). */
+  | { expect: number }
+  /** Wait for the server to end the connection. */
+  | { waitEnd: true };
+
+interface RawParams {
+  port: number;
+  path?: string;
+  method?: string;
+  /** Sec-WebSocket-Key (default: a random one). */
+  key?: string;
+  /** Sec-WebSocket-Version (default 13). */
+  version?: string;
+  /** Use a bare net socket and send these frames in the same write as the request head. */
+  eager?: FrameSpec[];
+  steps?: RawStep[];
+}
+
+const p = params<RawParams>();
+const key = p.key ?? randomKey();
+const headers: Record<string, string> = {
+  Host: `127.0.0.1:${p.port}`,
+  Connection: 'Upgrade',
+  Upgrade: 'websocket',
+  'Sec-WebSocket-Key': key,
+  'Sec-WebSocket-Version': p.version ?? '13',
+};
+
+function frameBytes(spec: FrameSpec): Buffer {
+  let payload: Buffer;
+  if (spec.op === 'close') payload = closePayload(spec.code, spec.reason);
+  else if (spec.bytes !== undefined) payload = Buffer.from(Array.from({ length: spec.bytes }, (_, i) => i & 0xff));
+  else payload = Buffer.from(spec.text ?? '');
+  return encodeFrame(Opcode[spec.op], payload, { fin: spec.fin ?? true, mask: !spec.unmasked });
+}
+
+/** The socket after the handshake, and frame bytes that came with the response. */
+async function handshake(): Promise<{ socket: net.Socket; rest: Buffer } | null> {
+  if (p.eager) {
+    const socket = trace(net.connect({ port: p.port, host: '127.0.0.1' }));
+    await once(socket, 'connect');
+    const head = `${p.method ?? 'GET'} ${p.path ?? '/'} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+    const frames = p.eager.map(frameBytes);
+    note(`one write(): the ${head.length}-byte request head and ${frames.length} frame(s) (${frames.reduce((n, f) => n + f.length, 0)} bytes) without waiting for the 101`);
+    socket.write(Buffer.concat([Buffer.from(head), ...frames]));
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    while (received.indexOf('\r\n\r\n') < 0) {
+      const event = await Promise.race([once(socket, 'data').then(() => 'data'), once(socket, 'end').then(() => 'end')]);
+      if (event === 'end' && received.indexOf('\r\n\r\n') < 0) throw new Error(`the server ended the connection without a complete response head (got ${received.length} bytes)`);
+    }
+    socket.removeAllListeners('data');
+    const end = received.indexOf('\r\n\r\n');
+    const [status = '', ...lines] = received.subarray(0, end).toString('latin1').split('\r\n');
+    note(`the answer starts with "${status}"`);
+    if (!/^HTTP\/1\.1 101\b/.test(status)) {
+      socket.end();
+      return null;
+    }
+    const accept = lines.find((line) => /^sec-websocket-accept:/i.test(line))?.replace(/^[^:]*:\s*/, '').trim();
+    acceptOk = accept === acceptFor(key);
+    return { socket, rest: received.subarray(end + 4) };
+  }
+  const req = trace(http.request({ host: '127.0.0.1', port: p.port, path: p.path ?? '/', method: p.method ?? 'GET', headers, agent: false }));
+  req.end();
+  const outcome = await Promise.race([
+    once(req, 'upgrade').then(([res, socket, head]) => ({ kind: 'upgrade' as const, res: res as http.IncomingMessage, socket: socket as net.Socket, head: head as Buffer })),
+    once(req, 'response').then(([res]) => ({ kind: 'response' as const, res: res as http.IncomingMessage })),
+  ]);
+  if (outcome.kind === 'response') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of outcome.res) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString().trim();
+    note(`no upgrade: ${outcome.res.statusCode} ${outcome.res.statusMessage}, body "${body}"${outcome.res.headers['sec-websocket-version'] ? `, Sec-WebSocket-Version: ${outcome.res.headers['sec-websocket-version']}` : ''}`);
+    return null;
+  }
+  const got = outcome.res.headers['sec-websocket-accept'];
+  const expected = acceptFor(key);
+  acceptOk = got === expected;
+  note(
+    got === expected
+      ? `101 and Sec-WebSocket-Accept ${got} = base64(SHA-1(our key + GUID)): the server really speaks WebSocket`
+      : `Sec-WebSocket-Accept is ${got ?? 'missing'}, expected ${expected}: a real client would give up here`,
+  );
+  return { socket: outcome.socket, rest: outcome.head };
+}
+
+let acceptOk: boolean | null = null;
+const result = await handshake();
+ready({ upgraded: result !== null, acceptOk });
+if (result) {
+  const { socket, rest } = result;
+  socket.on('error', () => {});
+  const parser = new FrameParser();
+  let frames = 0;
+  let ended = false;
+  const waiters: Array<() => void> = [];
+  const wake = () => {
+    for (const w of waiters.splice(0)) w();
+  };
+  /** Wait for `condition`; a server that never answers fails the client with a clear message. */
+  const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  };
+  const take = (chunk: Buffer) => {
+    try {
+      frames += parser.push(chunk).length;
+    } catch {
+      /* the server's tap shows what went wrong */
+    }
+    wake();
+  };
+  if (rest.length) take(rest);
+  socket.on('data', take);
+  socket.on('end', () => {
+    ended = true;
+    wake();
+  });
+  socket.on('close', () => {
+    ended = true;
+    wake();
+  });
+
+  for (const step of p.steps ?? []) {
+    if ('say' in step) note(step.say);
+    else if ('send' in step) socket.write(Buffer.concat(step.send.map(frameBytes)));
+    else if ('expect' in step) await until(() => frames >= step.expect || ended, `frame #${step.expect} from the server`);
+    else if ('waitEnd' in step) await until(() => ended, 'the server to end the connection');
+  }
+  socket.end();
+  if (!socket.closed) await once(socket, 'close');
+}

@@ -1,0 +1,47 @@
+/**
+ * The websocket-handshake demo's server: a plain `http.Server` made into a WebSocket server by
+ * the exercise's `acceptWebSocket(server)` (the reference solution, or the learner's with
+ * `--use`), on 127.0.0.1 and a port the OS picks. A wire tap decodes what crosses the socket.
+ */
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { mark, note, onCommand, params, probe, ready, trace } from '../../../src/runtime/child.js';
+import { tapWebSocketServer } from '../wire-tap.js';
+
+interface ServerParams {
+  /** Module exporting acceptWebSocket. */
+  implementation: string;
+  /** Do not call acceptWebSocket: an http.Server with no `upgrade` listener at all. */
+  noUpgradeListener?: boolean;
+}
+
+const p = params<ServerParams>();
+
+const server = http.createServer((req, res) => {
+  const asked = req.headers.upgrade ? ` (it asked to upgrade to "${req.headers.upgrade}")` : '';
+  if (p.noUpgradeListener) {
+    note(`no 'upgrade' listener, so Node handed this request to the 'request' handler like any other${asked}`);
+  }
+  res.end(`plain HTTP: ${req.method} ${req.url}\n`);
+});
+
+if (!p.noUpgradeListener) {
+  const mod = (await import(pathToFileURL(p.implementation).href)) as { acceptWebSocket?: (server: http.Server) => void };
+  if (typeof mod.acceptWebSocket !== 'function') throw new Error(`${p.implementation} does not export acceptWebSocket()`);
+  mod.acceptWebSocket(server);
+}
+
+// The tap first, then the probe: the probe records `upgrade`, then the tap shows what it derives.
+tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj) });
+trace(server);
+
+onCommand('close', () => {
+  note('server.close(): stop accepting; "close" comes once every connection, upgraded ones included, has ended');
+  return new Promise((resolve) => server.close(() => resolve(null)));
+});
+
+server.listen({ port: 0, host: '127.0.0.1' });
+await once(server, 'listening');
+ready({ port: (server.address() as AddressInfo).port });

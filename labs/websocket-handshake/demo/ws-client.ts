@@ -1,0 +1,115 @@
+/**
+ * A real WebSocket client that nobody here wrote: undici's `WebSocket` (the same code as the
+ * global `WebSocket` of Node 22+; on Node 20 the global one is experimental, so it is imported
+ * from undici). Its `open`/`message`/`close`/`error` events and undici's diagnostics channels
+ * go into the trace. It performs the steps it is given, in order.
+ */
+import { WebSocket, ping } from 'undici';
+import { mark, note, params, ready, traceChannels } from '../../../src/runtime/child.js';
+import { previewBytes } from '../../../src/trace/detail.js';
+
+export type ClientStep =
+  | { say: string }
+  /** ws.send(text) */
+  | { text: string }
+  /** ws.send() of `binary` bytes: 0, 1, 2, … 255, 0, 1, … */
+  | { binary: number }
+  /** Wait until this many messages have arrived in total. */
+  | { expect: number }
+  /** undici's ping(ws, payload): a ping frame, answered by a pong. */
+  | { ping: string }
+  /** Wait for the pong of the last ping. */
+  | { waitPong: true }
+  /** ws.close(code, reason) and wait for the `close` event. */
+  | { close: { code?: number; reason?: string } }
+  /** Wait for the `close` event (the server closes, or the handshake fails). */
+  | { waitClose: true };
+
+const { port, path = '/', steps } = params<{ port: number; path?: string; steps: ClientStep[] }>();
+const OBJECT = 'WebSocket#1';
+
+traceChannels('undici');
+
+const url = `ws://127.0.0.1:${port}${path}`;
+note(`new WebSocket("${url}"): undici sends the HTTP Upgrade request`);
+const ws = new WebSocket(url);
+ws.binaryType = 'arraybuffer';
+
+let messages = 0;
+let pongs = 0;
+const waiters: Array<() => void> = [];
+const wake = () => {
+  for (const w of waiters.splice(0)) w();
+};
+/** Wait for `condition`; a server that never answers fails the client with a clear message. */
+const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      waiters.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+};
+
+let opened = false;
+let closed = false;
+ws.addEventListener('open', () => {
+  opened = true;
+  mark('open', { url, protocol: ws.protocol, extensions: ws.extensions }, OBJECT);
+  wake();
+});
+ws.addEventListener('message', (event) => {
+  messages++;
+  const data = event.data as string | ArrayBuffer;
+  if (typeof data === 'string') {
+    const bytes = Buffer.from(data);
+    mark('message', { type: 'text', bytes: bytes.length, text: data.length > 60 ? `${data.slice(0, 60)}…` : data }, OBJECT);
+  } else {
+    const bytes = Buffer.from(data);
+    mark('message', { type: 'binary', bytes: bytes.length, preview: previewBytes(bytes, 16) }, OBJECT);
+  }
+  wake();
+});
+ws.addEventListener('error', (event) => {
+  const message = (event as unknown as { message?: string; error?: Error }).error?.message ?? (event as unknown as { message?: string }).message ?? 'error';
+  // Like a browser, undici does not say why a handshake failed in the event itself.
+  mark('error', { message: message || '(no reason given: the WebSocket API hides it)' }, OBJECT);
+  wake();
+});
+ws.addEventListener('close', (event) => {
+  closed = true;
+  mark('close', { code: event.code, reason: event.reason, wasClean: event.wasClean }, OBJECT);
+  wake();
+});
+// The pong of undici's ping() is only visible on its diagnostics channel.
+const { subscribe } = await import('node:diagnostics_channel');
+subscribe('undici:websocket:pong', () => {
+  pongs++;
+  wake();
+});
+
+await until(() => opened || closed, 'the handshake to end');
+ready({ opened });
+
+let pingsSent = 0;
+for (const step of steps) {
+  if ('say' in step) note(step.say);
+  else if ('text' in step) ws.send(step.text);
+  else if ('binary' in step) ws.send(Uint8Array.from({ length: step.binary }, (_, i) => i & 0xff));
+  else if ('expect' in step) await until(() => messages >= step.expect || closed, `message #${step.expect}`);
+  else if ('ping' in step) {
+    pingsSent++;
+    ping(ws, Buffer.from(step.ping));
+  } else if ('waitPong' in step) await until(() => pongs >= pingsSent || closed, 'the pong');
+  else if ('close' in step) {
+    if (!closed) ws.close(step.close.code, step.close.reason);
+    await until(() => closed, "the server's close frame");
+  } else if ('waitClose' in step) await until(() => closed, 'the close event');
+}
+if (!closed) {
+  ws.close(1000, 'done');
+  await until(() => closed, "the server's close frame");
+}
