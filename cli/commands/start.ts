@@ -46,6 +46,11 @@ export async function startCommand(id: string | undefined, options: StartOptions
   ]);
 
   const session = createSession({ labs, dir: workspaceDir(options.dir), runDemo, grader: workerGrader(), init: cliInit() });
+  // A lab scenario may leave a promise behind that rejects once its processes are killed
+  // (a command to a server that is gone). In `netlab run` that ends the process; here it
+  // must not take the learner's screen down with it: it becomes a notice.
+  const onRejection = (reason: unknown) => session.report(reason);
+  process.on('unhandledRejection', onRejection);
   const stop = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   // SIGTERM / SIGHUP (and SIGINT from outside: in raw mode Ctrl-C is a key): quit cleanly.
@@ -57,6 +62,7 @@ export async function startCommand(id: string | undefined, options: StartOptions
     await renderApp({ session, signal: stop.signal, theme: createTheme(colourFor(process.stdout)), openAt: id });
   } finally {
     off();
+    process.off('unhandledRejection', onRejection);
     await session.dispose();
     cleanup.cleanupNow();
   }

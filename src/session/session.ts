@@ -109,6 +109,15 @@ export class Session implements SessionPort {
     queueMicrotask(() => this.track(this.handle(command)));
   }
 
+  /**
+   * Tell the learner about a failure that belongs to no command (say, a lab scenario's
+   * promise that rejected after its run ended), instead of letting it end the session.
+   */
+  report(err: unknown): void {
+    const e = err as { message?: string } | undefined;
+    this.emit({ type: 'notice', level: 'error', text: `netlab: ${(e?.message ?? String(err)).split('\n')[0]}` });
+  }
+
   /** Stop everything: the demo, grading, the file watch. Resolves when all of it ended. */
   async dispose(): Promise<void> {
     this.disposed = true;

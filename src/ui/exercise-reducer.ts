@@ -30,10 +30,18 @@ export function exerciseWindow(size: Size): number {
   return Math.max(1, layout(size).body);
 }
 
-/** Scroll so that `row` is near the top, within limits. */
-function scrollTo(state: ExerciseState, row: number, ctx: LabContext): ExerciseState {
-  const total = exerciseDoc(state, ctx).rows.length;
-  return { ...state, offset: clampOffset(Math.max(0, row - 1), total, exerciseWindow(ctx.size)) };
+type Anchor = 'grade' | 'lastHint' | 'solution';
+
+/**
+ * Bring a section into view with as little scrolling as possible: the whole section if it
+ * fits (keeping the rows above it), else its start at the top.
+ */
+function scrollTo(state: ExerciseState, anchor: Anchor, ctx: LabContext): ExerciseState {
+  const doc = exerciseDoc(state, ctx);
+  const start = doc.anchors[anchor];
+  const end = anchor === 'grade' ? doc.anchors.hints - 1 : anchor === 'lastHint' ? doc.anchors.solution - 1 : doc.rows.length;
+  const height = exerciseWindow(ctx.size);
+  return { ...state, offset: clampOffset(Math.max(0, Math.min(start - 1, end - height)), doc.rows.length, height) };
 }
 
 export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabContext): Step<ExerciseState> {
@@ -43,7 +51,7 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       return { state: { ...state, offset: clampOffset(state.offset, exerciseDoc(state, ctx).rows.length, exerciseWindow(ctx.size)) } };
     case 'grade-started':
       if (input.lab !== lab.id) return { state };
-      return { state: scrollTo({ ...state, grading: true }, exerciseDoc({ ...state, grading: true }, ctx).anchors.grade, ctx) };
+      return { state: scrollTo({ ...state, grading: true }, 'grade', ctx) };
     case 'graded': {
       if (input.lab !== lab.id) return { state };
       const next = { ...state, grading: false, grade: input.grade, savedSinceGrade: false };
@@ -52,16 +60,16 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       const counted = g.checks.filter((c) => c.status !== 'skipped').length;
       const notice =
         g.status === 'passed' ? { level: 'ok' as const, text: `${lab.id} passed: ${passed} of ${counted} checks. s shows the solution, n the next lab.` }
-        : g.status === 'failed' ? { level: 'warn' as const, text: `${passed} of ${counted} checks pass: read the ✗ ones below, fix, save, g again.` }
+        : g.status === 'failed' ? { level: 'warn' as const, text: `${passed} of ${counted} checks pass: read the ✗ ones, fix your file, save, press g again.` }
         : g.status === 'not-started' ? { level: 'warn' as const, text: g.message ?? 'Not started.' }
         : { level: 'error' as const, text: (g.message ?? 'Grading could not run.').split('\n')[0]! };
-      return { state: scrollTo(next, exerciseDoc(next, ctx).anchors.grade, ctx), notice };
+      return { state: scrollTo(next, 'grade', ctx), notice };
     }
     case 'solution':
       if (input.lab !== lab.id) return { state };
       {
         const next = { ...state, solution: input.source };
-        return { state: scrollTo(next, exerciseDoc(next, ctx).anchors.solution, ctx) };
+        return { state: scrollTo(next, 'solution', ctx) };
       }
     case 'init-done': {
       const next = { ...state, initRunning: false };
@@ -79,7 +87,7 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       const after = input.progress[lab.id]?.hintsShown ?? before;
       if (after <= before) return { state };
       const next = { ...ctx, progress: input.progress[lab.id]!, workspace: input.workspace };
-      return { state: scrollTo(state, exerciseDoc(state, next).anchors.lastHint, next) };
+      return { state: scrollTo(state, 'lastHint', next) };
     }
     case 'key':
       break;
@@ -104,12 +112,12 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
     case 'h':
       if (lab.hints.length === 0) return { state, notice: { level: 'info', text: `${lab.id} has no hints.` } };
       if (progress.hintsShown >= lab.hints.length) {
-        return { state: scrollTo(state, exerciseDoc(state, ctx).anchors.hints, ctx), notice: { level: 'info', text: `That was the last hint (${lab.hints.length} of ${lab.hints.length}).` } };
+        return { state: scrollTo(state, 'lastHint', ctx), notice: { level: 'info', text: `That was the last hint (${lab.hints.length} of ${lab.hints.length}).` } };
       }
       return { state, commands: [{ type: 'hint', lab: lab.id }] };
     case 's':
       if (!progress.passed) return { state, notice: { level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' } };
-      if (state.solution !== null) return { state: scrollTo(state, exerciseDoc(state, ctx).anchors.solution, ctx) };
+      if (state.solution !== null) return { state: scrollTo(state, 'solution', ctx) };
       return { state, commands: [{ type: 'solution', lab: lab.id }] };
     case 'i':
       if (state.initRunning) return { state };

@@ -219,6 +219,13 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
+function confirmQuestion(dir: string, exists: boolean, width: number, theme: Theme): string {
+  const full = exists ? `Add the missing starter files to ${dir}? (y/n)` : `Create ${dir} with a starter file per lab? (y/n)`;
+  const short = exists ? 'Add the missing starter files to your workspace? (y/n)' : 'Create the workspace folder named above, with a starter file per lab? (y/n)';
+  const text = textWidth(full) + 2 <= width ? full : short;
+  return `${theme.warn('?')} ${text}`;
+}
+
 function exerciseFrame(state: AppState, theme: Theme): Frame {
   const ctx = labContext(state, theme)!;
   const { width } = layout(state.size);
@@ -231,7 +238,7 @@ function exerciseFrame(state: AppState, theme: Theme): Frame {
     return {
       header: labHeader(state, theme),
       body,
-      status: `${theme.warn('?')} Create the workspace ${theme.bold(displayPath(ctx.workspace.dir))} with a starter file per lab? (y/n)`,
+      status: confirmQuestion(displayPath(ctx.workspace.dir), ctx.workspace.exists, width, theme),
       keys: keyBar([['y', 'yes, create it'], ['n', 'no']], theme, width, 0),
     };
   }
@@ -255,10 +262,10 @@ const HELP_ROWS: Array<[string, string]> = [
   ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
   ['r', 'run the demo and watch its live trace'],
   ['x', 'stop a running demo'],
-  ['u', 'run the demo with your own file instead of the reference'],
+  ['u', 'run the demo with your own file, not the reference'],
   ['g', 'grade your exercise'],
   ['h', 'reveal the next hint'],
-  ['s', 'show the reference solution (after your exercise passed)'],
+  ['s', 'show the reference solution (once your exercise passed)'],
   ['i', 'create your workspace (netlab init), after asking'],
   ['n', 'next lab'],
   ['q  Esc', 'back; on the list of labs: quit'],
@@ -268,10 +275,10 @@ const HELP_ROWS: Array<[string, string]> = [
 function helpFrame(state: AppState, theme: Theme, under: Frame): Frame {
   const { width } = layout(state.size);
   const cw = contentWidth(state.size);
-  const body: string[] = [theme.heading('Keys'), ''];
+  const body: string[] = [theme.heading('Keys')];
   for (const [k, what] of HELP_ROWS) body.push(truncate(`  ${padEnd(theme.key(k), 20)} ${what}`, cw));
   body.push('');
-  body.push(...wrapText(theme.dim('Your progress (passes, hints) is saved in the workspace. Outside this screen: netlab list, netlab run <lab>, netlab grade.'), cw));
+  body.push(...wrapText(theme.dim('Passes and hints are saved in your workspace. Also: netlab list, run, grade.'), cw));
   return { header: under.header, body: body.slice(0, layout(state.size).body), status: theme.dim('Any key closes the help.'), keys: keyBar([['any key', 'close']], theme, width, 0) };
 }
 
@@ -281,5 +288,9 @@ export function frame(state: AppState, theme: Theme): Frame {
   else if (state.lab.tab === 'lesson') f = lessonFrame(state, theme);
   else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
   else f = exerciseFrame(state, theme);
-  return state.help ? helpFrame(state, theme, f) : f;
+  if (state.help) f = helpFrame(state, theme, f);
+  // Nothing wider than the frame, whatever a screen produced.
+  const { width } = layout(state.size);
+  const cw = contentWidth(state.size);
+  return { header: truncate(f.header, width), body: f.body.map((r) => truncate(r, cw)), status: truncate(f.status, width), keys: truncate(f.keys, width) };
 }

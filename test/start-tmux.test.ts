@@ -1,0 +1,213 @@
+/**
+ * End to end: the real `netlab start` in a real terminal (tmux, 80×24), driven by keys the
+ * way a learner types them, read back from the screen. Each test has its own tmux server
+ * (`-L`) and kills it afterwards. Needs tmux (Debian/Ubuntu: `apt-get install tmux`).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux && process.env.CI) throw new Error('the end-to-end test of `netlab start` needs tmux: apt-get install tmux');
+
+/** Ink draws only a final frame when it thinks it runs in CI: the terminal must not say so. */
+function terminalEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_') || k === 'TMUX' || k === 'NO_COLOR' || k === 'FORCE_COLOR') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/** Every process whose ancestor is `pid` (Linux /proc, else ps). */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  if (existsSync('/proc/self/stat')) {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        parent.set(Number(name), ppid);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  } else {
+    for (const line of execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')) {
+      const [p, pp] = line.trim().split(/\s+/).map(Number);
+      parent.set(p!, pp!);
+    }
+  }
+  const out: number[] = [];
+  for (const p of parent.keys()) {
+    let q = parent.get(p);
+    for (let hops = 0; q !== undefined && q > 1 && hops < 64; hops++) {
+      if (q === pid) {
+        out.push(p);
+        break;
+      }
+      q = parent.get(q);
+    }
+  }
+  return out;
+}
+
+/** A process's command line, or '' once it is gone. */
+function cmdline(pid: number): string {
+  try {
+    if (existsSync('/proc/self/cmdline')) return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class Terminal {
+  readonly socket = `netlab-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly cwd = mkdtempSync(join(tmpdir(), 'netlab-e2e-'));
+
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: this.env });
+  }
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Start `netlab <args>` in an 80×24 terminal; the shell prints its exit code after it. */
+  start(...args: string[]): void {
+    const command = `'${process.execPath}' '${MAIN}' ${args.join(' ')}; echo "netlab exited with $?"; sleep 600`;
+    this.tmux('new-session', '-d', '-x', '80', '-y', '24', '-c', this.cwd, 'sh', '-c', command);
+  }
+
+  panePid(): number {
+    return Number(this.tmux('list-panes', '-F', '#{pane_pid}').trim());
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p');
+  }
+
+  /** The screen with colours (SGR codes). */
+  colours(): string {
+    return this.tmux('capture-pane', '-p', '-e');
+  }
+
+  keys(...keys: string[]): void {
+    for (const k of keys) this.tmux('send-keys', k);
+  }
+
+  /** Poll the screen until `test` holds (never a fixed sleep); fail with the screen if not. */
+  async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < until) {
+      screen = this.screen();
+      if (test(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+  }
+
+  close(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
+    rmSync(this.cwd, { recursive: true, force: true });
+  }
+}
+
+let term: Terminal | undefined;
+afterEach(() => {
+  term?.close();
+  term = undefined;
+});
+
+describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () => {
+  it('opens tcp-echo, runs its demo and shows the trace, then quits cleanly', async () => {
+    term = new Terminal(terminalEnv({ NO_COLOR: '1' }));
+    term.start('start');
+    let screen = await term.waitFor((s) => s.includes('tcp-echo') && s.includes('q quit'), 'the list of labs');
+    expect(screen).toContain('Progress');
+    expect(screen).toMatch(/›\s+1\. tcp-echo\s+○ new/);
+    const netlabPid = descendants(term.panePid()).find((p) => cmdline(p).includes('main.js'));
+    expect(netlabPid).toBeDefined();
+
+    term.keys('Enter');
+    screen = await term.waitFor((s) => s.includes('netlab › tcp-echo'), 'the lesson');
+    expect(screen).toMatch(/Step 1 of \d+/);
+
+    term.keys('r');
+    screen = await term.waitFor((s) => /✓ tour finished/.test(s), 'the end of the run');
+    expect(screen).toContain('✓ tcp-echo / tour finished');
+    // The top of the trace: the events as Node names them, per actor.
+    term.keys('Home');
+    screen = await term.waitFor((s) => s.includes('listening'), 'the top of the trace');
+    expect(screen).toMatch(/ms {2}server {5}net\.Server#1 {11}listening/);
+    expect(screen).toMatch(/ms {2}server {5}net\.Server#1 {11}connection/);
+    expect(screen).toMatch(/ms {2}client#2 {3}net\.Socket#1 {11}connect/);
+    // No colour was asked for: no colour on the screen.
+    expect(term.colours()).not.toMatch(/\x1b\[(3\d|9\d|4\d)(;\d+)*m/);
+
+    term.keys('q');
+    await term.waitFor((s) => s.includes('q quit'), 'back at the list');
+    term.keys('q');
+    screen = await term.waitFor((s) => s.includes('netlab exited with'), 'netlab to exit');
+    expect(screen).toContain('netlab exited with 0');
+    // The terminal is restored: the lab's screen is gone (alternate screen left).
+    expect(screen).not.toContain('Progress');
+    expect(alive(netlabPid!)).toBe(false);
+    // Only the shell's `sleep` is left under the terminal.
+    const left = descendants(term.panePid()).map(cmdline);
+    expect(left).toEqual(['sleep 600']);
+  });
+
+  it('Ctrl-C during a run stops every process the lab started', async () => {
+    term = new Terminal(terminalEnv());
+    // A learner file whose server never echoes: the demo waits until stopped.
+    mkdirSync(join(term.cwd, 'netlab-exercises'));
+    writeFileSync(
+      join(term.cwd, 'netlab-exercises', 'tcp-echo.ts'),
+      "import * as net from 'node:net';\nexport function createEchoServer(): net.Server {\n  return net.createServer((socket) => socket.resume());\n}\n",
+    );
+    term.start('start', 'tcp-echo');
+    await term.waitFor((s) => s.includes('netlab › tcp-echo'), 'the lab');
+    term.keys('u');
+    await term.waitFor((s) => s.includes('your code'), 'your code chosen');
+    term.keys('r');
+    await term.waitFor((s) => s.includes('● running'), 'the run to start');
+    // The server and both clients are up (client#1 waits for an echo that never comes).
+    const until = Date.now() + 20_000;
+    let running: number[] = [];
+    while (Date.now() < until) {
+      running = descendants(term.panePid());
+      if (running.filter((p) => cmdline(p).includes('/demo/client')).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const demos = running.filter((p) => cmdline(p).includes('/demo/'));
+    expect(demos.map((p) => cmdline(p).replace(/.*\/demo\//, ''))).toEqual(expect.arrayContaining(['server.js', 'client.js', 'client.js']));
+    // Colour is on in a terminal: actors are painted.
+    expect(term.colours()).toMatch(/\x1b\[(3\d|9\d)m/);
+
+    term.keys('C-c');
+    const screen = await term.waitFor((s) => s.includes('netlab exited with'), 'netlab to exit');
+    expect(screen).toContain('netlab exited with 0');
+    const survivors = running.filter(alive).map(cmdline).filter((c) => c !== '' && !c.startsWith('sleep'));
+    expect(survivors).toEqual([]);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * The interactive lab's reducers: given a state, when an input arrives (a key, a trace
+ * batch, a grade), then this is the next state and these are the commands for the controller.
+ */
+import { describe, expect, it } from 'vitest';
+import { appReducer, initialState, type AppState, type AppStep } from '../src/ui/app-reducer.js';
+import type { Input } from '../src/ui/input.js';
+import { plainTheme } from '../src/ui/theme.js';
+import { frame } from '../src/ui/views.js';
+import { stripAnsi } from '../src/ui/text.js';
+import type { LabGrade, SessionCommand } from '../src/session/types.js';
+import { echoTrace, ev, NEW, snapshotOf, WORKSPACE } from './ui-fixtures.js';
+
+const SIZE = { columns: 80, rows: 24 };
+
+/** Feed inputs one after the other; collect every command. */
+function play(start: AppStep | AppState, ...inputs: Array<Input | string>): AppStep {
+  let state = 'state' in start && 'commands' in start ? start.state : (start as AppState);
+  const commands: SessionCommand[] = 'commands' in start ? [...start.commands] : [];
+  for (const input of inputs) {
+    const step = appReducer(state, typeof input === 'string' ? { type: 'key', key: input } : input, plainTheme);
+    state = step.state;
+    commands.push(...step.commands);
+  }
+  return { state, commands };
+}
+
+const home = () => initialState(snapshotOf(), SIZE);
+const text = (state: AppState) => {
+  const f = frame(state, plainTheme);
+  return stripAnsi([f.header, ...f.body, f.status, f.keys].join('\n'));
+};
+
+describe('home', () => {
+  it('starts at the first lab not passed, moves with arrows and j/k, opens with Enter', () => {
+    const snapshot = snapshotOf({ progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true }, udp: { ...NEW } } });
+    const start = initialState(snapshot, SIZE);
+    expect(start.state.home.selected).toBe(1);
+    const moved = play(start, 'k', 'k', 'j');
+    expect(moved.state.home.selected).toBe(1);
+    const opened = play(start, 'up', 'enter');
+    expect(opened.state.screen).toBe('lab');
+    expect(opened.state.lab?.index).toBe(0);
+    expect(opened.state.lab?.tab).toBe('lesson');
+    expect(opened.commands).toEqual([{ type: 'open', lab: 'tcp-echo' }]);
+  });
+
+  it('q and Esc quit from home; Ctrl-C quits from anywhere', () => {
+    expect(play(home(), 'q').state.quitting).toBe(true);
+    expect(play(home(), 'escape').state.quitting).toBe(true);
+    const deep = play(home(), 'enter', '2', 'ctrl-c');
+    expect(deep.state.quitting).toBe(true);
+    expect(deep.commands.at(-1)).toEqual({ type: 'stop' });
+  });
+
+  it('`netlab start udp` opens that lab from the first frame', () => {
+    const start = initialState(snapshotOf(), SIZE, 'udp');
+    expect(start.state.screen).toBe('lab');
+    expect(start.state.lab?.index).toBe(1);
+    expect(start.commands).toEqual([{ type: 'open', lab: 'udp' }]);
+  });
+});
+
+describe('moving around a lab', () => {
+  it('Tab, Shift-Tab and 1 2 3 switch screens; q goes back home and the controller closes the lab', () => {
+    const s = play(home(), 'enter');
+    expect(play(s, 'tab').state.lab?.tab).toBe('trace');
+    expect(play(s, 'tab', 'tab').state.lab?.tab).toBe('exercise');
+    expect(play(s, 'backtab').state.lab?.tab).toBe('exercise');
+    expect(play(s, '3', '1').state.lab?.tab).toBe('lesson');
+    const back = play(s, 'q');
+    expect(back.state.screen).toBe('home');
+    expect(back.state.quitting).toBe(false);
+    expect(back.commands.at(-1)).toEqual({ type: 'close', lab: 'tcp-echo' });
+  });
+
+  it('n opens the next lab; on the last lab it says so', () => {
+    const s = play(home(), 'enter', 'n');
+    expect(s.state.lab?.index).toBe(1);
+    expect(s.commands.slice(-2)).toEqual([{ type: 'close', lab: 'tcp-echo' }, { type: 'open', lab: 'udp' }]);
+    const last = play(s, 'n');
+    expect(last.state.lab?.index).toBe(1);
+    expect(last.state.notice?.text).toMatch(/last lab/);
+  });
+
+  it('? shows the help over any screen; any key closes it', () => {
+    const s = play(home(), 'enter', '?');
+    expect(s.state.help).toBe(true);
+    expect(text(s.state)).toContain('reveal the next hint');
+    const closed = play(s, 'r');
+    expect(closed.state.help).toBe(false);
+    expect(closed.commands).toEqual([{ type: 'open', lab: 'tcp-echo' }]);
+  });
+});
+
+describe('lesson', () => {
+  it('steps with → / Enter and ←, and says how many remain', () => {
+    const s = play(home(), 'enter');
+    expect(text(s.state)).toContain('Step 1 of 2');
+    expect(text(s.state)).toContain('1 to go');
+    const next = play(s, 'right');
+    expect(next.state.lab?.lesson.step).toBe(1);
+    expect(text(next.state)).toContain('last step');
+    expect(play(next, 'enter').state.notice?.text).toMatch(/last step.*r to watch/);
+    expect(play(next, 'left').state.lab?.lesson.step).toBe(0);
+  });
+});
+
+describe('live trace', () => {
+  const running = () => play(home(), 'enter', 'r', { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+
+  it('r runs the chosen scenario (from any screen of the lab)', () => {
+    const s = play(home(), 'enter', 'r');
+    expect(s.state.lab?.tab).toBe('trace');
+    expect(s.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    const other = play(home(), 'enter', '2', 'right', 'r');
+    expect(other.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'half-close', learnerCode: false });
+  });
+
+  it('streams lines as they come, follows the end, then stays scrollable with the summary after the run', () => {
+    let s = running();
+    // 40 lines: more than the window.
+    const lines = Array.from({ length: 40 }, (_, i) => ev(i, i % 2 ? 'client#1' : 'server', `net.Socket#${i % 2}`, i % 3 ? 'data' : 'end', { bytes: i }));
+    s = play(s, { type: 'trace', runId: 1, lab: 'tcp-echo', lines });
+    const tr = s.state.lab!.trace;
+    expect(tr.log!.received).toBe(40);
+    expect(tr.follow).toBe(true);
+    expect(tr.offset).toBe(tr.log!.rows.length - 17);
+    s = play(s, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: { lines: ['k=1  ████ 100 ms'], port: 4000 } }, stopped: false });
+    const after = s.state.lab!.trace;
+    expect(after.status).toBe('passed');
+    const screen = text(s.state);
+    expect(screen).toContain('k=1  ████ 100 ms');
+    expect(screen).toContain('✓ tcp-echo / tour finished');
+    const top = play(s, 'home');
+    expect(top.state.lab!.trace.offset).toBe(0);
+    expect(text(top.state)).toContain('\n    0.0ms  server     net.Socket#0           end');
+    expect(play(top, 'down', 'down').state.lab!.trace.offset).toBe(2);
+  });
+
+  it('ignores lines of an older run', () => {
+    const s = play(running(), { type: 'trace', runId: 7, lab: 'tcp-echo', lines: echoTrace() });
+    expect(s.state.lab!.trace.log!.received).toBe(0);
+  });
+
+  it('x stops a run; r during a run does not start another; ←→ wait for the end', () => {
+    const s = running();
+    expect(play(s, 'x').commands.at(-1)).toEqual({ type: 'stop' });
+    expect(play(s, 'r').commands.filter((c) => c.type === 'run')).toHaveLength(1);
+    expect(play(s, 'right').state.lab!.trace.scenario).toBe(0);
+    const stopped = play(s, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: false, lab: 'tcp-echo', scenario: 'tour', summary: {}, error: { code: 'X', message: 'interrupted' } }, stopped: true });
+    expect(stopped.state.lab!.trace.status).toBe('stopped');
+  });
+
+  it('u runs the learner file only when there is one', () => {
+    const none = play(home(), 'enter', 'u');
+    expect(none.state.lab!.trace.learnerCode).toBe(false);
+    expect(none.state.notice?.text).toMatch(/no file/);
+    const withFile = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: `${WORKSPACE}/tcp-echo.ts` }, udp: NEW } }), SIZE);
+    const s = play(withFile, 'enter', 'u', 'r');
+    expect(s.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+  });
+});
+
+describe('exercise', () => {
+  const FILE = `${WORKSPACE}/tcp-echo.ts`;
+  const ready = () =>
+    initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: FILE }, udp: NEW } }), SIZE);
+  const failed: LabGrade = {
+    lab: 'tcp-echo',
+    status: 'failed',
+    file: FILE,
+    checks: [
+      { id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'passed' },
+      {
+        id: 'half-close',
+        title: 'finishes echoing after the client ends',
+        status: 'failed',
+        message: 'sent 12 bytes then end(); got 0 bytes back before the server closed: did you set allowHalfOpen?',
+        trace: [ev(1, 'learner', 'net.Socket#1', 'end'), ev(2, 'learner', 'net.Socket#1', 'close', { hadError: false })],
+      },
+      { id: 'unix-only', title: 'a check this machine skips', status: 'skipped', message: 'needs Linux namespaces' },
+    ],
+  };
+
+  it('offers to create the workspace, asks first, and creates it only on yes', () => {
+    const s = play(home(), 'enter', '3');
+    expect(text(s.state)).toContain('Press i to create it');
+    const asked = play(s, 'i');
+    expect(asked.state.lab!.exercise.confirmInit).toBe(true);
+    expect(text(asked.state)).toContain('? Create the workspace folder named above, with a starter file per lab? (y/n)');
+    // While asking, other keys do nothing.
+    expect(play(asked, 'g').commands.filter((c) => c.type === 'grade')).toHaveLength(0);
+    const no = play(asked, 'n');
+    expect(no.state.lab!.exercise.confirmInit).toBe(false);
+    expect(no.commands.filter((c) => c.type === 'init')).toHaveLength(0);
+    const yes = play(asked, 'y');
+    expect(yes.commands.at(-1)).toEqual({ type: 'init' });
+    expect(yes.state.lab!.exercise.initRunning).toBe(true);
+    const done = play(yes, { type: 'init-done', ok: true, message: 'created netlab-exercises' });
+    expect(done.state.lab!.exercise.initRunning).toBe(false);
+    expect(done.state.notice).toEqual({ level: 'ok', text: 'Workspace ready: created netlab-exercises' });
+  });
+
+  it('g grades and shows each check, the failing message and its trace', () => {
+    let s = play(ready(), 'enter', 'g');
+    expect(s.state.lab!.tab).toBe('exercise');
+    expect(s.commands.at(-1)).toEqual({ type: 'grade', lab: 'tcp-echo' });
+    s = play(s, { type: 'grade-started', lab: 'tcp-echo' }, { type: 'graded', lab: 'tcp-echo', grade: failed });
+    const screen = text(play(s, 'home').state);
+    expect(screen).toContain('Not yet: 1 of 2 checks pass');
+    expect(screen).toContain('✓ echoes-bytes  echoes every byte unchanged');
+    expect(screen).toContain('✗ half-close    finishes echoing after the client ends');
+    expect(screen.replace(/\s+/g, ' ')).toContain('sent 12 bytes then end(); got 0 bytes back before the server closed: did you set allowHalfOpen?');
+    expect(screen).toContain('– unix-only     a check this machine skips');
+    expect(screen).toContain('learner    net.Socket#1           end');
+    expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
+  });
+
+  it('h asks for the next hint and scrolls to it when it arrives', () => {
+    const s = play(ready(), 'enter', 'h');
+    expect(s.commands.at(-1)).toEqual({ type: 'hint', lab: 'tcp-echo' });
+    const shown = play(s, { type: 'progress', workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: FILE, hintsShown: 1 }, udp: NEW } });
+    expect(text(shown.state)).toContain('1. Echo bytes');
+    expect(text(shown.state)).toContain('Write each chunk back as it came');
+    expect(text(shown.state)).not.toContain('2. Half-close');
+  });
+
+  it('the solution is offered only after a pass', () => {
+    const locked = play(ready(), 'enter', 's');
+    expect(locked.commands.filter((c) => c.type === 'solution')).toHaveLength(0);
+    expect(locked.state.notice?.text).toMatch(/unlocks once your exercise passes/);
+    const passed = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true, file: FILE }, udp: NEW } }), SIZE, 'tcp-echo');
+    const asked = play(passed, 's');
+    expect(asked.commands.at(-1)).toEqual({ type: 'solution', lab: 'tcp-echo' });
+    const shown = play(asked, { type: 'solution', lab: 'tcp-echo', source: 'export function createEchoServer() {}\n' });
+    expect(text(shown.state)).toContain('│ export function createEchoServer() {}');
+  });
+
+  it('a save of the learner file is noticed', () => {
+    const s = play(ready(), 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE });
+    expect(s.state.lab!.exercise.savedSinceGrade).toBe(true);
+    expect(s.state.notice?.text).toMatch(/tcp-echo\.ts changed: press g/);
+  });
+});
+
+describe('terminal size', () => {
+  it('re-wraps the trace when the terminal is resized and keeps every row within the width', () => {
+    let s = play(home(), 'enter', 'r', { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
+    const wide = s.state.lab!.trace.log!.rows.length;
+    s = play(s, { type: 'resize', columns: 50, rows: 24 });
+    expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
+    const f = frame(s.state, plainTheme);
+    for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The interactive lab's screens as a learner sees them in an 80×24 terminal, rendered by Ink
+ * (ink-testing-library) and driven by keys, with a fake controller. Snapshots are whole
+ * screens, without colour, trailing spaces trimmed.
+ */
+import { createElement } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { render, cleanup } from 'ink-testing-library';
+import { Chalk } from 'chalk';
+import { App } from '../src/ui/App.js';
+import { createTheme } from '../src/ui/theme.js';
+import { textWidth } from '../src/ui/text.js';
+import type { LabGrade } from '../src/session/types.js';
+import { echoTrace, FakeSession, KEYS, NEW, normalize, snapshotOf, tick, WORKSPACE } from './ui-fixtures.js';
+
+const SIZE = { columns: 80, rows: 24 };
+
+afterEach(() => cleanup());
+
+function mount(session = new FakeSession(), openAt?: string, theme = createTheme(new Chalk({ level: 0 }))) {
+  const app = render(createElement(App, { session, size: SIZE, openAt, theme }));
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      app.stdin.write(k);
+      await tick();
+    }
+  };
+  const screen = () => {
+    const text = normalize(app.lastFrame());
+    // Every screen fits the terminal: 80 columns, and one row short of 24.
+    const rows = text.split('\n');
+    expect(rows.length).toBeLessThanOrEqual(23);
+    for (const row of rows) expect(textWidth(row)).toBeLessThanOrEqual(80);
+    return text;
+  };
+  return { app, session, press, screen };
+}
+
+describe('netlab start, screen by screen (80×24, no colour)', () => {
+  it('home: the labs in order with status and a progress bar', async () => {
+    const session = new FakeSession(snapshotOf({ progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true }, udp: { ...NEW, status: 'started' } } }));
+    const { screen } = mount(session);
+    expect(screen()).toMatchSnapshot();
+  });
+
+  it('lesson: the first step, with headings, lists and code', async () => {
+    const { press, screen, session } = mount();
+    await press(KEYS.enter);
+    expect(session.sent).toEqual([{ type: 'open', lab: 'tcp-echo' }]);
+    expect(screen()).toMatchSnapshot();
+  });
+
+  it('trace: r runs, lines stream in, the summary follows, keys at the bottom', async () => {
+    const { press, screen, session } = mount(undefined, 'tcp-echo');
+    await press('r');
+    expect(session.sent.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
+    await tick();
+    expect(screen()).toContain('● running tour… 9 events');
+    session.emit({ type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: { port: 40000, clients: 1 } }, stopped: false });
+    await tick();
+    expect(screen()).toMatchSnapshot();
+  });
+
+  it('trace before any run explains how to read it', async () => {
+    const { press, screen } = mount(undefined, 'tcp-echo');
+    await press(KEYS.tab);
+    expect(screen()).toMatchSnapshot();
+  });
+
+  it('exercise without a workspace: offers netlab init and asks first', async () => {
+    const { press, screen, session } = mount(undefined, 'tcp-echo');
+    await press('3', 'i');
+    expect(screen()).toMatchSnapshot();
+    await press('y');
+    expect(session.sent.at(-1)).toEqual({ type: 'init' });
+  });
+
+  it('exercise after a failed grade: per-check results and the failing check trace', async () => {
+    const file = `${WORKSPACE}/tcp-echo.ts`;
+    const session = new FakeSession(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file }, udp: NEW } }));
+    const { press, screen } = mount(session, 'tcp-echo');
+    await press('g');
+    const grade: LabGrade = {
+      lab: 'tcp-echo',
+      status: 'failed',
+      file,
+      checks: [
+        { id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'passed' },
+        { id: 'binary-safe', title: 'echoes arbitrary bytes, split characters intact', status: 'failed', message: 'sent 256 bytes 0x00..0xff, got 512 back: did you convert the chunk to a string?', trace: echoTrace().slice(4, 6) },
+      ],
+    };
+    session.emit({ type: 'grade-started', lab: 'tcp-echo' });
+    session.emit({ type: 'graded', lab: 'tcp-echo', grade });
+    await tick();
+    expect(screen()).toMatchSnapshot();
+  });
+
+  it('help lists every key', async () => {
+    const { press, screen } = mount(undefined, 'tcp-echo');
+    await press('?');
+    expect(screen()).toMatchSnapshot();
+    await press('x');
+    expect(screen()).not.toContain('Any key closes the help');
+  });
+});
+
+describe('keys and quitting', () => {
+  it('arrows, Esc and q: back to the list, then quit', async () => {
+    const { app, press, screen, session } = mount();
+    await press(KEYS.down, KEYS.enter);
+    expect(screen()).toContain('netlab › udp');
+    await press(KEYS.escape);
+    // Ink tells a lone Esc from the start of an escape sequence after a short wait.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(screen()).toContain('›  2. udp');
+    expect(session.sent.at(-1)).toEqual({ type: 'close', lab: 'udp' });
+    await press('q');
+    await tick();
+    expect(session.sent.at(-1)).toEqual({ type: 'stop' });
+    // The app unmounted itself: its frame is final.
+    const frames = app.frames.length;
+    await press(KEYS.down);
+    expect(app.frames.length).toBe(frames);
+  });
+
+  it('Ctrl-C quits from inside a lab', async () => {
+    const { press, session } = mount(undefined, 'tcp-echo');
+    await press(KEYS.ctrlC);
+    expect(session.sent.at(-1)).toEqual({ type: 'stop' });
+  });
+
+  it('with colour, actors get different colours; without, no escape codes at all', async () => {
+    const coloured = mount(undefined, 'tcp-echo', createTheme(new Chalk({ level: 1 })));
+    await coloured.press('r');
+    coloured.session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    coloured.session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
+    await tick();
+    const frame = coloured.app.lastFrame()!;
+    const colourOf = (actor: string) => new RegExp(`\\x1b\\[(\\d+)m${actor.replace('#', '\\#')}`).exec(frame)?.[1];
+    expect(colourOf('server')).toBeDefined();
+    expect(colourOf('client#1')).toBeDefined();
+    expect(colourOf('server')).not.toBe(colourOf('client#1'));
+
+    const plain = mount(undefined, 'tcp-echo');
+    await plain.press('r');
+    plain.session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    plain.session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
+    await tick();
+    expect(plain.app.lastFrame()).not.toMatch(/\x1b\[/);
+  });
+});
