@@ -1,0 +1,66 @@
+/**
+ * The dns lab's host: runs in the learner's process, inside the grader's private network
+ * (when this machine can make one). It starts the lab's DNS servers here, in the same network
+ * as the learner's code — the one resolv.conf names on 127.0.0.1:53 and the one given to the
+ * learner as `dnsServer` — and calls `lookupVsResolve`, reporting what it returned, what the
+ * process-wide DNS servers were before and after, and which queries each server received.
+ */
+// The default import: with `import * as dns`, getServers() would not see a dns.setServers() call.
+import dns from 'node:dns';
+import type { Json } from '../../../src/trace/event.js';
+import { HOST_FAILURE, hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { note } from '../../../src/runtime/child.js';
+import { startListener, type Listener, type Seen } from '../demo/listener.js';
+
+const seen: Seen[] = [];
+
+type LookupVsResolve = (hostname: string, dnsServer: string) => Promise<unknown>;
+
+function servers(): { callback: string[]; promises: string[] } {
+  return { callback: dns.getServers(), promises: dns.promises.getServers() };
+}
+
+/** The learner's answer made JSON-safe, keeping what the grader needs to explain a wrong shape. */
+function shape(value: unknown): Json {
+  try {
+    return JSON.parse(JSON.stringify(value ?? null)) as Json;
+  } catch {
+    return `(not JSON-serializable: ${typeof value})`;
+  }
+}
+
+hostSubmission({
+  async startDns(_mod, arg) {
+    const { listeners } = arg as unknown as { listeners: Listener[] };
+    const running = await Promise.all(listeners.map((l) => startListener(l, seen)));
+    note(`the lab's DNS servers listen in your process's network: ${running.map((r) => `${r.label} on 127.0.0.1:${r.port}`).join(', ')}`);
+    return { ports: Object.fromEntries(running.map((r) => [r.label, r.port])) };
+  },
+
+  async lookupVsResolve(mod, arg) {
+    const { hostname, dnsServer } = arg as { hostname: string; dnsServer: string };
+    const fn = mod.lookupVsResolve as LookupVsResolve;
+    const before = servers();
+    const from = seen.length;
+    let returned: Json = null;
+    let error: Json = null;
+    try {
+      const value = fn(hostname, dnsServer);
+      if (!value || typeof (value as Promise<unknown>).then !== 'function') {
+        hostFail(`lookupVsResolve('${hostname}', '${dnsServer}') returned ${value === undefined ? 'undefined' : typeof value}, not a Promise: make it an async function`);
+      }
+      returned = shape(await value);
+    } catch (err) {
+      if ((err as { code?: string }).code === HOST_FAILURE) throw err;
+      const e = err as NodeJS.ErrnoException;
+      error = { code: e?.code ?? null, message: String(e?.message ?? err) };
+    }
+    return {
+      returned,
+      error,
+      serversBefore: before,
+      serversAfter: servers(),
+      queries: seen.slice(from).map((s) => ({ label: s.label, question: s.question })),
+    } as unknown as Json;
+  },
+});
