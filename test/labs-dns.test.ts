@@ -180,6 +180,16 @@ describe('netlab run dns', () => {
     expect(ev.some((e) => e.actor === 'dns-server' && e.name === 'query' && e.detail.question === 'A localhost')).toBe(true);
   });
 
+  test.skipIf(unavailable)('--use runs the learner\'s lookupVsResolve in the demo: a lookup-for-both mistake shows in the table', async () => {
+    const file = new URL('../labs/dns/fixtures/bad--resolve-asks-the-server--lookup-for-both.ts', import.meta.url).pathname;
+    const r = await runCli(['run', 'dns', '--json', '--use', file]);
+    const lines = parseNdjson<Line>(r.stdout);
+    expect(lines.at(-1), r.stderr).toMatchObject({ type: 'result', ok: true });
+    const mine = events(lines).find((e) => e.name === 'lookupVsResolve' && e.detail.hostname === 'shop.netlab.test');
+    expect(mine?.detail).toMatchObject({ lookup: ['198.51.100.10'], resolve: ['198.51.100.10'] });
+    expect(lines.some((l) => l.type === 'note' && String(l.text).includes('yours, from --use'))).toBe(true);
+  });
+
   test('pretty output explains and shows the two answers side by side', async () => {
     const r = await runCli(['run', 'dns']);
     expect(r.code).toBe(0);
