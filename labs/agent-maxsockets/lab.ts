@@ -48,12 +48,19 @@ async function stats(server: ActorProcess): Promise<ServerStats> {
  * Run one client process with one pool. The server's counts are reset once the client has
  * warmed up, so `stats` counts the batch's connections only.
  */
-async function runClient(ctx: DemoContext, server: ActorProcess, actor: string, params: ClientParams, delay: number): Promise<{ result: BatchResult; stats: ServerStats }> {
-  const client = ctx.spawn(actor, 'demo/client', { params: params as unknown as JsonObject });
+async function runClient(
+  ctx: DemoContext,
+  server: ActorProcess,
+  actor: string,
+  params: ClientParams | { port: number; n: number; k: number | null; implementation: string },
+  delay: number,
+  program = 'demo/client',
+): Promise<{ result: BatchResult; stats: ServerStats }> {
+  const client = ctx.spawn(actor, program, { params: params as unknown as JsonObject });
   await client.ready(30_000);
   await stats(server);
-  const bursts = params.bursts ?? 1;
-  const budget = bursts * (params.n * delay + (params.pauseMs ?? 0)) + 10_000;
+  const bursts = 'bursts' in params ? (params.bursts ?? 1) : 1;
+  const budget = bursts * (params.n * delay + ('pauseMs' in params ? (params.pauseMs ?? 0) : 0)) + 10_000;
   const result = (await client.command('run', null, budget)) as unknown as BatchResult;
   const counted = await stats(server);
   await client.command('done');
@@ -217,6 +224,34 @@ export default defineLab({
           lines.push(`${pad(label, 10)}${pad(`${want} ms`, 10)}${pad(ms(row['http.Agent']!.measuredMs), 14)}${pad(ms(row['undici Pool']!.measuredMs), 14)}${conns.join(' / ')}`);
         }
         return { requests: n, delayMs: delay, measuredMs: measured, idealMs: ideal, lines: [...lines, ...waterfalls] };
+      },
+    },
+    'fetch-all': {
+      title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
+      async run(ctx) {
+        const { n, delay, ks } = settings(ctx);
+        const { server, port } = await startServer(ctx, delay);
+        const who = ctx.usingLearnerCode ? 'your fetchAll' : 'the reference fetchAll';
+        const measured: JsonObject = {};
+        const ideal: JsonObject = {};
+        const connections: JsonObject = {};
+        const lines = [`${who}: N = ${n} URLs, D = ${delay} ms`, '', `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal', 10)}${pad('ratio', 8)}${pad('connections', 13)}${pad('peak open', 11)}order`];
+        const waterfalls: string[] = [];
+        for (const k of ks) {
+          const label = kLabel(k);
+          const want = idealMs(n, k, delay);
+          ctx.note(`${who}(${n} urls, ${label})`);
+          const { result, stats: s } = await runClient(ctx, server, `fetchAll(k=${label})`, { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation }, delay, 'demo/fetch-all');
+          const inOrder = (result as BatchResult & { inOrder?: boolean }).inOrder === true;
+          measured[label] = result.measuredMs;
+          ideal[label] = want;
+          connections[label] = s.connections;
+          const verdict = [s.peak === Math.min(k, n) ? '' : `peak ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}`, s.connections <= k ? '' : `${s.connections} connections > k`].filter(Boolean);
+          if (verdict.length) ctx.note(`maxSockets ${label}: ${verdict.join('; ')}`);
+          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : 'WRONG'}`);
+          waterfalls.push('', `maxSockets ${label}: ${ms(result.measuredMs)} (ideal ${want} ms); ░ = waiting since fetchAll() was called`, ...drawWaterfall(result.requests));
+        }
+        return { requests: n, delayMs: delay, implementation: ctx.usingLearnerCode ? ctx.implementation : 'reference', measuredMs: measured, idealMs: ideal, connections, lines: [...lines, ...waterfalls] };
       },
     },
   },

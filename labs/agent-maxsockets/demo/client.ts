@@ -129,7 +129,6 @@ function httpGet(i: number, burst: number, t0: number, seen: WeakSet<Socket>): P
 let pool: Pool | undefined;
 if (p.pool.kind === 'undici') {
   pool = new Pool(origin, { connections: p.pool.connections });
-  traceChannels('undici');
   diagnosticsChannel.subscribe('undici:client:sendHeaders', (message) => {
     const { request, socket } = message as { request: { path: string }; socket: Socket };
     assignedAt.get(request.path)?.(socket);
@@ -194,6 +193,8 @@ onCommand('run', async () => {
 });
 
 await warmUp();
+// Trace undici from here on: the warm-up is not part of the lesson.
+if (pool) traceChannels('undici');
 ready({ origin });
 await waitForCommand('done');
 // Close what the pool keeps open, so this process ends now.
