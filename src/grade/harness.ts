@@ -1,0 +1,519 @@
+/**
+ * The API a lab's `grader.test.ts` is written in (see docs/authoring-labs.md, "The exercise
+ * and grading"). It runs inside a vitest worker started by `netlab grade` (src/grade/runner.ts):
+ *
+ * - `check(id, title, { points }, fn)` declares one named requirement (a vitest test whose
+ *   meta carries the id, title and points);
+ * - `startSubmission(labId)` starts a fresh process with the learner's module loaded (the lab's
+ *   `grade/host.ts`), killed when the check ends, whatever happens;
+ * - `fail(message)` fails the check with a message the learner can act on.
+ *
+ * The harness owns what graders should not have to think about: a hard time limit per check and
+ * per lab that even a busy loop cannot escape, crashes reported with the learner's stack, and the
+ * trace of every failing check (the learner's objects, the grader's own clients, console output)
+ * attached to its result.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { basename, dirname } from 'node:path';
+import type { EventEmitter } from 'node:events';
+import { expect, inject, test } from 'vitest';
+import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
+import { Probe } from '../trace/probe.js';
+import { createClock, epochNow } from '../trace/clock.js';
+import { ActorProcess } from '../runtime/spawn.js';
+import type { WireError } from '../runtime/protocol.js';
+import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
+import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
+
+/** Options of one check. */
+export interface CheckOptions {
+  /** Weight of the check in the lab's score (default 1). */
+  points?: number;
+  /** Time limit of this check in ms, when it needs more or less than the default. Never exceeds what is left of the lab's limit. */
+  timeoutMs?: number;
+}
+
+/** What a check's function receives (all of it optional to use). */
+export interface CheckContext {
+  /** The lab being graded. */
+  readonly lab: string;
+  /** Aborted when the check ends or runs out of time: stop waiting. */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the check times out. */
+  remainingMs(): number;
+  /** Record everything `emitter` emits in this check's trace, as `actor` (default `grader`). */
+  trace<T extends EventEmitter>(emitter: T, actor?: string): T;
+  /** A sentence in the trace, from the grader (what it is about to do). */
+  note(text: string): void;
+  /** Run `fn` when the check ends (after it passed, failed or timed out). */
+  defer(fn: () => unknown): void;
+}
+
+/** The learner's module, running in its own process. */
+export interface Submission {
+  /** The learner's file. */
+  readonly file: string;
+  /** Ask the lab's host to run operation `op`; resolves with its JSON answer. */
+  call<T = Json>(op: string, arg?: Json, timeoutMs?: number): Promise<T>;
+  /** The learner process's trace lines so far (events of their objects, console output). */
+  readonly trace: readonly TraceLine[];
+  /**
+   * Wait for a trace line from the learner's process that matches `match` (already received or
+   * still to come). Rejects with a failure saying `what` was awaited if it does not come in time.
+   */
+  waitFor(match: (line: TraceEvent) => boolean, options: { what: string; timeoutMs?: number }): Promise<TraceEvent>;
+  /** The uncaught exception the learner's process died of, if it did. */
+  readonly crashed: WireError | undefined;
+  /** True while the learner's process runs. */
+  readonly running: boolean;
+  /** True if the process answers at once (false: it died, or its event loop is blocked). */
+  responsive(timeoutMs?: number): Promise<boolean>;
+  /** Kill the process now (it is killed at the end of the check anyway). */
+  kill(): Promise<void>;
+}
+
+/** A check failed for a reason the grader states. Thrown by {@link fail}. */
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    /** The check failed because something took too long. */
+    readonly timedOut = false,
+  ) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
+/** Fail the current check with a message the learner can act on. */
+export function fail(message: string): never {
+  throw new CheckFailure(message);
+}
+
+/** How many trace lines a failing check carries in its report (the last ones). */
+export const TRACE_LINES_IN_REPORT = 300;
+/** How many trace lines a check keeps in memory at most. */
+const TRACE_LINES_KEPT = 20_000;
+/** How much console output of the learner a check keeps. */
+const OUTPUT_CHARS_KEPT = 4000;
+/** Extra time vitest allows beyond our own limit, as a backstop only. */
+const VITEST_BACKSTOP_MS = 10_000;
+
+function gradeContext(): GradeContext | undefined {
+  try {
+    return inject('netlab') as GradeContext | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per-submission state in this worker: when grading started, and why the rest cannot run. */
+interface SubmissionState {
+  started: number;
+  /** Set when the learner's code blocked its event loop: later checks fail at once. */
+  blocked?: string;
+}
+const states = new Map<string, SubmissionState>();
+const declared = new Set<string>();
+
+/** The lab whose grader file is being collected: its folder's name. */
+function collectingLab(): string | undefined {
+  const path = expect.getState().testPath;
+  return path ? basename(dirname(path)) : undefined;
+}
+
+/** One running check: its clock, trace, processes and clean-up. */
+class CheckRun implements CheckContext {
+  readonly t0 = epochNow();
+  readonly now = createClock(this.t0);
+  readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  readonly lines: TraceLine[] = [];
+  omitted = 0;
+  output = '';
+  readonly submissions: SubmissionImpl[] = [];
+  private readonly cleanups: Array<() => unknown> = [];
+  private readonly probes = new Map<string, Probe>();
+  private seq = 0;
+  deadline: number;
+
+  constructor(
+    readonly lab: string,
+    readonly context: GradeContext,
+    readonly target: GradeTarget,
+    readonly submission: GradeSubmission & { file: string },
+    limitMs: number,
+  ) {
+    this.deadline = Date.now() + limitMs;
+  }
+
+  // Arrow functions: checks may destructure them (`async ({ note }) => …`).
+  remainingMs = (): number => Math.max(0, this.deadline - Date.now());
+
+  push = (line: UnsequencedLine): void => {
+    const numbered = { ...line, seq: ++this.seq } as TraceLine;
+    if (numbered.type === 'output' && this.output.length < OUTPUT_CHARS_KEPT) {
+      this.output += `${numbered.text}\n`.slice(0, OUTPUT_CHARS_KEPT - this.output.length);
+    }
+    this.lines.push(numbered);
+    if (this.lines.length > TRACE_LINES_KEPT) {
+      this.lines.splice(0, this.lines.length - TRACE_LINES_KEPT);
+      this.omitted += 1;
+    }
+    for (const sub of this.submissions) sub.notify(numbered);
+  };
+
+  trace = <T extends EventEmitter>(emitter: T, actor = 'grader'): T => {
+    let probe = this.probes.get(actor);
+    if (!probe) {
+      probe = new Probe((ev) => this.push({ type: 'event', t: this.now(), actor, ...ev }));
+      this.probes.set(actor, probe);
+    }
+    return probe.trace(emitter);
+  };
+
+  note = (text: string): void => {
+    this.push({ type: 'note', t: this.now(), actor: 'grader', text });
+  };
+
+  defer = (fn: () => unknown): void => {
+    this.cleanups.push(fn);
+  };
+
+  async dispose(): Promise<void> {
+    this.controller.abort();
+    for (const fn of this.cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        /* clean-up is best effort */
+      }
+    }
+    await Promise.all(this.submissions.map((s) => s.kill()));
+  }
+
+  /** The last lines of the trace, for the report. */
+  reportTrace(): { trace: TraceLine[]; traceOmitted: number } {
+    const trace = this.lines.slice(-TRACE_LINES_IN_REPORT);
+    return { trace, traceOmitted: this.omitted + this.lines.length - trace.length };
+  }
+}
+
+const current = new AsyncLocalStorage<CheckRun>();
+
+function currentRun(what: string): CheckRun {
+  const run = current.getStore();
+  if (!run) throw new Error(`${what} must be called inside a check(…) function`);
+  return run;
+}
+
+/** The context of the check that is running (for helpers that trace or clean up). */
+export function currentCheck(): CheckContext {
+  return currentRun('currentCheck()');
+}
+
+/**
+ * Declare one check: a named requirement of the exercise. `id` is stable kebab-case (reports
+ * and fixture names use it), `title` is what the learner reads. Each check gets fresh learner
+ * processes; checks may run at the same time, so they share nothing.
+ */
+export function check(id: string, title: string, options: CheckOptions, fn: (ctx: CheckContext) => unknown): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`check id "${id}" must be kebab-case`);
+  if (declared.has(id)) throw new Error(`two checks have the id "${id}"`);
+  declared.add(id);
+  const points = options.points ?? 1;
+  const ctx = gradeContext();
+  const lab = collectingLab();
+  const target = ctx && lab ? ctx.labs[lab] : undefined;
+  if (!ctx || !lab || !target) {
+    // Run outside `netlab grade`: one test that says how to run it.
+    test(id, { meta: { netlab: { id, title, points } } as never }, () => {
+      throw new CheckFailure(`this grader runs through \`netlab grade\`, which says what to grade${lab ? ` (lab ${lab} was not given)` : ''}`);
+    });
+    return;
+  }
+  const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
+  for (const submission of target.submissions) {
+    const meta: CheckMeta = { key: submission.key, id, title, points };
+    test(id, { timeout: backstop, concurrent: ctx.concurrency > 1, meta: { netlab: meta } as never }, async (context) => {
+      const task = context.task as unknown as { meta: { netlab?: CheckMeta } };
+      if (target.skip) return context.skip(target.skip);
+      if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
+      const file = submission.file;
+      let state = states.get(submission.key);
+      if (!state) {
+        state = { started: Date.now() };
+        states.set(submission.key, state);
+      }
+      if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
+      const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
+      if (labLeft <= 0) {
+        throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
+      }
+      const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
+      const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
+      const message = await execute(run, fn, limit, state);
+      await run.dispose();
+      if (message === undefined) return;
+      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
+      throw new CheckFailure(message.text, message.timedOut);
+    });
+  }
+}
+
+/** Run a check's function under its limit; undefined if it passed, else why it failed. */
+async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit: number, state: SubmissionState): Promise<{ text: string; timedOut: boolean } | undefined> {
+  let failure: unknown;
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      current.run(run, async () => fn(run)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new CheckFailure(`timed out after ${limit} ms`, true));
+        }, limit);
+      }),
+    ]);
+  } catch (err) {
+    failure = err;
+  } finally {
+    clearTimeout(timer);
+  }
+  run.controller.abort();
+
+  let text: string | undefined;
+  let isTimeout = false;
+  if (failure !== undefined) {
+    const described = await describeFailure(failure, run, limit, timedOut);
+    text = described.message;
+    isTimeout = described.timedOut;
+    if (described.blocked) state.blocked = 'in another check your code stopped responding (a busy loop?): fix that first';
+  }
+  // A crash fails the check even when the grader saw nothing wrong.
+  const crash = run.submissions.find((s) => s.unexpectedEnd());
+  if (crash) {
+    const why = crash.endDescription();
+    if (text === undefined) text = why;
+    else if (!text.includes(why.split('\n')[0]!)) text = `${text}\n\n${why}`;
+  }
+  return text === undefined ? undefined : { text, timedOut: isTimeout };
+}
+
+async function describeFailure(
+  err: unknown,
+  run: CheckRun,
+  limit: number,
+  timedOut: boolean,
+): Promise<{ message: string; timedOut: boolean; blocked: boolean }> {
+  if (timedOut) {
+    const stuck = await blockedSubmission(run);
+    if (stuck) {
+      return {
+        message: `timed out after ${limit} ms: your code stopped responding. Something blocks the event loop (a busy loop, or synchronous work that never ends), so no event can be handled.`,
+        timedOut: true,
+        blocked: true,
+      };
+    }
+    return { message: `timed out after ${limit} ms: the check did not finish, something never happened (see the trace for the last events).`, timedOut: true, blocked: false };
+  }
+  if (err instanceof CheckFailure) {
+    const blocked = err.timedOut ? await blockedSubmission(run) : false;
+    return { message: err.message, timedOut: err.timedOut, blocked };
+  }
+  const e = err as { message?: string; name?: string };
+  // An assertion from vitest's expect, or a grader bug: say what it is.
+  if (e?.name === 'AssertionError') return { message: e.message ?? String(err), timedOut: false, blocked: false };
+  return { message: `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`, timedOut: false, blocked: false };
+}
+
+async function blockedSubmission(run: CheckRun): Promise<boolean> {
+  for (const sub of run.submissions) {
+    if (sub.running && !(await sub.responsive(750))) return true;
+  }
+  return false;
+}
+
+class SubmissionImpl implements Submission {
+  readonly process: ActorProcess;
+  private killed = false;
+  private readonly waiters = new Set<(line: TraceLine) => void>();
+
+  constructor(
+    readonly run: CheckRun,
+    readonly file: string,
+    readonly actor: string,
+    host: string,
+    params: HostParams,
+  ) {
+    this.process = new ActorProcess({
+      actor,
+      program: host,
+      params: params as unknown as Json,
+      t0: run.t0,
+      onLine: run.push,
+      cwd: dirname(file),
+    });
+  }
+
+  get trace(): readonly TraceLine[] {
+    return this.run.lines.filter((l) => l.actor === this.actor);
+  }
+
+  get crashed(): WireError | undefined {
+    return this.process.fatal;
+  }
+
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  notify(line: TraceLine): void {
+    if (line.actor !== this.actor) return;
+    for (const waiter of this.waiters) waiter(line);
+  }
+
+  /** True when the process ended by itself (crash or exit), not because the harness killed it. */
+  unexpectedEnd(): boolean {
+    return !this.killed && (!this.process.running || this.process.fatal !== undefined);
+  }
+
+  endDescription(): string {
+    const fatal = this.process.fatal;
+    if (fatal) return `your code crashed: ${learnerStack(fatal, this.file)}`;
+    return `your code's process ended by itself (${this.process.describeExit().replace(/^\S+ /, '')}): something called process.exit(), or nothing kept it alive`;
+  }
+
+  async start(timeoutMs: number): Promise<void> {
+    let info: HostReady;
+    try {
+      info = (await this.process.ready(timeoutMs)) as unknown as HostReady;
+    } catch (err) {
+      if (!this.process.running) throw new CheckFailure(this.endDescription());
+      const alive = await this.responsive(750);
+      throw new CheckFailure(
+        alive
+          ? `your module did not finish loading within ${timeoutMs} ms: is there a top-level await that never settles?`
+          : `your module did not finish loading within ${timeoutMs} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`,
+        true,
+      );
+    }
+    if (!info.ok) {
+      await this.kill();
+      if (info.stage === 'exports') throw new CheckFailure(info.error.message);
+      throw new CheckFailure(`your module threw while it was loading, before any check could run:\n${learnerStack(info.error, this.file)}`);
+    }
+  }
+
+  async call<T = Json>(op: string, arg: Json = null, timeoutMs?: number): Promise<T> {
+    const limit = Math.max(1, Math.min(timeoutMs ?? this.run.context.callTimeoutMs, this.run.remainingMs()));
+    try {
+      return (await this.process.command(op, arg, limit)) as T;
+    } catch (err) {
+      const e = err as { code?: string; message: string; stack?: string };
+      if (e.code === 'NETLAB_ERR_TIMEOUT') {
+        const alive = await this.responsive(750);
+        throw new CheckFailure(
+          alive
+            ? `your code did not finish "${op}" within ${limit} ms (a promise that never settles?)`
+            : `your code did not answer "${op}" within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
+          true,
+        );
+      }
+      if (e.code === 'NETLAB_ERR_CHILD_EXITED') throw new CheckFailure(this.endDescription());
+      if (e.code === HOST_FAILURE) throw new CheckFailure(e.message);
+      throw new CheckFailure(`your code threw an error:\n${learnerStack(e, this.file)}`);
+    }
+  }
+
+  waitFor(match: (line: TraceEvent) => boolean, options: { what: string; timeoutMs?: number }): Promise<TraceEvent> {
+    const found = this.run.lines.find((l): l is TraceEvent => l.type === 'event' && l.actor === this.actor && safeMatch(match, l));
+    if (found) return Promise.resolve(found);
+    const limit = Math.max(1, Math.min(options.timeoutMs ?? this.run.remainingMs(), this.run.remainingMs()));
+    return new Promise<TraceEvent>((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        this.run.signal.removeEventListener('abort', onAbort);
+      };
+      const waiter = (line: TraceLine) => {
+        if (line.type === 'event' && safeMatch(match, line)) {
+          finish();
+          resolve(line);
+        }
+      };
+      const onAbort = () => {
+        finish();
+        reject(new CheckFailure(`the check ended while waiting for ${options.what}`));
+      };
+      const timer = setTimeout(() => {
+        finish();
+        if (!this.process.running) reject(new CheckFailure(`${this.endDescription()}\n(the grader was waiting for ${options.what})`));
+        else reject(new CheckFailure(`waited ${limit} ms for ${options.what}, in vain`, true));
+      }, limit);
+      this.waiters.add(waiter);
+      this.run.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async responsive(timeoutMs = 750): Promise<boolean> {
+    if (!this.process.running) return false;
+    try {
+      await this.process.command(HOST_PING, null, timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async kill(): Promise<void> {
+    if (this.process.running) this.killed = true;
+    await this.process.kill();
+  }
+}
+
+function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): boolean {
+  try {
+    return match(line);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
+ * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
+ * learner's stack if the module throws while loading, and as timed out if it never loads.
+ */
+export async function startSubmission(labId: string): Promise<Submission> {
+  const run = currentRun('startSubmission()');
+  if (labId !== run.lab) throw new Error(`startSubmission("${labId}") in the grader of lab ${run.lab}`);
+  if (!run.target.host) throw new Error(`lab ${labId} has no grade/host program`);
+  const actor = run.submissions.length === 0 ? 'learner' : `learner#${run.submissions.length + 1}`;
+  const file = run.submission.file;
+  const sub = new SubmissionImpl(run, file, actor, run.target.host, {
+    lab: labId,
+    submission: file,
+    exports: run.target.exports,
+    // Outlives the check by a margin only; the harness kills it well before.
+    maxLifetimeMs: run.remainingMs() + 15_000,
+  });
+  run.submissions.push(sub);
+  await sub.start(Math.min(run.context.callTimeoutMs * 2, run.remainingMs()));
+  return sub;
+}
+
+/**
+ * The learner-relevant part of a stack: the message, and the frames in the learner's file
+ * (source-mapped to their lines). Frames of Node and netlab say nothing to the learner.
+ */
+export function learnerStack(error: { message: string; stack?: string }, file: string): string {
+  const stack = error.stack ?? error.message;
+  const lines = stack.split('\n');
+  const frameStart = lines.findIndex((l) => /^\s+at /.test(l));
+  const head = (frameStart === -1 ? lines : lines.slice(0, frameStart)).join('\n');
+  const frames = frameStart === -1 ? [] : lines.slice(frameStart);
+  const fileUrl = `file://${file}`;
+  const mine = frames.filter((f) => f.includes(file) || f.includes(fileUrl));
+  return [head.trim(), ...mine.map((f) => `    ${f.trim()}`)].join('\n');
+}

@@ -1,0 +1,114 @@
+/**
+ * The learner's side of grading. A lab's `grade/host.ts` calls {@link hostSubmission} with the
+ * operations its grader may ask for; this module runs in a fresh process per check (spawned by
+ * the harness through `ActorProcess`, with netlab's TypeScript loader), loads the learner's
+ * module, checks its exports, and answers each operation over IPC. What the learner's objects
+ * emit reaches the check's trace through `trace()` from `src/runtime/child.ts`; their console
+ * output arrives as `output` lines.
+ *
+ * It never dies silently: a module that throws while loading is reported with the learner's
+ * stack (source-mapped to their `.ts` lines), a missing export is named, and a process whose
+ * parent disappears, or that outlives its hard limit, kills itself even from inside a busy loop.
+ */
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Json } from '../trace/event.js';
+import { onCommand, params, ready, waitForCommand } from '../runtime/child.js';
+import { toWireError } from '../runtime/protocol.js';
+import { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams } from './host-protocol.js';
+
+export { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
+
+/** The learner's module: whatever it exports. */
+export type LearnerModule = Record<string, unknown>;
+
+/** One operation the grader can ask for: gets the learner's module and a JSON argument, returns JSON. */
+export type HostOp = (mod: LearnerModule, arg: Json) => Json | void | Promise<Json | void>;
+
+/**
+ * Serve `ops` for the learner's module named in this process's params. Call it once, at the
+ * top level of a lab's `grade/host.ts`.
+ */
+export function hostSubmission(ops: Record<string, HostOp>): void {
+  const p = params<HostParams>();
+  startWatchdog(p.maxLifetimeMs);
+  // Registered before the import, so the harness can tell a module stuck in a top-level await
+  // (still answers) from one stuck in a busy loop (does not).
+  onCommand(HOST_PING, () => 'pong');
+  // Keeps the process alive (the IPC channel is unref'd otherwise) until the harness kills it.
+  void waitForCommand(HOST_EXIT).then(() => process.exit(0));
+  void load(p, ops);
+}
+
+async function load(p: HostParams, ops: Record<string, HostOp>): Promise<void> {
+  let mod: LearnerModule;
+  try {
+    mod = (await import(pathToFileURL(p.submission).href)) as LearnerModule;
+  } catch (err) {
+    ready({ ok: false, stage: 'import', error: toWireError(err) } as unknown as Json);
+    return;
+  }
+  const problem = missingExports(mod, p.exports, p.submission);
+  if (problem) {
+    ready({ ok: false, stage: 'exports', error: { message: problem } } as unknown as Json);
+    return;
+  }
+  for (const [name, op] of Object.entries(ops)) {
+    onCommand(name, (arg) => op(mod, arg));
+  }
+  ready({ ok: true, exports: Object.keys(mod) } as unknown as Json);
+}
+
+/**
+ * Fail the check with `message`, shown to the learner as is (no stack): for problems an
+ * operation detects itself, such as `createEchoServer() returned undefined`.
+ */
+export function hostFail(message: string): never {
+  throw Object.assign(new Error(message), { code: HOST_FAILURE });
+}
+
+/** A sentence naming what is missing from the learner's module, or undefined if nothing is. */
+export function missingExports(mod: LearnerModule, required: readonly string[], file: string): string | undefined {
+  const name = relative(process.cwd(), file) || file;
+  const has = Object.keys(mod).filter((k) => k !== 'default' || mod.default !== undefined);
+  for (const wanted of required) {
+    const value = mod[wanted];
+    if (typeof value === 'function') continue;
+    const listing = has.length ? `it exports: ${has.join(', ')}` : 'it exports nothing';
+    if (value !== undefined) return `${name} exports ${wanted}, but as a ${typeof value}, not a function`;
+    const def = mod.default as { name?: unknown } | undefined;
+    if (typeof def === 'function' && def.name === wanted) {
+      return `${name} has ${wanted} as its default export; netlab needs a named export: \`export function ${wanted}(…)\``;
+    }
+    const close = has.find((k) => k.toLowerCase() === wanted.toLowerCase());
+    if (close) return `${name} does not export ${wanted} (${listing}): did you mean to name "${close}" "${wanted}"?`;
+    return `${name} does not export a function named ${wanted} (${listing}). Add \`export function ${wanted}(…)\`.`;
+  }
+  return undefined;
+}
+
+/**
+ * A hard limit that a busy loop cannot defeat: a worker thread (its own event loop) that kills
+ * this process when the parent goes away (re-parenting changes the ppid) or when the lifetime
+ * is over.
+ */
+function startWatchdog(maxLifetimeMs: number): void {
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    const started = Date.now();
+    const ppid = workerData.ppid;
+    setInterval(() => {
+      let parentGone = process.ppid !== ppid;
+      if (!parentGone) { try { process.kill(ppid, 0); } catch { parentGone = true; } }
+      if (parentGone || Date.now() - started > workerData.maxLifetimeMs) process.kill(process.pid, 'SIGKILL');
+    }, 200);
+  `;
+  try {
+    const worker = new Worker(source, { eval: true, workerData: { ppid: process.ppid, maxLifetimeMs: maxLifetimeMs || 120_000 } });
+    worker.unref();
+    worker.on('error', () => {});
+  } catch {
+    /* no worker threads: the harness still kills this process at the end of the check */
+  }
+}

@@ -1,0 +1,407 @@
+/**
+ * Grading from code: runs the labs' graders with vitest (`createVitest` from `vitest/node`)
+ * against the learner's files and turns the results into a {@link GradeReport}.
+ *
+ * - One vitest instance per call, whatever the number of labs (its start-up is paid once); the
+ *   graders run in parallel worker processes, each check with fresh learner processes.
+ * - What to grade reaches the graders through `provide('netlab', …)` (read with `inject`).
+ * - vitest writes to streams of ours, never to the terminal, and never reads stdin;
+ *   `process.exitCode` and the environment are restored afterwards.
+ * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
+ *   (an installed package) run too: vitest's default exclude would skip them.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { Lab } from '../lab/types.js';
+import { resolveProgram } from '../runtime/spawn.js';
+import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
+import { findSubmission } from '../workspace/workspace.js';
+import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, Points } from './types.js';
+
+export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
+export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+/** Checks of one grader file running at once (each with its own learner processes). */
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface GradeLabsOptions {
+  /** The labs to grade, in report order. */
+  labs: Lab[];
+  /** The learner's workspace: `<dir>/<lab-id>.ts` (`.mts`, `.js`, `.mjs`) is graded. */
+  dir: string;
+  /** Hard limit for all checks of one lab, in ms (default 60 s). */
+  timeoutMs?: number;
+  /** Checks of one lab running at once (default 4). */
+  concurrency?: number;
+  /** Live progress: each check as it ends, each lab as it ends. */
+  onProgress?: (progress: GradeProgress) => void;
+  /** Stop grading (checks still running fail as interrupted). */
+  signal?: AbortSignal;
+}
+
+/** One thing to grade: a lab and a file (null: not started). */
+export interface Submission {
+  lab: Lab;
+  /** The learner's module, or null when the lab is not started. */
+  file: string | null;
+  /** Where the file was expected, for the report when it is missing. */
+  expected?: string;
+}
+
+export interface GradeSubmissionsOptions {
+  timeoutMs?: number;
+  /** Default limit of one check (never more than the lab's limit). */
+  checkTimeoutMs?: number;
+  /** Default limit of one host call and of loading the learner's module. */
+  callTimeoutMs?: number;
+  /** Checks of one grader file running at once (default 4). */
+  concurrency?: number;
+  onProgress?: (progress: GradeProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Grade the learner's workspace: one report for the given labs. */
+export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
+  const started = Date.now();
+  const submissions: Submission[] = options.labs.map((lab) => ({
+    lab,
+    file: findSubmission(options.dir, lab.id) ?? null,
+    expected: join(options.dir, `${lab.id}.ts`),
+  }));
+  const labs = await gradeSubmissions(submissions, options);
+  return buildReport(options.dir, labs, Date.now() - started);
+}
+
+/** Assemble a report (totals, ok) from lab reports. */
+export function buildReport(dir: string, labs: LabReport[], durationMs: number): GradeReport {
+  const totals: GradeTotals = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    labs: { passed: 0, failed: 0, 'not-started': 0, skipped: 0 },
+    points: { earned: 0, possible: 0 },
+  };
+  for (const lab of labs) {
+    totals.labs[lab.status]++;
+    totals.points.earned += lab.points.earned;
+    totals.points.possible += lab.points.possible;
+    for (const c of lab.checks) totals[c.status]++;
+  }
+  const ok = labs.every((l) => l.status === 'passed' || l.status === 'skipped');
+  return { version: 1, ok, dir, labs, totals, durationMs };
+}
+
+/**
+ * Grade any number of submissions in one vitest instance, in one run: each lab's grader file
+ * runs once and declares its checks for every submission of that lab (the contract test grades
+ * all fixtures at once); labs run side by side. Reports come back in input order.
+ */
+export async function gradeSubmissions(submissions: Submission[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
+  const reports: Array<LabReport | undefined> = new Array(submissions.length);
+  const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
+
+  // A lab without a grader (an authoring mistake the contract test reports) cannot run.
+  submissions.forEach((s, i) => {
+    if (!existsSync(s.lab.graderPath)) {
+      reports[i] = finishLab(s, [], { error: `lab ${s.lab.id} has no grader (${s.lab.graderPath})` }, 0);
+    }
+  });
+  const runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
+  if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
+
+  const labs: Record<string, GradeTarget> = {};
+  for (const i of runnable) {
+    const s = submissions[i]!;
+    const entry = (labs[s.lab.id] ??= target(s.lab));
+    entry.submissions.push({ key: String(i), file: s.file });
+  }
+  const context: GradeContext = {
+    labs,
+    labTimeoutMs,
+    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, labTimeoutMs),
+    callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+  };
+  const collector = new Collector(submissions, options.onProgress);
+  const graders = [...new Set(runnable.map((i) => submissions[i]!.lab.graderPath))];
+  const session = await VitestSession.open(collector, graders, context.concurrency);
+  try {
+    // The backstop of the whole run: every lab is limited by the harness already.
+    const perFile = Math.max(...Object.values(labs).map((l) => l.submissions.length));
+    const waves = Math.ceil(graders.length / Math.max(1, Math.min(graders.length, availableParallelism())));
+    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + 30_000;
+    const interrupted = await session.run(context, graders, limit, options.signal);
+    for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
+  } finally {
+    await session.close();
+  }
+  return submissions.map((s, i) => reports[i]!);
+}
+
+function target(lab: Lab): GradeTarget {
+  const skip = lab.unsupported?.() ?? undefined;
+  let host: string | undefined;
+  try {
+    host = resolveProgram(lab.dir, 'grade/host');
+  } catch {
+    host = undefined;
+  }
+  return { submissions: [], ...(skip ? { skip } : {}), ...(host ? { host } : {}), exports: lab.exports };
+}
+
+/** Receives vitest's results (as a reporter) and turns them into check reports. */
+class Collector implements Reporter {
+  private readonly checks = new Map<number, CheckReport[]>();
+  private readonly moduleErrors = new Map<string, string[]>();
+  /** Wall time from the first check's start to the last check's end, per submission. */
+  private readonly spans = new Map<number, { start: number; end: number }>();
+  private readonly done = new Set<number>();
+  private unhandled: string[] = [];
+
+  constructor(
+    private readonly submissions: Submission[],
+    private readonly onProgress?: (p: GradeProgress) => void,
+  ) {}
+
+  onTestCaseResult(testCase: TestCase): void {
+    const key = Number((testCase.meta() as { netlab?: CheckMeta }).netlab?.key);
+    const sub = this.submissions[key];
+    if (!sub || sub.lab.graderPath !== testCase.module.moduleId) return;
+    const report = checkReport(testCase, sub);
+    const list = this.checks.get(key) ?? [];
+    list.push(report);
+    this.checks.set(key, list);
+    const d = testCase.diagnostic();
+    if (d) {
+      const span = this.spans.get(key) ?? { start: d.startTime, end: d.startTime + d.duration };
+      this.spans.set(key, { start: Math.min(span.start, d.startTime), end: Math.max(span.end, d.startTime + d.duration) });
+    }
+    this.onProgress?.({ type: 'check', lab: sub.lab.id, check: report });
+  }
+
+  onTestModuleEnd(testModule: TestModule): void {
+    const errors = testModule.errors().map((e) => e.message || String(e));
+    if (errors.length) this.moduleErrors.set(testModule.moduleId, errors);
+    // Labs whose checks all ran are complete now: report them while others still run.
+    this.submissions.forEach((s, i) => {
+      if (s.lab.graderPath === testModule.moduleId && this.checks.has(i) && !errors.length) this.finishSubmission(i, undefined);
+    });
+  }
+
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message: string; stack?: string; [k: string]: unknown }>): void {
+    for (const e of unhandledErrors) {
+      const where = typeof e.VITEST_TEST_PATH === 'string' ? e.VITEST_TEST_PATH : undefined;
+      const text = `${e.message}${where ? ` (in ${where})` : ''}`;
+      if (where) {
+        const list = this.moduleErrors.get(where) ?? [];
+        list.push(text);
+        this.moduleErrors.set(where, list);
+      } else this.unhandled.push(text);
+    }
+  }
+
+  private reports = new Map<number, LabReport>();
+
+  /** The report of submission `i` (built once; later calls return the same report). */
+  finishSubmission(i: number, interrupted: string | undefined): LabReport {
+    const existing = this.reports.get(i);
+    if (existing && !interrupted && this.unhandled.length === 0) return existing;
+    const s = this.submissions[i]!;
+    const errors = [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
+    if (interrupted) errors.push(interrupted);
+    const report = finishLab(s, this.checks.get(i) ?? [], { error: errors.length ? errors.join('\n') : undefined }, spanOf(this.spans.get(i)));
+    this.reports.set(i, report);
+    if (!this.done.has(i)) {
+      this.done.add(i);
+      this.onProgress?.({ type: 'lab', lab: report });
+    }
+    return report;
+  }
+}
+
+function spanOf(span: { start: number; end: number } | undefined): number {
+  return span ? span.end - span.start : 0;
+}
+
+function checkReport(testCase: TestCase, sub: Submission): CheckReport {
+  const meta = (testCase.meta() as { netlab?: CheckMeta }).netlab;
+  const result = testCase.result();
+  const weight = meta?.points ?? 1;
+  const unsupported = Boolean(sub.lab.unsupported?.());
+  const status = result.state === 'passed' ? 'passed' : result.state === 'skipped' ? 'skipped' : 'failed';
+  const report: CheckReport = {
+    id: meta?.id ?? testCase.name,
+    title: meta?.title ?? testCase.name,
+    status,
+    points: { earned: status === 'passed' ? weight : 0, possible: status === 'skipped' && unsupported ? 0 : weight },
+    durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+  };
+  if (result.state === 'skipped') report.reason = result.note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+  if (result.state === 'failed' || result.state === 'pending') {
+    const first = result.errors?.[0];
+    let message = first?.message ?? 'failed';
+    const vitestTimeout = /^Test timed out in \d+ms/.test(message);
+    if (vitestTimeout) message = 'timed out: the check did not finish within its limit';
+    report.message = message;
+    if (meta?.timedOut || vitestTimeout) report.timedOut = true;
+    if (meta?.trace) {
+      report.trace = meta.trace;
+      if (meta.traceOmitted) report.traceOmitted = meta.traceOmitted;
+    }
+  }
+  if (meta?.output) report.output = meta.output;
+  return report;
+}
+
+function sum(checks: CheckReport[], key: keyof Points): number {
+  return checks.reduce((n, c) => n + c.points[key], 0);
+}
+
+function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string }, durationMs: number): LabReport {
+  const skip = s.lab.unsupported?.() ?? null;
+  const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
+  let status: LabStatus;
+  let reason: string | undefined;
+  let error = extra.error;
+  if (skip) {
+    status = 'skipped';
+    reason = skip;
+    error = undefined;
+  } else if (s.file === null) {
+    status = 'not-started';
+    reason = `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
+    error = undefined;
+  } else if (error || checks.length === 0 || checks.some((c) => c.status === 'failed')) {
+    status = 'failed';
+    if (!error && checks.length === 0) error = 'the grader reported no checks';
+  } else {
+    status = 'passed';
+  }
+  return {
+    id: s.lab.id,
+    title: s.lab.title,
+    status,
+    file,
+    ...(reason ? { reason } : {}),
+    ...(error ? { error } : {}),
+    points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
+    checks,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** A vitest instance that writes to our buffers, with the process state it changes restored on close. */
+class VitestSession {
+  private constructor(
+    private readonly vitest: Vitest,
+    private readonly restore: () => void,
+    readonly output: () => string,
+  ) {}
+
+  static async open(collector: Collector, graders: string[], concurrency: number): Promise<VitestSession> {
+    const savedExitCode = process.exitCode;
+    const savedEnv = { ...process.env };
+    const cacheDir = makeTempDir('netlab-vitest-');
+    let text = '';
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        text = (text + String(chunk)).slice(-20_000);
+        cb();
+      },
+    });
+    const restore = () => {
+      process.exitCode = savedExitCode;
+      for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+      Object.assign(process.env, savedEnv);
+      removeTempDir(cacheDir);
+    };
+    // The labs folder's parent is the root: the repository, or dist/ (also inside node_modules).
+    const labsDir = commonDir(graders.map((g) => dirname(dirname(g))));
+    const root = dirname(labsDir);
+    try {
+      const { createVitest } = await import('vitest/node');
+      const vitest = await createVitest(
+        'test',
+        {
+          config: false,
+          root,
+          dir: labsDir,
+          include: ['*/grader.test.{js,ts}'],
+          exclude: [],
+          watch: false,
+          reporters: [collector],
+          pool: 'forks',
+          isolate: true,
+          fileParallelism: true,
+          maxWorkers: Math.max(1, Math.min(graders.length, availableParallelism())),
+          maxConcurrency: concurrency,
+          cache: false,
+          passWithNoTests: true,
+          silent: true,
+          printConsoleTrace: false,
+          allowOnly: true,
+          globals: false,
+          testTimeout: DEFAULT_LAB_TIMEOUT_MS,
+          hookTimeout: 30_000,
+          teardownTimeout: 5_000,
+        },
+        { cacheDir, logLevel: 'silent', clearScreen: false, server: { watch: null } },
+        { stdout: sink, stderr: sink, stdin: new PassThrough() as unknown as NodeJS.ReadStream },
+      );
+      await vitest.standalone();
+      return new VitestSession(vitest, restore, () => text);
+    } catch (err) {
+      restore();
+      throw err;
+    }
+  }
+
+  /** Run every grader once with `context` provided; resolves with why the run was cut short, if it was. */
+  async run(context: GradeContext, graders: string[], limitMs: number, signal?: AbortSignal): Promise<string | undefined> {
+    this.vitest.provide('netlab', context);
+    const project = this.vitest.getRootProject();
+    const specs = graders.map((g) => project.createSpecification(g));
+    let interrupted: string | undefined;
+    const cancel = (why: string) => {
+      interrupted = why;
+      void this.vitest.cancelCurrentRun(why as never).catch(() => {});
+    };
+    const timer = setTimeout(() => cancel(`grading did not finish within ${limitMs} ms and was stopped`), limitMs);
+    const onAbort = () => cancel('grading was interrupted');
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.vitest.runTestSpecifications(specs, false);
+    } catch (err) {
+      interrupted = `vitest failed: ${(err as Error).message}\n${this.output().slice(-2000)}`;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    return interrupted;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.vitest.close();
+    } finally {
+      this.restore();
+    }
+  }
+}
+
+function commonDir(dirs: string[]): string {
+  const unique = [...new Set(dirs)];
+  if (unique.length === 1) return unique[0]!;
+  const parts = unique.map((d) => d.split('/'));
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const seg = parts[0]![i];
+    if (seg === undefined || parts.some((p) => p[i] !== seg)) break;
+    out.push(seg);
+  }
+  return out.join('/') || '/';
+}
