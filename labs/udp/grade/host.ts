@@ -1,0 +1,185 @@
+/**
+ * udp's host: runs in the learner's process during grading. It calls `createUdpServer()` and
+ * binds the socket to 127.0.0.1 port 0, and it calls `sendDatagram()` for the grader, watching
+ * every UDP socket the learner's code creates (diagnostics_channel `udp.socket`) to tell which
+ * ones are still open when a call has settled. Watching adds a `close` listener and wraps
+ * `send()` for the trace; neither changes what the learner's sockets do.
+ */
+import * as dgram from 'node:dgram';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
+import { probe, trace, traceChannels } from '../../../src/runtime/child.js';
+import { errorDetail, formatAddress } from '../../../src/trace/detail.js';
+import type { Json } from '../../../src/trace/event.js';
+import { traceSends } from '../demo/sends.js';
+
+/** What the `server` operation reports. */
+export type ServerInfo = {
+  port: number;
+  /** Where the socket is bound, `127.0.0.1:PORT`. */
+  address: string;
+  /** createUdpServer() returned a socket that was already bound (or binding). */
+  alreadyBound: boolean;
+  /** 'udp4' or 'udp6'. */
+  type: string;
+};
+
+/** One UDP socket the learner's code created during a `send` call. */
+export type SocketState = { id: string; open: boolean; address: string | null };
+
+/** How one sendDatagram() call ended, as the grader sees it. */
+export type SendOutcome = {
+  /** False when it had neither resolved nor rejected after `guardMs`. */
+  settled: boolean;
+  ok?: boolean;
+  /** Milliseconds from the call to its settling. */
+  ms?: number;
+  /** What it resolved with. */
+  reply?: { isBuffer: boolean; type: string; base64: string | null; text: string | null };
+  /** What it rejected with. */
+  error?: { code: string | null; message: string };
+};
+
+/** Arguments of `send`: one call of sendDatagram(message, port, host?, timeoutMs?). */
+export type SendArgs = {
+  /** The payload, base64. */
+  base64: string;
+  /** Pass it as a string (UTF-8) rather than a Uint8Array. */
+  asString?: boolean;
+  port: number;
+  /** Omitted when null (the default, 127.0.0.1, applies). */
+  host?: string | null;
+  /** Omitted when null (the default, 1000 ms, applies). */
+  timeoutMs?: number | null;
+  /** Stop waiting for the call after this long. */
+  guardMs: number;
+};
+
+type Watched = { socket: dgram.Socket; open: boolean };
+const created: Watched[] = [];
+
+// Every UDP socket of this process, from its construction on: traced, and watched for `close`.
+traceChannels('udp');
+diagnosticsChannel.subscribe('udp.socket', (message) => {
+  const socket = (message as { socket?: dgram.Socket }).socket;
+  if (!(socket instanceof dgram.Socket)) return;
+  const watched: Watched = { socket, open: true };
+  created.push(watched);
+  socket.once('close', () => (watched.open = false));
+});
+
+function kindOf(value: unknown): string {
+  if (value instanceof dgram.Socket) return 'dgram.Socket';
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+function describe(value: unknown): SendOutcome['reply'] {
+  const isBuffer = Buffer.isBuffer(value);
+  const bytes = value instanceof Uint8Array ? Buffer.from(value) : null;
+  return {
+    isBuffer,
+    type: kindOf(value),
+    base64: bytes ? bytes.toString('base64') : null,
+    text: typeof value === 'string' ? value : null,
+  };
+}
+
+function settleError(err: unknown): SendOutcome['error'] {
+  const detail = errorDetail(err);
+  const code = (err as { code?: unknown })?.code;
+  return { code: typeof code === 'string' ? code : null, message: String(detail.message) };
+}
+
+/** Call sendDatagram once; resolve when it settles or when `guardMs` has passed. */
+function callSend(mod: LearnerModule, args: SendArgs): Promise<SendOutcome> {
+  const payload = Buffer.from(args.base64, 'base64');
+  const message = args.asString ? payload.toString('utf8') : new Uint8Array(payload);
+  const callArgs: unknown[] = [message, args.port];
+  if (args.host != null || args.timeoutMs != null) callArgs.push(args.host ?? undefined);
+  if (args.timeoutMs != null) callArgs.push(args.timeoutMs);
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    const guard = setTimeout(() => resolve({ settled: false }), args.guardMs);
+    const done = (outcome: SendOutcome) => {
+      clearTimeout(guard);
+      resolve(outcome);
+    };
+    try {
+      Promise.resolve((mod.sendDatagram as (...a: unknown[]) => unknown)(...callArgs)).then(
+        (value) => done({ settled: true, ok: true, ms: ms(), reply: describe(value) }),
+        (err) => done({ settled: true, ok: false, ms: ms(), error: settleError(err) }),
+      );
+    } catch (err) {
+      done({ settled: true, ok: false, ms: 0, error: settleError(err) });
+    }
+  });
+}
+
+/** The sockets created since `from`; waits up to `graceMs` for them to finish closing. */
+async function socketsSince(from: number, graceMs = 300): Promise<SocketState[]> {
+  const mine = () => created.slice(from).filter((w) => w.socket !== server);
+  const deadline = Date.now() + graceMs;
+  while (mine().some((w) => w.open) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return mine().map((w) => {
+    let address: string | null = null;
+    try {
+      address = formatAddress(w.socket.address());
+    } catch {
+      /* closed or never bound */
+    }
+    return { id: probe.idOf(w.socket), open: w.open, address };
+  });
+}
+
+let server: dgram.Socket | undefined;
+
+hostSubmission({
+  /** createUdpServer(), bound by us to 127.0.0.1:0 (unless it already bound itself). */
+  async server(mod) {
+    const value = (mod.createUdpServer as () => unknown)();
+    if (!(value instanceof dgram.Socket)) {
+      hostFail(`createUdpServer() returned ${kindOf(value)}, not a dgram.Socket: return the socket that dgram.createSocket('udp4') gives you`);
+    }
+    server = traceSends(trace(value));
+    let alreadyBound = false;
+    const bound = new Promise<void>((resolve, reject) => {
+      server!.once('listening', () => resolve());
+      server!.once('error', reject);
+    });
+    bound.catch(() => {});
+    try {
+      server.bind(0, '127.0.0.1');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_SOCKET_ALREADY_BOUND') throw err;
+      alreadyBound = true;
+    }
+    let address: ReturnType<dgram.Socket['address']>;
+    try {
+      address = server.address();
+    } catch {
+      await bound;
+      address = server.address();
+    }
+    return { port: address.port, address: formatAddress(address)!, alreadyBound, type: (server as unknown as { type: string }).type } satisfies ServerInfo;
+  },
+
+  /** One sendDatagram() call, and the learner's UDP sockets it created. */
+  async send(mod, arg) {
+    const from = created.length;
+    const outcome = await callSend(mod, arg as unknown as SendArgs);
+    return { ...outcome, sockets: await socketsSince(from) } as unknown as Json;
+  },
+
+  /** Several sendDatagram() calls at once. */
+  async sendMany(mod, arg) {
+    const calls = arg as unknown as SendArgs[];
+    const from = created.length;
+    const outcomes = await Promise.all(calls.map((c) => callSend(mod, c)));
+    return { outcomes, sockets: await socketsSince(from) } as unknown as Json;
+  },
+});
