@@ -21,6 +21,7 @@ import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/even
 import { Probe } from '../trace/probe.js';
 import { createClock, epochNow } from '../trace/clock.js';
 import { ActorProcess } from '../runtime/spawn.js';
+import type { PrivateNetwork } from '../runtime/namespace.js';
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
@@ -82,6 +83,22 @@ export class CheckFailure extends Error {
     super(message);
     this.name = 'CheckFailure';
   }
+}
+
+/** A check that this machine cannot run (a missing feature), skipped with a reason. Thrown by {@link skip}. */
+export class CheckSkip extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CheckSkip';
+  }
+}
+
+/**
+ * Skip the current check because this machine cannot run it (e.g. no private network
+ * namespaces), with the reason the report shows. It counts for no points, earned or possible.
+ */
+export function skip(reason: string): never {
+  throw new CheckSkip(reason);
 }
 
 /** Fail the current check with a message the learner can act on. */
@@ -254,6 +271,10 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
       const message = await execute(run, fn, limit, state);
       await run.dispose();
       if (message === undefined) return;
+      if (message.skipped !== undefined) {
+        task.meta.netlab = { ...meta, points: 0 };
+        return context.skip(message.skipped);
+      }
       task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
       throw new CheckFailure(message.text, message.timedOut);
     });
@@ -261,7 +282,7 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
 }
 
 /** Run a check's function under its limit; undefined if it passed, else why it failed. */
-async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit: number, state: SubmissionState): Promise<{ text: string; timedOut: boolean } | undefined> {
+async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit: number, state: SubmissionState): Promise<{ text: string; timedOut: boolean; skipped?: string } | undefined> {
   let failure: unknown;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -281,6 +302,7 @@ async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit:
     clearTimeout(timer);
   }
   run.controller.abort();
+  if (failure instanceof CheckSkip) return { text: failure.message, timedOut: false, skipped: failure.message };
 
   let text: string | undefined;
   let isTimeout = false;
@@ -345,6 +367,7 @@ class SubmissionImpl implements Submission {
     readonly actor: string,
     host: string,
     params: HostParams,
+    network?: PrivateNetwork,
   ) {
     this.process = new ActorProcess({
       actor,
@@ -353,6 +376,7 @@ class SubmissionImpl implements Submission {
       t0: run.t0,
       onLine: run.push,
       cwd: dirname(file),
+      launcher: network?.launcher(dirname(file)),
     });
   }
 
@@ -485,7 +509,12 @@ function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): bool
  * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
  * learner's stack if the module throws while loading, and as timed out if it never loads.
  */
-export async function startSubmission(labId: string): Promise<Submission> {
+export interface StartOptions {
+  /** Run the learner's process inside this private network (see src/runtime/namespace.ts). */
+  network?: PrivateNetwork;
+}
+
+export async function startSubmission(labId: string, options: StartOptions = {}): Promise<Submission> {
   const run = currentRun('startSubmission()');
   if (labId !== run.lab) throw new Error(`startSubmission("${labId}") in the grader of lab ${run.lab}`);
   if (!run.target.host) throw new Error(`lab ${labId} has no grade/host program`);
@@ -497,7 +526,7 @@ export async function startSubmission(labId: string): Promise<Submission> {
     exports: run.target.exports,
     // Outlives the check by a margin only; the harness kills it well before.
     maxLifetimeMs: run.remainingMs() + 15_000,
-  });
+  }, options.network);
   run.submissions.push(sub);
   await sub.start(Math.min(run.context.callTimeoutMs * 2, run.remainingMs()));
   return sub;
