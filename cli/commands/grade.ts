@@ -1,6 +1,147 @@
+/**
+ * `netlab grade [lab...] [--dir] [--reporter] [--output] [--timeout]`: grade the learner's
+ * workspace. Exit 0 when every graded lab passed, 1 when any check failed or a lab is not
+ * started, 2 for a usage error (unknown lab, bad option).
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { findLab, loadLabs } from '../../src/lab/registry.js';
+import type { Lab } from '../../src/lab/types.js';
 import { NetlabError } from '../../src/errors.js';
+import { updateProgress, workspaceDir } from '../../src/workspace/workspace.js';
+import { onInterrupt } from '../../src/runtime/cleanup.js';
+import type { GradeReport, LabReport } from '../../src/grade/types.js';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { colourFor } from '../io.js';
 
-// Placeholder until grading lands (issue 2, in progress).
-export async function gradeCommand(..._args: unknown[]): Promise<void> {
-  throw new NetlabError('NETLAB_ERR_UNSUPPORTED', '`netlab grade` is not built yet');
+export const REPORTERS = ['pretty', 'json', 'junit', 'github'] as const;
+export type ReporterName = (typeof REPORTERS)[number];
+
+export interface GradeOptions {
+  dir?: string;
+  reporter?: string;
+  output?: string;
+  timeout?: string;
+}
+
+/** Parse `--timeout`: a positive number of milliseconds. */
+export function parseTimeout(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms <= 0 || !/^\d+(\.\d+)?$/.test(value.trim())) {
+    throw new NetlabError('NETLAB_ERR_USAGE', `--timeout takes a positive number of milliseconds, got "${value}"`);
+  }
+  return Math.round(ms);
+}
+
+/** The labs named on the command line (in course order, no duplicates), or all of them. */
+export async function selectLabs(ids: string[]): Promise<Lab[]> {
+  if (ids.length === 0) return loadLabs();
+  const chosen = new Set<string>();
+  for (const id of ids) chosen.add((await findLab(id)).id);
+  return (await loadLabs()).filter((l) => chosen.has(l.id));
+}
+
+/** The workspace folder, or a clear error (exit 1) when it does not exist. */
+export function existingWorkspace(dir: string | undefined): string {
+  const ws = workspaceDir(dir);
+  if (!existsSync(ws)) {
+    const shown = dir ?? './netlab-exercises';
+    throw new NetlabError(
+      'NETLAB_ERR_NO_WORKSPACE',
+      `no workspace at ${shown}: run \`netlab init${dir ? ` ${dir}` : ''}\` to create one with a starter for each lab${dir ? '' : ', or pass --dir <workspace>'}`,
+    );
+  }
+  if (!statSync(ws).isDirectory()) throw new NetlabError('NETLAB_ERR_NO_WORKSPACE', `${ws} is a file, not a workspace folder`);
+  return ws;
+}
+
+/** Remember what grading found: last score, and the first pass (what `netlab list` shows). */
+export function recordProgress(dir: string, labs: LabReport[]): void {
+  const now = new Date().toISOString();
+  for (const lab of labs) {
+    if (lab.status !== 'passed' && lab.status !== 'failed') continue;
+    try {
+      updateProgress(dir, lab.id, (p) => ({
+        ...p,
+        gradedAt: now,
+        lastScore: { passed: lab.checks.filter((c) => c.status === 'passed').length, total: lab.checks.filter((c) => c.status !== 'skipped').length },
+        ...(lab.status === 'passed' && !p.passedAt ? { passedAt: now } : {}),
+      }));
+    } catch {
+      /* a read-only workspace (CI checkout): grading still reports */
+    }
+  }
+}
+
+export async function gradeCommand(ids: string[], options: GradeOptions): Promise<void> {
+  const reporter = (options.reporter ?? 'pretty') as ReporterName;
+  if (!REPORTERS.includes(reporter)) {
+    throw new NetlabError('NETLAB_ERR_USAGE', `--reporter must be one of ${REPORTERS.join(', ')}, got "${options.reporter}"`);
+  }
+  const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
+  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  const labs = await selectLabs(ids);
+  const dir = existingWorkspace(options.dir);
+  const output = options.output === undefined ? undefined : resolve(options.output);
+
+  const toFile = output !== undefined;
+  const live = reporter === 'pretty' && !toFile;
+  const chalk = colourFor(process.stdout);
+  const { renderLab } = await import('../../src/grade/report/pretty.js');
+  if (process.stderr.isTTY && !live) process.stderr.write(`grading ${labs.map((l) => l.id).join(', ')}…\n`);
+
+  // Pretty output streams lab by lab, in course order, as soon as each lab is graded.
+  const finished = new Map<string, LabReport>();
+  let printed = 0;
+  const onProgress = live
+    ? (p: { type: string; lab: unknown }) => {
+        if (p.type !== 'lab') return;
+        const lab = p.lab as LabReport;
+        finished.set(lab.id, lab);
+        while (printed < labs.length && finished.has(labs[printed]!.id)) {
+          process.stdout.write(`${printed ? '\n' : ''}${renderLab(finished.get(labs[printed]!.id)!, chalk)}\n`);
+          printed++;
+        }
+      }
+    : undefined;
+
+  const controller = new AbortController();
+  const off = onInterrupt(() => controller.abort());
+  let report: GradeReport;
+  try {
+    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal });
+  } finally {
+    off();
+  }
+  recordProgress(dir, report.labs);
+
+  if (live) {
+    const { renderSummaryLines } = await import('../../src/grade/report/pretty.js');
+    for (; printed < report.labs.length; printed++) process.stdout.write(`${printed ? '\n' : ''}${renderLab(report.labs[printed]!, chalk)}\n`);
+    process.stdout.write(`\n${renderSummaryLines(report, chalk)}\n`);
+  } else {
+    const text = await render(reporter, report, toFile ? new Chalk({ level: 0 }) : chalk);
+    if (output) {
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(output, text);
+      const { renderSummaryLines } = await import('../../src/grade/report/pretty.js');
+      process.stdout.write(`${reporter} report written to ${options.output}\n${renderSummaryLines(report, chalk)}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+  }
+  if (controller.signal.aborted) process.exitCode = 130;
+  else process.exitCode = report.ok ? 0 : 1;
+}
+
+async function render(reporter: ReporterName, report: GradeReport, chalk: ChalkInstance): Promise<string> {
+  switch (reporter) {
+    case 'json':
+      return (await import('../../src/grade/report/json.js')).renderJson(report);
+    case 'pretty':
+      return (await import('../../src/grade/report/pretty.js')).renderPretty(report, chalk);
+    default:
+      throw new NetlabError('NETLAB_ERR_USAGE', `the ${reporter} reporter is not available yet`);
+  }
 }

@@ -237,6 +237,7 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
   if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`check id "${id}" must be kebab-case`);
   if (declared.has(id)) throw new Error(`two checks have the id "${id}"`);
   declared.add(id);
+  const order = declared.size;
   const points = options.points ?? 1;
   const ctx = gradeContext();
   const lab = collectingLab();
@@ -250,7 +251,7 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
   }
   const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
   for (const submission of target.submissions) {
-    const meta: CheckMeta = { key: submission.key, id, title, points };
+    const meta: CheckMeta = { key: submission.key, order, id, title, points };
     test(id, { timeout: backstop, concurrent: ctx.concurrency > 1, meta: { netlab: meta } as never }, async (context) => {
       const task = context.task as unknown as { meta: { netlab?: CheckMeta } };
       if (target.skip) return context.skip(target.skip);

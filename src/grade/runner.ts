@@ -155,6 +155,7 @@ function target(lab: Lab): GradeTarget {
 /** Receives vitest's results (as a reporter) and turns them into check reports. */
 class Collector implements Reporter {
   private readonly checks = new Map<number, CheckReport[]>();
+  private readonly order = new WeakMap<CheckReport, number>();
   private readonly moduleErrors = new Map<string, string[]>();
   /** Wall time from the first check's start to the last check's end, per submission. */
   private readonly spans = new Map<number, { start: number; end: number }>();
@@ -171,8 +172,11 @@ class Collector implements Reporter {
     const sub = this.submissions[key];
     if (!sub || sub.lab.graderPath !== testCase.module.moduleId) return;
     const report = checkReport(testCase, sub);
+    const order = (testCase.meta() as { netlab?: CheckMeta }).netlab?.order ?? Number.MAX_SAFE_INTEGER;
+    this.order.set(report, order);
     const list = this.checks.get(key) ?? [];
     list.push(report);
+    list.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
     this.checks.set(key, list);
     const d = testCase.diagnostic();
     if (d) {

@@ -99,6 +99,8 @@ export type GradeProgress =
 export interface CheckMeta {
   /** The {@link GradeSubmission.key} this check graded. */
   key?: string;
+  /** Position of the check in its grader file: reports list checks in this order. */
+  order?: number;
   id: string;
   title: string;
   points: number;
