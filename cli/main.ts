@@ -67,12 +67,12 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('grade')
-    .description('grade your exercises through real sockets')
+    .description('grade your exercises through real sockets (exit 0: all passed, 1: not yet)')
     .argument('[lab...]', 'labs to grade (default: all)')
     .option('--dir <workspace>', 'the exercise workspace (default ./netlab-exercises)')
-    .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json']))
+    .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
     .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--timeout <ms>', 'hard time limit per check', '5000')
+    .option('--timeout <ms>', 'hard time limit for grading one lab, in milliseconds (default 60000)')
     .action(async (labs: string[], options) => {
       const { gradeCommand } = await import('./commands/grade.js');
       await gradeCommand(labs, options);
