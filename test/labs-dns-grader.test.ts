@@ -1,0 +1,143 @@
+/**
+ * The dns grader through the real grading pipeline (dist: runner → vitest → harness → the
+ * lab's host inside a private network): the reference passes, the starter fails, every fixture
+ * grades as its name says, the fallback skips with a reason, the machine's resolver files are
+ * not written, and no process of the grading is left.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { collect } from './helpers/cli.js';
+import { DISABLE_ENV, privateNetworkUnavailable } from '../src/runtime/namespace.js';
+
+const LAB_DIR = fileURLToPath(new URL('../labs/dns/', import.meta.url));
+const RUNNER = new URL('../dist/src/grade/runner.js', import.meta.url).href;
+const REGISTRY = new URL('../dist/src/lab/registry.js', import.meta.url).href;
+const unavailable = privateNetworkUnavailable();
+
+interface CheckReport {
+  id: string;
+  status: 'passed' | 'failed' | 'skipped';
+  message?: string;
+  reason?: string;
+  points: { earned: number; possible: number };
+}
+interface LabReport {
+  status: string;
+  error?: string;
+  checks: CheckReport[];
+  points: { earned: number; possible: number };
+}
+
+/** Grade `files` as dns submissions in one run of the built pipeline, in a child process. */
+async function grade(files: string[], env: NodeJS.ProcessEnv = {}): Promise<LabReport[]> {
+  const script = `
+    const { findLab } = await import(${JSON.stringify(REGISTRY)});
+    const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
+    const lab = await findLab('dns');
+    const files = ${JSON.stringify(files)};
+    const reports = await gradeSubmissions(files.map((file) => ({ lab, file })), {});
+    process.stdout.write(JSON.stringify(reports));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = await collect(child, 240_000);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as LabReport[];
+}
+
+const MACHINE_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
+function snapshot() {
+  return MACHINE_FILES.map((f) => {
+    try {
+      return { f, bytes: readFileSync(f).toString('base64'), mtimeMs: statSync(f).mtimeMs };
+    } catch {
+      return { f, bytes: null, mtimeMs: null };
+    }
+  });
+}
+
+function processesMarked(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}
+
+let before: ReturnType<typeof snapshot>;
+beforeAll(() => {
+  before = snapshot();
+});
+afterAll(() => {
+  expect(snapshot()).toEqual(before);
+});
+
+const fixtures = readdirSync(`${LAB_DIR}fixtures`).filter((f) => /\.(?:ts|mts|js|mjs)$/.test(f)).sort();
+
+describe('grading dns', () => {
+  test.skipIf(unavailable)('reference passes every check, the starter fails, every fixture grades as its name says; nothing is left behind', async () => {
+    expect(fixtures.filter((f) => f.startsWith('bad--')).length).toBeGreaterThanOrEqual(5);
+    const files = [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, ...fixtures.map((f) => `${LAB_DIR}fixtures/${f}`)];
+    const id = randomUUID();
+    const reports = await grade(files, { NETLAB_DNS_GRADE_TEST: id });
+    expect(processesMarked(`NETLAB_DNS_GRADE_TEST=${id}`)).toEqual([]);
+
+    const [solution, starter, ...rest] = reports;
+    expect(solution!.status, JSON.stringify(solution)).toBe('passed');
+    expect(solution!.checks.map((c) => c.id).sort()).toEqual(
+      ['falls-through-to-dns', 'global-servers-unchanged', 'lookup-every-address', 'one-query-per-call', 'resolve-asks-the-server', 'unknown-names-empty'],
+    );
+    expect(solution!.checks.every((c) => c.status === 'passed')).toBe(true);
+    expect(solution!.points.earned).toBe(solution!.points.possible);
+    expect(starter!.status).toBe('failed');
+
+    fixtures.forEach((name, i) => {
+      const report = rest[i]!;
+      const [kind, checkId] = name.replace(/\.[a-z]+$/, '').split('--');
+      if (kind === 'good') {
+        expect(report.status, `${name}: ${JSON.stringify(report.checks.filter((c) => c.status !== 'passed'))}`).toBe('passed');
+      } else {
+        const c = report.checks.find((x) => x.id === checkId);
+        expect(c, `${name}: no check ${checkId}`).toBeDefined();
+        expect(c!.status, `${name} should fail ${checkId}`).toBe('failed');
+        expect(c!.message).toMatch(/lookupVsResolve\('/);
+      }
+    });
+    const byName = Object.fromEntries(fixtures.map((f, i) => [f, rest[i]!]));
+    const message = (fixture: string, check: string) => byName[fixture]!.checks.find((c) => c.id === check)!.message!;
+    // Each failure says why, in the learner's terms.
+    expect(message('bad--global-servers-unchanged--dns-set-servers.ts', 'global-servers-unchanged')).toMatch(/dns\.setServers\(\) affects every dns\.resolve\*\(\)/);
+    expect(message('bad--resolve-asks-the-server--lookup-for-both.ts', 'resolve-asks-the-server')).toMatch(/the hosts file's answer/);
+    expect(message('bad--resolve-asks-the-server--process-wide-servers.ts', 'resolve-asks-the-server')).toMatch(/the server in resolv\.conf/);
+    expect(message('bad--lookup-every-address--only-first.ts', 'lookup-every-address')).toMatch(/\{ all: true \}/);
+    expect(message('bad--lookup-every-address--ipv6-too.ts', 'lookup-every-address')).toMatch(/\{ family: 4 \}/);
+    expect(message('bad--unknown-names-empty--errors-escape.ts', 'unknown-names-empty')).toMatch(/rejected with ENOTFOUND/);
+    expect(message('bad--one-query-per-call--asks-twice.ts', 'one-query-per-call')).toMatch(/sent 2 queries/);
+  }, 300_000);
+
+  test('without namespaces: the checks that need the grader\'s hosts file are skipped with the reason, the rest still grade', async () => {
+    const reports = await grade(
+      [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, `${LAB_DIR}fixtures/bad--global-servers-unchanged--dns-set-servers.ts`],
+      { [DISABLE_ENV]: '1' },
+    );
+    const [solution, starter, setServers] = reports;
+    expect(solution!.status, JSON.stringify(solution)).toBe('passed');
+    const skipped = solution!.checks.filter((c) => c.status === 'skipped');
+    expect(skipped.map((c) => c.id).sort()).toEqual(['falls-through-to-dns', 'lookup-every-address', 'unknown-names-empty']);
+    for (const c of skipped) {
+      expect(c.reason).toMatch(/private network namespace.*disabled by NETLAB_NO_NAMESPACE/);
+      expect(c.points.possible).toBe(0);
+    }
+    expect(solution!.points.earned).toBe(solution!.points.possible);
+    expect(solution!.points.possible).toBeGreaterThan(0);
+    expect(starter!.status).toBe('failed');
+    expect(setServers!.checks.find((c) => c.id === 'global-servers-unchanged')!.status).toBe('failed');
+  }, 120_000);
+});
