@@ -169,8 +169,11 @@ check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: ne
       if (server.peak > want) {
         fail(
           `fetchAll(${n} URLs, ${k}): the server saw ${server.peak} connections open at the same time; at most ${want} allowed. ` +
-            'Requests beyond maxSockets must wait for a free socket: pass every request an http.Agent of your own created with { maxSockets } ' +
-            '(without `agent`, requests use http.globalAgent, whose maxSockets is Infinity).',
+            (server.total > want && server.peak <= want + 1
+              ? `Your requests opened ${server.total} connections in all, one per request: a new connection can open before the previous one has closed. ` +
+                'Let one http.Agent created with { maxSockets } carry all the requests, so a freed socket is reused instead.'
+              : 'Requests beyond maxSockets must wait for a free socket: pass every request an http.Agent of your own created with { maxSockets } ' +
+                '(without `agent`, requests use http.globalAgent, whose maxSockets is Infinity).'),
         );
       }
       if (server.peak < want) {
