@@ -84,7 +84,7 @@ function serverSends(sub: Submission): string[] {
 }
 
 /** Send `payload` to the learner's server from `peer`; the first reply, or undefined. */
-async function ask(peer: Peer, payload: Uint8Array | string, port: number, timeoutMs = 1000): Promise<Received | undefined> {
+async function ask(peer: Peer, payload: Uint8Array | string, port: number, timeoutMs = 2000): Promise<Received | undefined> {
   const before = peer.inbox.length;
   await peer.send(payload, port);
   return (await peer.received(before + 1, timeoutMs)) ? peer.inbox[before] : undefined;
@@ -95,7 +95,7 @@ function noReply(sub: Submission, sent: string, server: ServerInfo, from: Peer):
   const where = sends.length
     ? ` Your server did send ${sends.length === 1 ? 'a datagram' : `${sends.length} datagrams`}, to ${[...new Set(sends)].join(', ')}, but we sent from 127.0.0.1:${from.port}.`
     : ' Your server sent nothing back.';
-  return `sent ${sent} from 127.0.0.1:${from.port} to your server at ${server.address}; no reply within 1 s.${where} Answer each datagram at the address and port in rinfo: server.send(reply, rinfo.port, rinfo.address).`;
+  return `sent ${sent} from 127.0.0.1:${from.port} to your server at ${server.address}; no reply within 2 s.${where} Answer each datagram at the address and port in rinfo: server.send(reply, rinfo.port, rinfo.address).`;
 }
 
 const ACK = Buffer.from('ack:');
@@ -176,7 +176,7 @@ check('empty-datagram', 'answers an empty datagram with "ack:"', { points: 1 }, 
   const reply = await ask(peer, Buffer.alloc(0), server.port);
   if (!reply) {
     fail(
-      `sent an empty datagram (0 bytes) to ${server.address}; no reply within 1 s. An empty datagram is still a datagram: ` +
+      `sent an empty datagram (0 bytes) to ${server.address}; no reply within 2 s. An empty datagram is still a datagram: ` +
         `'message' fires with a 0-byte Buffer, and it deserves the reply "ack:" like any other.${serverSends(sub).length ? ` (Your server sent to ${serverSends(sub).join(', ')}.)` : ''}`,
     );
   }
@@ -234,17 +234,19 @@ check('send-bytes', 'sendDatagram() sends exactly the given bytes, as one datagr
 check('send-concurrent', 'concurrent sendDatagram() calls each resolve with their own reply', { points: 2 }, async () => {
   const sub = await startSubmission(LAB);
   const calls = 8;
-  // Collects the calls' datagrams, then answers them in reverse order, each to its sender.
-  let answered = false;
-  const answerAll = (p: Peer) => {
-    if (answered) return;
-    answered = true;
-    for (const { msg, from } of [...p.inbox].reverse()) p.socket.send(Buffer.concat([Buffer.from('re:'), msg]), from.port, from.address);
+  // Collects the calls' datagrams, then answers them in reverse order, each to its sender
+  // (if some are slow to come, it answers what it has after 1 s, and any later one at once).
+  let answered = 0;
+  const reply = ({ msg, from }: Received, p: Peer) => p.socket.send(Buffer.concat([Buffer.from('re:'), msg]), from.port, from.address);
+  const answerPending = (p: Peer) => {
+    const pending = p.inbox.slice(answered);
+    answered = p.inbox.length;
+    for (const got of pending.reverse()) reply(got, p);
   };
   let timer: NodeJS.Timeout | undefined;
   const peer = await Peer.open('peer', (_got, p) => {
-    if (p.inbox.length === calls) answerAll(p);
-    else timer ??= setTimeout(() => answerAll(p), 500);
+    if (timer === undefined) timer = setTimeout(() => answerPending(p), 1000);
+    if (p.inbox.length === calls || answered > 0) answerPending(p);
   });
   currentCheck().defer(() => clearTimeout(timer));
   const args: SendArgs[] = Array.from({ length: calls }, (_, i) => ({

@@ -145,7 +145,7 @@ export default defineLab({
           { close: true },
         ]);
         await c2.finish();
-        ctx.note('Linux answered with ICMP "port unreachable"; only a connected socket is told, as ECONNREFUSED on its next receive');
+        ctx.note('the kernel answered the datagram with ICMP "port unreachable"; only a connected socket is told, as ECONNREFUSED on its next receive, and only when that ICMP message arrives at all');
         const c3 = client(ctx, 'client#3', [
           { say: 'sendDatagram() with a 500 ms timeout: the only reliable sign of loss is a timer' },
           { sendDatagram: 'is anybody there?', port, timeoutMs: 500 },

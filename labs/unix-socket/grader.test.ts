@@ -47,7 +47,7 @@ async function connectUnix(path: string, actor: string): Promise<net.Socket | st
   try {
     await Promise.race([
       once(socket, 'connect'),
-      new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'no answer within 2 s' })), Math.min(2000, check.remainingMs()))),
+      new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'no answer within 3 s' })), Math.min(3000, check.remainingMs()))),
     ]);
     return socket;
   } catch (err) {
@@ -94,12 +94,15 @@ async function staleSocket(path: string): Promise<void> {
   currentCheck().note(`${path} is a stale socket file: its server was killed with SIGKILL`);
 }
 
-function listen(sub: Submission, path: string, guardMs = 2000): Promise<ListenOutcome> {
+/** Generous: a correct listenUnix() settles in milliseconds, a hanging one is caught anyway. */
+const GUARD_MS = 4000;
+
+function listen(sub: Submission, path: string, guardMs = GUARD_MS): Promise<ListenOutcome> {
   return sub.call<ListenOutcome>('listen', { path, guardMs }, guardMs + 2000);
 }
 
 function outcomeText(out: ListenOutcome): string {
-  if (!out.settled) return 'had neither resolved nor rejected after 2 s';
+  if (!out.settled) return `had neither resolved nor rejected after ${GUARD_MS / 1000} s`;
   if (out.ok) return `resolved with ${out.kind === 'net.Server' ? `a server${out.address ? ` on ${out.address}` : ''}` : out.kind}`;
   return `rejected with ${out.error?.code ? `${out.error.code}: ` : ''}${out.error?.message}`;
 }
@@ -140,7 +143,7 @@ check('resolves-when-listening', 'listenUnix() resolves only once the server is 
   const sub = await startSubmission(LAB);
   const path = socketPath();
   const out = await listen(sub, path);
-  if (!out.settled) fail(`listenUnix(${path}) on a free path had neither resolved nor rejected after 2 s: resolve in listen()'s callback (the 'listening' event).`);
+  if (!out.settled) fail(`listenUnix(${path}) on a free path ${outcomeText(out)}: resolve in listen()'s callback (the 'listening' event).`);
   if (!out.ok) fail(`listenUnix(${path}) on a free path in an empty directory ${outcomeText(out)}.`);
   if (out.kind !== 'net.Server') fail(`listenUnix() resolved with ${out.kind}, expected the net.Server that listens.`);
   if (!out.listeningAtResolve) {
@@ -194,7 +197,7 @@ check('live-server-refused', "a live server's path is refused with EADDRINUSE an
         "Reject with the EADDRINUSE error instead. Never unlink before checking: connect to the path first, and if that connection succeeds, someone is listening.",
     );
   }
-  if (!out.settled) fail(`a live server listens on ${path}; listenUnix(${path}) had neither resolved nor rejected after 2 s: it should reject with EADDRINUSE.`);
+  if (!out.settled) fail(`a live server listens on ${path}; listenUnix(${path}) ${outcomeText(out)}: it should reject with EADDRINUSE.`);
   if (stolen) fail(`listenUnix(${path}) rejected, but the live server's socket file ${after ? 'was replaced' : 'was deleted'}: its clients cannot reach it any more. Leave a live server's path alone.`);
   if (out.error?.code !== 'EADDRINUSE') fail(`a live server listens on ${path}; listenUnix() ${outcomeText(out)}, expected an error whose code is 'EADDRINUSE'.`);
   if (!(await greets(path))) fail(`after listenUnix() was refused, the live server on ${path} no longer answers: leave it untouched.`);
@@ -231,7 +234,7 @@ check('regular-file-untouched', 'a regular file at the path is never deleted or 
   }
   const now = readFileSync(path, 'utf8');
   if (after.ino !== before.ino || now !== content) fail(`the regular file at ${path} was changed (it now holds ${show(now)}); never write to or replace what is not a socket.`);
-  if (!out.settled) fail(`a regular file is at ${path}; listenUnix(${path}) had neither resolved nor rejected after 2 s: it should reject.`);
+  if (!out.settled) fail(`a regular file is at ${path}; listenUnix(${path}) ${outcomeText(out)}: it should reject.`);
   if (out.ok) fail(`a regular file is at ${path}; listenUnix(${path}) ${outcomeText(out)}, but no Unix socket can listen there: it should reject.`);
 });
 
@@ -242,8 +245,8 @@ check('no-file-after-close', 'after close() no socket file is left, also after r
     if (stale) await staleSocket(path);
     const situation = stale ? 'replaced a stale socket' : 'listened on a free path';
     await mustListen(sub, path, stale ? 'on a stale socket file' : 'on a free path');
-    const closed = await sub.call<CloseOutcome>('close', { path, guardMs: 2000 }, 4000);
-    if (!closed.settled) fail(`listenUnix(${path}) ${situation}; then server.close() did not finish within 2 s (nothing else was connected).`);
+    const closed = await sub.call<CloseOutcome>('close', { path, guardMs: 3000 }, 5000);
+    if (!closed.settled) fail(`listenUnix(${path}) ${situation}; then server.close() did not finish within 3 s (nothing else was connected).`);
     const left = readdirSync(join(path, '..'));
     if (lstatOrNull(path) || left.length > 0) {
       fail(
