@@ -177,6 +177,46 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     expect(left).toEqual(['sleep 600']);
   });
 
+  it('a learner goes from nothing to a passed tcp-echo exercise using only the screen', async () => {
+    term = new Terminal(terminalEnv());
+    const workspace = join(term.cwd, 'netlab-exercises');
+    term.start('start', 'tcp-echo');
+    await term.waitFor((s) => s.includes('netlab › tcp-echo'), 'the lab');
+    term.keys('3');
+    await term.waitFor((s) => s.includes('Press i to create it'), 'the offer to create the workspace');
+    term.keys('i');
+    await term.waitFor((s) => s.includes('(y/n)'), 'the question');
+    expect(existsSync(workspace)).toBe(false);
+    term.keys('y');
+    let screen = await term.waitFor((s) => s.includes('Your file'), 'the workspace');
+    expect(screen).toContain('netlab-exercises/tcp-echo.ts');
+    expect(readFileSync(join(workspace, 'tcp-echo.ts'), 'utf8')).toContain('// TODO');
+
+    // The starter fails, with per-check results.
+    term.keys('g');
+    screen = await term.waitFor((s) => s.includes('Not yet:'), 'the starter to fail grading', 60_000);
+    expect(screen).toMatch(/✗ \S+/);
+
+    // The learner writes the solution and saves: netlab notices.
+    writeFileSync(join(workspace, 'tcp-echo.ts'), readFileSync(fileURLToPath(new URL('../labs/tcp-echo/exercise/solution.ts', import.meta.url)), 'utf8'));
+    await term.waitFor((s) => s.includes('changed: press g'), 'the save to be noticed');
+    term.keys('g');
+    screen = await term.waitFor((s) => s.includes('Passed:'), 'the exercise to pass', 60_000);
+    expect(screen).not.toMatch(/✗ /);
+    const progress = JSON.parse(readFileSync(join(workspace, '.netlab', 'progress.json'), 'utf8'));
+    expect(progress.labs['tcp-echo'].passedAt).toMatch(/^\d{4}-/);
+
+    // Now the solution is offered.
+    term.keys('s');
+    await term.waitFor((s) => s.includes('│ export function createEchoServer'), 'the reference solution');
+
+    term.keys('q');
+    screen = await term.waitFor((s) => s.includes('q quit'), 'the list of labs');
+    expect(screen).toMatch(/1\. tcp-echo\s+● passed/);
+    term.keys('q');
+    await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
+  });
+
   it('Ctrl-C during a run stops every process the lab started', async () => {
     term = new Terminal(terminalEnv());
     // A learner file whose server never echoes: the demo waits until stopped.

@@ -199,7 +199,7 @@ describe('exercise', () => {
     expect(yes.state.lab!.exercise.initRunning).toBe(true);
     const done = play(yes, { type: 'init-done', ok: true, message: 'created netlab-exercises' });
     expect(done.state.lab!.exercise.initRunning).toBe(false);
-    expect(done.state.notice).toEqual({ level: 'ok', text: 'Workspace ready: created netlab-exercises' });
+    expect(done.state.notice).toEqual({ level: 'ok', text: `Workspace ready: open ${WORKSPACE}/tcp-echo.ts in your editor, fill in the // TODO parts, save, press g.` });
   });
 
   it('g grades and shows each check, the failing message and its trace', () => {
@@ -215,6 +215,31 @@ describe('exercise', () => {
     expect(screen).toContain('– unix-only     a check this machine skips');
     expect(screen).toContain('learner    net.Socket#1           end');
     expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
+  });
+
+  it('shows one failing check trace at a time; t moves to the next', () => {
+    const two: LabGrade = {
+      ...failed,
+      checks: [
+        { id: 'first', title: 'first', status: 'failed', message: 'm1', trace: [ev(1, 'learner', 'net.Server#1', 'listening')] },
+        { id: 'second', title: 'second', status: 'failed', message: 'm2', trace: [ev(2, 'learner', 'net.Socket#9', 'error')] },
+      ],
+    };
+    const s = play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: two });
+    expect(text(s.state)).toContain('net.Server#1');
+    expect(text(s.state)).not.toContain('net.Socket#9');
+    expect(text(s.state)).toContain('Its trace: press t to show it here.');
+    const next = play(s, 't');
+    expect(text(next.state)).toContain('net.Socket#9');
+    expect(text(next.state)).not.toContain('net.Server#1');
+    expect(text(play(next, 't').state)).toContain('net.Server#1');
+  });
+
+  it('live results appear while grading', () => {
+    const s = play(ready(), 'enter', 'g', { type: 'grade-started', lab: 'tcp-echo' }, { type: 'grade-progress', lab: 'tcp-echo', check: { id: 'echoes-bytes', title: 'echoes every byte', status: 'passed' } });
+    expect(text(s.state)).toContain('1 done so far:');
+    expect(text(s.state)).toContain('✓ echoes-bytes  echoes every byte');
+    expect(text(s.state)).toContain('Grading: this takes a few seconds');
   });
 
   it('h asks for the next hint and scrolls to it when it arrives', () => {
@@ -241,6 +266,18 @@ describe('exercise', () => {
     const s = play(ready(), 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE });
     expect(s.state.lab!.exercise.savedSinceGrade).toBe(true);
     expect(s.state.notice?.text).toMatch(/tcp-echo\.ts changed: press g/);
+  });
+});
+
+describe('keys from the terminal', () => {
+  it('splits typed-ahead keys and names Enter, Tab and Ctrl-C inside them', async () => {
+    const { keysFromInk } = await import('../src/ui/input.js');
+    const none = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+    expect(keysFromInk('jj\r', none)).toEqual(['j', 'j', 'enter']);
+    expect(keysFromInk('', { ...none, upArrow: true })).toEqual(['up']);
+    expect(keysFromInk('', { ...none, tab: true, shift: true })).toEqual(['backtab']);
+    expect(keysFromInk('c', { ...none, ctrl: true })).toEqual(['ctrl-c']);
+    expect(keysFromInk(' ', none)).toEqual(['space']);
   });
 });
 

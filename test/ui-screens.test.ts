@@ -33,46 +33,51 @@ function mount(session = new FakeSession(), openAt?: string, theme = createTheme
     for (const row of rows) expect(textWidth(row)).toBeLessThanOrEqual(80);
     return text;
   };
-  return { app, session, press, screen };
+  /** Wait until the screen shows `text` (Ink renders on its own schedule). */
+  const shows = async (text: string) => {
+    for (let i = 0; i < 200 && !normalize(app.lastFrame()).includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+    const current = screen();
+    expect(current).toContain(text);
+    return current;
+  };
+  return { app, session, press, screen, shows };
 }
 
 describe('netlab start, screen by screen (80×24, no colour)', () => {
   it('home: the labs in order with status and a progress bar', async () => {
     const session = new FakeSession(snapshotOf({ progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true }, udp: { ...NEW, status: 'started' } } }));
-    const { screen } = mount(session);
-    expect(screen()).toMatchSnapshot();
+    const { shows } = mount(session);
+    expect(await shows('2. udp')).toMatchSnapshot();
   });
 
   it('lesson: the first step, with headings, lists and code', async () => {
-    const { press, screen, session } = mount();
+    const { press, shows, session } = mount();
     await press(KEYS.enter);
     expect(session.sent).toEqual([{ type: 'open', lab: 'tcp-echo' }]);
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('Step 1 of 2')).toMatchSnapshot();
   });
 
   it('trace: r runs, lines stream in, the summary follows, keys at the bottom', async () => {
-    const { press, screen, session } = mount(undefined, 'tcp-echo');
+    const { press, shows, session } = mount(undefined, 'tcp-echo');
     await press('r');
     expect(session.sent.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
     session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
     session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
-    await tick();
-    expect(screen()).toContain('● running tour… 9 events');
+    await shows('● running tour… 9 events');
     session.emit({ type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: { port: 40000, clients: 1 } }, stopped: false });
-    await tick();
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('✓ tcp-echo / tour finished')).toMatchSnapshot();
   });
 
   it('trace before any run explains how to read it', async () => {
-    const { press, screen } = mount(undefined, 'tcp-echo');
+    const { press, shows } = mount(undefined, 'tcp-echo');
     await press(KEYS.tab);
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('Press r to run it.')).toMatchSnapshot();
   });
 
   it('exercise without a workspace: offers netlab init and asks first', async () => {
-    const { press, screen, session } = mount(undefined, 'tcp-echo');
+    const { press, shows, session } = mount(undefined, 'tcp-echo');
     await press('3', 'i');
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('(y/n)')).toMatchSnapshot();
     await press('y');
     expect(session.sent.at(-1)).toEqual({ type: 'init' });
   });
@@ -80,7 +85,7 @@ describe('netlab start, screen by screen (80×24, no colour)', () => {
   it('exercise after a failed grade: per-check results and the failing check trace', async () => {
     const file = `${WORKSPACE}/tcp-echo.ts`;
     const session = new FakeSession(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file }, udp: NEW } }));
-    const { press, screen } = mount(session, 'tcp-echo');
+    const { press, shows } = mount(session, 'tcp-echo');
     await press('g');
     const grade: LabGrade = {
       lab: 'tcp-echo',
@@ -93,33 +98,32 @@ describe('netlab start, screen by screen (80×24, no colour)', () => {
     };
     session.emit({ type: 'grade-started', lab: 'tcp-echo' });
     session.emit({ type: 'graded', lab: 'tcp-echo', grade });
-    await tick();
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('Not yet: 1 of 2 checks pass')).toMatchSnapshot();
   });
 
   it('help lists every key', async () => {
-    const { press, screen } = mount(undefined, 'tcp-echo');
+    const { press, screen, shows } = mount(undefined, 'tcp-echo');
     await press('?');
-    expect(screen()).toMatchSnapshot();
+    expect(await shows('Any key closes the help.')).toMatchSnapshot();
     await press('x');
+    await shows('Step 1 of 2');
     expect(screen()).not.toContain('Any key closes the help');
   });
 });
 
 describe('keys and quitting', () => {
   it('arrows, Esc and q: back to the list, then quit', async () => {
-    const { app, press, screen, session } = mount();
+    const { app, press, shows, session } = mount();
     await press(KEYS.down, KEYS.enter);
-    expect(screen()).toContain('netlab › udp');
+    await shows('netlab › udp');
     await press(KEYS.escape);
     // Ink tells a lone Esc from the start of an escape sequence after a short wait.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(screen()).toContain('›  2. udp');
+    await shows('›  2. udp');
     expect(session.sent.at(-1)).toEqual({ type: 'close', lab: 'udp' });
     await press('q');
-    await tick();
     expect(session.sent.at(-1)).toEqual({ type: 'stop' });
-    // The app unmounted itself: its frame is final.
+    // The app unmounts itself (in an effect after its last render): then its frame is final.
+    await new Promise((r) => setTimeout(r, 50));
     const frames = app.frames.length;
     await press(KEYS.down);
     expect(app.frames.length).toBe(frames);
@@ -136,7 +140,7 @@ describe('keys and quitting', () => {
     await coloured.press('r');
     coloured.session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
     coloured.session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
-    await tick();
+    await coloured.shows('running tour');
     const frame = coloured.app.lastFrame()!;
     const colourOf = (actor: string) => new RegExp(`\\x1b\\[(\\d+)m${actor.replace('#', '\\#')}`).exec(frame)?.[1];
     expect(colourOf('server')).toBeDefined();
@@ -147,7 +151,7 @@ describe('keys and quitting', () => {
     await plain.press('r');
     plain.session.emit({ type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
     plain.session.emit({ type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() });
-    await tick();
+    await plain.shows('running tour');
     expect(plain.app.lastFrame()).not.toMatch(/\x1b\[/);
   });
 });

@@ -10,20 +10,19 @@ export interface StartOptions {
 
 /**
  * `netlab start [lab]`: the interactive lab (src/ui/, on Ink). Labs and grading are started
- * by the controller (src/session/), never by the UI. Ink and React are loaded here only,
- * once we know there is a terminal to draw on.
+ * by the controller (src/session/), never by the UI.
+ *
+ * Startup order, for the first frame's budget (SPEC §7): find the labs, build the
+ * controller's snapshot, draw the opening screen without Ink (src/ui/first-frame.ts), and
+ * only then load Ink and React, which take most of the startup time, and hand over to them.
  */
 export async function startCommand(id: string | undefined, options: StartOptions): Promise<void> {
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  // Start loading the UI while the labs are found: it is most of the time to the first frame.
-  const ui = interactive ? import('../../src/ui/render.js') : undefined;
-  ui?.catch(() => {});
   const labs = await loadLabs();
   if (id !== undefined && !labs.some((l) => l.id === id)) {
     const guess = closest(id, [...labs.map((l) => l.id), ...COMMANDS]);
     throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', `unknown lab or command "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab --help\` or \`netlab list\`.`);
   }
-  if (!ui) {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
     const first = id ?? labs[0]?.id ?? '<lab>';
     process.stdout.write(
       'netlab start is interactive and needs a terminal (stdin and stdout a TTY).\n' +
@@ -34,18 +33,51 @@ export async function startCommand(id: string | undefined, options: StartOptions
     return;
   }
 
-  const [{ renderApp }, { createSession }, { runDemo }, { workerGrader }, { cliInit }, { createTheme }, { colourFor }, cleanup] = await Promise.all([
-    ui,
+  const [{ createSession }, { paintFirstFrame }, { createTheme }, { colourFor }] = await Promise.all([
     import('../../src/session/session.js'),
-    import('../../src/runtime/demo.js'),
-    import('../../src/session/grader.js'),
-    import('../../src/session/init.js'),
+    import('../../src/ui/first-frame.js'),
     import('../../src/ui/theme.js'),
     import('../io.js'),
-    import('../../src/runtime/cleanup.js'),
   ]);
+  const theme = createTheme(colourFor(process.stdout));
+  // The work is injected once it is loaded (below); nothing runs before the UI asks.
+  let runDemo: typeof import('../../src/runtime/demo.js').runDemo | undefined;
+  let grader: import('../../src/session/types.js').Grader | undefined;
+  let init: import('../../src/session/session.js').InitWorkspace | undefined;
+  const session = createSession({
+    labs,
+    dir: workspaceDir(options.dir),
+    runDemo: (lab, o) => runDemo!(lab, o),
+    grader: (request) => grader!(request),
+    init: (dir) => init!(dir),
+  });
+  const firstFrame = paintFirstFrame({ snapshot: session.snapshot, theme, openAt: id });
 
-  const session = createSession({ labs, dir: workspaceDir(options.dir), runDemo, grader: workerGrader(), init: cliInit() });
+  // React's production build loads faster and renders a flood of trace lines faster; it is
+  // chosen when React is first imported. Only for that import: the lab's processes inherit
+  // the environment as it was.
+  const nodeEnv = process.env.NODE_ENV;
+  if (nodeEnv === undefined) process.env.NODE_ENV = 'production';
+  let loaded;
+  try {
+    loaded = await Promise.all([
+      import('../../src/ui/render.js'),
+      import('../../src/runtime/demo.js'),
+      import('../../src/session/grader.js'),
+      import('../../src/session/init.js'),
+      import('../../src/runtime/cleanup.js'),
+    ]);
+  } catch (err) {
+    firstFrame.undo();
+    throw err;
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+  }
+  const [{ renderApp }, demo, { workerGrader }, { cliInit }, cleanup] = loaded;
+  runDemo = demo.runDemo;
+  grader = workerGrader();
+  init = cliInit();
+
   // A lab scenario may leave a promise behind that rejects once its processes are killed
   // (a command to a server that is gone). In `netlab run` that ends the process; here it
   // must not take the learner's screen down with it: it becomes a notice.
@@ -58,8 +90,10 @@ export async function startCommand(id: string | undefined, options: StartOptions
     signalled ??= signal;
     stop.abort();
   });
+  // From here on the app owns the screen (and gives it back when it ends, however it ends).
+  firstFrame.handOver();
   try {
-    await renderApp({ session, signal: stop.signal, theme: createTheme(colourFor(process.stdout)), openAt: id });
+    await renderApp({ session, signal: stop.signal, theme, openAt: id, afterFirstFrame: true });
   } finally {
     off();
     process.off('unhandledRejection', onRejection);
@@ -67,6 +101,6 @@ export async function startCommand(id: string | undefined, options: StartOptions
     cleanup.cleanupNow();
   }
   process.exitCode = signalled ? 128 + (signalled === 'SIGINT' ? 2 : signalled === 'SIGTERM' ? 15 : 1) : 0;
-  // stdin was put in raw mode and resumed by Ink; nothing else should keep netlab alive.
+  // Ink resumed stdin; nothing else should keep netlab alive.
   process.stdin.unref?.();
 }

@@ -2,34 +2,33 @@
  * Grades one lab in a process of its own, for the interactive lab. netlab's grading (vitest
  * from code, learner processes) runs here, in a new process group with no terminal: it can
  * never read the keys Ink is reading nor draw over Ink's screen, and killing the group stops
- * everything it started. The parent sends one request over IPC and gets one answer.
+ * everything it started. The parent sends one request over IPC; the worker answers with each
+ * check as it ends, then the report.
  */
-import type { GradeWorkerReply, GradeWorkerRequest } from './grader.js';
+import { findLab } from '../lab/registry.js';
+import { gradeLabs } from '../grade/runner.js';
+import type { GradeWorkerMessage, GradeWorkerRequest } from './grader.js';
 
-/** The grading runner (src/grade/runner.ts), loaded only here. */
-const RUNNER_URL = new URL('../grade/runner.js', import.meta.url).href;
-
-function reply(message: GradeWorkerReply): void {
+function send(message: GradeWorkerMessage, then?: () => void): void {
   if (!process.send || !process.connected) process.exit(1);
-  process.send(message, undefined, undefined, () => process.exit(0));
+  process.send(message, undefined, undefined, () => then?.());
 }
 
 process.once('message', async (request: GradeWorkerRequest) => {
   try {
-    const runner = (await import(RUNNER_URL)) as { gradeLabs?: (options: Record<string, unknown>) => Promise<unknown> };
-    if (typeof runner.gradeLabs !== 'function') throw new Error('this netlab has no grading runner (src/grade/runner gradeLabs)');
-    const report = await runner.gradeLabs({ labs: [request.lab], dir: request.dir, timeoutMs: request.timeoutMs });
-    reply({ ok: true, report: JSON.parse(JSON.stringify(report ?? null)) });
-  } catch (err) {
-    const e = err as { code?: unknown; message?: unknown; stack?: unknown };
-    const notBuilt = e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('grade/runner');
-    reply({
-      ok: false,
-      error: {
-        code: typeof e?.code === 'string' ? e.code : 'NETLAB_ERR_GRADE',
-        message: notBuilt ? 'grading is not available in this build of netlab yet' : String(e?.message ?? err),
+    const lab = await findLab(request.lab);
+    const report = await gradeLabs({
+      labs: [lab],
+      dir: request.dir,
+      ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+      onProgress: (progress) => {
+        if (progress.type === 'check') send({ k: 'check', check: progress.check });
       },
     });
+    send({ k: 'report', report }, () => process.exit(0));
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    send({ k: 'error', error: { code: typeof e?.code === 'string' ? e.code : 'NETLAB_ERR_GRADE', message: String(e?.message ?? err) } }, () => process.exit(0));
   }
 });
 

@@ -1,21 +1,26 @@
 /**
  * The interactive lab's real {@link Grader}: forks `grade-worker.js` in a new process group
- * (detached, stdin ignored, no terminal), sends it one request, and turns the grading
- * report it answers with into the UI's {@link LabGrade}. Aborting kills the whole group.
+ * (detached, stdin ignored, no terminal), sends it one request, relays each check as it ends,
+ * and turns the grading report (src/grade) into the UI's {@link LabGrade}. Aborting kills the
+ * whole group: the worker, vitest's workers, the learner's processes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from '../runtime/cleanup.js';
-import type { TraceLine } from '../trace/event.js';
-import type { CheckGrade, CheckStatus, Grader, GradeRequest, LabGrade } from './types.js';
+import type { CheckReport, GradeReport, LabReport } from '../grade/types.js';
+import type { CheckGrade, Grader, GradeRequest, LabGrade } from './types.js';
 
 export interface GradeWorkerRequest {
   lab: string;
   dir: string;
-  timeoutMs: number;
+  timeoutMs?: number;
 }
 
-export type GradeWorkerReply = { ok: true; report: unknown } | { ok: false; error: { code: string; message: string } };
+/** What the worker sends back: checks as they end, then the report (or why there is none). */
+export type GradeWorkerMessage =
+  | { k: 'check'; check: CheckReport }
+  | { k: 'report'; report: GradeReport }
+  | { k: 'error'; error: { code: string; message: string } };
 
 export const GRADE_WORKER = fileURLToPath(new URL('./grade-worker.js', import.meta.url));
 
@@ -25,10 +30,12 @@ export interface WorkerGraderOptions {
   /** Extra node flags for the worker. */
   execArgv?: string[];
   /**
-   * A limit for the whole grading of one lab, on top of the runner's own per-check limits,
-   * for a runner that itself hangs (default: 30 × the per-check limit, at least 60 s).
+   * A limit for the whole grading of one lab, on top of the runner's own limits, for a
+   * runner that itself hangs (default: the lab's limit, or 60 s, plus 60 s).
    */
-  overallTimeoutMs?: (perCheckMs: number) => number;
+  overallTimeoutMs?: number;
+  /** Told the worker's pid (its process group id) once it is started. */
+  onStart?: (pid: number) => void;
 }
 
 /** Kill a process group (the worker and everything it started). */
@@ -52,6 +59,7 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       });
       trackChild(child);
+      if (child.pid !== undefined) options.onStart?.(child.pid);
       let stderr = '';
       child.stdout!.resume();
       child.stderr!.setEncoding('utf8');
@@ -59,6 +67,8 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         stderr = (stderr + chunk).slice(-2000);
       });
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const fail = (message: string): LabGrade => ({ lab: request.lab, status: 'error', message, checks: [] });
       const finish = (grade: LabGrade) => {
         if (settled) return;
         settled = true;
@@ -68,68 +78,56 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         killGroup(child, 'SIGKILL');
         resolve(grade);
       };
-      const onAbort = () => finish({ lab: request.lab, status: 'error', message: 'grading was stopped', checks: [] });
+      const onAbort = () => finish(fail('grading was stopped'));
       request.signal.addEventListener('abort', onAbort, { once: true });
-      const limit = options.overallTimeoutMs?.(request.timeoutMs) ?? Math.max(60_000, request.timeoutMs * 30);
-      const timer = setTimeout(
-        () => finish({ lab: request.lab, status: 'error', message: `grading did not finish within ${Math.round(limit / 1000)} s and was stopped`, checks: [] }),
-        limit,
-      );
-      child.on('message', (reply: GradeWorkerReply) => {
-        if (reply.ok) finish(toLabGrade(reply.report, request.lab));
-        else finish({ lab: request.lab, status: 'error', message: reply.error.message, checks: [] });
+      const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000) + 60_000;
+      timer = setTimeout(() => finish(fail(`grading did not finish within ${Math.round(limit / 1000)} s and was stopped`)), limit);
+      child.on('message', (message: GradeWorkerMessage) => {
+        if (message.k === 'check') {
+          if (!settled) request.onCheck?.(toCheckGrade(message.check));
+        } else if (message.k === 'report') {
+          finish(toLabGrade(message.report, request.lab));
+        } else {
+          finish(fail(message.error.message));
+        }
       });
-      child.on('error', (err) => finish({ lab: request.lab, status: 'error', message: `could not start grading: ${err.message}`, checks: [] }));
+      child.on('error', (err) => finish(fail(`could not start grading: ${err.message}`)));
       child.on('exit', (code, signal) => {
         const tail = stderr.trim().split('\n').slice(-5).join('\n');
-        finish({ lab: request.lab, status: 'error', message: `grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`, checks: [] });
+        finish(fail(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
       });
       if (request.signal.aborted) onAbort();
-      else child.send({ lab: request.lab, dir: request.dir, timeoutMs: request.timeoutMs } satisfies GradeWorkerRequest);
+      else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}) } satisfies GradeWorkerRequest);
     });
 }
 
-type Loose = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-function checkStatus(v: unknown): CheckStatus {
-  if (v === 'pass' || v === 'passed') return 'passed';
-  if (v === 'skip' || v === 'skipped') return 'skipped';
-  return 'failed';
+export function toCheckGrade(c: CheckReport): CheckGrade {
+  return {
+    id: c.id,
+    title: c.title,
+    status: c.status,
+    ...(c.message ?? c.reason ? { message: c.message ?? c.reason } : {}),
+    ...(c.trace?.length ? { trace: c.trace } : {}),
+    ...(c.traceOmitted ? { traceOmitted: c.traceOmitted } : {}),
+    ...(c.output ? { output: c.output } : {}),
+    ...(c.timedOut ? { timedOut: true } : {}),
+    points: c.points,
+  };
 }
 
-function traceOf(v: unknown): TraceLine[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  return v.filter((l): l is TraceLine => isObject(l) && typeof l.type === 'string' && typeof l.t === 'number' && typeof l.actor === 'string');
-}
-
-/**
- * The grading report (src/grade: per lab, per check) as the UI shows one lab. Tolerant of
- * the report's exact shape: a report with `labs: [...]`, or one lab's result itself.
- */
-export function toLabGrade(report: unknown, labId: string): LabGrade {
-  const labs = isObject(report) && Array.isArray(report.labs) ? report.labs : [report];
-  const entry = labs.find((l) => isObject(l) && (l.lab === labId || l.id === labId)) ?? labs[0];
-  if (!isObject(entry)) return { lab: labId, status: 'error', message: 'grading answered with no result for this lab', checks: [] };
-  const rawChecks = Array.isArray(entry.checks) ? entry.checks : Array.isArray(entry.tests) ? entry.tests : [];
-  const checks: CheckGrade[] = rawChecks.filter(isObject).map((c) => ({
-    id: str(c.id) ?? str(c.name) ?? 'check',
-    title: str(c.title) ?? str(c.name) ?? str(c.id) ?? '',
-    status: checkStatus(c.status),
-    message: str(c.message) ?? str(c.reason),
-    trace: traceOf(c.trace),
-  }));
-  const raw = entry.status;
-  const message = str(entry.message) ?? str(entry.reason);
-  const file = str(entry.file);
-  let status: LabGrade['status'];
-  if (raw === 'not-started' || raw === 'missing') status = 'not-started';
-  else if (raw === 'skipped' || raw === 'skip') status = 'skipped';
-  else if (raw === 'error') status = 'error';
-  else if (raw === 'pass' || raw === 'passed') status = 'passed';
-  else if (raw === 'fail' || raw === 'failed') status = 'failed';
-  else status = checks.length > 0 && checks.every((c) => c.status !== 'failed') ? 'passed' : checks.length ? 'failed' : 'error';
-  return { lab: labId, status, ...(message ? { message } : {}), ...(file ? { file } : {}), checks };
+/** One lab of a grading report, as the exercise screen shows it. */
+export function toLabGrade(report: GradeReport, labId: string): LabGrade {
+  const lab: LabReport | undefined = report.labs.find((l) => l.id === labId);
+  if (!lab) return { lab: labId, status: 'error', message: 'grading answered with no result for this lab', checks: [] };
+  // A grader that could not run is a problem of netlab's, not of the learner's code.
+  const status: LabGrade['status'] = lab.error && lab.checks.length === 0 ? 'error' : lab.status;
+  const message = [lab.reason, lab.error].filter(Boolean).join('\n');
+  return {
+    lab: labId,
+    status,
+    ...(message ? { message } : {}),
+    file: lab.file,
+    points: lab.points,
+    checks: lab.checks.map(toCheckGrade),
+  };
 }

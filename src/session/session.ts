@@ -34,7 +34,7 @@ export interface SessionOptions {
   runDemo: RunDemo;
   grader: Grader;
   init: InitWorkspace;
-  /** Hard limit per grading check, ms (default 5000, as `netlab grade`). */
+  /** Hard limit for grading one lab, ms (default: the grading runner's). */
   gradeTimeoutMs?: number;
   /** Hard limit for a demo run, ms (default 30 000, as `netlab run`). */
   runTimeoutMs?: number;
@@ -288,7 +288,15 @@ export class Session implements SessionPort {
     this.emit({ type: 'grade-started', lab: lab.id });
     let grade: LabGrade;
     try {
-      grade = await this.options.grader({ lab: lab.id, dir, timeoutMs: this.options.gradeTimeoutMs ?? 5000, signal: controller.signal });
+      grade = await this.options.grader({
+        lab: lab.id,
+        dir,
+        timeoutMs: this.options.gradeTimeoutMs,
+        signal: controller.signal,
+        onCheck: (check) => {
+          if (!this.disposed) this.emit({ type: 'grade-progress', lab: lab.id, check });
+        },
+      });
       grade.file ??= file;
     } catch (err) {
       grade = { lab: lab.id, status: 'error', message: (err as Error)?.message ?? String(err), file, checks: [] };
@@ -300,12 +308,16 @@ export class Session implements SessionPort {
       const passed = grade.checks.filter((c) => c.status === 'passed').length;
       const total = grade.checks.filter((c) => c.status !== 'skipped').length;
       const now = new Date().toISOString();
-      updateProgress(dir, lab.id, (p) => ({
-        ...p,
-        gradedAt: now,
-        lastScore: { passed, total },
-        ...(grade.status === 'passed' ? { passedAt: p.passedAt ?? now } : {}),
-      }));
+      try {
+        updateProgress(dir, lab.id, (p) => ({
+          ...p,
+          gradedAt: now,
+          lastScore: { passed, total },
+          ...(grade.status === 'passed' ? { passedAt: p.passedAt ?? now } : {}),
+        }));
+      } catch (err) {
+        this.emit({ type: 'notice', level: 'warn', text: `Could not save your progress in ${dir}: ${(err as Error).message}` });
+      }
     }
     this.emit({ type: 'graded', lab: lab.id, grade });
     this.emitProgress();
@@ -326,7 +338,13 @@ export class Session implements SessionPort {
     }
     this.memoryHints.set(lab.id, shown + 1);
     // Remember it in the workspace; without one, only for this session (never create it silently).
-    if (existsSync(dir)) updateProgress(dir, lab.id, (p) => ({ ...p, hintsShown: shown + 1 }));
+    if (existsSync(dir)) {
+      try {
+        updateProgress(dir, lab.id, (p) => ({ ...p, hintsShown: shown + 1 }));
+      } catch {
+        /* a read-only workspace: the hint is remembered for this session only */
+      }
+    }
     this.emitProgress();
   }
 
@@ -346,9 +364,10 @@ export class Session implements SessionPort {
     } catch (err) {
       outcome = { ok: false, message: (err as Error)?.message ?? String(err) };
     }
+    // The starter that init just wrote is not a save of the learner's.
+    if (this.watched) this.watched.stamp = this.stamp(this.watched.lab);
     this.emit({ type: 'init-done', ...outcome });
     this.emitProgress();
-    if (this.watched) this.poll();
   }
 
   // ── Watching the learner's file ────────────────────────────────────────

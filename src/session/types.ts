@@ -71,6 +71,14 @@ export interface CheckGrade {
   message?: string;
   /** The learner's trace during this check (kept for failed checks). */
   trace?: TraceLine[];
+  /** Earlier trace lines left out of `trace`. */
+  traceOmitted?: number;
+  /** What the learner's code printed during the check. */
+  output?: string;
+  /** The check ran out of time. */
+  timedOut?: boolean;
+  /** Points earned / possible for this check. */
+  points?: { earned: number; possible: number };
 }
 
 /** The verdict on one lab's exercise, as the UI shows it. */
@@ -85,6 +93,8 @@ export interface LabGrade {
   message?: string;
   /** The file that was graded. */
   file?: string;
+  /** Points earned / possible over the lab's checks. */
+  points?: { earned: number; possible: number };
   checks: CheckGrade[];
 }
 
@@ -92,10 +102,12 @@ export interface GradeRequest {
   lab: string;
   /** The workspace. */
   dir: string;
-  /** Hard time limit per check, ms. */
-  timeoutMs: number;
-  /** Aborted when the learner quits or grades again: stop everything grading started. */
+  /** Hard time limit for all the lab's checks, ms (the runner's default when absent). */
+  timeoutMs?: number;
+  /** Aborted when the learner quits: stop everything grading started. */
   signal: AbortSignal;
+  /** Each check's result as soon as it is known. */
+  onCheck?: (check: CheckGrade) => void;
 }
 
 /**
@@ -131,6 +143,8 @@ export type SessionEvent =
   | { type: 'trace'; runId: number; lab: string; lines: TraceLine[] }
   | { type: 'run-ended'; runId: number; lab: string; result: ResultLine; stopped: boolean }
   | { type: 'grade-started'; lab: string }
+  /** One check finished while grading is still going. */
+  | { type: 'grade-progress'; lab: string; check: CheckGrade }
   | { type: 'graded'; lab: string; grade: LabGrade }
   | { type: 'solution'; lab: string; source: string }
   | { type: 'init-done'; ok: boolean; message: string }

@@ -6,7 +6,7 @@
  *
  * Global keys: Ctrl-C quits; `?` help; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
  * switch between lesson, trace and exercise; `n` next lab; `r` and `x` act on the trace
- * screen and `g` `h` `s` `i` on the exercise screen from anywhere in a lab.
+ * screen and `g` `h` `s` `i` `t` on the exercise screen from anywhere in a lab.
  */
 import type { LabProgressView, LabView, SessionCommand, SessionSnapshot, WorkspaceView } from '../session/types.js';
 import { initialExercise, exerciseReducer, type ExerciseState } from './exercise-reducer.js';
@@ -193,6 +193,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case 'h':
     case 's':
     case 'i':
+    case 't':
       return withLab(state, 'exercise', exerciseReducer(lab.exercise, input, ctx), [], 'exercise');
   }
   switch (lab.tab) {

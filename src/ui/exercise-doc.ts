@@ -9,12 +9,16 @@ import type { CheckGrade, LabGrade } from '../session/types.js';
 import { contentWidth, type Size } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
-import { textWidth, wrapText, hardWrap } from './text.js';
+import { hardWrap, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import { TraceLog } from './trace-log.js';
 
 export interface ExerciseView {
+  /** Which failed check's trace is shown (index among the failed checks; `t` cycles). */
+  traceOf: number;
   grading: boolean;
+  /** Checks finished so far while grading. */
+  liveChecks: CheckGrade[];
   grade: LabGrade | null;
   initRunning: boolean;
   solution: string | null;
@@ -24,7 +28,12 @@ export interface ExerciseView {
 
 export interface ExerciseDoc {
   rows: string[];
-  anchors: { grade: number; hints: number; lastHint: number; solution: number };
+  anchors: { grade: number; trace: number; hints: number; lastHint: number; solution: number };
+}
+
+/** The failed checks of a grade, in report order. */
+export function failedChecks(grade: LabGrade): CheckGrade[] {
+  return grade.checks.filter((c) => c.status === 'failed');
 }
 
 /** A path as the learner would type it from here: relative when inside the current folder. */
@@ -35,6 +44,12 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 
 /** At most this many rows of a failed check's trace. */
 const TRACE_ROWS = 40;
+/** At most this many lines of what a failed check's code printed. */
+const OUTPUT_ROWS = 12;
+
+function checkMark(check: CheckGrade, theme: Theme): string {
+  return check.status === 'passed' ? theme.ok('✓') : check.status === 'failed' ? theme.fail('✗') : theme.warn('–');
+}
 
 const traceCache = new WeakMap<CheckGrade, { key: string; rows: string[] }>();
 
@@ -58,7 +73,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   const width = contentWidth(ctx.size);
   const rows: string[] = [];
   const para = (text: string, indent = '') => rows.push(...wrapText(indent + text, width, indent));
-  const anchors = { grade: 0, hints: 0, lastHint: 0, solution: 0 };
+  const anchors = { grade: 0, trace: 0, hints: 0, lastHint: 0, solution: 0 };
   const fileName = `${lab.id}.ts`;
 
   if (!workspace.exists) {
@@ -87,6 +102,9 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   if (view.grading) {
     rows.push(section('Grading', width, theme));
     para(theme.warn('Grading… each check runs your code in a fresh process, through real sockets.'));
+    if (view.liveChecks.length) rows.push(theme.dim(`${view.liveChecks.length} done so far:`));
+    const liveWidth = Math.min(24, Math.max(0, ...view.liveChecks.map((c) => c.id.length)));
+    for (const check of view.liveChecks) rows.push(truncate(`${checkMark(check, theme)} ${check.id.padEnd(liveWidth)}  ${theme.dim(check.title)}`, width));
   } else if (view.grade) {
     const g = view.grade;
     const passed = g.checks.filter((c) => c.status === 'passed').length;
@@ -98,11 +116,14 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
       : g.status === 'skipped' ? theme.warn('Skipped')
       : theme.fail('Grading could not run');
     rows.push(section('Last grade', width, theme));
-    para(head);
+    para(head + (g.points && g.points.possible > 0 && (g.status === 'passed' || g.status === 'failed') ? theme.dim(`  ·  ${g.points.earned} of ${g.points.possible} points`) : ''));
     if (g.message) for (const line of g.message.split('\n')) para(line, '  ');
     const idWidth = Math.min(24, Math.max(0, ...g.checks.map((c) => c.id.length)));
+    // One failing check shows its trace at a time (`t` moves on): the first by default.
+    const failed = failedChecks(g);
+    const shownTrace = failed.length ? view.traceOf % failed.length : -1;
     for (const check of g.checks) {
-      const mark = check.status === 'passed' ? theme.ok('✓') : check.status === 'failed' ? theme.fail('✗') : theme.warn('–');
+      const mark = checkMark(check, theme);
       const id = check.id.padEnd(idWidth);
       rows.push(...wrapText(`${mark} ${check.status === 'failed' ? theme.bold(id) : id}  ${check.title}`, width, ' '.repeat(idWidth + 4)));
       if (check.status !== 'passed' && check.message) {
@@ -110,8 +131,20 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
           rows.push(...wrapText('    ' + (check.status === 'failed' ? line : theme.dim(line)), width, '    '));
         }
       }
-      if (check.status === 'failed' && check.trace?.length) {
+      if (check.status === 'failed' && check.output) {
+        rows.push('    ' + theme.dim('What your code printed:'));
+        const lines = check.output.replace(/\n$/, '').split('\n');
+        for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...hardWrap('    ' + theme.dim('│ ') + line, width));
+        if (lines.length > OUTPUT_ROWS) rows.push('    ' + theme.dim(`… ${lines.length - OUTPUT_ROWS} more lines`));
+      }
+      const failedIndex = failed.indexOf(check);
+      if (check.status === 'failed' && check.trace?.length && failedIndex !== shownTrace) {
+        rows.push('    ' + theme.dim(`Its trace: press t${failed.length > 2 ? ' (more than once)' : ''} to show it here.`));
+      }
+      if (check.status === 'failed' && check.trace?.length && failedIndex === shownTrace) {
+        anchors.trace = rows.length;
         rows.push('    ' + theme.dim('What your code did (its trace during this check):'));
+        if (check.traceOmitted) rows.push('    ' + theme.dim(`… ${check.traceOmitted} earlier lines not kept`));
         for (const r of checkTrace(check, width - 4, theme)) rows.push('    ' + r);
       }
     }

@@ -3,7 +3,8 @@
  * `h` reveals the next hint, `s` shows the solution once the exercise passed; saves of the
  * learner's file are noticed. The screen is one scrollable document (exercise-doc.ts).
  */
-import { displayPath, exerciseDoc, type ExerciseView } from './exercise-doc.js';
+import { join } from 'node:path';
+import { displayPath, exerciseDoc, failedChecks, type ExerciseView } from './exercise-doc.js';
 import type { Input } from './input.js';
 import { layout, type Size } from './layout.js';
 import { clampOffset, scrollBy } from './scroll.js';
@@ -17,7 +18,9 @@ export interface ExerciseState extends ExerciseView {
 }
 
 export const initialExercise: ExerciseState = {
+  traceOf: 0,
   grading: false,
+  liveChecks: [],
   grade: null,
   initRunning: false,
   solution: null,
@@ -51,10 +54,13 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       return { state: { ...state, offset: clampOffset(state.offset, exerciseDoc(state, ctx).rows.length, exerciseWindow(ctx.size)) } };
     case 'grade-started':
       if (input.lab !== lab.id) return { state };
-      return { state: scrollTo({ ...state, grading: true }, 'grade', ctx) };
+      return { state: scrollTo({ ...state, grading: true, liveChecks: [] }, 'grade', ctx) };
+    case 'grade-progress':
+      if (input.lab !== lab.id || !state.grading) return { state };
+      return { state: scrollTo({ ...state, liveChecks: [...state.liveChecks, input.check] }, 'grade', ctx) };
     case 'graded': {
       if (input.lab !== lab.id) return { state };
-      const next = { ...state, grading: false, grade: input.grade, savedSinceGrade: false };
+      const next = { ...state, grading: false, liveChecks: [], grade: input.grade, savedSinceGrade: false, traceOf: 0 };
       const g = input.grade;
       const passed = g.checks.filter((c) => c.status === 'passed').length;
       const counted = g.checks.filter((c) => c.status !== 'skipped').length;
@@ -73,7 +79,13 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       }
     case 'init-done': {
       const next = { ...state, initRunning: false };
-      return { state: next, notice: { level: input.ok ? 'ok' : 'error', text: input.ok ? `Workspace ready: ${input.message.split('\n')[0]}` : `netlab init failed: ${input.message.split('\n')[0]}` } };
+      const file = displayPath(join(workspace.dir, `${lab.id}.ts`));
+      return {
+        state: next,
+        notice: input.ok
+          ? { level: 'ok', text: `Workspace ready: open ${file} in your editor, fill in the // TODO parts, save, press g.` }
+          : { level: 'error', text: `netlab init failed: ${input.message.split('\n')[0]}` },
+      };
     }
     case 'file-changed':
       if (input.lab !== lab.id) return { state };
@@ -119,6 +131,14 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       if (!progress.passed) return { state, notice: { level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' } };
       if (state.solution !== null) return { state: scrollTo(state, 'solution', ctx) };
       return { state, commands: [{ type: 'solution', lab: lab.id }] };
+    case 't': {
+      const failed = state.grade ? failedChecks(state.grade) : [];
+      if (failed.length === 0) return { state, notice: { level: 'info', text: 'No failing check to show the trace of.' } };
+      const traceOf = (state.traceOf + 1) % failed.length;
+      const next = { ...state, traceOf };
+      const doc = exerciseDoc(next, ctx);
+      return { state: { ...next, offset: clampOffset(doc.anchors.trace - 1, doc.rows.length, exerciseWindow(ctx.size)) } };
+    }
     case 'i':
       if (state.initRunning) return { state };
       if (workspace.exists && progress.file) return { state, notice: { level: 'info', text: `You already have ${displayPath(progress.file)}: edit it and press g.` } };

@@ -33,6 +33,14 @@ export function keysFromInk(input: string, key: InkKey): KeyName[] {
   if (key.backspace || key.delete) return ['backspace'];
   if (key.escape) return ['escape'];
   if (key.ctrl || key.meta) return [];
-  if (input === ' ') return ['space'];
-  return [...input].filter((ch) => ch >= ' ' && ch !== '\x7f').map((ch) => (ch === ' ' ? 'space' : ch));
+  // Several keys in one chunk (typed ahead while netlab was starting, or pasted).
+  const names: KeyName[] = [];
+  for (const ch of input) {
+    const named = CONTROL_KEYS[ch];
+    if (named) names.push(named);
+    else if (ch >= ' ' && ch !== '\x7f') names.push(ch);
+  }
+  return names;
 }
+
+const CONTROL_KEYS: Record<string, KeyName> = { ' ': 'space', '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\x03': 'ctrl-c' };

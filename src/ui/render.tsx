@@ -7,6 +7,7 @@ import { render } from 'ink';
 import type { SessionPort } from '../session/types.js';
 import { App } from './App.js';
 import type { Theme } from './theme.js';
+import { CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN } from './terminal.js';
 
 export interface RenderOptions {
   session: SessionPort;
@@ -17,10 +18,10 @@ export interface RenderOptions {
   stdin?: NodeJS.ReadStream;
   /** Called after the first frame was written (startup timing). */
   onFirstFrame?: () => void;
+  /** The alternate screen was entered already, with a first frame on it (first-frame.ts). */
+  afterFirstFrame?: boolean;
 }
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 export async function renderApp(options: RenderOptions): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
@@ -32,7 +33,9 @@ export async function renderApp(options: RenderOptions): Promise<void> {
     stdout.write(LEAVE_ALT_SCREEN);
   };
   if (stdout.isTTY) {
-    stdout.write(ENTER_ALT_SCREEN);
+    // Ink draws from the top left of an empty screen: clear the first frame (in the same
+    // tick as Ink's first render, so it does not flicker).
+    stdout.write(options.afterFirstFrame ? CLEAR_SCREEN : ENTER_ALT_SCREEN);
     onScreen = true;
     // Whatever happens (a crash, process.exit), do not leave the learner on the alternate screen.
     process.once('exit', leave);

@@ -243,13 +243,15 @@ function exerciseFrame(state: AppState, theme: Theme): Frame {
     };
   }
   const keys: Array<[string, string]> = [['g', 'grade'], ['h', 'hint']];
+  const failing = ex.grade ? ex.grade.checks.filter((c) => c.status === 'failed' && c.trace?.length).length : 0;
+  if (failing > 1) keys.push(['t', 'next trace']);
   if (ctx.progress.passed) keys.push(['s', 'solution']);
   if (!ctx.progress.file) keys.push(['i', 'create file']);
   keys.push(['n', 'next lab'], ['↑↓', 'scroll'], ['Tab', 'screens'], HELP, BACK);
   return {
     header: labHeader(state, theme),
     body,
-    status: noticeRow(state, theme) ?? theme.dim(more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : ctx.progress.file ? 'Edit your file, save, press g.' : 'Press i to get your starter file.'),
+    status: noticeRow(state, theme) ?? theme.dim(ex.grading ? 'Grading: this takes a few seconds…' : more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : ctx.progress.file ? 'Edit your file, save, press g.' : 'Press i to get your starter file.'),
     keys: keyBar(keys, theme, width),
   };
 }
@@ -266,6 +268,7 @@ const HELP_ROWS: Array<[string, string]> = [
   ['g', 'grade your exercise'],
   ['h', 'reveal the next hint'],
   ['s', 'show the reference solution (once your exercise passed)'],
+  ['t', "show the next failing check's trace"],
   ['i', 'create your workspace (netlab init), after asking'],
   ['n', 'next lab'],
   ['q  Esc', 'back; on the list of labs: quit'],
