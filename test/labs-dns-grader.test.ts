@@ -9,7 +9,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { collect } from './helpers/cli.js';
+import { collect, runCli } from './helpers/cli.js';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DISABLE_ENV, privateNetworkUnavailable } from '../src/runtime/namespace.js';
 
 const LAB_DIR = fileURLToPath(new URL('../labs/dns/', import.meta.url));
@@ -140,4 +143,23 @@ describe('grading dns', () => {
     expect(starter!.status).toBe('failed');
     expect(setServers!.checks.find((c) => c.id === 'global-servers-unchanged')!.status).toBe('failed');
   }, 120_000);
+
+  test('netlab grade dns --dir <workspace>: exit 0 for the reference, 1 with the failing check named and explained', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'netlab-dns-ws-'));
+    try {
+      copyFileSync(`${LAB_DIR}exercise/solution.ts`, join(ws, 'dns.ts'));
+      const good = await runCli(['grade', 'dns', '--dir', ws], { timeoutMs: 120_000 });
+      expect(good.code, good.stdout + good.stderr).toBe(0);
+      expect(good.stdout).toMatch(/6 passed, 0 failed\s*$/);
+      copyFileSync(`${LAB_DIR}fixtures/bad--global-servers-unchanged--dns-set-servers.ts`, join(ws, 'dns.ts'));
+      const bad = await runCli(['grade', 'dns', '--dir', ws], { timeoutMs: 120_000 });
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/✗ global-servers-unchanged/);
+      expect(bad.stdout).toContain('dns.setServers() affects every dns.resolve*()');
+      if (unavailable) expect(bad.stdout).toMatch(/2 passed, 1 failed\s*$/);
+      else expect(bad.stdout).toMatch(/5 passed, 1 failed\s*$/);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
