@@ -217,7 +217,10 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
   });
 
-  it('Ctrl-C during a run stops every process the lab started', async () => {
+  it.each([
+    ['Ctrl-C', 'netlab exited with 0'],
+    ['SIGTERM', 'netlab exited with 143'],
+  ])('%s during a run stops every process the lab started', async (how, exited) => {
     term = new Terminal(terminalEnv());
     // A learner file whose server never echoes: the demo waits until stopped.
     mkdirSync(join(term.cwd, 'netlab-exercises'));
@@ -244,9 +247,12 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     // Colour is on in a terminal: actors are painted.
     expect(term.colours()).toMatch(/\x1b\[(3\d|9\d)m/);
 
-    term.keys('C-c');
+    if (how === 'SIGTERM') process.kill(running.find((p) => cmdline(p).includes('main.js'))!, 'SIGTERM');
+    else term.keys('C-c');
     const screen = await term.waitFor((s) => s.includes('netlab exited with'), 'netlab to exit');
-    expect(screen).toContain('netlab exited with 0');
+    expect(screen).toContain(exited);
+    // The terminal is back as it was: the lab's screen is gone.
+    expect(screen).not.toContain('netlab › tcp-echo');
     const survivors = running.filter(alive).map(cmdline).filter((c) => c !== '' && !c.startsWith('sleep'));
     expect(survivors).toEqual([]);
   });

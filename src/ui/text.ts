@@ -68,8 +68,10 @@ function tokenize(text: string): Token[] {
  */
 class SgrState {
   private open = new Map<string, string>();
+  private cached: string | undefined = '';
 
   apply(code: string): void {
+    this.cached = undefined;
     const params = code.slice(2, -1).split(';');
     if (params.length === 1 && (params[0] === '' || params[0] === '0')) {
       this.open.clear();
@@ -96,7 +98,8 @@ class SgrState {
   }
 
   reopen(): string {
-    return [...this.open.values()].join('');
+    this.cached ??= [...this.open.values()].join('');
+    return this.cached;
   }
 
   close(): string {

@@ -8,7 +8,7 @@
  */
 import type { TraceLine } from '../trace/event.js';
 import { Coalescer, formatLine, isQuiet, type Paint } from '../trace/format.js';
-import { hardWrap, wrapText } from './text.js';
+import { hardWrap, textWidth, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 
 /** Continuation rows of a wrapped trace line start under the actor column. */
@@ -81,6 +81,7 @@ export class TraceLog {
   private wrap(text: string, kind: 'line' | 'text'): string[] {
     // A trace line wraps at spaces and continues under the actor column; the summary
     // (tables, waterfalls) is cut hard, its columns kept.
+    if (textWidth(text) <= this.width) return [text];
     return kind === 'text' ? hardWrap(text, this.width) : wrapText(text, this.width, CONTINUATION);
   }
 
