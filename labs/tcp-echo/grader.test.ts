@@ -28,16 +28,23 @@ async function serverSocketFor(sub: Submission, client: net.Socket): Promise<str
 }
 
 /** Wait until the learner's socket `id` has emitted `data` events adding up to `bytes`. */
-function serverReceived(sub: Submission, id: string, bytes: number, what: string): Promise<TraceEvent> {
+async function serverReceived(sub: Submission, id: string, bytes: number, what: string): Promise<TraceEvent> {
   let total = 0;
-  return sub.waitFor(
-    (e) => {
-      if (e.object !== id || e.name !== 'data') return false;
-      total += Number(e.detail.bytes ?? 0);
-      return total >= bytes;
-    },
-    { what, timeoutMs: 2000 },
-  );
+  try {
+    return await sub.waitFor(
+      (e) => {
+        if (e.object !== id || e.name !== 'data') return false;
+        total += Number(e.detail.bytes ?? 0);
+        return total >= bytes;
+      },
+      { what, timeoutMs: 3000 },
+    );
+  } catch (err) {
+    if (total === 0 && sub.running && !sub.crashed) {
+      fail(`we sent ${bytesText(bytes)} and waited 3 s: your server never read them (no 'data' event on its socket). Is anything reading from the socket: a 'data' listener, pipe(), for await…of?`);
+    }
+    throw err;
+  }
 }
 
 const MiB = 1024 * 1024;

@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
 import type { EventEmitter } from 'node:events';
-import { expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { Probe } from '../trace/probe.js';
 import { createClock, epochNow } from '../trace/clock.js';
@@ -237,7 +237,6 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
   if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`check id "${id}" must be kebab-case`);
   if (declared.has(id)) throw new Error(`two checks have the id "${id}"`);
   declared.add(id);
-  const order = declared.size;
   const points = options.points ?? 1;
   const ctx = gradeContext();
   const lab = collectingLab();
@@ -249,37 +248,66 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
     });
     return;
   }
-  const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
+  if (definitions.length === 0) declareSubmissions(ctx, lab, target);
+  definitions.push({ id, title, options, fn, points, order: definitions.length + 1 });
+}
+
+interface CheckDefinition {
+  id: string;
+  title: string;
+  options: CheckOptions;
+  fn: (ctx: CheckContext) => unknown;
+  points: number;
+  order: number;
+}
+/** The checks of the grader file being collected, in declaration order. */
+const definitions: CheckDefinition[] = [];
+
+/**
+ * One suite per submission, declared at the first check: vitest collects a suite's tests after
+ * the file has run, so each suite sees every check. Submissions are graded one after the other
+ * (so each one's time limit measures its own checks), the checks of one submission side by side.
+ */
+function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget): void {
   for (const submission of target.submissions) {
-    const meta: CheckMeta = { key: submission.key, order, id, title, points };
-    test(id, { timeout: backstop, concurrent: ctx.concurrency > 1, meta: { netlab: meta } as never }, async (context) => {
-      const task = context.task as unknown as { meta: { netlab?: CheckMeta } };
-      if (target.skip) return context.skip(target.skip);
-      if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
-      const file = submission.file;
-      let state = states.get(submission.key);
-      if (!state) {
-        state = { started: Date.now() };
-        states.set(submission.key, state);
-      }
-      if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
-      const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
-      if (labLeft <= 0) {
-        throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
-      }
-      const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
-      const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
-      const message = await execute(run, fn, limit, state);
-      await run.dispose();
-      if (message === undefined) return;
-      if (message.skipped !== undefined) {
-        task.meta.netlab = { ...meta, points: 0 };
-        return context.skip(message.skipped);
-      }
-      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
-      throw new CheckFailure(message.text, message.timedOut);
+    const name = submission.file ? basename(submission.file) : `${lab} (not started)`;
+    describe(`${name} [${submission.key}]`, () => {
+      for (const def of definitions) declareCheck(ctx, lab, target, submission, def);
     });
   }
+}
+
+function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submission: GradeSubmission, def: CheckDefinition): void {
+  const { id, title, points, order, options, fn } = def;
+  const meta: CheckMeta = { key: submission.key, order, id, title, points };
+  const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
+  test(id, { timeout: backstop, concurrent: ctx.concurrency > 1, meta: { netlab: meta } as never }, async (context) => {
+    const task = context.task as unknown as { meta: { netlab?: CheckMeta } };
+    if (target.skip) return context.skip(target.skip);
+    if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
+    const file = submission.file;
+    let state = states.get(submission.key);
+    if (!state) {
+      state = { started: Date.now() };
+      states.set(submission.key, state);
+    }
+    if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
+    const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
+    if (labLeft <= 0) {
+      throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
+    }
+    const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
+    const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
+    const message = await execute(run, fn, limit, state);
+    await run.dispose();
+    if (message === undefined) return;
+    if (message.skipped !== undefined) {
+      task.meta.netlab = { ...meta, points: 0 };
+      return context.skip(message.skipped);
+    }
+    task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
+    throw new CheckFailure(message.text, message.timedOut);
+  });
 }
 
 /** Run a check's function under its limit; undefined if it passed, else why it failed. */
@@ -340,14 +368,17 @@ async function describeFailure(
     }
     return { message: `timed out after ${limit} ms: the check did not finish, something never happened (see the trace for the last events).`, timedOut: true, blocked: false };
   }
+  // Whatever the grader saw, a learner process that no longer answers is the real story.
+  const blocked = await blockedSubmission(run);
+  const note = 'Your code stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends), so no event can be handled.';
+  const withNote = (text: string) => (blocked && !/stopped responding/.test(text) ? `${text}\n${note}` : text);
   if (err instanceof CheckFailure) {
-    const blocked = err.timedOut ? await blockedSubmission(run) : false;
-    return { message: err.message, timedOut: err.timedOut, blocked };
+    return { message: withNote(err.message), timedOut: err.timedOut || blocked, blocked };
   }
   const e = err as { message?: string; name?: string };
   // An assertion from vitest's expect, or a grader bug: say what it is.
-  if (e?.name === 'AssertionError') return { message: e.message ?? String(err), timedOut: false, blocked: false };
-  return { message: `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`, timedOut: false, blocked: false };
+  if (e?.name === 'AssertionError') return { message: withNote(e.message ?? String(err)), timedOut: blocked, blocked };
+  return { message: withNote(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`), timedOut: blocked, blocked };
 }
 
 async function blockedSubmission(run: CheckRun): Promise<boolean> {

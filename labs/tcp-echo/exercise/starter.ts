@@ -10,7 +10,9 @@ import * as net from 'node:net';
  */
 export function createEchoServer(): net.Server {
   const server = net.createServer((socket) => {
-    // TODO: send every chunk the client writes back to it, as bytes (not strings).
+    // TODO: send every chunk the client writes back to it at once, as bytes (not strings).
+    // TODO: when the client reads more slowly than it sends (socket.write() returns false),
+    //       stop reading from it until the socket emits 'drain' (backpressure).
     // TODO: when the client ends its side, finish echoing, then end yours.
     //       (look at the `allowHalfOpen` option and what `socket.pipe()` does on 'end')
     // TODO: a client that resets the connection makes the socket emit 'error':
