@@ -9,9 +9,30 @@ import { join, resolve } from 'node:path';
 export const DEFAULT_WORKSPACE = 'netlab-exercises';
 export const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
 
+/**
+ * The workspace folder: `dir` if given, else `$NETLAB_WORKSPACE`, else `./netlab-exercises`, or
+ * the current folder itself when it is a workspace (the learner ran netlab inside it).
+ */
 export function workspaceDir(dir?: string): string {
-  return resolve(dir ?? process.env.NETLAB_WORKSPACE ?? DEFAULT_WORKSPACE);
+  const chosen = dir ?? process.env.NETLAB_WORKSPACE;
+  if (chosen !== undefined) return resolve(chosen);
+  const fallback = resolve(DEFAULT_WORKSPACE);
+  if (!existsSync(fallback) && isWorkspace(process.cwd())) return process.cwd();
+  return fallback;
 }
+
+/** True for a folder `netlab init` created (its package.json) or netlab already recorded progress in. */
+export function isWorkspace(dir: string): boolean {
+  if (existsSync(join(dir, '.netlab', 'progress.json'))) return true;
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === WORKSPACE_PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/** The package name `netlab init` gives the workspace's package.json (how netlab recognises it). */
+export const WORKSPACE_PACKAGE_NAME = 'netlab-exercises';
 
 /** The learner's file for a lab (`tcp-echo.ts`, `.mts`, `.js`, `.mjs`), or undefined if not started. */
 export function findSubmission(dir: string, labId: string): string | undefined {
