@@ -75,6 +75,7 @@ class Peer {
 async function boundServer(): Promise<{ sub: Submission; server: ServerInfo }> {
   const sub = await startSubmission(LAB);
   const server = await sub.call<ServerInfo>('server');
+  if (server.port === 0) fail(`createUdpServer() returned a socket that binds itself, and ${server.address}. Return it unbound; the caller binds it.`);
   return { sub, server };
 }
 
@@ -101,10 +102,11 @@ function noReply(sub: Submission, sent: string, server: ServerInfo, from: Peer):
 const ACK = Buffer.from('ack:');
 
 check('server-unbound', "createUdpServer() returns a 'udp4' socket that is not bound yet", { points: 1 }, async () => {
-  const { server } = await boundServer();
+  const sub = await startSubmission(LAB);
+  const server = await sub.call<ServerInfo>('server');
   if (server.alreadyBound) {
     fail(
-      `createUdpServer() returned a socket that binds itself (it ended up on ${server.address}); binding it again throws ERR_SOCKET_ALREADY_BOUND. ` +
+      `createUdpServer() returned a socket that binds itself (${server.port ? `it is bound to ${server.address}` : server.address}); binding it again throws ERR_SOCKET_ALREADY_BOUND. ` +
         'Return it without calling bind(): the caller decides the address (the grader binds to 127.0.0.1, port 0, so two servers never collide on a fixed port).',
     );
   }

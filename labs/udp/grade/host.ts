@@ -16,7 +16,7 @@ import { traceSends } from '../demo/sends.js';
 /** What the `server` operation reports. */
 export type ServerInfo = {
   port: number;
-  /** Where the socket is bound, `127.0.0.1:PORT`. */
+  /** Where the socket is bound, `127.0.0.1:PORT` (or why it is not, with `port` 0). */
   address: string;
   /** createUdpServer() returned a socket that was already bound (or binding). */
   alreadyBound: boolean;
@@ -158,14 +158,21 @@ hostSubmission({
       if ((err as { code?: string }).code !== 'ERR_SOCKET_ALREADY_BOUND') throw err;
       alreadyBound = true;
     }
+    const type = (server as unknown as { type: string }).type;
     let address: ReturnType<dgram.Socket['address']>;
     try {
       address = server.address();
     } catch {
-      await bound;
+      try {
+        await bound;
+      } catch (err) {
+        // The learner's own bind() failed (a fixed port already taken): say so, no port.
+        if (alreadyBound) return { port: 0, address: `its own bind() failed: ${String(errorDetail(err).message)}`, alreadyBound, type } satisfies ServerInfo;
+        throw err;
+      }
       address = server.address();
     }
-    return { port: address.port, address: formatAddress(address)!, alreadyBound, type: (server as unknown as { type: string }).type } satisfies ServerInfo;
+    return { port: address.port, address: formatAddress(address)!, alreadyBound, type } satisfies ServerInfo;
   },
 
   /** One sendDatagram() call, and the learner's UDP sockets it created. */
