@@ -175,7 +175,7 @@ describe('timing.ts', () => {
     const lines = drawWaterfall([r(0, 0, 0, 100, 'net.Socket#1', false), r(1, 0, 100, 200, 'net.Socket#1', true), r(2, 0, 0, 100, 'net.Socket#2', false)], { width: 20 });
     expect(lines[0]).toMatch(/0 ms\s+200 ms$/);
     expect(lines[1]).toMatch(/^net\.Socket#1\s+r0\s+new\s+█{10}$/);
-    expect(lines[2]).toMatch(/^\s+r1\s+reused░{10}█{10}$/);
+    expect(lines[2]).toMatch(/^\s+r1\s+reused ░{10}█{10}$/);
     expect(lines[3]).toMatch(/^net\.Socket#2\s+r2\s+new\s+█{10}$/);
     const compact = drawWaterfall([r(0, 0, 0, 100, 'net.Socket#1', false), r(1, 0, 100, 200, 'net.Socket#1', true)], { width: 20, maxRows: 0 });
     expect(compact[1]).toMatch(/^net\.Socket#1\s+█{10}▓{10}$/);

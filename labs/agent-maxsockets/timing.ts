@@ -109,7 +109,7 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
   const labelWidth = Math.max(6, ...sockets.map((s) => s.length)) + 2;
   const compact = requests.length > maxRows;
   const right = `${fmt(span)} ms`;
-  const prefix = labelWidth + (compact ? 0 : 11);
+  const prefix = labelWidth + (compact ? 0 : 12);
   const out: string[] = [`${' '.repeat(prefix)}0 ms${' '.repeat(Math.max(1, width + 1 - 4 - right.length))}${right}`];
 
   if (!compact) {
@@ -121,7 +121,7 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
         const e = Math.max(col(r.end), a + 1);
         const bar = ' '.repeat(q) + '░'.repeat(Math.max(0, a - q)) + '█'.repeat(e - a);
         const label = (j === 0 ? socket : '').padEnd(labelWidth);
-        out.push(`${label}${`r${r.i}`.padEnd(4)} ${(r.reused ? 'reused' : 'new').padEnd(6)}${bar}`);
+        out.push(`${label}${`r${r.i}`.padEnd(4)} ${(r.reused ? 'reused' : 'new').padEnd(7)}${bar}`);
       });
     }
     out.push(`${' '.repeat(labelWidth)}░ queued in the pool   █ on its socket until the response ended`);

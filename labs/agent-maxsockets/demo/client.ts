@@ -183,7 +183,10 @@ async function runBatch(): Promise<BatchResult> {
     await new Promise((r) => setImmediate(r));
     idleAfterBurst.push(agent ? agentState(agent).freeSockets : pool ? pool.stats.free : 0);
   }
-  if (agent) note(`after the last response: ${JSON.stringify(agentState(agent))}`);
+  if (agent) {
+    const state = agentState(agent);
+    note(`after the last response: agent.sockets ${state.sockets}, agent.freeSockets ${state.freeSockets}, agent.requests ${state.requests}`);
+  }
   return { measuredMs: measured[0]!, burstsMs: measured, idleAfterBurst, requests };
 }
 
@@ -198,5 +201,11 @@ if (pool) traceChannels('undici');
 ready({ origin });
 await waitForCommand('done');
 // Close what the pool keeps open, so this process ends now.
-if (agent) agent.destroy();
-await pool?.close();
+if (agent) {
+  if (agentState(agent).freeSockets > 0) note('agent.destroy(): the idle sockets close now');
+  agent.destroy();
+}
+if (pool) {
+  note('pool.close(): undici closes its idle connections by destroying their sockets (the UND_ERR_DESTROYED errors below are that, not failures)');
+  await pool.close();
+}

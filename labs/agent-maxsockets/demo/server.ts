@@ -52,7 +52,7 @@ const server = http.createServer((req, res) => {
     socket.once('close', () => open--);
   }
   // Tell the client which Connection header it sent: keep-alive or close.
-  const body = `${req.url} answered after ${delay} ms (request said Connection: ${req.headers.connection ?? '-'})\n`;
+  const body = `${req.url} answered after ${delay} ms (request said Connection: ${req.headers.connection ?? 'none'})\n`;
   // The only cost the ideal time counts: one timer per request.
   setTimeout(() => res.end(body), delay);
 });
