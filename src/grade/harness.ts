@@ -359,6 +359,15 @@ async function describeFailure(
 ): Promise<{ message: string; timedOut: boolean; blocked: boolean }> {
   if (timedOut) {
     const stuck = await blockedSubmission(run);
+    if (run.submissions.some((s) => !s.loaded && s.running)) {
+      return {
+        message: stuck
+          ? `your module did not finish loading within ${limit} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`
+          : `your module did not finish loading within ${limit} ms: is there a top-level await that never settles?`,
+        timedOut: true,
+        blocked: stuck,
+      };
+    }
     if (stuck) {
       return {
         message: `timed out after ${limit} ms: your code stopped responding. Something blocks the event loop (a busy loop, or synchronous work that never ends), so no event can be handled.`,
@@ -390,6 +399,8 @@ async function blockedSubmission(run: CheckRun): Promise<boolean> {
 
 class SubmissionImpl implements Submission {
   readonly process: ActorProcess;
+  /** The module loaded and has its exports. */
+  loaded = false;
   private killed = false;
   private readonly waiters = new Set<(line: TraceLine) => void>();
 
@@ -459,6 +470,7 @@ class SubmissionImpl implements Submission {
       if (info.stage === 'exports') throw new CheckFailure(info.error.message);
       throw new CheckFailure(`your module threw while it was loading, before any check could run:\n${learnerStack(info.error, this.file)}`);
     }
+    this.loaded = true;
   }
 
   async call<T = Json>(op: string, arg: Json = null, timeoutMs?: number): Promise<T> {
@@ -560,7 +572,8 @@ export async function startSubmission(labId: string, options: StartOptions = {})
     maxLifetimeMs: run.remainingMs() + 15_000,
   }, options.network);
   run.submissions.push(sub);
-  await sub.start(Math.min(run.context.callTimeoutMs * 2, run.remainingMs()));
+  // A little under what is left, so that this says "did not finish loading" before the check's own limit.
+  await sub.start(Math.max(1, Math.min(run.context.callTimeoutMs * 2, run.remainingMs() - 250)));
   return sub;
 }
 

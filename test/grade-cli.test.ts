@@ -1,0 +1,153 @@
+/**
+ * `netlab grade` end to end, as a learner or a CI job runs it: exit codes, clear messages for
+ * a missing workspace or file, the pretty and json reports, `--output`, progress that `netlab
+ * list` and `netlab solution` see, and a busy-looping submission that still ends in time.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { ROOT, cleanEnv, tempDir } from './grade-support.js';
+import { parseNdjson } from '../src/trace/ndjson.js';
+
+const tmp = tempDir('netlab-grade-cli-');
+afterAll(() => tmp.remove());
+
+function workspace(name: string, files: Record<string, string> = {}): string {
+  const dir = join(tmp.dir, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, from] of Object.entries(files)) copyFileSync(from, join(dir, file));
+  return dir;
+}
+
+const env = cleanEnv();
+const run = (args: string[], options: { cwd?: string; timeoutMs?: number } = {}) => runCli(args, { env, cwd: options.cwd ?? tmp.dir, timeoutMs: options.timeoutMs ?? 120_000 });
+
+/** A small JSON Schema (2020-12 subset: type, const, enum, required, properties, additionalProperties, items, $ref, minimum) validator. */
+function validate(schema: Record<string, unknown>, value: unknown, root = schema, path = '$'): string[] {
+  if (typeof schema.$ref === 'string') {
+    const target = (schema.$ref as string).replace(/^#\//, '').split('/').reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, root);
+    return validate(target, value, root, path);
+  }
+  const errors: string[] = [];
+  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+  if (schema.type !== undefined) {
+    const types = ([] as string[]).concat(schema.type as string | string[]);
+    const actual = typeOf(value);
+    if (!types.some((t) => t === actual || (t === 'number' && actual === 'integer'))) return [`${path}: expected ${types.join('|')}, got ${actual}`];
+  }
+  if ('const' in schema && value !== schema.const) errors.push(`${path}: expected ${JSON.stringify(schema.const)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
+  if (typeof schema.minimum === 'number' && typeof value === 'number' && value < schema.minimum) errors.push(`${path}: below ${schema.minimum}`);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const obj = value as Record<string, unknown>;
+    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const key of (schema.required as string[] | undefined) ?? []) if (!(key in obj)) errors.push(`${path}: missing ${key}`);
+    for (const [key, v] of Object.entries(obj)) {
+      if (props[key]) errors.push(...validate(props[key]!, v, root, `${path}.${key}`));
+      else if (schema.additionalProperties === false) errors.push(`${path}: unexpected ${key}`);
+    }
+  }
+  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...validate(schema.items as Record<string, unknown>, v, root, `${path}[${i}]`)));
+  return errors;
+}
+
+describe('usage errors: exit 2, one clear line', () => {
+  test.each([
+    [['grade', 'tcp-ech'], /unknown lab "tcp-ech"\. Did you mean "tcp-echo"\?/],
+    [['grade', 'tcp-echo', '--reporter', 'xml'], /argument 'xml' is invalid\. Allowed choices are pretty, json, junit, github/],
+    [['grade', 'tcp-echo', '--timeout', 'soon'], /--timeout takes a positive number of milliseconds, got "soon"/],
+    [['grade', 'tcp-echo', '--timeout', '0'], /--timeout takes a positive number/],
+  ])('netlab %j', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('a missing workspace or file is a message, not a stack trace', () => {
+  test('no workspace: exit 1, says to run netlab init', async () => {
+    const r = await run(['grade', '--dir', join(tmp.dir, 'nowhere')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no workspace at .*nowhere: run `netlab init .*nowhere` to create one/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('no file for the lab: "not started", exit 1, and the check lines end with the counts', async () => {
+    const dir = workspace('empty');
+    const r = await run(['grade', 'tcp-echo', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/tcp-echo\s+TCP echo server: not started\. Create .*tcp-echo\.ts \(`netlab init` writes a starter\)/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 0 failed');
+  });
+});
+
+describe('grading a workspace', () => {
+  test('the reference solution: exit 0, one ✓ line per check, `N passed, 0 failed` last; progress recorded', async () => {
+    const dir = workspace('solved', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/solution.ts') });
+    const before = await run(['solution', 'tcp-echo', '--dir', dir]);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/opens once your exercise passes/);
+
+    const r = await run(['grade', 'tcp-echo', '--dir', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^(\d+) passed, 0 failed$/);
+    const n = Number(/^(\d+)/.exec(lines.at(-1)!)![1]);
+    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(n);
+    expect(r.stdout).toMatch(/✓ binary-safe\s+echoes any bytes unchanged/);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+
+    const list = await run(['list', '--json', '--dir', dir]);
+    expect(parseNdjson<{ id: string; status: string }>(list.stdout).find((l) => l.id === 'tcp-echo')?.status).toBe('passed');
+    const progress = JSON.parse(readFileSync(join(dir, '.netlab/progress.json'), 'utf8'));
+    expect(progress.labs['tcp-echo']).toMatchObject({ lastScore: { passed: n, total: n } });
+    expect(progress.labs['tcp-echo'].passedAt).toEqual(expect.any(String));
+
+    const after = await run(['solution', 'tcp-echo', '--dir', dir]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(readFileSync(join(ROOT, 'labs/tcp-echo/exercise/solution.ts'), 'utf8'));
+  }, 180_000);
+
+  test('a broken echo, --reporter json --output: the file matches the schema; the failing test has the message and its trace', async () => {
+    const dir = workspace('broken', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/fixtures/bad--binary-safe--to-string.ts') });
+    const out = join(tmp.dir, 'reports/grade.json');
+    const r = await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json', '--output', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/json report written to .*grade\.json/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ passed, 1 failed$/);
+    expect(existsSync(out)).toBe(true);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const schema = JSON.parse(readFileSync(join(ROOT, 'docs/grade-report.schema.json'), 'utf8'));
+    expect(validate(schema, report)).toEqual([]);
+    expect(report).toMatchObject({ version: 3, status: 'fail', counts: { failed: 1 } });
+    const failed = report.tests.filter((t: { status: string }) => t.status === 'fail');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ lab: 'tcp-echo', id: 'binary-safe', name: expect.stringMatching(/^tcp-echo › /), points: { earned: 0, possible: 2 } });
+    expect(failed[0].message).toMatch(/did you convert the chunk to a string/);
+    expect(failed[0].trace.some((l: { name?: string; actor: string }) => l.actor === 'learner' && l.name === 'data')).toBe(true);
+    expect(report.points.earned).toBe(report.points.possible - 2);
+    expect(report.labs[0]).toMatchObject({ id: 'tcp-echo', status: 'fail', points: { earned: report.points.possible - 2 } });
+
+    // Without --output, stdout is only the JSON document.
+    const direct = await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json']);
+    expect(direct.code).toBe(1);
+    expect(validate(schema, JSON.parse(direct.stdout))).toEqual([]);
+  }, 240_000);
+
+  test('a busy loop at import: the lab fails as unresponsive and grading ends within its limit plus a few seconds', async () => {
+    const dir = workspace('busy');
+    writeFileSync(join(dir, 'tcp-echo.ts'), "import * as net from 'node:net';\nwhile (Date.now() > 0) {}\nexport function createEchoServer(): net.Server { return net.createServer(); }\n");
+    const limit = 4000;
+    const started = Date.now();
+    const r = await run(['grade', 'tcp-echo', '--dir', dir, '--timeout', String(limit)]);
+    const took = Date.now() - started;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/did not finish loading within \d+ ms and stopped responding: is there a busy loop/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^0 passed, \d+ failed$/);
+    // vitest's start-up and a loaded machine are the "few seconds".
+    expect(took).toBeLessThan(limit + 12_000);
+  }, 60_000);
+});

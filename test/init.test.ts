@@ -1,0 +1,110 @@
+/**
+ * `netlab init`, `hint` and `solution` as a learner uses them: the workspace has a starter per
+ * lab and what an editor needs; init never overwrites a file (exit 1 when it could create
+ * nothing); hints come one at a time and are remembered; the solution waits for a pass unless
+ * forced, and forcing is recorded. netlab recognises the workspace it is run in.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { ROOT, cleanEnv, tempDir } from './grade-support.js';
+import { splitSections } from '../src/lab/lesson.js';
+import { parseNdjson } from '../src/trace/ndjson.js';
+
+const tmp = tempDir('netlab-init-test-');
+afterAll(() => tmp.remove());
+const env = cleanEnv();
+const run = (args: string[], cwd = tmp.dir) => runCli(args, { env, cwd, timeoutMs: 30_000 });
+
+const labIds = async () => parseNdjson<{ id: string }>((await run(['list', '--json'])).stdout).map((l) => l.id);
+
+describe('netlab init', () => {
+  test('creates one starter per lab, a README, package.json, tsconfig.json and .gitignore (default ./netlab-exercises)', async () => {
+    const r = await run(['init']);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(tmp.dir, 'netlab-exercises');
+    const ids = await labIds();
+    for (const id of ids) {
+      expect(readFileSync(join(dir, `${id}.ts`), 'utf8')).toBe(readFileSync(join(ROOT, 'labs', id, 'exercise', 'starter.ts'), 'utf8'));
+      expect(r.stdout).toContain(`  ${id}.ts`);
+    }
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ private: true, type: 'module', devDependencies: { '@types/node': expect.any(String) } });
+    const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
+    expect(tsconfig.compilerOptions).toMatchObject({ strict: true, types: ['node'], noEmit: true });
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    for (const id of ids) expect(readme).toContain(`\`${id}.ts\``);
+    expect(readme).toMatch(/netlab grade/);
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/node_modules/);
+    expect(r.stdout).toMatch(/Next:/);
+  });
+
+  test('never overwrites: a second init changes nothing, lists what it skipped and exits 1', async () => {
+    const dir = join(tmp.dir, 'netlab-exercises');
+    writeFileSync(join(dir, 'tcp-echo.ts'), '// my work\n');
+    const before = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const r = await run(['init']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Skipped \(already there; netlab never overwrites your files\):/);
+    expect(r.stdout).toMatch(/Nothing to do/);
+    const after = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    expect(after).toEqual(before);
+    expect(after['tcp-echo.ts']).toBe('// my work\n');
+  });
+
+  test('fills in only what is missing (exit 0), and counts a .js or .mjs solution as the lab\'s file', async () => {
+    const dir = join(tmp.dir, 'netlab-exercises');
+    rmSync(join(dir, 'tcp-echo.ts'));
+    writeFileSync(join(dir, 'tcp-echo.mjs'), '// my work, in JavaScript\n');
+    const ids = await labIds();
+    const other = ids[1]!;
+    rmSync(join(dir, `${other}.ts`));
+    const r = await run(['init', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Created .*\\n  ${other}\\.ts\\n`));
+    expect(existsSync(join(dir, 'tcp-echo.ts'))).toBe(false);
+    expect(readFileSync(join(dir, 'tcp-echo.mjs'), 'utf8')).toBe('// my work, in JavaScript\n');
+  });
+
+  test('a file where the workspace should be: exit 1, a clear message', async () => {
+    writeFileSync(join(tmp.dir, 'a-file'), 'x');
+    const r = await run(['init', 'a-file']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/exists and is a file, not a folder/);
+  });
+});
+
+describe('netlab hint and netlab solution', () => {
+  test('hints come one at a time, remembered in the workspace, and netlab finds the workspace it runs in', async () => {
+    const dir = join(tmp.dir, 'netlab-exercises');
+    const hints = splitSections(readFileSync(join(ROOT, 'labs/tcp-echo/hints.md'), 'utf8'));
+    for (let i = 0; i < hints.length; i++) {
+      const r = await run(['hint', 'tcp-echo'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Hint ${i + 1} of ${hints.length} (tcp-echo): ${hints[i]!.title}`);
+    }
+    const last = await run(['hint', 'tcp-echo'], dir);
+    expect(last.stdout).toContain(`Hint ${hints.length} of ${hints.length}`);
+    expect(last.stdout).toMatch(/That was the last hint/);
+    expect(JSON.parse(readFileSync(join(dir, '.netlab/progress.json'), 'utf8')).labs['tcp-echo'].hintsShown).toBe(hints.length);
+  });
+
+  test('unknown lab: exit 2 with a suggestion', async () => {
+    const r = await run(['hint', 'tcp-eco']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Did you mean "tcp-echo"\?/);
+  });
+
+  test('the solution waits for a pass; --force shows it and is recorded', async () => {
+    const dir = join(tmp.dir, 'netlab-exercises');
+    const refused = await run(['solution', 'udp', '--dir', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/opens once your exercise passes: `netlab grade udp/);
+    const forced = await run(['solution', 'udp', '--dir', dir, '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toBe(readFileSync(join(ROOT, 'labs/udp/exercise/solution.ts'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, '.netlab/progress.json'), 'utf8')).labs.udp.solutionForced).toBe(true);
+  });
+});
