@@ -12,6 +12,15 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+// `netlab run tcp-echo | head`: a reader that goes away is not an error. Exiting runs the
+// cleanup that kills the lab's processes (src/runtime/cleanup.ts).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command('netlab')
     .description('Learn network programming with Node.js: real sockets, live traces of the events Node emits, graded exercises.')

@@ -47,6 +47,36 @@ describe('usage errors exit 2 with one clear line', () => {
     expect(r.stdout).toBe('');
   });
 
+  test('a bad --set value is a usage error too', async () => {
+    const r = await runCli(['run', 'unix-socket', '--scenario', 'timing', '--set', 'roundTrips=lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set roundTrips takes a whole number/);
+    const unknown = await runCli(['run', 'tcp-echo', '--set', 'colour=blue']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/lab tcp-echo has no option "colour"/);
+  });
+
+  test('a reader that goes away (netlab run … | head) ends netlab quietly, children included', async () => {
+    const cli = startCli(['run', 'tcp-echo']);
+    const pids: number[] = [];
+    let seen = '';
+    const onData = async (chunk: Buffer) => {
+      seen += chunk;
+      if (!seen.includes('listening')) return;
+      cli.stdout!.off('data', onData);
+      pids.push(...(await childrenOf(cli.pid!)));
+      cli.stdout!.destroy();
+    };
+    cli.stdout!.on('data', onData);
+    let stderr = '';
+    cli.stderr!.on('data', (c) => (stderr += c));
+    const [code] = (await once(cli, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+
   test('--help exits 0 and names every command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);

@@ -75,12 +75,17 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   const result = await runDemo(lab, { scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
   off();
   pretty?.end();
+  // A bad `--set` value is found by the lab when it reads its options: still a usage error.
+  const usage = result.error?.code === 'NETLAB_ERR_USAGE';
   if (json) {
     json.write(result);
     await json.flush();
-  } else {
+  } else if (!usage) {
     human.write('\n' + renderSummary(result, chalk) + '\n');
   }
-  if (controller.signal.aborted) process.exitCode = 130;
+  if (usage) {
+    process.stderr.write(`${chalk.red('netlab:')} ${result.error!.message}\n`);
+    process.exitCode = 2;
+  } else if (controller.signal.aborted) process.exitCode = 130;
   else process.exitCode = result.ok ? 0 : 1;
 }
