@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, JsonLines, childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
+import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import type { ResultLine, TraceEvent } from '../src/trace/event.js';
 
@@ -74,7 +74,7 @@ describe('usage errors exit 2 with one clear line', () => {
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(await goneWithin(pid), `child ${pid} still alive`).toBe(true);
   });
 
   test('--help exits 0 and names every command', async () => {

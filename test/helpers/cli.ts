@@ -97,3 +97,13 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Whether `pid` is gone within `timeoutMs` (a SIGKILLed orphan takes a moment to be reaped). */
+export async function goneWithin(pid: number, timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
