@@ -10,14 +10,13 @@
  * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
-import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
 import { findSubmission } from '../workspace/workspace.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, Points } from './types.js';
 
@@ -308,7 +307,9 @@ class VitestSession {
   static async open(collector: Collector, graders: string[], concurrency: number): Promise<VitestSession> {
     const savedExitCode = process.exitCode;
     const savedEnv = { ...process.env };
-    const cacheDir = makeTempDir('netlab-vitest-');
+    // vite wants a cache folder; with vitest's cache off nothing is written there, so it is
+    // not even created (a process killed with SIGKILL leaves nothing behind).
+    const cacheDir = join(tmpdir(), `netlab-vitest-${process.pid}-${Date.now().toString(36)}`);
     let text = '';
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -320,7 +321,7 @@ class VitestSession {
       process.exitCode = savedExitCode;
       for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
       Object.assign(process.env, savedEnv);
-      removeTempDir(cacheDir);
+      rmSync(cacheDir, { recursive: true, force: true });
     };
     // The labs folder's parent is the root: the repository, or dist/ (also inside node_modules).
     const labsDir = commonDir(graders.map((g) => dirname(dirname(g))));
