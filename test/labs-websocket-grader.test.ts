@@ -1,0 +1,121 @@
+/**
+ * The websocket-handshake grader through the real, built pipeline (dist runner → vitest →
+ * harness → grade/host → the learner's process): the reference passes every check, the
+ * starter earns almost nothing, and each known-bad fixture fails the check its name gives
+ * *for the reason it gives*, with the learner's decoded frames in the failing check's trace.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collect } from './helpers/cli.js';
+
+const LAB_DIR = fileURLToPath(new URL('../labs/websocket-handshake/', import.meta.url));
+const RUNNER = new URL('../dist/src/grade/runner.js', import.meta.url).href;
+const REGISTRY = new URL('../dist/src/lab/registry.js', import.meta.url).href;
+
+interface CheckReport {
+  id: string;
+  status: 'passed' | 'failed' | 'skipped';
+  message?: string;
+  points: { earned: number; possible: number };
+  trace?: Array<{ type: string; actor: string; name?: string; detail?: Record<string, unknown> }>;
+}
+interface LabReport {
+  status: string;
+  error?: string;
+  checks: CheckReport[];
+  points: { earned: number; possible: number };
+}
+
+/** What each bad fixture's failing check must say: the reason in its name, in words. */
+const REASONS: Record<string, RegExp> = {
+  'bad--handshake--guid-forgotten.ts': /GUID is missing/,
+  'bad--handshake--hex-instead-of-base64.ts': /digest in hex: use digest\('base64'\)/,
+  'bad--length-16bit--7bit-lengths-only.ts': /sent a 126-byte binary message; got back a binary message of 1 byte .*byte 1 holds 126/,
+  'bad--length-64bit--reads-high-half.ts': /sent a 65536-byte binary message; .*byte 1 holds 127 and the next 8 bytes/,
+  'bad--server-unmasked--masked-server-frames.ts': /MASK bit set \(masking key 12345678\): only clients mask/,
+  'bad--ping-pong--no-pong.ts': /expected a pong \(opcode 0xA\) with the same payload, but nothing came back/,
+  'bad--close-handshake--close-not-answered.ts': /expected a close frame back with code 1000, but nothing came back: the server ended the connection/,
+  'bad--fragmentation--continuation-dropped.ts': /got a text message "Hel" .*echoed the first fragment alone/,
+  'bad--head-bytes--head-dropped.ts': /A frame sent after the 101 was echoed, so only the first was lost: .*`head`/,
+  'bad--unmasked-client-frame--accepted.ts': /got FIN text unmasked len=13 .*You accepted it/,
+  'bad--reject-bad-request--no-validation.ts': /not base64 \("not-a-key"\); expected 400 Bad Request, got 101/,
+  'bad--reject-version--400-for-everything.ts': /expected 426 Upgrade Required .*got "HTTP\/1\.1 400 Bad Request"/,
+  'bad--echo-binary--everything-as-text.ts': /undici closed the connection with 1006: .*not UTF-8/,
+  'bad--echo-text--one-frame-per-chunk.ts': /in one write \(one data chunk\); expected both back, but for "second" nothing came back/,
+};
+
+const fixtures = readdirSync(join(LAB_DIR, 'fixtures')).filter((f) => f.endsWith('.ts')).sort();
+const files = [join(LAB_DIR, 'exercise', 'solution.ts'), join(LAB_DIR, 'exercise', 'starter.ts'), ...fixtures.map((f) => join(LAB_DIR, 'fixtures', f))];
+let reports: LabReport[];
+
+beforeAll(async () => {
+  const script = `
+    const { findLab } = await import(${JSON.stringify(REGISTRY)});
+    const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
+    const lab = await findLab('websocket-handshake');
+    const files = ${JSON.stringify(files)};
+    const reports = await gradeSubmissions(files.map((file) => ({ lab, file })), {});
+    process.stdout.write(JSON.stringify(reports));
+  `;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (/^VITEST/.test(key) || key === 'TEST' || key === 'NODE_ENV') delete env[key];
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = await collect(child, 400_000);
+  expect(r.code, r.stderr).toBe(0);
+  reports = JSON.parse(r.stdout) as LabReport[];
+}, 420_000);
+
+const reportOf = (file: string) => reports[files.indexOf(file)]!;
+const failed = (r: LabReport) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id);
+
+describe('grading websocket-handshake', () => {
+  test('the reference solution passes every check, in stages worth points', () => {
+    const r = reportOf(files[0]!);
+    expect(r.error).toBeUndefined();
+    expect(failed(r)).toEqual([]);
+    expect(r.checks.map((c) => c.id)).toEqual([
+      'handshake', 'plain-http', 'reject-bad-request', 'reject-version',
+      'echo-text', 'echo-binary', 'server-unmasked',
+      'length-7bit', 'length-16bit', 'length-64bit',
+      'ping-pong', 'close-handshake',
+      'fragmentation', 'unmasked-client-frame',
+      'head-bytes',
+    ]);
+    expect(r.points).toEqual({ earned: 27, possible: 27 });
+  });
+
+  test('the starter fails, keeping only the point for leaving plain HTTP alone', () => {
+    const r = reportOf(files[1]!);
+    expect(r.status).toBe('failed');
+    expect(r.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual(['plain-http']);
+    expect(r.checks.find((c) => c.id === 'handshake')!.message).toMatch(/closed the connection without an HTTP response/);
+  });
+
+  test('every fixture has a reason to check, and the good ones pass', () => {
+    for (const name of fixtures) {
+      if (name.startsWith('bad--')) expect(REASONS, name).toHaveProperty([name]);
+      else expect(failed(reportOf(join(LAB_DIR, 'fixtures', name))), name).toEqual([]);
+    }
+  });
+
+  test.each(Object.keys(REASONS))('%s fails its check for the reason its name gives, and keeps the other stages', (name) => {
+    const r = reportOf(join(LAB_DIR, 'fixtures', name));
+    const id = name.split('--')[1]!;
+    const c = r.checks.find((x) => x.id === id)!;
+    expect(c.status, `${name}: ${id}`).toBe('failed');
+    expect(c.message).toMatch(REASONS[name]!);
+    // Partial credit: a single mistake does not cost every stage.
+    expect(r.points.earned).toBeGreaterThan(r.points.possible / 2);
+  });
+
+  test("a failing check's trace shows the learner's upgrade and decoded frames", () => {
+    const c = reportOf(join(LAB_DIR, 'fixtures', 'bad--ping-pong--no-pong.ts')).checks.find((x) => x.id === 'ping-pong')!;
+    const learner = (c.trace ?? []).filter((l) => l.type === 'event' && l.actor === 'learner');
+    expect(learner.some((l) => l.name === 'upgrade')).toBe(true);
+    expect(learner.find((l) => l.name === 'frame-received')?.detail).toMatchObject({ opcode: 'ping (0x9)', mask: true, preview: 'are you there?' });
+    expect(learner.some((l) => l.name === 'frame-sent')).toBe(false);
+  });
+});
