@@ -116,12 +116,11 @@ async function startServer(): Promise<CountingServer> {
   };
 }
 
-/** Start a server and a fresh learner process, run `fn`, always close the server. */
-async function withServer(fn: (server: CountingServer, sub: Submission) => Promise<void>): Promise<void> {
+/** Start a server, run `fn` against it, always close the server. */
+async function withServer(fn: (server: CountingServer) => Promise<void>): Promise<void> {
   const server = await startServer();
   try {
-    const sub = await startSubmission(LAB);
-    await fn(server, sub);
+    await fn(server);
   } finally {
     await server.close();
   }
@@ -157,12 +156,14 @@ function listSchedule(durations: number[], k: number): number {
 }
 
 check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: never more, never fewer', { points: 2 }, async () => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
   const rounds: Array<[n: number, k: number, delay: number]> = [
     [6, 3, 200],
     [2, 4, 200],
   ];
   for (const [n, k, delay] of rounds) {
-    await withServer(async (server, sub) => {
+    await withServer(async (server) => {
       const urls = Array.from({ length: n }, (_, i) => server.url(delay, i));
       bodiesOf(await fetchAll(sub, urls, k), urls, k);
       const want = Math.min(n, k);
@@ -188,7 +189,9 @@ check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: ne
 });
 
 check('connection-reuse', 'opens no more than maxSockets connections for the whole batch (reuses them)', { points: 2 }, async () => {
-  await withServer(async (server, sub) => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
+  await withServer(async (server) => {
     const [n, k] = [8, 2];
     const urls = Array.from({ length: n }, (_, i) => server.url(60, i));
     bodiesOf(await fetchAll(sub, urls, k), urls, k);
@@ -203,7 +206,9 @@ check('connection-reuse', 'opens no more than maxSockets connections for the who
 });
 
 check('input-order', 'resolves with the bodies in the order of urls, not in the order the answers arrive', { points: 1 }, async () => {
-  await withServer(async (server, sub) => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
+  await withServer(async (server) => {
     const delays = [300, 40, 200, 10, 120, 60];
     const k = 3;
     const urls = delays.map((ms, i) => server.url(ms, i));
@@ -222,7 +227,9 @@ check('input-order', 'resolves with the bodies in the order of urls, not in the 
 });
 
 check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a character is split between chunks', { points: 1 }, async () => {
-  await withServer(async (server, sub) => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
+  await withServer(async (server) => {
     const tags = ['a', 'b', 'c'];
     const urls = tags.map((t) => server.utf8Url(t));
     const expected = tags.map((t) => server.utf8Body(t));
@@ -241,8 +248,10 @@ check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a charact
 });
 
 check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error naming the URL', { points: 1 }, async () => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
   for (const status of [404, 500]) {
-    await withServer(async (server, sub) => {
+    await withServer(async (server) => {
       const bad = server.statusUrl(status, 20, 'x');
       const urls = [server.url(20, 0), server.url(20, 1), bad, server.url(20, 3), server.url(20, 4)];
       const outcome = await fetchAll(sub, urls, 2);
@@ -263,10 +272,13 @@ check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error namin
   }
 });
 
-check('closes-connections', 'leaves no connection open once it has settled, after success and after a failure', { points: 2 }, async () => {
-  await withServer(async (server, sub) => {
+check('closes-connections', 'leaves no connection open once it has settled, after success and after a failure', { points: 2 }, async ({ note }) => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
+  await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
+    note(`fetchAll resolved; the server has ${server.open} of its connections open: waiting up to 1.5 s for them to close`);
     const left = await server.allClosed(1500);
     if (left > 0) {
       fail(
@@ -276,11 +288,12 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
       );
     }
   });
-  await withServer(async (server, sub) => {
+  await withServer(async (server) => {
     const bad = server.statusUrl(500, 30, 'x');
     const urls = [server.url(80, 0), bad, server.url(300, 2), server.url(80, 3), server.url(80, 4), server.url(80, 5)];
     const outcome = await fetchAll(sub, urls, 2);
     if (outcome.settled === 'resolved') return; // rejects-non-2xx reports this one
+    note(`fetchAll rejected; the server has ${server.open} of its connections open: waiting up to 1.5 s for them to close`);
     const left = await server.allClosed(1500);
     if (left > 0) {
       fail(
@@ -292,7 +305,9 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
 });
 
 check('total-time', 'takes about the ideal time: a free socket takes the next URL at once', { points: 1 }, async () => {
-  await withServer(async (server, sub) => {
+  // One learner process per check; each round gets a server (an origin) of its own.
+  const sub = await startSubmission(LAB);
+  await withServer(async (server) => {
     const k = 2;
     // Slow and quick answers alternate, so every group of k holds one slow answer: waiting for
     // whole groups costs (N/k)·slow, while sockets that take the next URL at once share the work.
