@@ -6,7 +6,7 @@
  */
 import { relative, isAbsolute } from 'node:path';
 import type { CheckGrade, LabGrade } from '../session/types.js';
-import { contentWidth, type Size } from './layout.js';
+import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
 import { hardWrap, textWidth, truncate, wrapText } from './text.js';
@@ -187,10 +187,3 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   }
   return { rows, anchors };
 }
-
-/** Rows of the exercise document (for scrolling limits). */
-export function exerciseRowCount(view: ExerciseView, ctx: LabContext): number {
-  return exerciseDoc(view, ctx).rows.length;
-}
-
-export type { Size };

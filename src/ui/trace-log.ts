@@ -16,11 +16,14 @@ const CONTINUATION = ' '.repeat(22);
 
 export const DEFAULT_MAX_ROWS = 3000;
 
+/** A trace line (wrapped under the actor column), plain text (cut hard), or a labelled rule. */
+type Kind = 'line' | 'text' | 'rule';
+
 export class TraceLog {
   /** Display rows, wrapped to `width`. */
   readonly rows: string[] = [];
   /** Entries (formatted, unwrapped) behind the rows, for re-wrapping on resize. */
-  private entries: Array<{ text: string; rows: number; kind: 'line' | 'text' }> = [];
+  private entries: Array<{ text: string; rows: number; kind: Kind }> = [];
   /** Rows dropped from the top to bound memory. */
   dropped = 0;
   /** Trace lines received (shown, hidden as quiet, or folded into a flood). */
@@ -67,6 +70,12 @@ export class TraceLog {
     this.bound();
   }
 
+  /** A rule across the width, `── label ───…`, redrawn at the new width on resize. */
+  rule(label: string): void {
+    this.push(label, 'rule');
+    this.bound();
+  }
+
   resize(width: number): void {
     if (width === this.width) return;
     this.width = width;
@@ -78,14 +87,15 @@ export class TraceLog {
     }
   }
 
-  private wrap(text: string, kind: 'line' | 'text'): string[] {
+  private wrap(text: string, kind: Kind): string[] {
+    if (kind === 'rule') return [this.theme.dim(`── ${text} ${'─'.repeat(Math.max(0, this.width - textWidth(text) - 4))}`)];
     // A trace line wraps at spaces and continues under the actor column; the summary
     // (tables, waterfalls) is cut hard, its columns kept.
     if (textWidth(text) <= this.width) return [text];
     return kind === 'text' ? hardWrap(text, this.width) : wrapText(text, this.width, CONTINUATION);
   }
 
-  private push(text: string, kind: 'line' | 'text'): void {
+  private push(text: string, kind: Kind): void {
     const rows = this.wrap(text, kind);
     this.entries.push({ text, rows: rows.length, kind });
     for (const r of rows) this.rows.push(r);

@@ -86,7 +86,9 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       const { result } = input;
       state.log.end();
       const summary = renderSummary(result, theme.chalk).split('\n');
-      state.log.text(['', theme.dim(`── ${result.lab} / ${result.scenario} ${'─'.repeat(Math.max(0, contentWidth(size) - result.lab.length - result.scenario.length - 7))}`), ...summary]);
+      state.log.text(['']);
+      state.log.rule(`${result.lab} / ${result.scenario}`);
+      state.log.text(summary);
       const status: RunStatus = input.stopped ? 'stopped' : result.ok ? 'passed' : 'failed';
       const notice = input.stopped
         ? { level: 'info' as const, text: 'Stopped. Every process of the run was killed.' }
