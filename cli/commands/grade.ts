@@ -3,7 +3,7 @@
  * workspace. Exit 0 when every graded lab passed, 1 when any check failed or a lab is not
  * started, 2 for a usage error (unknown lab, bad option).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findLab, loadLabs } from '../../src/lab/registry.js';
 import type { Lab } from '../../src/lab/types.js';
@@ -116,16 +116,22 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   }
   recordProgress(dir, report.labs);
 
+  const { renderSummaryLines } = await import('../../src/grade/report/pretty.js');
   if (live) {
-    const { renderSummaryLines } = await import('../../src/grade/report/pretty.js');
     for (; printed < report.labs.length; printed++) process.stdout.write(`${printed ? '\n' : ''}${renderLab(report.labs[printed]!, chalk)}\n`);
     process.stdout.write(`\n${renderSummaryLines(report, chalk)}\n`);
+  } else if (reporter === 'github') {
+    // Annotations must be on stdout; the Markdown summary goes to the job summary (and --output).
+    const { renderGithub } = await import('../../src/grade/report/github.js');
+    const gh = renderGithub(report);
+    process.stdout.write(report.labs.map((lab) => renderLab(lab, chalk)).join('\n\n') + '\n\n' + gh.log);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, gh.summary);
+    if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `result=${gh.classroom}\n`);
+    if (output) writeReport(output, gh.summary);
   } else {
     const text = await render(reporter, report, toFile ? new Chalk({ level: 0 }) : chalk);
     if (output) {
-      mkdirSync(dirname(output), { recursive: true });
-      writeFileSync(output, text);
-      const { renderSummaryLines } = await import('../../src/grade/report/pretty.js');
+      writeReport(output, text);
       process.stdout.write(`${reporter} report written to ${options.output}\n${renderSummaryLines(report, chalk)}\n`);
     } else {
       process.stdout.write(text);
@@ -135,13 +141,18 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   else process.exitCode = report.ok ? 0 : 1;
 }
 
+function writeReport(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
 async function render(reporter: ReporterName, report: GradeReport, chalk: ChalkInstance): Promise<string> {
   switch (reporter) {
     case 'json':
       return (await import('../../src/grade/report/json.js')).renderJson(report);
-    case 'pretty':
-      return (await import('../../src/grade/report/pretty.js')).renderPretty(report, chalk);
+    case 'junit':
+      return (await import('../../src/grade/report/junit.js')).renderJunit(report);
     default:
-      throw new NetlabError('NETLAB_ERR_USAGE', `the ${reporter} reporter is not available yet`);
+      return (await import('../../src/grade/report/pretty.js')).renderPretty(report, chalk);
   }
 }
