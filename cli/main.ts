@@ -88,6 +88,28 @@ async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('watch')
+    .description('grade again every time you save an exercise (q or Ctrl-C to quit)')
+    .argument('[lab]', 'the lab to watch (default: every lab with a file in the workspace)')
+    .option('--dir <workspace>', 'the exercise workspace (default ./netlab-exercises)')
+    .option('--poll', 'check files for changes by polling (where file events do not work)')
+    .option('--timeout <ms>', 'hard time limit for grading one lab, in milliseconds (default 60000)')
+    .action(async (lab: string | undefined, options) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      await watchCommand(lab, options);
+    });
+
+  program
+    .command('reset')
+    .description("put a lab's starter back (your file is kept as a backup)")
+    .argument('<lab>', 'lab id')
+    .option('--dir <workspace>', 'the exercise workspace')
+    .action(async (lab: string, options: { dir?: string }) => {
+      const { resetCommand } = await import('./commands/reset.js');
+      await resetCommand(lab, options);
+    });
+
+  program
     .command('hint')
     .description('show the next hint for a lab')
     .argument('<lab>', 'lab id')
