@@ -14,6 +14,8 @@ import type { TraceLine } from '../../trace/event.js';
 export interface PrettyOptions {
   /** Paths are shown relative to this folder (default: the current directory). */
   cwd?: string;
+  /** Messages are wrapped to this width (default: the terminal's, else 100). */
+  width?: number;
   /** How many trace lines of a failing check to show (the last ones; default 25). */
   traceLines?: number;
 }
@@ -30,6 +32,26 @@ function indent(text: string, by: string): string {
   return text
     .split('\n')
     .map((l) => (l ? by + l : l))
+    .join('\n');
+}
+
+/** Wrap each line of `text` at spaces so that it fits `width` columns (long words stay whole). */
+export function wrap(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= width) return line;
+      const out: string[] = [];
+      let current = '';
+      for (const word of line.split(' ')) {
+        if (current && current.length + 1 + word.length > width) {
+          out.push(current);
+          current = word;
+        } else current = current ? `${current} ${word}` : word;
+      }
+      if (current) out.push(current);
+      return out.join('\n');
+    })
     .join('\n');
 }
 
@@ -60,7 +82,8 @@ export function renderCheck(check: CheckReport, chalk: ChalkInstance, options: P
   if (check.status === 'passed') return `  ${chalk.green('✓')} ${check.id}${pad}  ${chalk.dim(check.title)}  ${weight}`;
   if (check.status === 'skipped') return `  ${chalk.dim('-')} ${chalk.dim(check.id)}${pad}  ${chalk.dim(`${check.title} (skipped: ${check.reason ?? 'skipped'})`)}`;
   const out = [`  ${chalk.red('✗')} ${chalk.bold(check.id)}${pad}  ${check.title}  ${weight}${check.timedOut ? chalk.yellow('  timed out') : ''}`];
-  out.push(indent(check.message ?? 'failed', '      '));
+  const width = Math.max(40, (options.width ?? Math.min(process.stdout.columns || 100, 120)) - 6);
+  out.push(indent(wrap(check.message ?? 'failed', width), '      '));
   if (check.trace?.length) {
     out.push(chalk.dim('      trace of this check:'));
     for (const line of renderTrace(check.trace, paint, options.traceLines ?? 25, check.traceOmitted)) out.push(`      ${line}`);
