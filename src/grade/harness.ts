@@ -570,6 +570,7 @@ export async function startSubmission(labId: string, options: StartOptions = {})
     exports: run.target.exports,
     // Outlives the check by a margin only; the harness kills it well before.
     maxLifetimeMs: run.remainingMs() + 15_000,
+    ...(run.submission.transpiled !== undefined ? { transpiled: run.submission.transpiled } : {}),
   }, options.network);
   run.submissions.push(sub);
   // A little under what is left, so that this says "did not finish loading" before the check's own limit.

@@ -22,6 +22,8 @@ export interface HostParams {
   exports: string[];
   /** The process kills itself after this many ms, whatever it is doing. */
   maxLifetimeMs: number;
+  /** The learner's TypeScript already transpiled to JavaScript (saves starting esbuild per check). */
+  transpiled?: string;
 }
 
 /** The `ready()` payload of a host: the module loaded and has every export, or why not. */

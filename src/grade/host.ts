@@ -10,6 +10,7 @@
  * stack (source-mapped to their `.ts` lines), a missing export is named, and a process whose
  * parent disappears, or that outlives its hard limit, kills itself even from inside a busy loop.
  */
+import { register } from 'node:module';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -43,6 +44,7 @@ export function hostSubmission(ops: Record<string, HostOp>): void {
 
 async function load(p: HostParams, ops: Record<string, HostOp>): Promise<void> {
   let mod: LearnerModule;
+  if (p.transpiled !== undefined) usePreloaded(p.submission, p.transpiled);
   try {
     mod = (await import(pathToFileURL(p.submission).href)) as LearnerModule;
   } catch (err) {
@@ -86,6 +88,15 @@ export function missingExports(mod: LearnerModule, required: readonly string[], 
     return `${name} does not export a function named ${wanted} (${listing}). Add \`export function ${wanted}(…)\`.`;
   }
   return undefined;
+}
+
+/** Serve the learner's module from the runner's transpiled copy (see preloaded-hooks.ts). */
+function usePreloaded(file: string, source: string): void {
+  try {
+    register(new URL('./preloaded-hooks.js', import.meta.url), { data: { url: pathToFileURL(file).href, source } });
+  } catch {
+    /* not built (running from sources): netlab's loader transpiles the file itself */
+  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -112,10 +112,12 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
+  const transpiled = await transpileAll(runnable.map((i) => submissions[i]!.file));
   for (const i of runnable) {
     const s = submissions[i]!;
     const entry = (labs[s.lab.id] ??= target(s.lab));
-    entry.submissions.push({ key: String(i), file: s.file });
+    const js = s.file ? transpiled.get(s.file) : undefined;
+    entry.submissions.push({ key: String(i), file: s.file, ...(js !== undefined ? { transpiled: js } : {}) });
   }
   const context: GradeContext = {
     labs,
@@ -138,6 +140,32 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     await session.close();
   }
   return submissions.map((s, i) => reports[i]!);
+}
+
+/** Largest transpiled module passed to learner processes (it travels in their environment). */
+const MAX_TRANSPILED = 48 * 1024;
+
+/**
+ * Transpile each TypeScript submission once (the options of src/runtime/loader-hooks.ts), so the
+ * learner processes of its checks need not start esbuild each. A file that does not transpile
+ * (a syntax error) is left to the learner process, which reports the error.
+ */
+async function transpileAll(files: Array<string | null>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ts = [...new Set(files.filter((f): f is string => f !== null && /\.m?ts$/.test(f)))];
+  if (ts.length === 0) return out;
+  const { transform } = await import('esbuild');
+  await Promise.all(
+    ts.map(async (file) => {
+      try {
+        const result = await transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
+        if (result.code.length <= MAX_TRANSPILED) out.set(file, result.code);
+      } catch {
+        /* the learner process will say what is wrong */
+      }
+    }),
+  );
+  return out;
 }
 
 function target(lab: Lab): GradeTarget {
@@ -352,6 +380,9 @@ class VitestSession {
           testTimeout: DEFAULT_LAB_TIMEOUT_MS,
           hookTimeout: 30_000,
           teardownTimeout: 5_000,
+          // Built graders and netlab's own modules are plain ESM: Node loads them directly,
+          // without vite transforming each of them in every worker (most of a worker's start-up).
+          ...(graders.every((g) => g.endsWith('.js')) ? { server: { deps: { external: [new RegExp(`^${escapeRegExp(root)}/`)] } } } : {}),
         },
         { cacheDir, logLevel: 'silent', clearScreen: false, server: { watch: null } },
         { stdout: sink, stderr: sink, stdin: new PassThrough() as unknown as NodeJS.ReadStream },
@@ -396,6 +427,10 @@ class VitestSession {
       this.restore();
     }
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function commonDir(dirs: string[]): string {

@@ -116,6 +116,8 @@ export interface GradeSubmission {
   key: string;
   /** Absolute path of the learner's module, or null when the lab is not started. */
   file: string | null;
+  /** The module transpiled to JavaScript by the runner, when it is TypeScript and small enough to pass along. */
+  transpiled?: string;
 }
 
 /** One lab's entry in the {@link GradeContext}. */
