@@ -32,6 +32,11 @@ export interface CheckOptions {
   points?: number;
   /** Time limit of this check in ms, when it needs more or less than the default. Never exceeds what is left of the lab's limit. */
   timeoutMs?: number;
+  /**
+   * Run this check with no other check of its lab at the same time (for checks that measure
+   * time, e.g. "took about ceil(N/k)·D"); other checks run side by side.
+   */
+  alone?: boolean;
 }
 
 /** What a check's function receives (all of it optional to use). */
@@ -281,7 +286,7 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
   const { id, title, points, order, options, fn } = def;
   const meta: CheckMeta = { key: submission.key, order, id, title, points };
   const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
-  test(id, { timeout: backstop, concurrent: ctx.concurrency > 1, meta: { netlab: meta } as never }, async (context) => {
+  test(id, { timeout: backstop, concurrent: ctx.concurrency > 1 && !options.alone, meta: { netlab: meta } as never }, async (context) => {
     const task = context.task as unknown as { meta: { netlab?: CheckMeta } };
     if (target.skip) return context.skip(target.skip);
     if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
