@@ -61,6 +61,18 @@ export function createEchoServer(): net.Server {
   });
 }
 `,
+  'noisy/tcp-echo.ts': `import * as net from 'node:net';
+
+for (let i = 0; i < 50_000; i++) console.log('debug line', i, 'x'.repeat(40));
+
+export function createEchoServer(): net.Server {
+  return net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('data', (chunk: Buffer) => console.log('got', chunk.length, 'bytes'));
+    socket.pipe(socket);
+    socket.on('error', () => socket.destroy());
+  });
+}
+`,
   'busy-handler/tcp-echo.ts': `import * as net from 'node:net';
 
 export function createEchoServer(): net.Server {
@@ -139,6 +151,12 @@ describe('learner code that fails', () => {
     expect(c.message).toMatch(/process ended by itself \(exited with code 3\)/);
     expect(c.output).toContain('a client! bye.');
     expect(report('exits/tcp-echo.ts').checks.find((x) => x.id === 'returns-server')!.status).toBe('passed');
+  });
+
+  test('a submission that prints a lot still grades (it is correct), in reasonable time, with its output kept short', () => {
+    const r = report('noisy/tcp-echo.ts');
+    expect(failedChecks(r), JSON.stringify(r.checks.map((c) => c.message))).toEqual([]);
+    expect(r.durationMs).toBeLessThan(60_000);
   });
 
   test('a busy loop in a handler: the check fails as unresponsive, the rest fail at once instead of waiting', () => {
