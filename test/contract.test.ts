@@ -151,6 +151,12 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
           }
           expect(r.checks.map((c) => c.id), `the lab has a check "${checkId}"`).toContain(checkId);
           expect(failedChecks(r), describeChecks(r)).toContain(checkId);
+          // A fixture may state exactly which checks it fails (`// Fails: a, b`): then it must.
+          const declared = /^\/\/ Fails: (.+)$/m.exec(readFileSync(src(lab, 'fixtures', name), 'utf8'));
+          if (declared) {
+            const ids = declared[1]!.split(',').map((x) => x.trim()).sort();
+            expect(failedChecks(r).sort(), describeChecks(r)).toEqual(ids);
+          }
           const failure = r.checks.find((c) => c.id === checkId)!;
           expect(failure.message?.length ?? 0, 'a message the learner can act on').toBeGreaterThan(30);
         });
