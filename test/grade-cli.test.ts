@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 
@@ -136,6 +136,49 @@ describe('grading a workspace', () => {
     expect(direct.code).toBe(1);
     expect(validate(schema, JSON.parse(direct.stdout))).toEqual([]);
   }, 240_000);
+
+  test('Ctrl-C while grading: grading stops within a few seconds, reports what ran, exits 130, leaves no process', async () => {
+    const dir = workspace('interrupted', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/starter.ts') });
+    const child = startCli(['grade', 'tcp-echo', '--dir', dir], { env, cwd: tmp.dir });
+    const exited = collect(child, 60_000);
+    // The starter makes checks wait for echoes that never come: wait until learner processes run.
+    const descendants = async (pid: number): Promise<number[]> => {
+      const kids = await childrenOf(pid);
+      return [...kids, ...(await Promise.all(kids.map(descendants))).flat()];
+    };
+    const { readFileSync: read } = await import('node:fs');
+    const cmdline = (pid: number) => {
+      try {
+        return read(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      } catch {
+        return '';
+      }
+    };
+    let seen: number[] = [];
+    for (let i = 0; i < 400 && !seen.some((pid) => cmdline(pid).includes('grade/host')); i++) {
+      seen = await descendants(child.pid!);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen.map(cmdline).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
+    const stopped = Date.now();
+    child.kill('SIGINT');
+    const r = await exited;
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/not run: grading was interrupted|not finished: grading was interrupted/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ passed, \d+ failed$/);
+    // Gone, or a zombie its parent has not reaped yet (it no longer runs).
+    const running = (pid: number) => {
+      if (!isAlive(pid)) return false;
+      try {
+        return !/^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 60 && seen.some(running); i++) await new Promise((r) => setTimeout(r, 50));
+    for (const pid of seen) expect(running(pid), `process ${pid} (${cmdline(pid)}) is gone`).toBe(false);
+  }, 90_000);
 
   test('a busy loop at import: the lab fails as unresponsive and grading ends within its limit plus a few seconds', async () => {
     const dir = workspace('busy');

@@ -107,7 +107,11 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
     : undefined;
 
   const controller = new AbortController();
-  const off = onInterrupt(() => controller.abort());
+  // First Ctrl-C: stop grading, report what ran. A second one: leave at once.
+  const off = onInterrupt(() => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
   let report: GradeReport;
   try {
     report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal });

@@ -106,6 +106,14 @@ export function skip(reason: string): never {
   throw new CheckSkip(reason);
 }
 
+/** Grading was stopped while the check ran. */
+class CheckInterrupted extends Error {
+  constructor() {
+    super('not finished: grading was interrupted');
+    this.name = 'CheckInterrupted';
+  }
+}
+
 /** Fail the current check with a message the learner can act on. */
 export function fail(message: string): never {
   throw new CheckFailure(message);
@@ -305,7 +313,7 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
     }
     const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
     const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
-    const message = await execute(run, fn, limit, state);
+    const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
     await run.dispose();
     if (message === undefined) return;
     if (message.skipped !== undefined) {
@@ -318,10 +326,17 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
 }
 
 /** Run a check's function under its limit; undefined if it passed, else why it failed. */
-async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit: number, state: SubmissionState): Promise<{ text: string; timedOut: boolean; skipped?: string } | undefined> {
+async function execute(
+  run: CheckRun,
+  fn: (ctx: CheckContext) => unknown,
+  limit: number,
+  state: SubmissionState,
+  cancelled?: AbortSignal,
+): Promise<{ text: string; timedOut: boolean; skipped?: string } | undefined> {
   let failure: unknown;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  let onCancel: (() => void) | undefined;
   try {
     await Promise.race([
       current.run(run, async () => fn(run)),
@@ -331,14 +346,22 @@ async function execute(run: CheckRun, fn: (ctx: CheckContext) => unknown, limit:
           reject(new CheckFailure(`timed out after ${limit} ms`, true));
         }, limit);
       }),
+      // The run was cancelled (Ctrl-C, `netlab watch` quitting): stop now, do not wait for limits.
+      new Promise<never>((_, reject) => {
+        onCancel = () => reject(new CheckInterrupted());
+        if (cancelled?.aborted) onCancel();
+        else cancelled?.addEventListener('abort', onCancel, { once: true });
+      }),
     ]);
   } catch (err) {
     failure = err;
   } finally {
     clearTimeout(timer);
+    if (onCancel) cancelled?.removeEventListener('abort', onCancel);
   }
   run.controller.abort();
   if (failure instanceof CheckSkip) return { text: failure.message, timedOut: false, skipped: failure.message };
+  if (failure instanceof CheckInterrupted) return { text: failure.message, timedOut: false };
 
   let text: string | undefined;
   let isTimeout = false;

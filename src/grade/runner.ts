@@ -201,7 +201,8 @@ class Collector implements Reporter {
     const report = checkReport(testCase, sub);
     const order = (testCase.meta() as { netlab?: CheckMeta }).netlab?.order ?? Number.MAX_SAFE_INTEGER;
     this.order.set(report, order);
-    const list = this.checks.get(key) ?? [];
+    // A cancelled run may report a test twice (skipped, then again): the last word counts.
+    const list = (this.checks.get(key) ?? []).filter((c) => c.id !== report.id);
     list.push(report);
     list.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
     this.checks.set(key, list);
@@ -242,8 +243,10 @@ class Collector implements Reporter {
     if (existing && !interrupted && this.unhandled.length === 0) return existing;
     const s = this.submissions[i]!;
     const errors = [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
-    if (interrupted) errors.push(interrupted);
-    const report = finishLab(s, this.checks.get(i) ?? [], { error: errors.length ? errors.join('\n') : undefined }, spanOf(this.spans.get(i)));
+    // Stopped by the user: not a problem of the lab; the lab just did not finish.
+    const byUser = interrupted === INTERRUPTED;
+    if (interrupted && !byUser) errors.push(interrupted);
+    const report = finishLab(s, this.checks.get(i) ?? [], { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser }, spanOf(this.spans.get(i)));
     this.reports.set(i, report);
     if (!this.done.has(i)) {
       this.done.add(i);
@@ -270,7 +273,10 @@ function checkReport(testCase: TestCase, sub: Submission): CheckReport {
     points: { earned: status === 'passed' ? weight : 0, possible: status === 'skipped' && unsupported ? 0 : weight },
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
   };
-  if (result.state === 'skipped') report.reason = result.note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+  if (result.state === 'skipped') {
+    const note = result.note && /aborted by the user|cancel/i.test(result.note) ? 'not run: grading was interrupted' : result.note;
+    report.reason = note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+  }
   if (result.state === 'failed' || result.state === 'pending') {
     const first = result.errors?.[0];
     let message = first?.message ?? 'failed';
@@ -291,7 +297,10 @@ function sum(checks: CheckReport[], key: keyof Points): number {
   return checks.reduce((n, c) => n + c.points[key], 0);
 }
 
-function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string }, durationMs: number): LabReport {
+/** Why a run ended early when the caller's signal stopped it. */
+const INTERRUPTED = 'grading was interrupted';
+
+function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string; interrupted?: boolean }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;
@@ -305,6 +314,9 @@ function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string
     status = 'not-started';
     reason = `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
     error = undefined;
+  } else if (extra.interrupted && !checks.every((c) => c.status === 'passed')) {
+    status = 'failed';
+    reason = INTERRUPTED;
   } else if (error || checks.length === 0 || checks.some((c) => c.status === 'failed')) {
     status = 'failed';
     if (!error && checks.length === 0) error = 'the grader reported no checks';
@@ -354,6 +366,8 @@ class VitestSession {
     // The labs folder's parent is the root: the repository, or dist/ (also inside node_modules).
     const labsDir = commonDir(graders.map((g) => dirname(dirname(g))));
     const root = dirname(labsDir);
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
     try {
       const { createVitest } = await import('vitest/node');
       const vitest = await createVitest(
@@ -387,6 +401,11 @@ class VitestSession {
         { cacheDir, logLevel: 'silent', clearScreen: false, server: { watch: null } },
         { stdout: sink, stderr: sink, stdin: new PassThrough() as unknown as NodeJS.ReadStream },
       );
+      // vitest's logger exits the process on SIGINT/SIGTERM; netlab decides what a signal does
+      // (its commands stop grading cleanly, or exit through src/runtime/cleanup.ts).
+      for (const sig of signals) {
+        for (const listener of process.listeners(sig)) if (!before.get(sig)!.has(listener)) process.off(sig, listener as () => void);
+      }
       await vitest.standalone();
       return new VitestSession(vitest, restore, () => text);
     } catch (err) {
@@ -406,7 +425,7 @@ class VitestSession {
       void this.vitest.cancelCurrentRun(why as never).catch(() => {});
     };
     const timer = setTimeout(() => cancel(`grading did not finish within ${limitMs} ms and was stopped`), limitMs);
-    const onAbort = () => cancel('grading was interrupted');
+    const onAbort = () => cancel(INTERRUPTED);
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
