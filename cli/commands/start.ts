@@ -81,8 +81,9 @@ export async function startCommand(id: string | undefined, options: StartOptions
   // A lab scenario may leave a promise behind that rejects once its processes are killed
   // (a command to a server that is gone). In `netlab run` that ends the process; here it
   // must not take the learner's screen down with it: it becomes a notice.
-  const onRejection = (reason: unknown) => session.report(reason);
-  process.on('unhandledRejection', onRejection);
+  // The handler stays for the rest of the process: while quitting, the run being stopped is
+  // exactly when such a promise rejects (then there is no screen left to tell).
+  process.on('unhandledRejection', (reason: unknown) => session.report(reason));
   const stop = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   // SIGTERM / SIGHUP (and SIGINT from outside: in raw mode Ctrl-C is a key): quit cleanly.
@@ -96,7 +97,6 @@ export async function startCommand(id: string | undefined, options: StartOptions
     await renderApp({ session, signal: stop.signal, theme, openAt: id, afterFirstFrame: true });
   } finally {
     off();
-    process.off('unhandledRejection', onRejection);
     await session.dispose();
     cleanup.cleanupNow();
   }
