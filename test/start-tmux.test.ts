@@ -123,11 +123,15 @@ class Terminal {
   }
 
   close(): void {
+    let socketPath = '';
     try {
+      socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim();
       this.tmux('kill-server');
     } catch {
       /* already gone */
     }
+    // tmux leaves its socket file behind: nothing of a test run may outlive it.
+    if (socketPath) rmSync(socketPath, { force: true });
     rmSync(this.cwd, { recursive: true, force: true });
   }
 }
