@@ -154,7 +154,7 @@ async function transpileAll(files: Array<string | null>): Promise<Map<string, st
   const out = new Map<string, string>();
   const ts = [...new Set(files.filter((f): f is string => f !== null && /\.m?ts$/.test(f)))];
   if (ts.length === 0) return out;
-  const { transform } = await import('esbuild');
+  const { transform, stop } = await import('esbuild');
   await Promise.all(
     ts.map(async (file) => {
       try {
@@ -165,6 +165,8 @@ async function transpileAll(files: Array<string | null>): Promise<Map<string, st
       }
     }),
   );
+  // esbuild runs as a child process: stop it now rather than leave it to notice netlab's exit.
+  await stop();
   return out;
 }
 
