@@ -1,5 +1,6 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { Step } from './demo/client.js';
+import type { ActorProcess } from '../../src/runtime/spawn.js';
 
 async function startServer(ctx: DemoContext, params: Record<string, unknown> = {}, actor = 'server') {
   const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, ...params } as never });
@@ -9,6 +10,12 @@ async function startServer(ctx: DemoContext, params: Record<string, unknown> = {
 
 function client(ctx: DemoContext, actor: string, port: number, steps: Step[]) {
   return ctx.spawn(actor, 'demo/client', { params: { port, steps } as never });
+}
+
+/** Wait for a client to finish its steps; one that failed (no echo, say) fails the demo with its reason. */
+async function completes(p: ActorProcess): Promise<void> {
+  const { code, signal } = await p.finish(20_000);
+  if (code !== 0) throw new Error(p.fatal ? `${p.actor}: ${p.fatal.message}` : `${p.actor} ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
 }
 
 export default defineLab({
@@ -45,14 +52,15 @@ export default defineLab({
           { end: true },
           { waitEvent: 'close' },
         ]);
-        await c1.finish();
+        await completes(c1);
         ctx.note('client#1 is gone; now ask the server to close while client#2 is still connected');
         const closed = server.command('close', null, 20_000);
+        closed.catch(() => {}); // awaited below; a failure in between must not go unhandled
         const open = await server.command('connections');
         ctx.note(`server.close() was called with ${String(open)} connection open: no "close" event yet`);
         await c2.command('finish');
         await closed;
-        await c2.finish();
+        await completes(c2);
         ctx.note('the last connection ended, so the server emitted "close"');
         return { port: port!, clients: 2 };
       },
@@ -89,7 +97,7 @@ export default defineLab({
         const c = client(ctx, 'client#1', port!, [{ write: 'hello\n' }, { expectEcho: 6 }, { say: 'resetAndDestroy(): an RST instead of a FIN' }, { reset: true }]);
         await c.finish();
         const c2 = client(ctx, 'client#2', port!, [{ write: 'still there?\n' }, { expectEcho: 13 }, { end: true }, { waitEvent: 'close' }]);
-        await c2.finish();
+        await completes(c2);
         ctx.note('the server survived the reset and served client#2');
         await server.command('close');
         return {};

@@ -27,13 +27,23 @@ socket.on('error', () => {});
 await once(socket, 'connect');
 ready({ local: socket.localPort ?? null });
 
+/** Wait until `total` bytes have come back; a server that does not echo fails the demo clearly. */
+async function expectEcho(total: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (received < total && !socket.readableEnded && !socket.destroyed && Date.now() < deadline) {
+    await Promise.race([once(socket, 'data'), once(socket, 'close'), new Promise((r) => setTimeout(r, deadline - Date.now()))]);
+  }
+  if (received < total) {
+    const why = socket.readableEnded || socket.destroyed ? 'the server closed the connection' : `nothing more came within ${timeoutMs} ms`;
+    throw new Error(`expected ${total} bytes echoed back in all, got ${received}: ${why}`);
+  }
+}
+
 for (const step of steps) {
   if ('say' in step) note(step.say);
   else if ('write' in step) socket.write(step.write);
   else if ('writeBytes' in step) socket.write(Buffer.alloc(step.writeBytes, 'x'));
-  else if ('expectEcho' in step) {
-    while (received < step.expectEcho && !socket.destroyed) await once(socket, 'data');
-  } else if ('end' in step) socket.end();
+  else if ('expectEcho' in step) await expectEcho(step.expectEcho); else if ('end' in step) socket.end();
   else if ('reset' in step) socket.resetAndDestroy();
   else if ('waitFor' in step) await waitForCommand(step.waitFor);
   else if ('waitEvent' in step) {
