@@ -80,7 +80,7 @@ function table(rows: string[][]): string[] {
 function exerciseTable(results: StepResult[]): string[] {
   const rows = results.filter((r) => r.step === 'lookupVsResolve');
   return table([
-    ['lookupVsResolve(name)', 'lookup (OS: hosts file, then DNS)', 'resolve (the DNS server only)'],
+    ['lookupVsResolve(name)', 'lookup (hosts, then DNS)', 'resolve (DNS only)'],
     ...rows.map((r) => [r.name ?? '', r.error ? `error ${r.error.code}` : list(r.lookup), r.error ? '' : list(r.resolve)]),
   ]);
 }
@@ -126,7 +126,7 @@ export default defineLab({
             mode: 'fallback',
             reason: reason ?? '',
             lines: table([
-              ['name', 'dns.lookup (hosts file first)', 'resolve4 (DNS server only)'],
+              ['name', 'lookup (hosts first)', 'resolve4 (DNS only)'],
               ['localhost', shown(lookup), shown(resolve)],
             ]).concat(['', ...exerciseTable(results)]),
             queries: await queryCounts(server),
@@ -165,7 +165,7 @@ export default defineLab({
         return {
           mode: 'private network',
           lines: table([
-            ['name', 'dns.lookup (hosts file, then DNS)', 'dns.resolve4 (DNS server only)'],
+            ['name', 'lookup (hosts, then DNS)', 'resolve4 (DNS only)'],
             [OVERRIDDEN, shown(lookupShop), shown(resolveShop)],
             [DNS_ONLY, shown(lookupApi), shown(resolveApi)],
           ]).concat(['', ...exerciseTable(results)]),
