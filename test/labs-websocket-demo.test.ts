@@ -143,6 +143,9 @@ describe('netlab run websocket-handshake --json', () => {
     expect(heads[0]).toMatchObject({ status: 400 });
     expect(heads[1]).toMatchObject({ status: 426, headers: { 'Sec-WebSocket-Version': '13' } });
     expect(heads[2]).toMatchObject({ status: 101 });
+    // After a refusal the bytes are an HTTP body, not frames.
+    expect(named('response-body')[0]!.detail).toMatchObject({ preview: expect.stringContaining('Sec-WebSocket-Key must be 16 bytes') });
+    expect(named('frame-sent').map((e) => e.detail!.code)).toEqual([1002]);
     expect(named('response', 'bad-key')[0]!.detail).toMatchObject({ statusCode: 400 });
     expect(named('frame-received').at(-1)!.detail).toMatchObject({ mask: false, preview: 'look, no mask' });
     expect(named('frame-sent').at(-1)!.detail).toMatchObject({ opcode: 'close (0x8)', code: 1002 });

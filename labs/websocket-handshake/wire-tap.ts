@@ -168,6 +168,8 @@ class SocketTap {
       }
       this.responseHead = null;
       const text = all.subarray(0, end).toString('latin1');
+      // Decided now, not when shown: the bytes after a non-101 head are a body, not frames.
+      this.outgoingIsBody = !/^HTTP\/1\.[01] 101\b/.test(text);
       this.show(() => this.showResponseHead(text));
       bytes = all.subarray(end + 4);
       if (!bytes.length) return;
@@ -201,7 +203,6 @@ class SocketTap {
       if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
     }
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(start)?.[1] ?? NaN);
-    this.outgoingIsBody = status !== 101;
     this.sink.mark('response-head', { start, status: Number.isFinite(status) ? status : null, headers }, this.id);
     this.sink.note(`→ ${start}`);
     for (const line of lines) this.sink.note(`→   ${line}`);

@@ -96,7 +96,9 @@ async function handshake(): Promise<{ socket: net.Socket; rest: Buffer } | null>
   const outcome = await Promise.race([
     once(req, 'upgrade').then(([res, socket, head]) => ({ kind: 'upgrade' as const, res: res as http.IncomingMessage, socket: socket as net.Socket, head: head as Buffer })),
     once(req, 'response').then(([res]) => ({ kind: 'response' as const, res: res as http.IncomingMessage })),
-  ]);
+  ]).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`the server did not answer the upgrade request (${err.code ?? err.message}): it closed the connection without an HTTP response`);
+  });
   if (outcome.kind === 'response') {
     const chunks: Buffer[] = [];
     for await (const chunk of outcome.res) chunks.push(chunk as Buffer);
