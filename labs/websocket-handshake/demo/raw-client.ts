@@ -117,8 +117,14 @@ async function handshake(): Promise<{ socket: net.Socket; rest: Buffer } | null>
   return { socket: outcome.socket, rest: outcome.head };
 }
 
+/** A server that does not behave ends this client with one clear line, not a stack. */
+function giveUp(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
 let acceptOk: boolean | null = null;
-const result = await handshake();
+const result = await handshake().catch((err: Error) => giveUp(err.message));
 ready({ upgraded: result !== null, acceptOk });
 if (result) {
   const { socket, rest } = result;
@@ -135,7 +141,7 @@ if (result) {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
+      if (left <= 0) giveUp(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         waiters.push(() => (clearTimeout(timer), resolve()));

@@ -46,7 +46,11 @@ const until = async (condition: () => boolean, what: string, timeoutMs = 5000) =
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain`);
+    if (left <= 0) {
+      // One clear line for the demo's error, not a stack.
+      process.stderr.write(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain\n`);
+      process.exit(1);
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, left);
       waiters.push(() => (clearTimeout(timer), resolve()));
