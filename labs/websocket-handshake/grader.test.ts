@@ -263,6 +263,7 @@ check('close-handshake', 'answers a close frame with a close frame with the same
   ws.ws.close(4000, 'done');
   await ws.until(() => ws.closeEvent !== undefined);
   if (!ws.closeEvent) fail(`undici's WebSocket called close(4000); no close event within ${ANSWER_MS} ms: your close frame never came.`);
+  if (ws.closeEvent.wasClean && ws.closeEvent.code !== 4000) fail(`undici's WebSocket called close(4000, 'done'); your close frame carried code ${ws.closeEvent.code}: echo the client's 2-byte code.`);
   if (ws.closeEvent.code !== 4000 || !ws.closeEvent.wasClean) fail(`undici's WebSocket called close(4000); its close event said code=${ws.closeEvent.code} wasClean=${ws.closeEvent.wasClean}, expected code=4000 wasClean=true${closedHint(ws)}.`);
 });
 
