@@ -93,7 +93,8 @@ describe('netlab run agent-maxsockets (maxSockets k = 1, 2, Infinity)', () => {
 
   test('a bad --set value stops the demo with a message that names it', async () => {
     const r = await run(['--set', 'k=1,0']);
-    expect(r.code).toBe(1);
+    expect(r.code, 'a usage error').toBe(2);
+    expect(r.stderr).toMatch(/k=1,0/);
     expect(r.result).toMatchObject({ type: 'result', ok: false });
     expect(r.result.error?.message).toMatch(/k=1,0.*"0".*positive integer/);
     const unknown = await run(['--set', 'sockets=3']);
