@@ -422,7 +422,10 @@ async function describeFailure(
 
 async function blockedSubmission(run: CheckRun): Promise<boolean> {
   for (const sub of run.submissions) {
-    if (sub.running && !(await sub.responsive(750))) return true;
+    if (!sub.running || (await sub.responsive(750))) continue;
+    // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
+    await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, 500))]);
+    if (sub.running) return true;
   }
   return false;
 }
