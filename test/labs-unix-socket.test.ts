@@ -137,9 +137,9 @@ unixOnly('netlab run unix-socket --scenario …', () => {
     expect(summary.timing[0]!.count).toBe(100);
   });
 
-  test('a bad roundTrips value is refused with a clear message', async () => {
+  test('a bad roundTrips value is refused with a clear message (a usage error: exit 2)', async () => {
     const r = await run(['run', 'unix-socket', '--json', '--scenario', 'timing', '--set', 'roundTrips=lots']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/--set roundTrips takes a whole number/);
   });
 
