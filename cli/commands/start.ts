@@ -2,7 +2,7 @@ import { loadLabs } from '../../src/lab/registry.js';
 import { NetlabError, closest } from '../../src/errors.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
 
-const COMMANDS = ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution', 'watch'];
+const COMMANDS = ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution', 'watch', 'reset'];
 
 export interface StartOptions {
   dir?: string;
