@@ -356,7 +356,7 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
   });
 });
 
-check('total-time', 'takes about the ideal time: no socket sits idle while URLs wait', { points: 1 }, async () => {
+check('total-time', 'takes about the ideal time: no socket sits idle while URLs wait', { points: 1, alone: true }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
   const sub = await startSubmission(LAB);
   await withServer(async (server) => {
