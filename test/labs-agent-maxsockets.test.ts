@@ -6,8 +6,7 @@
  * is asserted here (timing belongs to `npm run bench`): only counts, which are deterministic.
  */
 import { describe, expect, test } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { childrenOf, collect, isAlive, startCli } from './helpers/cli.js';
+import { childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { drawWaterfall, idealMs, parseKs, type RequestTiming } from '../labs/agent-maxsockets/timing.js';
 
@@ -25,22 +24,12 @@ type Line = {
   error?: { code: string; message: string };
 };
 
-function watchChildren(child: ChildProcess): { pids: Set<number>; stop: () => void } {
-  const pids = new Set<number>();
-  const timer = setInterval(async () => {
-    for (const pid of await childrenOf(child.pid!)) pids.add(pid);
-  }, 15);
-  return { pids, stop: () => clearInterval(timer) };
-}
 
 /** `netlab run agent-maxsockets --json …`, with small N and D; asserts no child survives. */
 async function run(args: string[]) {
-  const cli = startCli(['run', 'agent-maxsockets', '--json', ...args]);
-  const watch = watchChildren(cli);
-  const r = await collect(cli, 60_000);
-  watch.stop();
-  for (const pid of watch.pids) expect(isAlive(pid), `child ${pid} outlived netlab`).toBe(false);
-  const lines = parseNdjson<Line>(r.stdout);
+  const r = await runWatched<Line>(['run', 'agent-maxsockets', '--json', ...args]);
+  expect(r.survivors, 'children that outlived netlab').toEqual([]);
+  const lines = r.lines;
   const result: Line = lines.at(-1) ?? { type: 'none' };
   return { ...r, lines, result, summary: (result.summary ?? {}) as Record<string, unknown> };
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { JsonLines, childrenOf, collect, isAlive, startCli } from './helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 
 type Line = {
@@ -24,24 +24,12 @@ type Line = {
   [k: string]: unknown;
 };
 
-/** Every process the CLI starts while it runs (polled from /proc), to prove none survives. */
-function watchChildren(child: ChildProcess): { pids: Set<number>; stop: () => void } {
-  const pids = new Set<number>();
-  const timer = setInterval(async () => {
-    for (const pid of await childrenOf(child.pid!)) pids.add(pid);
-  }, 15);
-  return { pids, stop: () => clearInterval(timer) };
-}
 
 /** Run the CLI to completion, watching its children; asserts they are all gone afterwards. */
 async function run(args: string[]) {
-  const cli = startCli(args);
-  const watch = watchChildren(cli);
-  const r = await collect(cli);
-  watch.stop();
-  for (const pid of watch.pids) expect(isAlive(pid), `child ${pid} outlived netlab`).toBe(false);
-  const lines = parseNdjson<Line>(r.stdout);
-  return { ...r, lines, children: watch.pids.size };
+  const r = await runWatched<Line>(args);
+  expect(r.survivors, 'children that outlived netlab').toEqual([]);
+  return { ...r, children: r.children.size };
 }
 
 const events = (lines: Line[], actor: string, name?: string) =>

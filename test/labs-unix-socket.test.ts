@@ -10,8 +10,7 @@ import * as net from 'node:net';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { JsonLines, childrenOf, collect, isAlive, startCli } from './helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import unixSocketLab from '../labs/unix-socket/lab.js';
 
@@ -28,22 +27,12 @@ type Line = {
 
 const unixOnly = process.platform === 'win32' ? describe.skip : describe;
 
-function watchChildren(child: ChildProcess): { pids: Set<number>; stop: () => void } {
-  const pids = new Set<number>();
-  const timer = setInterval(async () => {
-    for (const pid of await childrenOf(child.pid!)) pids.add(pid);
-  }, 15);
-  return { pids, stop: () => clearInterval(timer) };
-}
 
 /** Run the CLI to completion; no child process and no socket path may outlive it. */
 async function run(args: string[]) {
-  const cli = startCli(args);
-  const watch = watchChildren(cli);
-  const r = await collect(cli);
-  watch.stop();
-  for (const pid of watch.pids) expect(isAlive(pid), `child ${pid} outlived netlab`).toBe(false);
-  const lines = parseNdjson<Line>(r.stdout);
+  const r = await runWatched<Line>(args);
+  expect(r.survivors, 'children that outlived netlab').toEqual([]);
+  const lines = r.lines;
   const paths = new Set(lines.filter((l) => l.name === 'listening' && typeof l.detail?.address === 'string' && String(l.detail.address).startsWith('/')).map((l) => String(l.detail!.address)));
   for (const path of paths) {
     expect(existsSync(path), `${path} left behind`).toBe(false);

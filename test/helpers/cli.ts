@@ -18,7 +18,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
 }
 
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -106,4 +106,36 @@ export async function goneWithin(pid: number, timeoutMs = 3000): Promise<boolean
     await new Promise((r) => setTimeout(r, 20));
   }
   return true;
+}
+
+/** Every process `child` starts while it runs (polled from /proc), to prove later that none survives. */
+export function watchChildren(child: ChildProcess): { pids: Set<number>; stop: () => void } {
+  const pids = new Set<number>();
+  const timer = setInterval(async () => {
+    for (const pid of await childrenOf(child.pid!)) pids.add(pid);
+  }, 15);
+  return { pids, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Run `netlab ...args` to completion while watching its children; resolves with the result, its
+ * NDJSON lines (if any), the children it had, and which of them outlived it (should be none).
+ */
+export async function runWatched<T = Record<string, unknown>>(args: string[], timeoutMs = 60_000) {
+  const cli = startCli(args);
+  const watch = watchChildren(cli);
+  const result = await collect(cli, timeoutMs);
+  watch.stop();
+  const survivors: number[] = [];
+  for (const pid of watch.pids) if (!(await goneWithin(pid))) survivors.push(pid);
+  const lines: T[] = [];
+  for (const raw of result.stdout.split('\n')) {
+    if (!raw.trim()) continue;
+    try {
+      lines.push(JSON.parse(raw) as T);
+    } catch {
+      /* human output */
+    }
+  }
+  return { ...result, lines, children: watch.pids, survivors };
 }
