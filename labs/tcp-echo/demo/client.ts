@@ -31,7 +31,16 @@ ready({ local: socket.localPort ?? null });
 async function expectEcho(total: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (received < total && !socket.readableEnded && !socket.destroyed && Date.now() < deadline) {
-    await Promise.race([once(socket, 'data'), once(socket, 'close'), new Promise((r) => setTimeout(r, deadline - Date.now()))]);
+    let timer: NodeJS.Timeout | undefined;
+    const controller = new AbortController();
+    await Promise.race([
+      once(socket, 'data', { signal: controller.signal }),
+      once(socket, 'close', { signal: controller.signal }),
+      new Promise((r) => (timer = setTimeout(r, deadline - Date.now()))),
+    ]).catch(() => {});
+    // Leave nothing pending behind: a live timer would keep this process alive for seconds.
+    clearTimeout(timer);
+    controller.abort();
   }
   if (received < total) {
     const why = socket.readableEnded || socket.destroyed ? 'the server closed the connection' : `nothing more came within ${timeoutMs} ms`;
