@@ -15,3 +15,17 @@ for (const id of readdirSync(labs)) {
     cpSync(join(src, 'exercise'), join(out, 'exercise'), { recursive: true });
   }
 }
+
+// A catalog of the labs' one-line facts, derived from the built labs (never written by hand),
+// so that `netlab list` can show them without importing every lab's code (startup budget).
+const { loadLabs, LABS_DIR } = await import('../dist/src/lab/registry.js');
+const catalog = (await loadLabs()).map((lab) => ({
+  id: lab.id,
+  title: lab.title,
+  summary: lab.summary,
+  order: lab.order,
+  /** The lab can tell whether this machine runs it: `list` asks that lab alone. */
+  checksPlatform: typeof lab.unsupported === 'function',
+}));
+const { writeFileSync } = await import('node:fs');
+writeFileSync(join(LABS_DIR, 'catalog.json'), JSON.stringify(catalog, null, 2) + '\n');

@@ -1,20 +1,22 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { loadLabs } from '../../src/lab/registry.js';
+import { join } from 'node:path';
+import { labCatalog } from '../../src/lab/registry.js';
 import { labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
 import { colourFor } from '../io.js';
 
 export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
-  const labs = await loadLabs();
+  const labs = await labCatalog();
   const dir = workspaceDir(options.dir);
   const progress = readProgress(dir);
   const rows = labs.map((lab) => {
-    const starter = existsSync(lab.starterPath) ? readFileSync(lab.starterPath, 'utf8') : undefined;
+    const starterPath = join(lab.dir, 'exercise', 'starter.ts');
+    const starter = existsSync(starterPath) ? readFileSync(starterPath, 'utf8') : undefined;
     return {
       id: lab.id,
       title: lab.title,
       summary: lab.summary,
       status: labStatus(dir, lab.id, starter, progress),
-      unsupported: lab.unsupported?.() ?? null,
+      unsupported: lab.unsupported,
     };
   });
   if (options.json) {

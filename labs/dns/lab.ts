@@ -1,6 +1,6 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { JsonObject } from '../../src/trace/event.js';
-import { openPrivateNetwork, privateNetworkUnavailable, type PrivateNetwork } from '../../src/runtime/namespace.js';
+import type { PrivateNetwork } from '../../src/runtime/namespace.js';
 import type { ActorProcess } from '../../src/runtime/spawn.js';
 import type { Listener, ServerInfo } from './demo/dns-server.js';
 import type { Step, StepResult } from './demo/client.js';
@@ -23,6 +23,8 @@ import {
  * announced in the trace when this machine cannot make one.
  */
 async function privateNetwork(ctx: DemoContext): Promise<{ network: PrivateNetwork | null; reason?: string }> {
+  // Imported when a demo needs it: `netlab list` loads every lab.ts and should stay light.
+  const { openPrivateNetwork, privateNetworkUnavailable } = await import('../../src/runtime/namespace.js');
   let reason = privateNetworkUnavailable();
   if (!reason) {
     try {

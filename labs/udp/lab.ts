@@ -1,4 +1,3 @@
-import * as dgram from 'node:dgram';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { Step } from './demo/client.js';
 
@@ -18,6 +17,8 @@ function client(ctx: DemoContext, actor: string, steps: Step[]) {
  * datagram would simply be answered or ignored by it.)
  */
 async function deadPort(): Promise<number> {
+  // Imported here, not at the top: `netlab list` loads every lab.ts and should stay light.
+  const dgram = await import('node:dgram');
   const probe = dgram.createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);

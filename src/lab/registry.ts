@@ -2,7 +2,7 @@
  * Finds the labs: every folder under `labs/` with a `lab.js` (or `lab.ts`) is one lab. There
  * is no central manifest; adding a lab is adding a folder.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Lab, LabDefinition } from './types.js';
@@ -60,5 +60,42 @@ export async function findLab(id: string): Promise<Lab> {
   throw new NetlabError(
     'NETLAB_ERR_UNKNOWN_LAB',
     `unknown lab "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab list\` to see the labs.`,
+  );
+}
+
+/** What `netlab list` shows of a lab, without loading its code. */
+export interface LabCard {
+  id: string;
+  title: string;
+  summary: string;
+  order: number;
+  /** The lab's folder. */
+  dir: string;
+  /** Why this machine cannot run the lab, or null. */
+  unsupported: string | null;
+}
+
+/**
+ * The labs' one-line facts, fast: from `catalog.json`, which the build derives from the labs
+ * themselves (scripts/copy-assets.mjs); only a lab that checks its platform is imported, to ask.
+ * Without a catalog (a checkout running from source) it loads the labs.
+ */
+export async function labCatalog(labsDir: string = LABS_DIR): Promise<LabCard[]> {
+  const path = join(labsDir, 'catalog.json');
+  if (!existsSync(path)) {
+    return (await loadLabs(labsDir)).map((lab) => ({ id: lab.id, title: lab.title, summary: lab.summary, order: lab.order, dir: lab.dir, unsupported: lab.unsupported?.() ?? null }));
+  }
+  const entries = JSON.parse(readFileSync(path, 'utf8')) as Array<Omit<LabCard, 'dir' | 'unsupported'> & { checksPlatform: boolean }>;
+  return Promise.all(
+    entries.map(async ({ checksPlatform, ...card }) => {
+      const dir = join(labsDir, card.id);
+      let unsupported: string | null = null;
+      if (checksPlatform) {
+        const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
+        const mod = entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {};
+        unsupported = mod.default?.unsupported?.() ?? null;
+      }
+      return { ...card, dir, unsupported };
+    }),
   );
 }
