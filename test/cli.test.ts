@@ -193,7 +193,12 @@ describe('startup stays light', () => {
       const hooks = join(dir, 'hooks.mjs');
       writeFileSync(hooks, `export async function resolve(s, c, n) { const r = await n(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n`);
       const register = join(dir, 'register.mjs');
-      writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});\n`);
+      // ESM imports go through the resolve hook; CommonJS loads (commander) are in require.cache.
+      writeFileSync(
+        register,
+        `import { register, createRequire } from 'node:module';\nregister(${JSON.stringify('file://' + hooks)});\n` +
+          `const cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => { for (const f of Object.keys(cache)) process.stderr.write('LOADED file://' + f + '\\n'); });\n`,
+      );
       for (const args of [['list'], ['--help']]) {
         const { spawnSync } = await import('node:child_process');
         const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], { encoding: 'utf8' });
