@@ -53,6 +53,39 @@ for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) runTimes.push(wall([c
 const run = median(runTimes);
 row('netlab run tcp-echo', `${run.toFixed(0)} ms = ${(run / startup.baseline).toFixed(1)}×`, '≤ 1000 ms', run <= 1000);
 
+// 2b. The interactive lab's first frame, in a real pseudo-terminal (util-linux `script`).
+{
+  const { spawn } = await import('node:child_process');
+  const firstFrame = () =>
+    new Promise((resolve, reject) => {
+      const start = process.hrtime.bigint();
+      const child = spawn('script', ['-qfec', `${process.execPath} ${cli} start`, '/dev/null'], {
+        env: { ...process.env, COLUMNS: '80', LINES: '24', TERM: 'xterm-256color', CI: '' },
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+      let seen = '';
+      const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('no first frame within 10 s'))), 10_000);
+      child.stdout.on('data', (chunk) => {
+        seen += chunk;
+        if (seen.includes('tcp-echo')) {
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          clearTimeout(timer);
+          child.stdin.write('q');
+          setTimeout(() => child.kill('SIGTERM'), 300);
+          child.once('exit', () => resolve(ms));
+        }
+      });
+    });
+  if (spawnSync('script', ['--version']).status === 0) {
+    const frames = [];
+    for (let i = 0; i < 5; i++) frames.push(await firstFrame());
+    const ms = median(frames);
+    row('netlab start: first frame', `${ms.toFixed(0)} ms`, '≤ 700 ms', ms <= 700, 'in a pty, median of 5');
+  } else {
+    row('netlab start: first frame', 'n/a', '≤ 700 ms', true, 'no `script` (util-linux) here');
+  }
+}
+
 // 3. Grading every lab's reference solution.
 if (existsSync(join(root, 'dist/src/grade/runner.js'))) {
   const ws = mkdtempSync(join(tmpdir(), 'netlab-bench-'));
