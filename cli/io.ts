@@ -21,6 +21,13 @@ export function fail(err: unknown): never {
     process.stderr.write(`${chalk.red('netlab:')} ${err.message}\n`);
     process.exit(err.exitCode);
   }
+  // A system error (ENOTDIR, EACCES, ENOSPC… on the learner's paths) is about their machine,
+  // not a netlab bug: its message names the call and the path, which is all they need.
+  const sys = err as NodeJS.ErrnoException;
+  if (sys instanceof Error && typeof sys.syscall === 'string' && typeof sys.code === 'string') {
+    process.stderr.write(`${chalk.red('netlab:')} ${sys.message}\n`);
+    process.exit(1);
+  }
   const e = err as Error;
   process.stderr.write(`${chalk.red('netlab: internal error:')} ${e?.stack ?? String(err)}\n`);
   process.exit(1);

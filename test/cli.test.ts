@@ -84,6 +84,22 @@ describe('usage errors exit 2 with one clear line', () => {
   });
 });
 
+describe('other errors are one clear line too', () => {
+  test('a system error on the learner\'s path is one line and exit 1, not a stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
+    try {
+      const file = join(dir, 'not-a-folder');
+      writeFileSync(file, '');
+      const r = await runCli(['hint', 'tcp-echo', '--dir', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^netlab: ENOTDIR: not a directory/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('netlab run tcp-echo --json', () => {
   test('streams the events SPEC §3 requires, numbered in order, result last', async () => {
     const r = await runCli(['run', 'tcp-echo', '--json']);
