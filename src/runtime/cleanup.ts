@@ -18,10 +18,6 @@ export function trackChild(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
 }
 
-export function liveChildren(): number {
-  return children.size;
-}
-
 /** Kill every tracked child now (SIGKILL: a learner's busy loop ignores politer signals). */
 export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const child of children) {
