@@ -6,8 +6,7 @@
  * is asserted here (timing belongs to `npm run bench`): only counts, which are deterministic.
  */
 import { describe, expect, test } from 'vitest';
-import { childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
+import { runWatched } from './helpers/cli.js';
 import { drawWaterfall, idealMs, parseKs, type RequestTiming } from '../labs/agent-maxsockets/timing.js';
 
 type Line = {

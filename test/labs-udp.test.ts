@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 
