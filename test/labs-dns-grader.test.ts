@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { collect, runCli } from './helpers/cli.js';
+import { collect, processesMarked, runCli } from './helpers/cli.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,19 +59,6 @@ function snapshot() {
       return { f, bytes: null, mtimeMs: null };
     }
   });
-}
-
-function processesMarked(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return found;
 }
 
 let before: ReturnType<typeof snapshot>;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as packet from 'dns-packet';
-import { JsonLines, collect, isAlive, runCli, startCli } from './helpers/cli.js';
+import { JsonLines, collect, isAlive, processesMarked, runCli, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import type { ResultLine, TraceEvent } from '../src/trace/event.js';
 import { DISABLE_ENV, openPrivateNetwork, privateNetworkUnavailable } from '../src/runtime/namespace.js';
@@ -31,20 +31,6 @@ function snapshot(): Map<string, { bytes: Buffer; mtimeMs: number } | null> {
       }
     }),
   );
-}
-
-/** Pids of every process whose environment carries `marker` (Linux /proc). */
-function processesMarked(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
-    } catch {
-      /* gone, or not ours */
-    }
-  }
-  return found;
 }
 
 async function noneLeft(marker: string): Promise<number[]> {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as `npm test` builds it first (pretest). */
@@ -87,6 +88,20 @@ export async function childrenOf(pid: number): Promise<number[]> {
   } catch {
     return [];
   }
+}
+
+/** Pids of every process whose environment carries `marker` (Linux /proc). */
+export function processesMarked(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return found;
 }
 
 export function isAlive(pid: number): boolean {
