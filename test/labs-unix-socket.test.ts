@@ -8,8 +8,9 @@ import { describe, expect, test } from 'vitest';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import unixSocketLab from '../labs/unix-socket/lab.js';
@@ -130,6 +131,19 @@ unixOnly('netlab run unix-socket --scenario …', () => {
     const r = await run(['run', 'unix-socket', '--json', '--scenario', 'timing', '--set', 'roundTrips=lots']);
     expect(r.code).toBe(2);
     expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/--set roundTrips takes a whole number/);
+  });
+
+  test('--use with a file that does not export listenUnix fails the tour with that reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-unix-use-'));
+    try {
+      const file = join(dir, 'unix-socket.ts');
+      writeFileSync(file, 'export const nothing = 1;\n');
+      const r = await run(['run', 'unix-socket', '--json', '--use', file]);
+      expect(r.code).toBe(1);
+      expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/could not listen on .*: .*does not export listenUnix\(\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--use with a listenUnix that never replaces stale files fails the stale demo with a reason', async () => {

@@ -111,7 +111,8 @@ export default defineLab({
       title: 'listen(path), a client over connect({ path }), close() removes the file, Unix vs TCP timing',
       async run(ctx) {
         const path = socketPath(ctx, 'echo.sock');
-        const { server } = await startServer(ctx, path);
+        const { server, error } = await startServer(ctx, path);
+        if (error) throw new Error(`the echo server could not listen on ${path}: ${error.message}`);
         ctx.note(`the server listens on a path, not a port: ${path} is now ${describeFile(path)}`);
         const c = client(ctx, 'client#1', path, [
           { write: 'hello over a file\n' },
