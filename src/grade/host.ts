@@ -19,7 +19,8 @@ import { onCommand, params, ready, waitForCommand } from '../runtime/child.js';
 import { toWireError } from '../runtime/protocol.js';
 import { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams } from './host-protocol.js';
 
-export { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
+// Lab hosts tell their own failures apart from the learner's errors by this code.
+export { HOST_FAILURE } from './host-protocol.js';
 
 /** The learner's module: whatever it exports. */
 export type LearnerModule = Record<string, unknown>;
