@@ -123,7 +123,8 @@ describe('keys and quitting', () => {
     await press('q');
     expect(session.sent.at(-1)).toEqual({ type: 'stop' });
     // The app unmounts itself (in an effect after its last render): then its frame is final.
-    await new Promise((r) => setTimeout(r, 50));
+    // Asserting that nothing more is drawn needs a pause; a generous one, for a loaded CI.
+    await new Promise((r) => setTimeout(r, 250));
     const frames = app.frames.length;
     await press(KEYS.down);
     expect(app.frames.length).toBe(frames);

@@ -135,7 +135,7 @@ export class ActorProcess {
 
   /** Why the child ended, for error messages: its uncaught exception, else its exit status. */
   describeExit(): string {
-    if (this.fatal) return `${this.actor} crashed: ${this.fatal.stack ?? this.fatal.message}`;
+    if (this.fatal) return `${this.actor} crashed: ${learnerStack(this.fatal)}`;
     const info = this.exitInfo;
     if (!info) return `${this.actor} is still running`;
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
@@ -184,6 +184,21 @@ export class ActorProcess {
     }
     return this.exited;
   }
+}
+
+/** netlab's own package: frames in it are netlab's plumbing, not the learner's code. */
+const OWN_PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * An error's message with only the stack frames worth a learner's attention: those in their
+ * own files. Frames in netlab's package and Node's internals are dropped.
+ */
+export function learnerStack(error: WireError): string {
+  const lines = (error.stack ?? error.message).split('\n');
+  const frameAt = lines.findIndex((l) => /^\s+at /.test(l));
+  if (frameAt < 0) return lines.join('\n');
+  const frames = lines.slice(frameAt).filter((l) => !l.includes(OWN_PACKAGE) && !/\(node:|at node:/.test(l));
+  return [...lines.slice(0, frameAt), ...frames].join('\n');
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
