@@ -33,6 +33,8 @@ interface LabReport {
 const REASONS: Record<string, RegExp> = {
   'bad--handshake--guid-forgotten.ts': /GUID is missing/,
   'bad--handshake--hex-instead-of-base64.ts': /digest in hex: use digest\('base64'\)/,
+  'bad--length-7bit--empty-not-echoed.ts': /sent a 0-byte binary message; expected it back, but nothing came back/,
+  'bad--plain-http--takes-over-requests.ts': /a plain GET \/ should reach the server's own request handler .*got 426/,
   'bad--length-16bit--7bit-lengths-only.ts': /sent a 126-byte binary message; got back a binary message of 1 byte .*byte 1 holds 126/,
   'bad--length-64bit--reads-high-half.ts': /sent a 65536-byte binary message; .*byte 1 holds 127 and the next 8 bytes/,
   'bad--server-unmasked--masked-server-frames.ts': /MASK bit set \(masking key 12345678\): only clients mask/,
