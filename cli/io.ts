@@ -5,13 +5,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { NetlabError } from '../src/errors.js';
 
+import { colourLevel } from './colour-level.js';
+
 export function colourFor(stream: NodeJS.WriteStream): ChalkInstance {
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') {
-    return new Chalk({ level: Math.min(3, Math.max(1, Number(force) || 1)) as 1 | 2 | 3 });
-  }
-  if (process.env.NO_COLOR || !stream.isTTY || process.env.TERM === 'dumb') return new Chalk({ level: 0 });
-  return new Chalk({ level: stream.hasColors?.(256) ? 2 : 1 });
+  return new Chalk({ level: colourLevel(stream) });
 }
 
 /** Print a failure the way every command does: one clear line on stderr, then the exit code. */

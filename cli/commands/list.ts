@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labCatalog } from '../../src/lab/registry.js';
 import { labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
-import { colourFor } from '../io.js';
+import { colourLevel } from '../colour-level.js';
 
 export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
   const labs = await labCatalog();
@@ -23,7 +23,9 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
     for (const row of rows) process.stdout.write(JSON.stringify({ type: 'lab', ...row }) + '\n');
     return;
   }
-  const chalk = colourFor(process.stdout);
+  // chalk is loaded only when there is colour to print.
+  const level = colourLevel(process.stdout);
+  const chalk = level > 0 ? new (await import('chalk')).Chalk({ level }) : { dim: plain, yellow: plain, green: plain, bold: plain };
   const mark = { new: chalk.dim('○ new    '), started: chalk.yellow('◐ started'), passed: chalk.green('● passed ') };
   const width = Math.max(...rows.map((r) => r.id.length));
   rows.forEach((row, i) => {
@@ -33,4 +35,8 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
   });
   const passed = rows.filter((r) => r.status === 'passed').length;
   process.stdout.write(`\n${passed}/${rows.length} passed. Try: netlab run ${rows[0]?.id ?? '<lab>'}   ·   netlab init   ·   netlab grade\n`);
+}
+
+function plain(text: string): string {
+  return text;
 }
