@@ -119,6 +119,19 @@ if (existsSync(join(root, 'dist/src/grade/runner.js'))) {
   });
   const json = new NdjsonWriter(sink);
   const pretty = new PrettyTracePrinter(prettyOut);
+  // The interactive lab's trace view, fed in batches as the controller does.
+  const { TraceLog } = await import(join(root, 'dist/src/ui/trace-log.js'));
+  const { createTheme } = await import(join(root, 'dist/src/ui/theme.js'));
+  const { Chalk } = await import('chalk');
+  const uiLog = new TraceLog(createTheme(new Chalk({ level: 2 })), 80);
+  let batch = [];
+  let uiMs = 0;
+  const flushUi = () => {
+    const t = performance.now();
+    uiLog.append(batch);
+    uiMs += performance.now() - t;
+    batch = [];
+  };
   let seq = 0;
   let peakRss = process.memoryUsage().rss;
   const rssStart = peakRss;
@@ -133,16 +146,21 @@ if (existsSync(join(root, 'dist/src/grade/runner.js'))) {
       const numbered = { ...line, seq: ++seq };
       json.write(numbered);
       pretty.write(numbered);
+      batch.push(numbered);
+      if (batch.length === 500) flushUi();
       if ((seq & 4095) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
     },
   });
   await child.ready(60_000);
   await child.finish(60_000);
   pretty.end();
+  flushUi();
+  uiLog.end();
   await json.flush();
   const ms = performance.now() - start;
   const lost = count - ndjsonLines;
   row('trace flood: 50 000 events → NDJSON', `${ndjsonLines} lines in ${ms.toFixed(0)} ms`, 'none lost', lost === 0, `${prettyLines} pretty lines (coalesced)`);
+  row('trace flood: 50 000 events → interactive trace view', `${uiLog.received} received, ${uiLog.rows.length} rows kept`, 'none unaccounted', uiLog.received === count, `${uiMs.toFixed(0)} ms in the view`);
   const grew = (peakRss - rssStart) / 1024 / 1024;
   row('trace flood: memory growth', `${grew.toFixed(1)} MiB`, '≤ 64 MiB', grew <= 64);
 }
