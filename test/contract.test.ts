@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { splitSections } from '../src/lab/lesson.js';
+import { workspaceTsconfig } from '../src/workspace/init.js';
 import type { Lab } from '../src/lab/types.js';
 import type { LabReport } from '../src/grade/types.js';
 import { DIST, ROOT, failedChecks, gradeEntries, tempDir, type Entry } from './grade-support.js';
@@ -82,16 +83,8 @@ test('starters and reference solutions type-check (strict, Node types), as a lea
     writeFileSync(
       config,
       JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: ['node'],
-          typeRoots: [join(ROOT, 'node_modules', '@types')],
-        },
+        // Exactly the options `netlab init` gives the learner, with netlab's own Node types.
+        compilerOptions: { ...workspaceTsconfig().compilerOptions, typeRoots: [join(ROOT, 'node_modules', '@types')] },
         files,
       }),
     );

@@ -4,6 +4,7 @@
  * on the run's shared clock. Run without a parent, it prints NDJSON to stdout instead.
  */
 import type { EventEmitter } from 'node:events';
+import * as net from 'node:net';
 import type { Json, JsonObject, UnsequencedLine } from '../trace/event.js';
 import { Probe } from '../trace/probe.js';
 import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
@@ -51,6 +52,21 @@ export const probe = new Probe((ev) => emitLine({ type: 'event', t: now(), actor
 /** Record every event `emitter` emits (and of the sockets it hands out). Returns it unchanged. */
 export function trace<T extends EventEmitter>(emitter: T): T {
   return probe.trace(emitter);
+}
+
+/**
+ * Trace every net.Server of this process from the moment it calls listen(), for servers that
+ * code we do not control (the learner's) creates and listens on. listen() itself runs unchanged.
+ */
+export function traceServersOnListen(): void {
+  const original = net.Server.prototype.listen;
+  if ((original as { netlabTraced?: boolean }).netlabTraced) return;
+  const traced = function tracedListen(this: net.Server, ...args: unknown[]) {
+    probe.trace(this);
+    return (original as (...a: unknown[]) => net.Server).apply(this, args);
+  } as typeof original;
+  (traced as { netlabTraced?: boolean }).netlabTraced = true;
+  net.Server.prototype.listen = traced;
 }
 
 /** Bridge diagnostics_channel groups (`net`, `http`, `udp`, `undici`) into the trace. */

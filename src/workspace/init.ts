@@ -35,7 +35,7 @@ export function workspaceFiles(labs: Lab[]): WorkspaceFile[] {
   }));
   files.push({ path: 'README.md', content: readme(labs), what: 'what to do, and the commands' });
   files.push({ path: 'package.json', content: JSON.stringify(packageJson(), null, 2) + '\n', what: "Node's types for your editor (npm install)" });
-  files.push({ path: 'tsconfig.json', content: JSON.stringify(tsconfig(), null, 2) + '\n', what: 'strict TypeScript, as netlab runs it' });
+  files.push({ path: 'tsconfig.json', content: JSON.stringify(workspaceTsconfig(), null, 2) + '\n', what: 'strict TypeScript, as netlab runs it' });
   files.push({ path: '.gitignore', content: 'node_modules/\n.netlab/\n', what: 'keeps installs and netlab progress out of git' });
   return files;
 }
@@ -82,7 +82,8 @@ function packageJson(): Record<string, unknown> {
   };
 }
 
-function tsconfig(): Record<string, unknown> {
+/** The learner's tsconfig.json: how their editor checks an exercise (and how netlab's tests do). */
+export function workspaceTsconfig(): { compilerOptions: Record<string, unknown>; include: string[] } {
   return {
     compilerOptions: {
       target: 'ES2022',

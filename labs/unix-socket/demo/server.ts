@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { note, onCommand, params, ready, trace, traceChannels } from '../../../src/runtime/child.js';
+import { note, onCommand, params, ready, trace, traceChannels, traceServersOnListen } from '../../../src/runtime/child.js';
 import { errorDetail } from '../../../src/trace/detail.js';
 
 interface ServerParams {
@@ -25,11 +25,7 @@ traceChannels('net');
 // listenUnix creates and listens inside the exercise; to see its servers' `listening` (and
 // `error`), trace every server of this process at the moment it calls listen(). The original
 // listen() runs unchanged.
-const originalListen = net.Server.prototype.listen;
-net.Server.prototype.listen = function tracedListen(this: net.Server, ...args: unknown[]) {
-  trace(this);
-  return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
-} as typeof originalListen;
+traceServersOnListen();
 
 async function naive(path: string): Promise<net.Server> {
   const server = net.createServer((socket) => socket.pipe(socket).on('error', () => {}));

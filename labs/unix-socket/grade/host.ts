@@ -7,7 +7,7 @@
  */
 import * as net from 'node:net';
 import { hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
-import { trace, traceChannels } from '../../../src/runtime/child.js';
+import { trace, traceChannels, traceServersOnListen } from '../../../src/runtime/child.js';
 import { formatAddress } from '../../../src/trace/detail.js';
 
 /** How one listenUnix(path) call ended. */
@@ -30,11 +30,7 @@ export type CloseOutcome = { settled: boolean; error: { code: string | null; mes
 traceChannels('net');
 // Trace every server of this process from the moment it calls listen(), so its `listening`
 // and `error` events are in the trace even though listen() happens inside the learner's code.
-const originalListen = net.Server.prototype.listen;
-net.Server.prototype.listen = function tracedListen(this: net.Server, ...args: unknown[]) {
-  trace(this);
-  return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
-} as typeof originalListen;
+traceServersOnListen();
 
 const servers = new Map<string, net.Server>();
 
