@@ -9,19 +9,10 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 
-type Line = {
-  type: string;
-  seq?: number;
-  actor?: string;
-  object?: string;
-  name?: string;
-  text?: string;
-  detail?: Record<string, unknown>;
-  [k: string]: unknown;
-};
+type Line = JsonLine;
 
 
 /** Run the CLI to completion, watching its children; asserts they are all gone afterwards. */

@@ -11,20 +11,11 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli } from './helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import unixSocketLab from '../labs/unix-socket/lab.js';
 
-type Line = {
-  type: string;
-  seq?: number;
-  actor?: string;
-  object?: string;
-  name?: string;
-  text?: string;
-  detail?: Record<string, unknown>;
-  [k: string]: unknown;
-};
+type Line = JsonLine;
 
 const unixOnly = process.platform === 'win32' ? describe.skip : describe;
 

@@ -5,6 +5,18 @@ import { fileURLToPath } from 'node:url';
 /** The built CLI, as `npm test` builds it first (pretest). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
+/** One NDJSON line of `netlab … --json`, loosely typed for assertions. */
+export type JsonLine = {
+  type: string;
+  seq?: number;
+  actor?: string;
+  object?: string;
+  name?: string;
+  text?: string;
+  detail?: Record<string, unknown>;
+  [k: string]: unknown;
+};
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
