@@ -73,16 +73,17 @@ function shown(r: StepResult | undefined): string {
 }
 
 /** A plain text table: the first row is the header. */
+/** A plain table, kept narrow enough for the interactive lab's 80-column trace view. */
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('   ').trimEnd();
-  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('   '), ...rows.slice(1).map(line)];
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
 function exerciseTable(results: StepResult[]): string[] {
   const rows = results.filter((r) => r.step === 'lookupVsResolve');
   return table([
-    ['lookupVsResolve(name)', 'lookup (hosts, then DNS)', 'resolve (DNS only)'],
+    ['lookupVsResolve()', 'lookup (hosts, DNS)', 'resolve (DNS only)'],
     ...rows.map((r) => [r.name ?? '', r.error ? `error ${r.error.code}` : list(r.lookup), r.error ? '' : list(r.resolve)]),
   ]);
 }
