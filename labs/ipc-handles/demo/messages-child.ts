@@ -1,0 +1,16 @@
+/**
+ * The child of the messages demo: it answers over `process.send`, and tells what the message
+ * it received looked like after crossing the channel.
+ */
+import { relayProbe } from '../relay.js';
+
+const probe = relayProbe(process.env.NETLAB_ACTOR ?? 'child');
+probe.trace(process);
+probe.mark('env', { NODE_CHANNEL_FD: process.env.NODE_CHANNEL_FD ?? null, NODE_CHANNEL_SERIALIZATION_MODE: process.env.NODE_CHANNEL_SERIALIZATION_MODE ?? null });
+
+process.on('message', (message: { tags?: unknown; bytes?: unknown }) => {
+  const tags = message.tags instanceof Map ? `Map(${message.tags.size})` : JSON.stringify(message.tags);
+  const bytes = Buffer.isBuffer(message.bytes) || message.bytes instanceof Uint8Array ? `Uint8Array(${(message.bytes as Uint8Array).length})` : JSON.stringify(message.bytes);
+  process.send!({ sawTags: tags, sawBytes: bytes });
+});
+process.send!({ type: 'hello', pid: process.pid });
