@@ -4,10 +4,10 @@
  * list` and `netlab solution` see, and a busy-looping submission that still ends in time.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
-import { ROOT, cleanEnv, tempDir } from './grade-support.js';
+import { ROOT, cleanEnv, gradeEntries, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 
 const tmp = tempDir('netlab-grade-cli-');
@@ -193,4 +193,17 @@ describe('grading a workspace', () => {
     // vitest's start-up and a loaded machine are the "few seconds".
     expect(took).toBeLessThan(limit + 12_000);
   }, 60_000);
+});
+
+describe('points', () => {
+  test("every lab's starter earns 0 points: a check the starter already passes carries none", async () => {
+    const labs = readdirSync(join(ROOT, 'labs')).filter((id) => existsSync(join(ROOT, 'labs', id, 'exercise/starter.ts')));
+    expect(labs.length).toBeGreaterThan(0);
+    // The runner itself, not `netlab grade`: grade, which calls an untouched starter "not
+    // started", would hide a check that gives the starter points.
+    const reports = await gradeEntries(labs.map((lab) => ({ lab, file: join(ROOT, 'labs', lab, 'exercise/starter.ts') })));
+    const earned = Object.fromEntries(reports.map((r) => [r.id, r.points.earned]));
+    expect(earned).toEqual(Object.fromEntries(labs.map((id) => [id, 0])));
+    for (const r of reports) expect(r.points.possible, r.id).toBeGreaterThan(0);
+  }, 300_000);
 });
