@@ -68,11 +68,19 @@ describe('usage errors: exit 2, one clear line', () => {
 });
 
 describe('a missing workspace or file is a message, not a stack trace', () => {
-  test('no workspace: exit 1, says to run netlab init', async () => {
+  test('no workspace: exit 2 (a broken set-up, not a failing student), one line that says to run netlab init', async () => {
     const r = await run(['grade', '--dir', join(tmp.dir, 'nowhere')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no workspace at .*nowhere: run `netlab init .*nowhere` to create one/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^netlab: no workspace at .*nowhere: run `netlab init .*nowhere` to create one[^\n]*\n$/);
+    expect(r.stdout).toBe('');
+  });
+
+  test('a file given as the workspace: exit 2, one line', async () => {
+    const file = join(tmp.dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await run(['grade', '--dir', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^netlab: .*not-a-folder is a file, not a workspace folder\n$/);
   });
 
   test('no file for the lab: "not started", exit 1, and the check lines end with the counts', async () => {
