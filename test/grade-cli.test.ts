@@ -92,6 +92,38 @@ describe('a missing workspace or file is a message, not a stack trace', () => {
   });
 });
 
+describe('right after netlab init: every lab "not started", nothing runs', () => {
+  test('pretty: one line per lab, no trace, 0 points, exit 1; json and junit say not started too', async () => {
+    const dir = join(tmp.dir, 'fresh');
+    const init = await run(['init', dir]);
+    expect(init.code, init.stderr).toBe(0);
+    const r = await run(['grade', '--dir', dir]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const labs = lines.filter((l) => /: not started\. /.test(l));
+    expect(labs.length).toBeGreaterThanOrEqual(6);
+    for (const l of labs) expect(l).toMatch(/is still the starter: make it do what its \/\/ TODO comments ask, then grade again\.$/);
+    expect(r.stdout).not.toMatch(/trace of this check|✗|✓/);
+    expect(lines.length).toBeLessThan(labs.length * 2 + 4);
+    expect(r.stdout).toMatch(/^Points 0\/\d+ · labs: \d+ not started/m);
+    expect(lines.at(-1)).toBe('0 passed, 0 failed');
+
+    const json = JSON.parse((await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json'])).stdout);
+    expect(json).toMatchObject({ status: 'fail', message: 'not started: tcp-echo', points: { earned: 0 } });
+    expect(json.points.possible).toBeGreaterThan(0);
+    expect(json.labs[0]).toMatchObject({ status: 'not-started', message: expect.stringMatching(/tcp-echo\.ts is still the starter/) });
+    expect(json.tests.length).toBeGreaterThan(0);
+    for (const test of json.tests) {
+      expect(test).toMatchObject({ status: 'skip', message: 'not started' });
+      expect(test).not.toHaveProperty('trace');
+    }
+
+    const junit = (await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'junit'])).stdout;
+    expect(junit.match(/<failure type="not-started"/g)?.length).toBe(json.tests.length);
+    expect(junit).toMatch(/<property name="status" value="not-started"\/>/);
+  }, 180_000);
+});
+
 describe('grading a workspace', () => {
   test('the reference solution: exit 0, one ✓ line per check, `N passed, 0 failed` last; progress recorded', async () => {
     const dir = workspace('solved', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/solution.ts') });
@@ -146,7 +178,9 @@ describe('grading a workspace', () => {
   }, 240_000);
 
   test('Ctrl-C while grading: grading stops within a few seconds, reports what ran, exits 130, leaves no process', async () => {
-    const dir = workspace('interrupted', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/starter.ts') });
+    const dir = workspace('interrupted');
+    // The starter with one change of the learner's (an untouched starter is not graded at all).
+    writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\n`);
     const child = startCli(['grade', 'tcp-echo', '--dir', dir], { env, cwd: tmp.dir });
     const exited = collect(child, 60_000);
     // The starter makes checks wait for echoes that never come: wait until learner processes run.
