@@ -72,7 +72,7 @@ export async function labFixtures(labDir: string): Promise<Fixture[]> {
   for (const name of readdirSync(dir).sort()) {
     if (!WHOLE_FILE.test(name)) continue;
     const file = join(dir, name);
-    const why = /^\/\/ (.*)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+    const why = (/^(?:\/\/.*\n)+/.exec(readFileSync(file, 'utf8'))?.[0] ?? '').replace(/^\/\/ ?/gm, '').replace(/\s+/g, ' ').trim();
     fixtures.push({ id: name.replace(/\.ts$/, ''), why, fails: [], file });
   }
   return fixtures;
