@@ -1,6 +1,7 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { ActorProcess } from '../../src/runtime/spawn.js';
 import type { ChildRecord } from './children.js';
+import { tracePolicy } from './trace.js';
 
 interface Started {
   primary: ActorProcess;
@@ -33,6 +34,7 @@ export default defineLab({
   title: 'IPC and handle passing',
   summary: 'fork(), messages over the IPC channel, and handing a socket to another process',
   order: 70,
+  trace: tracePolicy,
   exports: ['startPrimary'],
   options: {
     workers: { description: 'how many workers the primary forks', default: '3' },

@@ -4,7 +4,10 @@
  * own port (the handle was passed, not proxied).
  */
 import * as net from 'node:net';
-import { mark, params, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, params, ready, trace, waitForCommand, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
+
+useTracePolicy(tracePolicy);
 
 interface ClientParams {
   port: number;

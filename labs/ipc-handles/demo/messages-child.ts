@@ -6,7 +6,9 @@ import { relayProbe } from '../relay.js';
 
 const probe = relayProbe(process.env.NETLAB_ACTOR ?? 'child');
 probe.trace(process);
-probe.mark('env', { NODE_CHANNEL_FD: process.env.NODE_CHANNEL_FD ?? null, NODE_CHANNEL_SERIALIZATION_MODE: process.env.NODE_CHANNEL_SERIALIZATION_MODE ?? null });
+// Node found the channel through NODE_CHANNEL_FD at start-up, opened it, and removed the
+// variable from process.env: what is left is process.send and process.channel.
+probe.mark('ipc', { send: typeof process.send, channel: process.channel ? 'open' : 'none', NODE_CHANNEL_FD: process.env.NODE_CHANNEL_FD ?? 'removed' });
 
 process.on('message', (message: { tags?: unknown; bytes?: unknown }) => {
   const tags = message.tags instanceof Map ? `Map(${message.tags.size})` : JSON.stringify(message.tags);

@@ -6,7 +6,10 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { mark, note, params, trace } from '../../../src/runtime/child.js';
+import { mark, note, params, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
+
+useTracePolicy(tracePolicy);
 
 const { serialization } = params<{ serialization: 'json' | 'advanced' }>();
 const childPath = fileURLToPath(new URL('./messages-child.js', import.meta.url)).replace(/\.js$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');

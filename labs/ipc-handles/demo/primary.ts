@@ -4,8 +4,11 @@
  * every handle it sends is traced; the workers trace themselves in lanes of their own.
  */
 import { pathToFileURL } from 'node:url';
-import { mark, onCommand, params, ready } from '../../../src/runtime/child.js';
+import { mark, onCommand, params, ready, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { WORKER_PATH, children, killAllChildren, killChild, watchChildren } from '../children.js';
+
+useTracePolicy(tracePolicy);
 
 interface PrimaryParams {
   implementation: string;

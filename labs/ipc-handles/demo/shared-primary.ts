@@ -7,7 +7,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { mark, note, onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, params, ready, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
+
+useTracePolicy(tracePolicy);
 
 const { workers } = params<{ workers: number }>();
 const workerPath = fileURLToPath(new URL('./shared-worker.js', import.meta.url)).replace(/\.js$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');

@@ -6,9 +6,12 @@
  */
 import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
-import { traceServersOnListen } from '../../../src/runtime/child.js';
+import { traceServersOnListen, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import type { Json } from '../../../src/trace/event.js';
 import { WORKER_PATH, children, killAllChildren, killChild, liveChildren, watchChildren } from '../children.js';
+
+useTracePolicy(tracePolicy);
 
 export interface Started {
   port: number;
