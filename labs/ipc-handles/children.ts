@@ -64,7 +64,24 @@ function isSocket(handle: unknown): handle is net.Socket {
 
 /** Start watching. `traceWorkers`: netlab's worker writes its own trace lines (demos and grading). */
 /** `ChildProcess#spawn`: internal (not in Node's types), and the one path every child takes. */
-type SpawnMethod = ((this: ChildProcess, options: { envPairs?: string[] }) => unknown) & { netlabWatched?: boolean };
+type SpawnMethod = ((this: ChildProcess, options: { envPairs?: string[]; args?: string[] }) => unknown) & { netlabWatched?: boolean };
+
+/**
+ * netlab's worker is plain JavaScript: it does not need the TypeScript loader that `fork()`
+ * passes on from this process's flags, and starts faster without it.
+ */
+function withoutLoader(args: string[]): string[] {
+  if (!args.includes(WORKER_PATH)) return args;
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--import' && /\/runtime\/register\.js$/.test(args[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    out.push(args[i]!);
+  }
+  return out;
+}
 
 export function watchChildren(options: { traceWorkers: boolean }): void {
   const proto = ChildProcess.prototype as unknown as { spawn: SpawnMethod };
@@ -77,6 +94,7 @@ export function watchChildren(options: { traceWorkers: boolean }): void {
       spawnOptions.envPairs.push(`NETLAB_ACTOR=${actor}`);
       if (options.traceWorkers) spawnOptions.envPairs.push('NETLAB_WORKER_TRACE=1');
     }
+    if (Array.isArray(spawnOptions?.args)) spawnOptions.args = withoutLoader(spawnOptions.args);
     trace(this);
     const result = original.call(this, spawnOptions);
     if (typeof this.pid === 'number') record(this, actor);

@@ -12,7 +12,7 @@ probe.mark('ipc', { send: typeof process.send, channel: process.channel ? 'open'
 
 process.on('message', (message: { tags?: unknown; bytes?: unknown }) => {
   const tags = message.tags instanceof Map ? `Map(${message.tags.size})` : JSON.stringify(message.tags);
-  const bytes = Buffer.isBuffer(message.bytes) || message.bytes instanceof Uint8Array ? `Uint8Array(${(message.bytes as Uint8Array).length})` : JSON.stringify(message.bytes);
+  const bytes = message.bytes instanceof Uint8Array ? `${message.bytes.constructor.name}(${message.bytes.length})` : JSON.stringify(message.bytes);
   process.send!({ sawTags: tags, sawBytes: bytes });
 });
 process.send!({ type: 'hello', pid: process.pid });
