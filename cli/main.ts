@@ -40,9 +40,12 @@ async function main(argv: string[]): Promise<void> {
     .description('open the interactive lab (optionally at one lab)')
     .argument('[lab]', 'lab id to open')
     .option('--dir <workspace>', 'the exercise workspace', undefined)
-    .action(async (lab: string | undefined, options: { dir?: string }) => {
+    // A mistyped command with arguments (`netlab rn tcp-echo`) lands here: start answers it
+    // with a "did you mean", which commander's "too many arguments" could not give.
+    .allowExcessArguments()
+    .action(async (lab: string | undefined, options: { dir?: string }, command: Commander.Command) => {
       const { startCommand } = await import('./commands/start.js');
-      await startCommand(lab, options);
+      await startCommand(lab, options, command.args.slice(1));
     });
 
   program
