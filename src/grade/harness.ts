@@ -366,7 +366,7 @@ async function describeFailure(
       return {
         message: stuck
           ? `your module did not finish loading within ${limit} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`
-          : `your module did not finish loading within ${limit} ms: is there a top-level await that never settles?`,
+          : stillLoading(limit),
         timedOut: true,
         blocked: stuck,
       };
@@ -454,7 +454,7 @@ class SubmissionImpl implements Submission {
       const alive = await this.responsive(750);
       throw new CheckFailure(
         alive
-          ? `your module did not finish loading within ${timeoutMs} ms: is there a top-level await that never settles?`
+          ? stillLoading(timeoutMs)
           : `your module did not finish loading within ${timeoutMs} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`,
         true,
       );
@@ -477,8 +477,8 @@ class SubmissionImpl implements Submission {
         const alive = await this.responsive(750);
         throw new CheckFailure(
           alive
-            ? `your code did not finish "${op}" within ${limit} ms (a promise that never settles?)`
-            : `your code did not answer "${op}" within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
+            ? `your code did not answer within ${limit} ms: an await (or a callback) that never comes?`
+            : `your code did not answer within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
           true,
         );
       }
@@ -533,6 +533,15 @@ class SubmissionImpl implements Submission {
     if (this.process.running) this.killed = true;
     await this.process.kill();
   }
+}
+
+/**
+ * The learner's module still loads when time runs out, and its event loop is free: it may await
+ * something at its top level that never settles, or the limit may be too short to load it at
+ * all (`--timeout 10`). Which one cannot be told from outside, so the message names both.
+ */
+function stillLoading(limit: number): string {
+  return `your module did not finish loading within ${limit} ms: does it await something at its top level that never settles? If not, ${limit} ms is too short to load it: give it more time with \`netlab grade --timeout <ms>\`.`;
 }
 
 function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): boolean {
