@@ -152,13 +152,19 @@ describe('live trace', () => {
     expect(stopped.state.lab!.trace.status).toBe('stopped');
   });
 
-  it('u runs the learner file only when there is one', () => {
+  it('u runs the demo with the learner file (as `netlab run --use`), r with the reference', () => {
     const none = play(home(), 'enter', 'u');
-    expect(none.state.lab!.trace.learnerCode).toBe(false);
+    expect(none.commands.filter((c) => c.type === 'run')).toHaveLength(0);
     expect(none.state.notice?.text).toMatch(/no file/);
     const withFile = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: `${WORKSPACE}/tcp-echo.ts` }, udp: NEW } }), SIZE);
-    const s = play(withFile, 'enter', 'u', 'r');
-    expect(s.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    const mine = play(withFile, 'enter', 'u');
+    expect(mine.state.lab!.tab).toBe('trace');
+    expect(mine.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    const started = play(mine, { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    expect(text(started.state)).toContain('your code');
+    const ended = play(started, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }, stopped: false });
+    expect(play(ended, 'r').commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    expect(play(ended, 'u').commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
   });
 });
 
@@ -266,6 +272,34 @@ describe('exercise', () => {
     const s = play(ready(), 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE });
     expect(s.state.lab!.exercise.savedSinceGrade).toBe(true);
     expect(s.state.notice?.text).toMatch(/tcp-echo\.ts changed: press g/);
+  });
+
+  it('before any grade a save is not "since the last grade"; after one it is', () => {
+    const saved = play(ready(), 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'down');
+    expect(text(saved.state)).not.toContain('since the last grade');
+    expect(text(saved.state)).toContain('Saved: press g to grade it.');
+    const graded = play(saved, 'g', { type: 'graded', lab: 'tcp-echo', grade: failed });
+    expect(text(graded.state)).not.toContain('Saved');
+    const again = play(graded, { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'home');
+    expect(text(again.state)).toContain('Saved since the last grade: press g to grade again.');
+    // Graded in an earlier session: that grade counts too.
+    const earlier = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: FILE, lastScore: { passed: 1, total: 3 } }, udp: NEW } }), SIZE);
+    expect(text(play(earlier, 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'down').state)).toContain('Saved since the last grade');
+  });
+
+  it('after a pass it points at the solution and the next lab, not at editing', () => {
+    const pass: LabGrade = { lab: 'tcp-echo', status: 'passed', file: FILE, checks: [{ id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'passed' }] };
+    const s = play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: pass }, 'down');
+    const screen = text(s.state);
+    expect(screen).not.toMatch(/edit your file, save, press g/i);
+    expect(screen).not.toContain('replace the // TODO parts');
+    expect(frame(s.state, plainTheme).status).toBe('Passed: s shows the reference solution, n opens the next lab.');
+    // Passed in an earlier session, no grade yet in this one: the same.
+    const before = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true, file: FILE, lastScore: { passed: 5, total: 5 } }, udp: NEW } }), SIZE, 'tcp-echo');
+    expect(frame(play(before, '3').state, plainTheme).status).toBe('Passed: s shows the reference solution, n opens the next lab.');
+    // A later failing grade wins over the earlier pass.
+    const broken = play(s, { type: 'graded', lab: 'tcp-echo', grade: failed }, 'end');
+    expect(frame(broken.state, plainTheme).status).toBe('Fix what the ✗ checks say, save, press g again.');
   });
 });
 

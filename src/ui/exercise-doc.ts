@@ -5,7 +5,7 @@
  * Anchors name the rows the screen scrolls to after an action.
  */
 import { relative, isAbsolute } from 'node:path';
-import type { CheckGrade, LabGrade } from '../session/types.js';
+import type { CheckGrade, LabGrade, LabProgressView } from '../session/types.js';
 import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
@@ -29,6 +29,29 @@ export interface ExerciseView {
 export interface ExerciseDoc {
   rows: string[];
   anchors: { grade: number; trace: number; hints: number; lastHint: number; solution: number };
+}
+
+/** The learner's file was graded, in this session or an earlier one. */
+export function hasGrade(view: ExerciseView, progress: LabProgressView): boolean {
+  return view.grade ? view.grade.status === 'passed' || view.grade.status === 'failed' : progress.lastScore !== null;
+}
+
+/** The file as it was last graded passes (this session's grade wins over an earlier pass). */
+export function passesNow(view: ExerciseView, progress: LabProgressView): boolean {
+  return view.grade ? view.grade.status === 'passed' : progress.passed;
+}
+
+/**
+ * The exercise screen's status row when nothing else is said: what to do next, given the
+ * learner's file, the last grade and whether the file was saved since.
+ */
+export function exerciseTip(view: ExerciseView, progress: LabProgressView): string {
+  if (view.grading) return 'Grading: this takes a few seconds…';
+  if (!progress.file) return 'Press i to get your starter file.';
+  if (view.savedSinceGrade) return hasGrade(view, progress) ? 'Saved since the last grade: press g to grade again.' : 'Saved: press g to grade it.';
+  if (passesNow(view, progress)) return 'Passed: s shows the reference solution, n opens the next lab.';
+  if (view.grade?.status === 'failed') return 'Fix what the ✗ checks say, save, press g again.';
+  return 'Edit your file, save, press g.';
 }
 
 /** The failed checks of a grade, in report order. */
@@ -93,8 +116,13 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
     para(`${theme.dim('Your file')}  ${theme.bold(displayPath(progress.file))}`);
     para(`${theme.dim('Exports  ')}  ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')}`);
     rows.push('');
-    para(`Open it in your editor, replace the // TODO parts, save, then press ${theme.key('g')} to grade it. netlab checks it through real sockets.`);
-    if (view.savedSinceGrade) para(theme.accent('Saved since the last grade: press g to grade again.'));
+    if (view.savedSinceGrade) {
+      para(theme.accent(hasGrade(view, progress) ? `Saved since the last grade: press g to grade again.` : `Saved: press g to grade it.`));
+    } else if (passesNow(view, progress)) {
+      para(`Your file passes. Press ${theme.key('s')} to compare it with the reference solution, or ${theme.key('n')} for the next lab. Changed it? Save and press ${theme.key('g')} again.`);
+    } else {
+      para(`Open it in your editor, replace the // TODO parts, save, then press ${theme.key('g')} to grade it. netlab checks it through real sockets.`);
+    }
   }
 
   rows.push('');

@@ -4,7 +4,7 @@
  */
 import type { AppState, Tab } from './app-reducer.js';
 import { labContext, TABS } from './app-reducer.js';
-import { exerciseDoc } from './exercise-doc.js';
+import { exerciseDoc, exerciseTip } from './exercise-doc.js';
 import { exerciseWindow } from './exercise-reducer.js';
 import { contentWidth, layout } from './layout.js';
 import { lessonRows, lessonWindow } from './lesson-reducer.js';
@@ -166,7 +166,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const running = isRunning(tr);
   const scenario = lab.scenarios[tr.scenario];
   const body: string[] = [];
-  const which = tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
+  // Which implementation the run on screen uses (nothing before the first run).
+  const which = tr.status === 'idle' ? '' : tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
   const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
   body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
   const log = tr.log;
@@ -208,14 +209,14 @@ function traceFrame(state: AppState, theme: Theme): Frame {
       '',
       `Time is in ms since the run started (one clock for every process); each actor has its own colour; events are named as Node spells them; bytes show as a count and an escaped preview; a flood of identical events is folded into one row. Lines with » are netlab's narration.`,
       '',
-      lab.scenarios.length > 1 ? `←→ chooses another scenario. u runs your own file instead of the reference solution.` : `u runs your own file instead of the reference solution.`,
+      `r runs the demo with the reference solution; u runs it with your own file instead.${lab.scenarios.length > 1 ? ' ←→ chooses another scenario.' : ''}`,
     ];
     for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
   }
-  const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs it again; ←→ another scenario' : 'r runs the demo';
+  const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs the reference again, u your file; ←→ another scenario' : 'r runs the demo, u runs it with your file';
   const keys: Array<[string, string]> = running
     ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['←→', 'scenario'], ['u', tr.learnerCode ? 'reference' : 'your code'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -251,7 +252,7 @@ function exerciseFrame(state: AppState, theme: Theme): Frame {
   return {
     header: labHeader(state, theme),
     body,
-    status: noticeRow(state, theme) ?? theme.dim(ex.grading ? 'Grading: this takes a few seconds…' : more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : ctx.progress.file ? 'Edit your file, save, press g.' : 'Press i to get your starter file.'),
+    status: noticeRow(state, theme) ?? theme.dim(more && !ex.grading ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : exerciseTip(ex, ctx.progress)),
     keys: keyBar(keys, theme, width),
   };
 }
