@@ -12,12 +12,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
-import { findSubmission } from '../workspace/workspace.js';
+import { findSubmission, isUntouchedStarter } from '../workspace/workspace.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, Points } from './types.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
@@ -46,8 +46,10 @@ export interface Submission {
   lab: Lab;
   /** The learner's module, or null when the lab is not started. */
   file: string | null;
-  /** Where the file was expected, for the report when it is missing. */
+  /** Where the file was expected, for the report when it is missing (or the untouched starter, when it is that). */
   expected?: string;
+  /** The file is still the lab's starter as `netlab init` wrote it: not started, nothing runs. */
+  untouched?: boolean;
 }
 
 export interface GradeSubmissionsOptions {
@@ -65,11 +67,14 @@ export interface GradeSubmissionsOptions {
 /** Grade the learner's workspace: one report for the given labs. */
 export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
   const started = Date.now();
-  const submissions: Submission[] = options.labs.map((lab) => ({
-    lab,
-    file: findSubmission(options.dir, lab.id) ?? null,
-    expected: join(options.dir, `${lab.id}.ts`),
-  }));
+  const submissions: Submission[] = options.labs.map((lab) => {
+    const file = findSubmission(options.dir, lab.id);
+    if (file && existsSync(lab.starterPath) && isUntouchedStarter(file, readFileSync(lab.starterPath, 'utf8'))) {
+      // Its checks are declared (so the points possible are known) but none runs.
+      return { lab, file: null, expected: file, untouched: true };
+    }
+    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`) };
+  });
   const labs = await gradeSubmissions(submissions, options);
   return buildReport(options.dir, labs, Date.now() - started);
 }
@@ -302,20 +307,24 @@ function sum(checks: CheckReport[], key: keyof Points): number {
 /** Why a run ended early when the caller's signal stopped it. */
 const INTERRUPTED = 'grading was interrupted';
 
-function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string; interrupted?: boolean }, durationMs: number): LabReport {
+function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;
   let reason: string | undefined;
   let error = extra.error;
+  let checks = graded;
   if (skip) {
     status = 'skipped';
     reason = skip;
     error = undefined;
   } else if (s.file === null) {
     status = 'not-started';
-    reason = `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
+    reason = s.untouched
+      ? `${basename(file)} is still the starter: make it do what its // TODO comments ask, then grade again`
+      : `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
     error = undefined;
+    checks = checks.map((c) => ({ ...c, reason: 'not started' }));
   } else if (extra.interrupted && !checks.every((c) => c.status === 'passed')) {
     status = 'failed';
     reason = INTERRUPTED;
@@ -331,6 +340,7 @@ function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string
     status,
     file,
     ...(reason ? { reason } : {}),
+    ...(s.untouched ? { untouched: true } : {}),
     ...(error ? { error } : {}),
     points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
     checks,

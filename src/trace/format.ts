@@ -18,25 +18,8 @@ export const plainPaint: Paint = {
   error: (t) => t,
 };
 
-/**
- * Stream-internal events that Node emits on every socket but that say little to a learner.
- * The live printer hides them unless asked (`--all-events`); NDJSON always carries them.
- */
-export const QUIET_EVENTS: ReadonlySet<string> = new Set([
-  'resume',
-  'pause',
-  'pipe',
-  'unpipe',
-  'readable',
-  'prefinish',
-  'ready',
-  'connectionAttempt',
-  'connectionAttemptTimeout',
-]);
-
-export function isQuiet(line: TraceLine): boolean {
-  return line.type === 'event' && line.source === 'emit' && QUIET_EVENTS.has(line.name);
-}
+// What a pretty trace hides lives with the rest of the trace policy; re-exported for the printers.
+export { isQuiet, QUIET_EVENTS } from './policy.js';
 
 export function formatTime(t: number): string {
   return `${t.toFixed(1)}ms`.padStart(9);

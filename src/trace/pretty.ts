@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import type { TraceLine } from './event.js';
-import { Coalescer, formatLine, isQuiet, type Paint } from './format.js';
+import { Coalescer, formatLine, type Paint } from './format.js';
+import { isQuiet, type TracePolicy } from './policy.js';
 
 const ACTOR_COLOURS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright'] as const;
 
@@ -32,14 +33,16 @@ export class PrettyTracePrinter {
   constructor(
     private readonly out: Writable = process.stdout,
     chalk: ChalkInstance = new Chalk(),
-    /** Show stream-internal events too (see QUIET_EVENTS). */
+    /** Show quiet events too (see QUIET_EVENTS and the lab's policy). */
     private readonly allEvents = false,
+    /** The lab's trace policy: what it shows and keeps quiet. */
+    private readonly policy: TracePolicy = {},
   ) {
     this.paint = chalkPaint(chalk);
   }
 
   write(line: TraceLine): void {
-    if (!this.allEvents && isQuiet(line)) return;
+    if (!this.allEvents && isQuiet(line, this.policy)) return;
     for (const item of this.coalescer.push(line)) {
       this.out.write((typeof item === 'string' ? this.paint.dim(item) : formatLine(item, this.paint)) + '\n');
     }

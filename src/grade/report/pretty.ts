@@ -96,7 +96,10 @@ export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyO
   const cwd = options.cwd ?? process.cwd();
   const file = displayPath(lab.file, cwd);
   if (lab.status === 'not-started') {
-    return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: not started. Create ${file} (\`netlab init\` writes a starter), then grade again.`)}`;
+    const next = lab.untouched
+      ? `${file} is still the starter: make it do what its // TODO comments ask, then grade again.`
+      : `Create ${file} (\`netlab init\` writes a starter), then grade again.`;
+    return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: not started. ${next}`)}`;
   }
   if (lab.status === 'skipped') {
     return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: skipped on this machine: ${lab.reason ?? ''}`)}`;
