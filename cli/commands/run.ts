@@ -48,7 +48,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   const human = options.json ? process.stderr : process.stdout;
   const chalk = colourFor(human);
   const json = options.json ? new NdjsonWriter(process.stdout) : undefined;
-  const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents);
+  const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents, lab.trace);
   // The title waits for the demo's first line: a usage error found while the lab reads its
   // options (`--set foo=1`) is then the only thing printed.
   let title = options.json || options.serve ? undefined : `${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`;
