@@ -6,10 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+import { CLI as MAIN } from './helpers/cli.js';
 
 // An empty folder as the current one: never the repository's (or a learner's) workspace.
 const cwd = mkdtempSync(join(tmpdir(), 'netlab-start-cli-'));
