@@ -136,7 +136,7 @@ describe('live trace', () => {
     expect(screen).toContain('✓ tcp-echo / tour finished');
     const top = play(s, 'home');
     expect(top.state.lab!.trace.offset).toBe(0);
-    expect(text(top.state)).toContain('\n    0.0ms  server     net.Socket#0           end');
+    expect(text(top.state)).toContain('\n    0.0ms  server   net.Socket#0 end');
     expect(play(top, 'down', 'down').state.lab!.trace.offset).toBe(2);
   });
 
@@ -221,7 +221,7 @@ describe('exercise', () => {
     expect(screen).toContain('✗ half-close    finishes echoing after the client ends');
     expect(screen.replace(/\s+/g, ' ')).toContain('sent 12 bytes then end(); got 0 bytes back before the server closed: did you set allowHalfOpen?');
     expect(screen).toContain('– unix-only     a check this machine skips');
-    expect(screen).toContain('learner    net.Socket#1           end');
+    expect(screen).toContain('learner net.Socket#1 end');
     expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
   });
 
