@@ -360,6 +360,23 @@ describe('80×24 with the real lessons', () => {
     }
   });
 
+  it('every scenario of every lab shows its whole title on the trace screen', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    for (const lab of labs) {
+      let s = initialState(snapshotOf({ labs, progress: {} }), SIZE, lab.id).state;
+      s = appReducer(s, { type: 'key', key: '2' }, plainTheme).state;
+      for (const scenario of lab.scenarios) {
+        const f = frame(s, plainTheme);
+        const body = f.body.map(stripAnsi);
+        for (const row of body) expect(textWidth(row), `${lab.id}/${scenario.name}: ${row}`).toBeLessThanOrEqual(78);
+        expect(body.join(' ').replace(/\s+/g, ' '), `${lab.id}/${scenario.name}`).toContain(scenario.title.replace(/\s+/g, ' '));
+        s = appReducer(s, { type: 'key', key: 'right' }, plainTheme).state;
+      }
+    }
+  });
+
   it('a title longer than the row wraps under itself instead of being cut', () => {
     const long = { ...snapshotOf().labs[0]!, steps: [{ title: 'Your turn: createUdpServer() and sendDatagram(), with a timeout and a once-guard', body: 'text' }] };
     const s = initialState(snapshotOf({ labs: [long] }), SIZE, 'tcp-echo');

@@ -22,7 +22,7 @@ export const DEFAULT_MAX_ROWS = 3000;
 const EVENT_COLUMN = 13;
 const MIN_ACTOR = 6;
 const MIN_OBJECT = 8;
-const MAX_OBJECT = 22;
+const MAX_OBJECT = 24;
 
 /**
  * What an entry shows: a trace line; a folded flood's summary (`text`, standing for events
@@ -37,7 +37,7 @@ type Entry =
 
 /** The widest an actor column gets: room for the object, event and some detail. */
 export function actorCap(width: number): number {
-  return width >= 110 ? 28 : width >= 90 ? 20 : 16;
+  return width >= 110 ? 28 : width >= 90 ? 20 : 14;
 }
 
 /**

@@ -11,7 +11,7 @@ import { lessonDoc, lessonHeader, lessonWindow } from './lesson-reducer.js';
 import { displayPath } from './exercise-doc.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
-import { traceWindow, isRunning } from './trace-reducer.js';
+import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
 import type { LabStatus } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
 
@@ -178,11 +178,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tr = state.lab!.trace;
   const running = isRunning(tr);
   const scenario = lab.scenarios[tr.scenario];
-  const body: string[] = [];
-  // Which implementation the run on screen uses (nothing before the first run).
-  const which = tr.status === 'idle' ? '' : tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
-  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
-  body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
+  const body: string[] = scenarioRows(lab, tr, cw, theme);
+  const headerRows = body.length;
   const log = tr.log;
   const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
   const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
@@ -206,7 +203,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
       body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
       break;
   }
-  const height = traceWindow(state.size);
+  const height = traceWindow(state.size, headerRows);
   let more = false;
   if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
