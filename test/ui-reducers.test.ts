@@ -225,6 +225,22 @@ describe('exercise', () => {
     expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
   });
 
+  it('a file still the starter: the message once, the checks listed without repeating it', () => {
+    const starter: LabGrade = {
+      lab: 'tcp-echo',
+      status: 'not-started',
+      message: 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask',
+      checks: [
+        { id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'skipped', message: 'not started' },
+        { id: 'half-close', title: 'finishes echoing after the client ends', status: 'skipped', message: 'not started' },
+      ],
+    };
+    const screen = text(play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: starter }).state);
+    expect(screen).toContain('Not started');
+    expect(screen).toContain('– echoes-bytes  echoes every byte unchanged');
+    expect(screen.match(/not started/g)).toBeNull();
+  });
+
   it('shows one failing check trace at a time; t moves to the next', () => {
     const two: LabGrade = {
       ...failed,
@@ -324,7 +340,15 @@ describe('terminal size', () => {
     s = play(s, { type: 'resize', columns: 50, rows: 24 });
     expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
     const f = frame(s.state, plainTheme);
-    for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+    for (const row of [f.header, ...f.status.split('\n'), f.keys, ...f.body]) expect(textWidth(row)).toBeLessThanOrEqual(50);
+  });
+
+  it('a notice too long for the status row takes a second row instead of being cut', () => {
+    const text = 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask, then grade again';
+    const s = play(home(), 'enter', '3', { type: 'notice', level: 'warn', text });
+    const f = frame(s.state, plainTheme);
+    expect(f.status.split('\n')).toEqual(['! tcp-echo.ts is still the starter: make it do what its // TODO comments ask,', 'then grade again']);
+    expect(f.body.length).toBeLessThanOrEqual(18);
   });
 });
 

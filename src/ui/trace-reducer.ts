@@ -61,7 +61,7 @@ export function scenarioRows(lab: LabView, state: TraceState, width: number, the
   const name = `${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${state.scenario + 1}/${lab.scenarios.length}`)}`;
   const left = `${name} ${scenario?.title ?? ''}`;
   const room = width - (which ? textWidth(which) + 1 : 0);
-  const rows = wrapText(left, room, ' '.repeat(Math.min(room >> 1, textWidth(name) + 1)));
+  const rows = wrapText(left, room, '  ');
   if (which) rows[0] = padEnd(rows[0]!, room) + ' ' + which;
   return rows;
 }

@@ -18,6 +18,7 @@ import { formatTime } from '../trace/format.js';
 export interface Frame {
   header: string;
   body: string[];
+  /** One row, or two (joined by a newline) when it is too long for one: the body is a row shorter. */
   status: string;
   keys: string;
 }
@@ -304,8 +305,16 @@ export function frame(state: AppState, theme: Theme): Frame {
   else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
   else f = exerciseFrame(state, theme);
   if (state.help) f = helpFrame(state, theme, f);
-  // Nothing wider than the frame, whatever a screen produced.
-  const { width } = layout(state.size);
+  // Nothing wider than the frame, whatever a screen produced. A status too long for one row
+  // (a notice, a grader's message) takes a second row from the body rather than being cut.
+  const { width, body } = layout(state.size);
   const cw = contentWidth(state.size);
-  return { header: truncate(f.header, width), body: f.body.map((r) => truncate(r, cw)), status: truncate(f.status, width), keys: truncate(f.keys, width) };
+  const status = wrapText(f.status, width);
+  if (status.length > 2) status.splice(1, status.length - 1, truncate(status[1]! + ' …', width));
+  return {
+    header: truncate(f.header, width),
+    body: f.body.slice(0, body - (status.length - 1)).map((r) => truncate(r, cw)),
+    status: status.join('\n'),
+    keys: truncate(f.keys, width),
+  };
 }
