@@ -207,6 +207,6 @@ describe('the trace log', () => {
     const lines = Array.from({ length: 200 }, (_, i) => ev(i, 'server', 'net.Socket#1', 'data', { bytes: 10, preview: 'x' }));
     const log = TraceLog.of(lines, plainTheme, 200);
     expect(log.rows).toHaveLength(4);
-    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB)');
+    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB in total)');
   });
 });

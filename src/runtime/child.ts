@@ -10,6 +10,7 @@ import { Probe } from '../trace/probe.js';
 import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
 import { createClock } from '../trace/clock.js';
 import type { TracePolicy } from '../trace/policy.js';
+import type { NetlabErrorCode } from '../errors.js';
 import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** This process's actor name, given by the parent (`server`, `client#1`). */
@@ -152,7 +153,7 @@ if (process.send) {
     }
     const handler = handlers.get(raw.name);
     if (!handler) {
-      send({ k: 'reply', id: raw.id, ok: false, error: { code: 'NETLAB_ERR_NO_COMMAND', message: `${actor} has no command "${raw.name}"` } });
+      send({ k: 'reply', id: raw.id, ok: false, error: { code: 'NETLAB_ERR_NO_COMMAND' satisfies NetlabErrorCode, message: `${actor} has no command "${raw.name}"` } });
       return;
     }
     try {
