@@ -1,7 +1,8 @@
 /**
  * The live trace as the screen shows it: an append-only log of rows. Trace lines go through
- * the same filter and flood folding as `netlab run` (isQuiet → Coalescer), then are laid out
- * in columns sized for this run: time, actor, object, event, detail. The actor and object
+ * the same filter, flood folding and row format as `netlab run` (isQuiet → Coalescer →
+ * formatLine), in columns sized for this run and this screen (a TraceLayout whose widths this
+ * log sets): time, actor, object, event, detail. The actor and object
  * columns are as wide as the widest name seen so far (the whole log is laid out again when
  * one widens), up to a cap; a longer actor name is shortened in the middle, the same way on
  * every row, and a narration row says once what it stands for. Each entry is wrapped to the
@@ -12,14 +13,14 @@
  * carries `rows.length` as a version so React sees each change.
  */
 import type { TraceLine } from '../trace/event.js';
-import { Coalescer, formatDetail, formatTime, isQuiet, type Paint } from '../trace/format.js';
+import { Coalescer, formatLine, formatTime, isQuiet, padColumns, TraceLayout, type Paint } from '../trace/format.js';
 import { hardWrap, padEnd, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 
 export const DEFAULT_MAX_ROWS = 3000;
 
 /** Columns of the event-name column (names longer than this push their detail right). */
-const EVENT_COLUMN = 13;
+const EVENT_COLUMN = 12;
 const MIN_ACTOR = 6;
 const MIN_OBJECT = 8;
 const MAX_OBJECT = 24;
@@ -30,7 +31,7 @@ const MAX_OBJECT = 24;
  */
 type Entry =
   | { kind: 'line'; line: TraceLine }
-  | { kind: 'flood'; of: TraceLine; text: string }
+  | { kind: 'flood'; of: TraceLine; text: string; actorWidth: number }
   | { kind: 'legend'; of: TraceLine }
   | { kind: 'text'; text: string }
   | { kind: 'rule'; text: string };
@@ -68,21 +69,26 @@ export class TraceLog {
   dropped = 0;
   /** Trace lines received (shown, hidden as quiet, or folded into a flood). */
   received = 0;
-  private readonly coalescer = new Coalescer();
+  /**
+   * The shared trace columns (format.ts), widened here with the screen's own caps. Lines reach
+   * the coalescer and the formatter with their actor already shortened, so floods fold and
+   * rows align on the name as shown; colours still follow the full name.
+   */
+  private readonly layout = new TraceLayout(MIN_ACTOR, MIN_OBJECT, EVENT_COLUMN, false);
+  private readonly coalescer = new Coalescer(3, this.layout);
   private readonly paint: Paint;
+  /** Shortened actor name → the full one. */
+  private readonly fullName = new Map<string, string>();
   /** The last line the coalescer folded: the flood its next summary stands for. */
   private folding: TraceLine | undefined;
-  /** Actors already explained by a legend row. */
-  private readonly explained = new Set<string>();
-  private actorWidth = MIN_ACTOR;
-  private objectWidth = MIN_OBJECT;
 
   constructor(
     private readonly theme: Theme,
     private width: number,
     private readonly maxRows = DEFAULT_MAX_ROWS,
   ) {
-    this.paint = theme.tracePaint();
+    const paint = theme.tracePaint();
+    this.paint = { ...paint, actor: (actor, text) => paint.actor(this.fullName.get(actor) ?? actor, text) };
   }
 
   /** A finished log made of `lines` (the trace of a grading check). */
@@ -94,14 +100,16 @@ export class TraceLog {
   }
 
   append(lines: readonly TraceLine[]): void {
-    for (const line of lines) {
+    for (const original of lines) {
       this.received++;
-      if (isQuiet(line)) continue;
+      if (isQuiet(original)) continue;
+      const line = this.shorten(original);
+      this.widen(line);
       const out = this.coalescer.push(line);
       if (out.length === 0) this.folding = line;
       for (const item of out) {
         if (typeof item === 'string') this.flood(item);
-        else this.line(item);
+        else this.push({ kind: 'line', line: item });
       }
     }
     this.bound();
@@ -131,35 +139,37 @@ export class TraceLog {
     this.relayout();
   }
 
-  private line(line: TraceLine): void {
-    this.widen(line);
-    if (textWidth(line.actor) > this.actorWidth && !this.explained.has(line.actor)) {
-      this.explained.add(line.actor);
-      this.push({ kind: 'legend', of: line });
+  /** `line` with its actor as the screen shows it; the first time a name is shortened, say so. */
+  private shorten(line: TraceLine): TraceLine {
+    const short = shortActor(line.actor, actorCap(this.width));
+    if (short === line.actor) return line;
+    const shown = { ...line, actor: short };
+    if (!this.fullName.has(short)) {
+      this.fullName.set(short, line.actor);
+      this.push({ kind: 'legend', of: shown });
     }
-    this.push({ kind: 'line', line });
+    return shown;
   }
 
   private flood(text: string): void {
     const of = this.folding;
-    this.push(of ? { kind: 'flood', of, text } : { kind: 'text', text });
+    this.push(of ? { kind: 'flood', of, text, actorWidth: this.layout.actor } : { kind: 'text', text });
   }
 
   /** Make the columns fit `line`'s actor and object (up to their caps), laying out again. */
   private widen(line: TraceLine): void {
-    const actor = Math.min(actorCap(this.width), Math.max(this.actorWidth, textWidth(line.actor)));
-    const object = line.type === 'event' ? Math.min(MAX_OBJECT, Math.max(this.objectWidth, textWidth(line.object))) : this.objectWidth;
-    if (actor === this.actorWidth && object === this.objectWidth) return;
-    this.actorWidth = actor;
-    this.objectWidth = object;
+    const actor = Math.min(actorCap(this.width), Math.max(this.layout.actor, textWidth(line.actor)));
+    const object = line.type === 'event' ? Math.min(MAX_OBJECT, Math.max(this.layout.object, textWidth(line.object))) : this.layout.object;
+    if (actor === this.layout.actor && object === this.layout.object) return;
+    this.layout.actor = actor;
+    this.layout.object = object;
     this.relayout();
   }
 
   private relayout(): void {
-    this.actorWidth = Math.min(this.actorWidth, actorCap(this.width));
     this.rows.length = 0;
     for (const item of this.entries) {
-      const rows = this.layout(item.entry);
+      const rows = this.render(item.entry);
       item.rows = rows.length;
       this.rows.push(...rows);
     }
@@ -167,11 +177,10 @@ export class TraceLog {
 
   /** Time and actor columns of a row about `line`. */
   private lead(line: TraceLine): string {
-    const actor = padEnd(shortActor(line.actor, this.actorWidth), this.actorWidth);
-    return `${this.paint.dim(formatTime(line.t))}  ${this.paint.actor(line.actor, actor)} `;
+    return `${this.paint.dim(formatTime(line.t))}  ${this.paint.actor(line.actor, padEnd(line.actor, this.layout.actor))} `;
   }
 
-  private layout(entry: Entry): string[] {
+  private render(entry: Entry): string[] {
     const p = this.paint;
     switch (entry.kind) {
       case 'rule':
@@ -179,40 +188,27 @@ export class TraceLog {
       case 'text':
         return textWidth(entry.text) <= this.width ? [entry.text] : hardWrap(entry.text, this.width);
       case 'legend':
-        return this.wrap(`${this.lead(entry.of)}${p.dim(`» stands for ${entry.of.actor}`)}`);
+        return this.wrap(`${this.lead(entry.of)}${p.dim(`» stands for ${this.fullName.get(entry.of.actor) ?? entry.of.actor}`)}`);
       case 'flood': {
-        // The coalescer's summary, in this log's columns: what follows its own time and actor.
-        const { of } = entry;
-        const prefix = `${formatTime(of.t)}  ${of.actor.padEnd(10)} `;
+        // The coalescer's summary, in today's columns: what follows its own time and actor.
+        const prefix = `${formatTime(entry.of.t)}  ${padColumns(entry.of.actor, entry.actorWidth)} `;
         if (!entry.text.startsWith(prefix)) return this.wrap(p.dim(entry.text));
-        return this.wrap(`${this.lead(of)}${p.dim(entry.text.slice(prefix.length))}`);
+        return this.wrap(`${this.lead(entry.of)}${p.dim(entry.text.slice(prefix.length))}`);
       }
-      case 'line': {
-        const line = entry.line;
-        switch (line.type) {
-          case 'note':
-            return this.wrap(`${this.lead(line)}${p.dim('»')} ${line.text}`);
-          case 'output':
-            return this.wrap(`${this.lead(line)}${p.dim(line.stream === 'stderr' ? '!' : '>')} ${line.stream === 'stderr' ? p.error(line.text) : line.text}`);
-          case 'event': {
-            const name = line.name === 'error' ? p.error(line.name) : p.bold(line.name);
-            const pad = ' '.repeat(Math.max(1, EVENT_COLUMN - textWidth(line.name)));
-            return this.wrap(`${this.lead(line)}${p.dim(padEnd(line.object, this.objectWidth))} ${name}${pad}${formatDetail(line.detail)}`);
-          }
-        }
-      }
+      case 'line':
+        return this.wrap(formatLine(entry.line, p, this.layout));
     }
   }
 
   /** A row wrapped at spaces, continuing under the object column. */
   private wrap(text: string): string[] {
     if (textWidth(text) <= this.width) return [text];
-    const indent = ' '.repeat(Math.min(this.width >> 1, 9 + 2 + this.actorWidth + 1));
+    const indent = ' '.repeat(Math.min(this.width >> 1, 9 + 2 + this.layout.actor + 1));
     return wrapText(text, this.width, indent);
   }
 
   private push(entry: Entry): void {
-    const rows = this.layout(entry);
+    const rows = this.render(entry);
     this.entries.push({ entry, rows: rows.length });
     for (const r of rows) this.rows.push(r);
   }
