@@ -242,7 +242,7 @@ describe('startup stays light', () => {
         expect(r.status).toBe(0);
         const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
         expect(loaded.length).toBeGreaterThan(3);
-        expect(loaded.filter((l) => /node_modules\/(ink|react|undici|vitest|esbuild)\//.test(l))).toEqual([]);
+        expect(loaded.filter((l) => /node_modules\/(ink|react|undici|vitest|esbuild|highlight\.js|marked)\//.test(l))).toEqual([]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
