@@ -22,6 +22,7 @@ import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
 import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
+import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
@@ -562,7 +563,21 @@ export interface StartOptions {
   network?: PrivateNetwork;
 }
 
-export async function startSubmission(labId: string, options: StartOptions = {}): Promise<Submission> {
+/** A {@link Submission} whose `call` is checked against the lab's host contract (`defineHost`). */
+export interface TypedSubmission<Ops extends CommandSpecs> extends Omit<Submission, 'call'> {
+  call<K extends keyof Ops & string>(op: K, ...args: ArgsOf<Ops, K>): Promise<ResultOf<Ops, K>>;
+}
+
+interface StartSubmission {
+  /** With the lab's host contract: `call` is typed by it. */
+  <Ops extends CommandSpecs>(labId: string, options: StartOptions & { host: HostContract<Ops> }): Promise<TypedSubmission<Ops>>;
+  (labId: string, options?: StartOptions): Promise<Submission>;
+}
+
+// The contract is a type only: both shapes are the same submission at run time.
+export const startSubmission = start as unknown as StartSubmission;
+
+async function start(labId: string, options: StartOptions = {}): Promise<Submission> {
   const run = currentRun('startSubmission()');
   if (labId !== run.lab) throw new Error(`startSubmission("${labId}") in the grader of lab ${run.lab}`);
   if (!run.target.host) throw new Error(`lab ${labId} has no grade/host program`);

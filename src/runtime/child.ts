@@ -11,6 +11,7 @@ import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
 import { createClock } from '../trace/clock.js';
 import type { TracePolicy } from '../trace/policy.js';
 import type { NetlabErrorCode } from '../errors.js';
+import type { ArgOf, CommandsOf, ParamsOf, Program, ProgramSpec, ReadyOf, ResultOf } from './contract.js';
 import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** This process's actor name, given by the parent (`server`, `client#1`). */
@@ -129,6 +130,30 @@ export function waitForCommand(name: string): Promise<Json> {
     });
     waiters.set(name, list);
   });
+}
+
+/** A command handler's answer: nothing, when the contract says it answers nothing. */
+type Answer<R> = [R] extends [null] ? void | null | Promise<void | null> : R | Promise<R>;
+
+/** This process's side of a program contract (see src/runtime/contract.ts). */
+export interface ProgramSide<S extends ProgramSpec> {
+  params(): ParamsOf<S>;
+  ready(info: ReadyOf<S>): void;
+  onCommand<K extends keyof CommandsOf<S> & string>(name: K, handler: (arg: ArgOf<CommandsOf<S>, K>) => Answer<ResultOf<CommandsOf<S>, K>>): void;
+  waitForCommand<K extends keyof CommandsOf<S> & string>(name: K): Promise<ArgOf<CommandsOf<S>, K>>;
+}
+
+/**
+ * `params`, `ready`, `onCommand` and `waitForCommand`, checked against `program`'s contract:
+ * `const server = program(echoServer); const { port } = server.params();`.
+ */
+export function program<S extends ProgramSpec>(_program: Program<S>): ProgramSide<S> {
+  return {
+    params: () => params() as ParamsOf<S>,
+    ready: (info) => ready(info as Json),
+    onCommand: (name, handler) => onCommand(name, handler as unknown as Handler),
+    waitForCommand: (name) => waitForCommand(name) as Promise<never>,
+  };
 }
 
 let refs = 0;
