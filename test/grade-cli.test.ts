@@ -125,6 +125,47 @@ describe('right after netlab init: every lab "not started", nothing runs', () =>
   }, 180_000);
 });
 
+describe('a file that cannot load is reported once per lab, in the learner\'s terms', () => {
+  test('a directory and a syntax error: once each in pretty, github, junit and json; no internal paths', async () => {
+    const dir = workspace('unloadable');
+    mkdirSync(join(dir, 'tcp-echo.ts'));
+    writeFileSync(join(dir, 'udp.ts'), 'export function createUdpServer() {\n  let x y = 1;\n}\n');
+    const args = ['grade', 'tcp-echo', 'udp', '--dir', dir];
+
+    const pretty = await run(args, { cwd: tmp.dir });
+    expect(pretty.code).toBe(1);
+    expect(pretty.stdout.match(/unloadable\/tcp-echo\.ts is a directory, not a file/g)).toHaveLength(1);
+    expect(pretty.stdout).not.toMatch(/ERR_UNSUPPORTED_DIR_IMPORT|dist\/src|host\.js/);
+    expect(pretty.stdout.match(/unloadable\/udp\.ts:2:9: syntax error: Expected ";" but found "y"/g)).toHaveLength(1);
+    expect(pretty.stdout.match(/did not load/g)).toHaveLength(2);
+    expect(pretty.stdout.trimEnd().split('\n').at(-1)).toMatch(/^0 passed, [1-9]\d* failed$/);
+
+    const github = await run([...args, '--reporter', 'github'], { cwd: tmp.dir });
+    const annotations = github.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatch(/^::error file=unloadable\/tcp-echo\.ts,line=1,title=tcp-echo%3A .* did not load/);
+    expect(annotations[1]).toMatch(/^::error file=unloadable\/udp\.ts,line=2,.*syntax error/);
+
+    const junit = (await run([...args, '--reporter', 'junit'], { cwd: tmp.dir })).stdout;
+    expect(junit.match(/<failure type="load-error"/g)).toHaveLength(2);
+    expect(junit.match(/is a directory, not a file/g)).toHaveLength(2); // the attribute and the text of one failure
+
+    const json = JSON.parse((await run([...args, '--reporter', 'json'], { cwd: tmp.dir })).stdout);
+    expect(json).toMatchObject({ status: 'fail', message: 'did not load: tcp-echo, udp', points: { earned: 0 } });
+    expect(json.labs.map((l: { message: string }) => l.message)).toEqual([expect.stringMatching(/is a directory, not a file/), expect.stringMatching(/syntax error/)]);
+    for (const test of json.tests) expect(test.message).toMatch(/^not run: (tcp-echo|udp)\.ts did not load$/);
+  }, 180_000);
+
+  test('a module that throws at import: the stack once, not once per check', async () => {
+    const dir = workspace('throws');
+    writeFileSync(join(dir, 'tcp-echo.ts'), "import * as net from 'node:net';\nthrow new Error('boom at import');\nexport function createEchoServer(): net.Server { return net.createServer(); }\n");
+    const r = await run(['grade', 'tcp-echo', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/boom at import/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/throws\/tcp-echo\.ts:2:7/);
+  }, 120_000);
+});
+
 describe('grading a workspace', () => {
   test('the reference solution: exit 0, one ✓ line per check, `N passed, 0 failed` last; progress recorded', async () => {
     const dir = workspace('solved', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/solution.ts') });

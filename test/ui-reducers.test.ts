@@ -7,7 +7,9 @@ import { appReducer, initialState, type AppState, type AppStep } from '../src/ui
 import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
-import { stripAnsi } from '../src/ui/text.js';
+import { stripAnsi, textWidth } from '../src/ui/text.js';
+import { createTheme } from '../src/ui/theme.js';
+import { Chalk } from 'chalk';
 import type { LabGrade, SessionCommand } from '../src/session/types.js';
 import { echoTrace, ev, NEW, snapshotOf, WORKSPACE } from './ui-fixtures.js';
 
@@ -323,5 +325,58 @@ describe('terminal size', () => {
     expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
     const f = frame(s.state, plainTheme);
     for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('80×24 with the real lessons', () => {
+  it('every step of every lab fits: no row wider than 80 columns, titles whole, code never wrapped', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    expect(labs.length).toBeGreaterThan(0);
+    const colour = createTheme(new Chalk({ level: 1 }));
+    for (const theme of [plainTheme, colour]) {
+      let s: AppStep = initialState(snapshotOf({ labs, progress: {} }), SIZE);
+      s = { state: appReducer(s.state, { type: 'key', key: 'enter' }, theme).state, commands: [] };
+      for (const lab of labs) {
+        lab.steps.forEach((step, i) => {
+          const seen: string[] = [];
+          // Every page of the step, and the code shifted sideways as far as it goes.
+          for (const keys of [['home'], ...Array.from({ length: 30 }, () => ['pagedown']), ['home', '>', '>', '>', '>', '>']]) {
+            for (const key of keys) s = { state: appReducer(s.state, { type: 'key', key }, theme).state, commands: [] };
+            const f = frame(s.state, theme);
+            for (const row of [f.header, f.status, f.keys, ...f.body]) expect(textWidth(row), `${lab.id} step ${i + 1}: ${stripAnsi(row)}`).toBeLessThanOrEqual(78 + (row === f.header || row === f.status || row === f.keys ? 2 : 0));
+            expect(f.header).not.toContain('…');
+            seen.push(...f.body.map(stripAnsi));
+          }
+          const text = seen.join('\n');
+          expect(text.replace(/\s+/g, ' '), `${lab.id} step ${i + 1}`).toContain(step.title);
+          expect(text).not.toContain('↪');
+          expect(text).not.toMatch(/\*\*/);
+          s = { state: appReducer(s.state, { type: 'key', key: 'right' }, theme).state, commands: [] };
+        });
+        s = { state: appReducer(s.state, { type: 'key', key: 'n' }, theme).state, commands: [] };
+      }
+    }
+  });
+
+  it('a title longer than the row wraps under itself instead of being cut', () => {
+    const long = { ...snapshotOf().labs[0]!, steps: [{ title: 'Your turn: createUdpServer() and sendDatagram(), with a timeout and a once-guard', body: 'text' }] };
+    const s = initialState(snapshotOf({ labs: [long] }), SIZE, 'tcp-echo');
+    const body = frame(s.state, plainTheme).body.map(stripAnsi);
+    expect(body[0]).toBe('Step 1 of 1  Your turn: createUdpServer() and sendDatagram(), with a timeout');
+    expect(body[1]).toBe('             and a once-guard');
+  });
+
+  it('> and < move wide code sideways, within the widest line', () => {
+    const code = ['```ts', `const x = '${'y'.repeat(100)}';`, '```'].join('\n');
+    const wide = { ...snapshotOf().labs[0]!, steps: [{ title: 'Wide', body: code }] };
+    const s = initialState(snapshotOf({ labs: [wide] }), SIZE, 'tcp-echo');
+    expect(frame(s.state, plainTheme).body.map(stripAnsi)).toContain(`│ const x = '${'y'.repeat(64)}›`);
+    expect(stripAnsi(frame(s.state, plainTheme).keys)).toContain('<> code');
+    const right = play(s, '>', '>', '>', '>');
+    expect(right.state.lab!.lesson.codeShift).toBe(113 - 76);
+    expect(frame(right.state, plainTheme).body.map(stripAnsi)).toContain(`│ ‹${'y'.repeat(73)}';`);
+    expect(play(right, '<', '<', '<').state.lab!.lesson.codeShift).toBe(0);
   });
 });

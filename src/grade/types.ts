@@ -63,9 +63,21 @@ export interface LabReport {
   untouched?: boolean;
   /** Set when the grader itself could not run (a bug in the lab, not in the learner's code). */
   error?: string;
+  /**
+   * Set when the learner's file could not load (not a file, a syntax error, a throw at import,
+   * a missing export): said once here; each check then only says it did not run.
+   */
+  loadError?: LoadError;
   points: Points;
   checks: CheckReport[];
   durationMs: number;
+}
+
+/** Why the learner's file could not load, and where in it, when that is known. */
+export interface LoadError {
+  message: string;
+  /** The line of the learner's file the error points at. */
+  line?: number;
 }
 
 export interface GradeTotals {

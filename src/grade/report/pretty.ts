@@ -105,8 +105,14 @@ export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyO
     return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: skipped on this machine: ${lab.reason ?? ''}`)}`;
   }
   const out = [`${chalk.bold(lab.id)}  ${lab.title}  ${chalk.dim(file)}`];
-  const idWidth = Math.max(0, ...lab.checks.map((c) => c.id.length));
-  for (const check of lab.checks) out.push(renderCheck(check, chalk, { ...options, idWidth }));
+  if (lab.loadError) {
+    // Once for the lab: every check would only repeat it.
+    out.push(`  ${chalk.red('✗')} ${chalk.bold('did not load')}`, indent(lab.loadError.message, '      '));
+    out.push(chalk.dim(`  none of its ${lab.checks.length} checks could run: fix this first`));
+  } else {
+    const idWidth = Math.max(0, ...lab.checks.map((c) => c.id.length));
+    for (const check of lab.checks) out.push(renderCheck(check, chalk, { ...options, idWidth }));
+  }
   if (lab.error) out.push(indent(`${chalk.red('grader error')} (a problem with netlab's lab, not with your code):\n${lab.error}`, '  '));
   const passed = lab.checks.filter((c) => c.status === 'passed').length;
   const counted = lab.checks.filter((c) => c.status !== 'skipped').length;
