@@ -335,7 +335,7 @@ async function execute(
   }
   run.scope.abort();
   if (failure instanceof CheckSkip) return { text: failure.message, timedOut: false, skipped: failure.message };
-  if (failure instanceof CheckInterrupted) return { text: failure.message, timedOut: false };
+  if (failure instanceof CheckInterrupted || run.submissions.some((s) => s.interrupted)) return { text: new CheckInterrupted().message, timedOut: false };
 
   let text: string | undefined;
   let isTimeout = false;
@@ -440,7 +440,17 @@ class SubmissionImpl implements Submission {
     return !this.killed && (!this.process.running || this.process.fatal !== undefined);
   }
 
+  /**
+   * Stopped from the terminal: Ctrl-C (or a closed terminal) signals the whole process group,
+   * the learner's process with netlab. Not something their code did.
+   */
+  get interrupted(): boolean {
+    const signal = this.process.exit?.signal;
+    return signal === 'SIGINT' || signal === 'SIGHUP';
+  }
+
   endDescription(): string {
+    if (this.interrupted) return new CheckInterrupted().message;
     const fatal = this.process.fatal;
     if (fatal) return `your code crashed: ${learnerStack(fatal, this.file)}`;
     return `your code's process ended by itself (${this.process.describeExit().replace(/^\S+ /, '')}): something called process.exit(), or nothing kept it alive`;
@@ -553,11 +563,6 @@ function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): bool
   }
 }
 
-/**
- * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
- * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
- * learner's stack if the module throws while loading, and as timed out if it never loads.
- */
 export interface StartOptions {
   /** Run the learner's process inside this private network (see src/runtime/namespace.ts). */
   network?: PrivateNetwork;
@@ -574,7 +579,12 @@ interface StartSubmission {
   (labId: string, options?: StartOptions): Promise<Submission>;
 }
 
-// The contract is a type only: both shapes are the same submission at run time.
+/**
+ * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
+ * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
+ * learner's stack if the module throws while loading, and as timed out if it never loads.
+ * (The host contract is a type only: both shapes are the same submission at run time.)
+ */
 export const startSubmission = start as unknown as StartSubmission;
 
 async function start(labId: string, options: StartOptions = {}): Promise<Submission> {

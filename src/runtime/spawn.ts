@@ -148,6 +148,11 @@ export class ActorProcess {
     return this.exitInfo === undefined;
   }
 
+  /** How the process ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
   /** Resolves with what the child passed to `ready()`; rejects if it exits first or after `timeoutMs`. */
   ready(timeoutMs = 10_000): Promise<Json> {
     return withTimeout(this.readyInfo, timeoutMs, `${this.actor} did not become ready within ${timeoutMs} ms`);
