@@ -83,7 +83,7 @@ export interface LabDefinition {
   serve?: (ctx: DemoContext) => Promise<ServeInfo>;
   /** Tunables for the demo (`--set key=value`), with defaults. */
   options?: Record<string, LabOption>;
-  /** The names the exercise module must export (SPEC §4). */
+  /** The names the exercise module must export (graders, fixtures and learners rely on them: never rename one). */
   exports: string[];
   /**
    * What this lab's trace shows and says (netlab's defaults otherwise): events to show or keep
