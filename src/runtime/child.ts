@@ -87,13 +87,23 @@ export function traceChannels(...groups: ChannelGroup[]): () => void {
 }
 
 /** Narrate: a sentence that appears in the trace at this moment. */
-export function note(text: string): void {
-  emitLine({ type: 'note', t: now(), actor, text });
+export function note(text: string, t: number = now()): void {
+  emitLine({ type: 'note', t, actor, text });
 }
 
-/** A synthetic event for things Node does not emit (a computed value, a timing). */
-export function mark(name: string, detail: JsonObject = {}, object = actor): void {
-  probe.channel(object, name, detail);
+/**
+ * A synthetic event for things Node does not emit (a computed value, a timing). `t` places it
+ * at an earlier moment of the run's clock (from {@link traceNow}), for what is recorded later
+ * than it happened: the trace is in time order.
+ */
+export function mark(name: string, detail: JsonObject = {}, object = actor, t?: number): void {
+  if (t === undefined) probe.channel(object, name, detail);
+  else emitLine({ type: 'event', t, actor, object, name, source: 'channel', detail });
+}
+
+/** Now, on the run's clock (what `t` of a trace line means). */
+export function traceNow(): number {
+  return now();
 }
 
 /** The JSON parameters the parent passed (`ctx.spawn(…, { params })`). */
