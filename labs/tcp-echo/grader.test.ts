@@ -49,7 +49,8 @@ async function serverReceived(sub: Submission, id: string, bytes: number, what: 
 
 const MiB = 1024 * 1024;
 
-check('returns-server', 'createEchoServer() returns a net.Server that is not listening yet', { points: 1 }, async () => {
+// The untouched starter passes this check already: it must pass, but earns nothing.
+check('returns-server', 'createEchoServer() returns a net.Server that is not listening yet', { points: 0 }, async () => {
   const sub = await startSubmission(LAB);
   const got = await sub.call<Inspection>('inspect');
   if (got.kind === 'undefined') fail('createEchoServer() returned undefined: return the server you create (`return server;`).');
