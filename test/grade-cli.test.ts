@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { childrenOf, collect, isAlive, runCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, gradeEntries, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
+import { writeFixtureTo } from './helpers/fixtures.js';
 
 const tmp = tempDir('netlab-grade-cli-');
 afterAll(() => tmp.remove());
@@ -193,7 +194,8 @@ describe('grading a workspace', () => {
   }, 180_000);
 
   test('a broken echo, --reporter json --output: the file matches the schema; the failing test has the message and its trace', async () => {
-    const dir = workspace('broken', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/fixtures/bad--binary-safe--to-string.ts') });
+    const dir = workspace('broken');
+    await writeFixtureTo('tcp-echo', 'bad--binary-safe--to-string', join(dir, 'tcp-echo.ts'));
     const out = join(tmp.dir, 'reports/grade.json');
     const r = await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json', '--output', out]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
