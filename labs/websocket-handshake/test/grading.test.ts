@@ -4,16 +4,18 @@
  * starter earns almost nothing, and each known-bad fixture fails the check its name gives
  * *for the reason it gives*, with the learner's decoded frames in the failing check's trace.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect } from './helpers/cli.js';
+import { collect } from '../../../test/helpers/cli.js';
+import { labFixtures, writeFixture } from '../../../src/lab/fixtures.js';
 
-const LAB_DIR = fileURLToPath(new URL('../labs/websocket-handshake/', import.meta.url));
-const RUNNER = new URL('../dist/src/grade/runner.js', import.meta.url).href;
-const REGISTRY = new URL('../dist/src/lab/registry.js', import.meta.url).href;
+const LAB_DIR = fileURLToPath(new URL('../', import.meta.url));
+const RUNNER = new URL('../../../dist/src/grade/runner.js', import.meta.url).href;
+const REGISTRY = new URL('../../../dist/src/lab/registry.js', import.meta.url).href;
 
 interface CheckReport {
   id: string;
@@ -31,26 +33,30 @@ interface LabReport {
 
 /** What each bad fixture's failing check must say: the reason in its name, in words. */
 const REASONS: Record<string, RegExp> = {
-  'bad--handshake--guid-forgotten.ts': /GUID is missing/,
-  'bad--handshake--hex-instead-of-base64.ts': /digest in hex: use digest\('base64'\)/,
-  'bad--length-7bit--empty-not-echoed.ts': /sent a 0-byte binary message; expected it back, but nothing came back/,
-  'bad--plain-http--takes-over-requests.ts': /a plain GET \/ should reach the server's own request handler .*got 426/,
-  'bad--length-16bit--7bit-lengths-only.ts': /sent a 126-byte binary message; got back a binary message of 1 byte .*byte 1 holds 126/,
-  'bad--length-64bit--reads-high-half.ts': /sent a 65536-byte binary message; .*byte 1 holds 127 and the next 8 bytes/,
-  'bad--server-unmasked--masked-server-frames.ts': /MASK bit set \(masking key 12345678\): only clients mask/,
-  'bad--ping-pong--no-pong.ts': /expected a pong \(opcode 0xA\) with the same payload, but nothing came back/,
-  'bad--close-handshake--close-not-answered.ts': /expected a close frame back with code 1000, but nothing came back: the server ended the connection/,
-  'bad--fragmentation--continuation-dropped.ts': /got a text message "Hel" .*echoed the first fragment alone/,
-  'bad--head-bytes--head-dropped.ts': /A frame sent after the 101 was echoed, so only the first was lost: .*`head`/,
-  'bad--unmasked-client-frame--accepted.ts': /got FIN text unmasked len=13 .*You accepted it/,
-  'bad--reject-bad-request--no-validation.ts': /not base64 \("not-a-key"\); expected 400 Bad Request, got 101/,
-  'bad--reject-version--400-for-everything.ts': /expected 426 Upgrade Required .*got "HTTP\/1\.1 400 Bad Request"/,
-  'bad--echo-binary--everything-as-text.ts': /undici closed the connection with 1006: .*not UTF-8/,
-  'bad--echo-text--one-frame-per-chunk.ts': /in one write \(one data chunk\); expected both back, but for "second" nothing came back/,
+  'bad--handshake--guid-forgotten': /GUID is missing/,
+  'bad--handshake--hex-instead-of-base64': /digest in hex: use digest\('base64'\)/,
+  'bad--length-7bit--empty-not-echoed': /sent a 0-byte binary message; expected it back, but nothing came back/,
+  'bad--plain-http--takes-over-requests': /a plain GET \/ should reach the server's own request handler .*got 426/,
+  'bad--length-16bit--7bit-lengths-only': /sent a 126-byte binary message; got back a binary message of 1 byte .*byte 1 holds 126/,
+  'bad--length-64bit--reads-high-half': /sent a 65536-byte binary message; .*byte 1 holds 127 and the next 8 bytes/,
+  'bad--server-unmasked--masked-server-frames': /MASK bit set \(masking key 12345678\): only clients mask/,
+  'bad--ping-pong--no-pong': /expected a pong \(opcode 0xA\) with the same payload, but nothing came back/,
+  'bad--close-handshake--close-not-answered': /expected a close frame back with code 1000, but nothing came back: the server ended the connection/,
+  'bad--fragmentation--continuation-dropped': /got a text message "Hel" .*echoed the first fragment alone/,
+  'bad--head-bytes--head-dropped': /A frame sent after the 101 was echoed, so only the first was lost: .*`head`/,
+  'bad--unmasked-client-frame--accepted': /got FIN text unmasked len=13 .*You accepted it/,
+  'bad--reject-bad-request--no-validation': /not base64 \("not-a-key"\); expected 400 Bad Request, got 101/,
+  'bad--reject-version--400-for-everything': /expected 426 Upgrade Required .*got "HTTP\/1\.1 400 Bad Request"/,
+  'bad--echo-binary--everything-as-text': /undici closed the connection with 1006: .*not UTF-8/,
+  'bad--echo-text--one-frame-per-chunk': /in one write \(one data chunk\); expected both back, but for "second" nothing came back/,
 };
 
-const fixtures = readdirSync(join(LAB_DIR, 'fixtures')).filter((f) => f.endsWith('.ts')).sort();
-const files = [join(LAB_DIR, 'exercise', 'solution.ts'), join(LAB_DIR, 'exercise', 'starter.ts'), ...fixtures.map((f) => join(LAB_DIR, 'fixtures', f))];
+// Fixtures are edits of the reference solution: written to a temp folder to be graded.
+const fixtureDir = mkdtempSync(join(tmpdir(), 'netlab-ws-fixtures-'));
+afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
+const fixtures = await labFixtures(LAB_DIR);
+const fixtureFiles = new Map(fixtures.map((f) => [f.id, writeFixture(LAB_DIR, f, fixtureDir)]));
+const files = [join(LAB_DIR, 'exercise', 'solution.ts'), join(LAB_DIR, 'exercise', 'starter.ts'), ...fixtureFiles.values()];
 let reports: LabReport[];
 
 beforeAll(async () => {
@@ -71,6 +77,7 @@ beforeAll(async () => {
 }, 420_000);
 
 const reportOf = (file: string) => reports[files.indexOf(file)]!;
+const fixtureReport = (id: string) => reportOf(fixtureFiles.get(id)!);
 const failed = (r: LabReport) => r.checks.filter((c) => c.status === 'failed').map((c) => c.id);
 
 describe('grading websocket-handshake', () => {
@@ -97,14 +104,14 @@ describe('grading websocket-handshake', () => {
   });
 
   test('every fixture has a reason to check, and the good ones pass', () => {
-    for (const name of fixtures) {
-      if (name.startsWith('bad--')) expect(REASONS, name).toHaveProperty([name]);
-      else expect(failed(reportOf(join(LAB_DIR, 'fixtures', name))), name).toEqual([]);
+    for (const f of fixtures) {
+      if (f.fails.length > 0) expect(REASONS, f.id).toHaveProperty([f.id]);
+      else expect(failed(fixtureReport(f.id)), f.id).toEqual([]);
     }
   });
 
   test.each(Object.keys(REASONS))('%s fails its check for the reason its name gives, and keeps the other stages', (name) => {
-    const r = reportOf(join(LAB_DIR, 'fixtures', name));
+    const r = fixtureReport(name);
     const id = name.split('--')[1]!;
     const c = r.checks.find((x) => x.id === id)!;
     expect(c.status, `${name}: ${id}`).toBe('failed');
@@ -114,7 +121,7 @@ describe('grading websocket-handshake', () => {
   });
 
   test("a failing check's trace shows the learner's upgrade and decoded frames", () => {
-    const c = reportOf(join(LAB_DIR, 'fixtures', 'bad--ping-pong--no-pong.ts')).checks.find((x) => x.id === 'ping-pong')!;
+    const c = fixtureReport('bad--ping-pong--no-pong').checks.find((x) => x.id === 'ping-pong')!;
     const learner = (c.trace ?? []).filter((l) => l.type === 'event' && l.actor === 'learner');
     expect(learner.some((l) => l.name === 'upgrade')).toBe(true);
     expect(learner.find((l) => l.name === 'frame-received')?.detail).toMatchObject({ opcode: 'ping (0x9)', mask: true, preview: 'are you there?' });
