@@ -5,11 +5,12 @@
  * not written, and no process of the grading is left.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { collect, processesMarked, runCli } from '../../../test/helpers/cli.js';
+import { processesMarked, runCli } from '../../../test/helpers/cli.js';
+import { gradeEntries } from '../../../test/grade-support.js';
+import type { LabReport } from '../../../src/grade/types.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,38 +18,11 @@ import { DISABLE_ENV, privateNetworkUnavailable } from '../../../src/runtime/nam
 import { labFixtures, writeFixture } from '../../../src/lab/fixtures.js';
 
 const LAB_DIR = fileURLToPath(new URL('../', import.meta.url));
-const RUNNER = new URL('../../../dist/src/grade/runner.js', import.meta.url).href;
-const REGISTRY = new URL('../../../dist/src/lab/registry.js', import.meta.url).href;
 const unavailable = privateNetworkUnavailable();
 
-interface CheckReport {
-  id: string;
-  status: 'passed' | 'failed' | 'skipped';
-  message?: string;
-  reason?: string;
-  points: { earned: number; possible: number };
-}
-interface LabReport {
-  status: string;
-  error?: string;
-  checks: CheckReport[];
-  points: { earned: number; possible: number };
-}
-
 /** Grade `files` as dns submissions in one run of the built pipeline, in a child process. */
-async function grade(files: string[], env: NodeJS.ProcessEnv = {}): Promise<LabReport[]> {
-  const script = `
-    const { findLab } = await import(${JSON.stringify(REGISTRY)});
-    const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
-    const lab = await findLab('dns');
-    const files = ${JSON.stringify(files)};
-    const reports = await gradeSubmissions(files.map((file) => ({ lab, file })), {});
-    process.stdout.write(JSON.stringify(reports));
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r = await collect(child, 240_000);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as LabReport[];
+function grade(files: string[], env: NodeJS.ProcessEnv = {}): Promise<LabReport[]> {
+  return gradeEntries(files.map((file) => ({ lab: 'dns', file })), { env, limitMs: 240_000 });
 }
 
 const MACHINE_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];

@@ -5,32 +5,16 @@
  * *for the reason it gives*, with the learner's decoded frames in the failing check's trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect } from '../../../test/helpers/cli.js';
+import { gradeEntries } from '../../../test/grade-support.js';
+import type { LabReport } from '../../../src/grade/types.js';
+import type { TraceEvent } from '../../../src/trace/event.js';
 import { labFixtures, writeFixture } from '../../../src/lab/fixtures.js';
 
 const LAB_DIR = fileURLToPath(new URL('../', import.meta.url));
-const RUNNER = new URL('../../../dist/src/grade/runner.js', import.meta.url).href;
-const REGISTRY = new URL('../../../dist/src/lab/registry.js', import.meta.url).href;
-
-interface CheckReport {
-  id: string;
-  status: 'passed' | 'failed' | 'skipped';
-  message?: string;
-  points: { earned: number; possible: number };
-  trace?: Array<{ type: string; actor: string; name?: string; detail?: Record<string, unknown> }>;
-}
-interface LabReport {
-  status: string;
-  error?: string;
-  checks: CheckReport[];
-  points: { earned: number; possible: number };
-}
-
 /** What each bad fixture's failing check must say: the reason in its name, in words. */
 const REASONS: Record<string, RegExp> = {
   'bad--handshake--guid-forgotten': /GUID is missing/,
@@ -60,20 +44,7 @@ const files = [join(LAB_DIR, 'exercise', 'solution.ts'), join(LAB_DIR, 'exercise
 let reports: LabReport[];
 
 beforeAll(async () => {
-  const script = `
-    const { findLab } = await import(${JSON.stringify(REGISTRY)});
-    const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
-    const lab = await findLab('websocket-handshake');
-    const files = ${JSON.stringify(files)};
-    const reports = await gradeSubmissions(files.map((file) => ({ lab, file })), {});
-    process.stdout.write(JSON.stringify(reports));
-  `;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (/^VITEST/.test(key) || key === 'TEST' || key === 'NODE_ENV') delete env[key];
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r = await collect(child, 400_000);
-  expect(r.code, r.stderr).toBe(0);
-  reports = JSON.parse(r.stdout) as LabReport[];
+  reports = await gradeEntries(files.map((file) => ({ lab: 'websocket-handshake', file })), { limitMs: 400_000 });
 }, 420_000);
 
 const reportOf = (file: string) => reports[files.indexOf(file)]!;
@@ -93,7 +64,7 @@ describe('grading websocket-handshake', () => {
       'fragmentation', 'unmasked-client-frame',
       'head-bytes',
     ]);
-    expect(r.points).toEqual({ earned: 27, possible: 27 });
+    expect(r.points).toEqual({ earned: 26, possible: 26 });
   });
 
   test('the starter fails, keeping only the point for leaving plain HTTP alone', () => {
@@ -122,7 +93,7 @@ describe('grading websocket-handshake', () => {
 
   test("a failing check's trace shows the learner's upgrade and decoded frames", () => {
     const c = fixtureReport('bad--ping-pong--no-pong').checks.find((x) => x.id === 'ping-pong')!;
-    const learner = (c.trace ?? []).filter((l) => l.type === 'event' && l.actor === 'learner');
+    const learner = (c.trace ?? []).filter((l): l is TraceEvent => l.type === 'event' && l.actor === 'learner');
     expect(learner.some((l) => l.name === 'upgrade')).toBe(true);
     expect(learner.find((l) => l.name === 'frame-received')?.detail).toMatchObject({ opcode: 'ping (0x9)', mask: true, preview: 'are you there?' });
     expect(learner.some((l) => l.name === 'frame-sent')).toBe(false);
