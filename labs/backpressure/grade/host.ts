@@ -1,0 +1,119 @@
+/**
+ * backpressure's host: runs in the learner's process during grading. It calls their
+ * `createFirehose(totalBytes)`, traces each server and its sockets, and watches every write
+ * their code makes (bytes, what write() returned, writableLength after it, writes before
+ * 'drain' or after destroy) and this process's memory, so the grader can judge backpressure from
+ * the inside. Watching changes nothing in what the learner's code does.
+ */
+import * as net from 'node:net';
+import { hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { mark, probe, trace } from '../../../src/runtime/child.js';
+import type { Json } from '../../../src/trace/event.js';
+import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
+
+/** One socket of the learner's servers, as the `stats` operation reports it. */
+export interface SocketReport extends WriteStats {
+  /** The socket's id in the trace (`net.Socket#1`). */
+  id: string;
+  /** The client's address, `127.0.0.1:PORT`: the grader finds its own connection by it. */
+  remote: string | null;
+  writableLength: number;
+}
+
+/** This process's payload memory: bytes in ArrayBuffers beyond what the sockets' buffers hold. */
+export interface MemoryReport {
+  /** Largest value since the last reset, above the level before the first server was created. */
+  peakOutsideBuffers: number;
+  /** Largest total of the sockets' writableLength at the same moments. */
+  peakInBuffers: number;
+}
+
+/** Per socket, only so many writes go on the trace (a 1-byte writer must not flood it); false returns and mistakes always do, up to a cap. */
+const TRACED_WRITES = 40;
+const TRACED_NOTABLE = 200;
+
+const remotes = new Map<net.Socket, string | null>();
+const traced = new WeakMap<net.Socket, { all: number; notable: number }>();
+const stats = watchWrites((socket, info) => {
+  let count = traced.get(socket);
+  if (!count) traced.set(socket, (count = { all: 0, notable: 0 }));
+  const notable = info.returned === false || info.beforeDrain || info.afterDestroy;
+  if (count.all < TRACED_WRITES || (notable && count.notable < TRACED_NOTABLE)) {
+    count.all++;
+    if (notable) count.notable++;
+    mark(writeEventName(info), writeEventDetail(info), probe.idOf(socket));
+  }
+});
+
+let baseline: number | undefined;
+let peakOutside = 0;
+let peakInBuffers = 0;
+
+function sampleMemory(): void {
+  if (baseline === undefined) return;
+  let inBuffers = 0;
+  for (const socket of stats.keys()) if (!socket.destroyed) inBuffers += socket.writableLength;
+  const outside = process.memoryUsage().arrayBuffers - inBuffers - baseline;
+  peakOutside = Math.max(peakOutside, outside);
+  peakInBuffers = Math.max(peakInBuffers, inBuffers);
+}
+setInterval(sampleMemory, 10).unref();
+
+function kindOf(value: unknown): string {
+  if (value instanceof net.Server) return 'net.Server';
+  if (value === null || value === undefined) return String(value);
+  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
+  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
+}
+
+hostSubmission({
+  /** createFirehose(totalBytes), traced, listening on a free port of 127.0.0.1; resolves with the port. */
+  async listen(mod, arg) {
+    const { totalBytes } = arg as { totalBytes: number };
+    baseline ??= process.memoryUsage().arrayBuffers;
+    const value = (mod.createFirehose as (n: number) => unknown)(totalBytes);
+    if (!(value instanceof net.Server)) {
+      hostFail(`createFirehose(${totalBytes}) returned ${kindOf(value)}, not a net.Server, so there is nothing to connect to: return the server that net.createServer() gives you`);
+    }
+    const server = trace(value);
+    server.on('connection', (socket) => remotes.set(socket, socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null));
+    if (!server.listening) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    }
+    const address = server.address();
+    if (!address || typeof address === 'string') hostFail(`the server listens on ${String(address)}, not on a TCP port`);
+    return { port: address.port };
+  },
+
+  /** Every socket the learner's servers accepted (or wrote to), with what its writer did. */
+  sockets() {
+    const all = new Set<net.Socket>([...remotes.keys(), ...stats.keys()]);
+    return [...all].map((socket) => {
+      const s = stats.get(socket);
+      return {
+        ...(s ?? { writes: 0, bytes: 0, falseReturns: 0, drains: 0, peakWritableLength: 0, writableHighWaterMark: socket.writableHighWaterMark, writesBeforeDrain: 0, firstBeforeDrain: null, writesAfterDestroy: 0, ended: false }),
+        destroyed: socket.destroyed,
+        id: probe.idOf(socket),
+        remote: remotes.get(socket) ?? null,
+        writableLength: socket.writableLength,
+      } satisfies SocketReport;
+    }) as unknown as Json;
+  },
+
+  /** The payload memory's peak since the last call with `{ reset: true }`. */
+  memory(_mod, arg) {
+    sampleMemory();
+    const report: MemoryReport = { peakOutsideBuffers: Math.max(0, peakOutside), peakInBuffers };
+    if ((arg as { reset?: boolean } | null)?.reset) {
+      peakOutside = 0;
+      peakInBuffers = 0;
+    }
+    return report as unknown as Json;
+  },
+});
