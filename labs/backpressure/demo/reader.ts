@@ -1,0 +1,124 @@
+/**
+ * The backpressure demo's reader: a TCP client that reads the firehose slowly. It stays paused
+ * for a while (or until told to wake), then reads at a set pace by pausing and resuming its
+ * socket — so the writer meets a reader that is really slow, in flowing mode and in paused
+ * mode in turn. It checks every byte against the pattern and reports what it got.
+ *
+ * Started ahead of time, it connects when the parent sends `go` with the port (so its start-up
+ * is not part of the story), and stays until the parent has its `result` and sends `exit`.
+ */
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { mark, note, onCommand, params, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { patternMismatch } from '../pattern.js';
+
+interface ReaderParams {
+  /** Stay paused this long after connecting (ms); null: until the parent sends `wake`. */
+  sleepMs: number | null;
+  /** Bytes per second once awake; 0 reads as fast as the data comes. */
+  pace: number;
+  /** Leave (destroy the socket) after this many bytes. */
+  leaveAfter?: number;
+}
+
+/** What the reader got, for the parent. */
+export interface ReaderResult {
+  bytes: number;
+  /** Stream offset of the first byte that broke the pattern, or -1. */
+  mismatch: number;
+  ended: boolean;
+  left: boolean;
+  error: string | null;
+  /** ms from connect to the end of the stream. */
+  ms: number;
+}
+
+const p = params<ReaderParams>();
+
+function read(port: number): { connected: Promise<unknown>; done: Promise<ReaderResult> } {
+  const socket = trace(net.connect({ port, host: '127.0.0.1' }));
+  let started = 0;
+  let received = 0;
+  let mismatch = -1;
+  let left = false;
+  let error: string | null = null;
+  // While awake: when the current pace window began and what was read in it.
+  let windowStart = 0;
+  let windowBytes = 0;
+  let napping = false;
+
+  socket.pause();
+  socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
+  const done = new Promise<ReaderResult>((resolve) => {
+    socket.once('close', () => {
+      const ms = Math.round(performance.now() - started);
+      mark('received', { bytes: received, ms, pattern: mismatch < 0 ? 'every byte i = i % 256' : `wrong from byte ${mismatch}` });
+      resolve({ bytes: received, mismatch, ended: socket.readableEnded, left, error, ms });
+    });
+  });
+
+  socket.on('data', (chunk: Buffer) => {
+    if (mismatch < 0) {
+      const at = patternMismatch(chunk, received);
+      if (at >= 0) mismatch = received + at;
+    }
+    received += chunk.length;
+    windowBytes += chunk.length;
+    if (p.leaveAfter !== undefined && received >= p.leaveAfter && !left) {
+      left = true;
+      note(`read ${received} bytes; leaving now: destroy() with data still unread`);
+      socket.destroy();
+      return;
+    }
+    if (p.pace > 0 && !napping) {
+      // Ahead of the pace: stop reading until the clock catches up (naps of 20 ms or more).
+      const aheadMs = (windowBytes / p.pace) * 1000 - (performance.now() - windowStart);
+      if (aheadMs >= 20) {
+        napping = true;
+        socket.pause();
+        setTimeout(() => {
+          napping = false;
+          socket.resume();
+        }, aheadMs);
+      }
+    }
+  });
+
+  const wake = (): void => {
+    windowStart = performance.now();
+    windowBytes = 0;
+    note(p.pace > 0 ? `awake: reading at ${(p.pace / 1024 / 1024).toFixed(1)} MiB/s, pausing whenever ahead of that pace` : 'awake: reading as fast as the data comes');
+    socket.resume();
+  };
+
+  const connected = once(socket, 'connect').then(() => {
+    started = performance.now();
+    if (p.sleepMs === null) {
+      note('connected, and paused: not reading until woken');
+      void waitForCommand('wake').then(wake);
+    } else if (p.sleepMs > 0) {
+      note(`connected, and paused: not reading for ${p.sleepMs} ms`);
+      setTimeout(wake, p.sleepMs);
+    } else {
+      wake();
+    }
+  });
+  return { connected, done };
+}
+
+let transfer: ReturnType<typeof read> | undefined;
+onCommand('go', async (arg) => {
+  transfer = read((arg as { port: number }).port);
+  await transfer.connected;
+  return null;
+});
+onCommand('result', () => {
+  if (!transfer) throw new Error('not connected yet');
+  return transfer.done as never;
+});
+
+// The IPC channel does not keep a program alive: this wait does, until the parent is done with us.
+const exit = waitForCommand('exit');
+ready(null);
+await exit;
+process.exit(0);
