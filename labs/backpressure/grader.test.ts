@@ -21,19 +21,22 @@ const PAUSE_MS = 1500;
 /** A transfer that made no progress for this long has stopped (done right, bytes flow at once). */
 const STALL_MS = 3000;
 
+/** Patience with a learner process that is busy (writing a whole stream in one go blocks its event loop for a while). */
+const CALL_MS = 12_000;
+
 const DRAIN_HINT = "wait for 'drain' when write() returns false";
 
 /** A fresh learner process with a firehose of `totalBytes` listening; resolves with its port. */
-async function firehose(totalBytes: number, sub?: Submission): Promise<{ sub: Submission; port: number }> {
+async function firehose(totalBytes: number, sub?: Submission, timeoutMs?: number): Promise<{ sub: Submission; port: number }> {
   sub ??= await startSubmission(LAB);
-  const { port } = await sub.call<{ port: number }>('listen', { totalBytes });
+  const { port } = await sub.call<{ port: number }>('listen', { totalBytes }, timeoutMs);
   return { sub, port };
 }
 
 /** The learner's socket for our `client`, as the host reports it (it may take a moment to be accepted). */
 async function serverSide(sub: Submission, client: net.Socket): Promise<SocketReport | undefined> {
   const remote = `127.0.0.1:${client.localPort}`;
-  return pollUntil(async () => (await sub.call<SocketReport[]>('sockets')).find((s) => s.remote === remote), { timeoutMs: 3000, intervalMs: 20 });
+  return pollUntil(async () => (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.remote === remote), { timeoutMs: 3000, intervalMs: 20 });
 }
 
 /** Connect, and stop reading at once: a client that is busy elsewhere. */
@@ -55,7 +58,7 @@ async function untilBackpressure(sub: Submission, client: net.Socket, what: stri
   let still = 0;
   const found = await pollUntil(
     async () => {
-      last = (await sub.call<SocketReport[]>('sockets')).find((s) => s.remote === remote) ?? last;
+      last = (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.remote === remote) ?? last;
       if (!last) return undefined;
       if (last.falseReturns > 0 || last.peakWritableLength > last.writableHighWaterMark + CHUNK_ALLOWANCE) return last;
       // Writing nothing more for a while without ever meeting backpressure: judge what we have.
@@ -84,8 +87,8 @@ function readAll(reader: ByteReader, want: number, ctx: CheckContext) {
 /** Why a read stopped short, in words. */
 function whyShort(outcome: string, reader: ByteReader): string {
   if (reader.error && !reader.ended) return `then the connection was reset (${reader.error.code ?? reader.error.message})`;
-  if (outcome === 'ended' || outcome === 'closed') return 'then your server ended the connection';
-  return `then nothing more came for ${STALL_MS / 1000} s`;
+  if (reader.ended || reader.closed) return 'then your server ended the connection';
+  return outcome === 'timeout' ? 'then time ran out' : `then nothing more came for ${STALL_MS / 1000} s`;
 }
 
 check('exact-bytes', 'each client gets exactly totalBytes bytes, byte i being i % 256 (0 and sizes that do not fill the last chunk too)', { points: 2 }, async (ctx) => {
@@ -127,10 +130,11 @@ check('exact-bytes', 'each client gets exactly totalBytes bytes, byte i being i 
     }
     if (reader.length < size) {
       const missing = size - reader.length;
+      const ended = reader.ended || reader.closed;
       const hint =
-        reader.length > 0 && missing < 64 * KiB
-          ? ` The last ${bytesText(missing)} are missing: when totalBytes is not a multiple of your chunk size, send the shorter last chunk too.`
-          : reader.length === 0
+        ended && missing < 64 * KiB
+          ? ` The last ${bytesText(missing)} ${missing === 1 ? 'is' : 'are'} missing: when totalBytes is not a multiple of your chunk size, send the shorter last chunk too.`
+          : reader.length === 0 && !ended
             ? ' Nothing arrived at all: write the stream in the connection listener.'
             : '';
       fail(`${call}: got ${bytesText(reader.length)} of ${bytesText(size)}, ${whyShort(outcome, reader)}.${hint}`);
@@ -165,12 +169,14 @@ check('ends-cleanly', 'the server ends each connection with a FIN right after th
 });
 
 check('half-close', 'a client that ends its own side at once still gets every byte', { points: 1 }, async (ctx) => {
-  const size = 8 * MiB;
-  const { port } = await firehose(size);
-  const client = await connectTcp(port);
-  const reader = new ByteReader(client, { keep: false });
-  ctx.note('we end our side at once (half-close: we send nothing more, but we still read)');
+  const size = 16 * MiB;
+  const { sub, port } = await firehose(size);
+  const { client, reader } = await pausedClient(port);
+  ctx.note('we end our side at once (half-close: we send nothing more, but we will read), and read only once your server has seen our FIN');
   client.end();
+  const mine = await serverSide(sub, client);
+  // Your socket's 'end' is the moment Node would end your side too (allowHalfOpen: false); a server that never reads never sees it.
+  if (mine) await sub.waitFor((e) => e.object === mine.id && e.name === 'end', { what: "your socket's 'end'", timeoutMs: 2000 }).catch(() => undefined);
   const outcome = await readAll(reader, size, ctx);
   if (reader.length === 0) fail(`we connected, ended our side at once (half-close) and read: nothing arrived, ${whyShort(outcome, reader)}. Write the stream in the connection listener.`);
   if (reader.length < size) {
@@ -183,14 +189,30 @@ check('half-close', 'a client that ends its own side at once still gets every by
 
 check('bounded-buffer', "while a client pauses, the socket's buffer stays within writableHighWaterMark plus one chunk", { points: 2, timeoutMs: 20_000 }, async (ctx) => {
   const size = 64 * MiB;
+  const bursts = 6;
   const { sub, port } = await firehose(size);
   const { client, reader } = await pausedClient(port);
-  ctx.note(`createFirehose(${formatBytes(size)}); our client reads nothing for ${PAUSE_MS / 1000} s, then reads ${formatBytes(8 * MiB)}`);
+  ctx.note(`createFirehose(${formatBytes(size)}); our client reads nothing for ${PAUSE_MS / 1000} s, then reads ${bursts} bursts of 2 MiB, pausing after each until your writer meets backpressure again`);
   await untilBackpressure(sub, client, `our client connected and paused`);
   await new Promise((r) => setTimeout(r, Math.min(PAUSE_MS, ctx.remainingMs())));
   const paused = (await serverSide(sub, client))!;
-  await readAll(reader, 8 * MiB, ctx);
-  const after = (await serverSide(sub, client)) ?? paused;
+  // Each burst makes room, so your writer gets a 'drain' and writes until the next false: every step of the loop is exercised several times.
+  let latest = paused;
+  for (let i = 1; i <= bursts && !reader.ended && !reader.closed; i++) {
+    const before = latest.falseReturns;
+    client.resume();
+    await reader.until(() => reader.length >= i * 2 * MiB, { timeoutMs: ctx.remainingMs(), stallMs: STALL_MS });
+    client.pause();
+    latest =
+      (await pollUntil(
+        async () => {
+          const s = await serverSide(sub, client);
+          return s && (s.falseReturns > before || s.ended || s.destroyed) ? s : undefined;
+        },
+        { timeoutMs: 1000, intervalMs: 20 },
+      )) ?? latest;
+  }
+  const after = (await serverSide(sub, client)) ?? latest;
   const hwm = paused.writableHighWaterMark;
   const limit = hwm + CHUNK_ALLOWANCE;
   for (const [when, s] of [
@@ -221,14 +243,14 @@ check('bounded-buffer', "while a client pauses, the socket's buffer stays within
 });
 
 check('bounded-memory', 'the payload is made as it is sent: memory stays bounded, whatever totalBytes is', { points: 1, timeoutMs: 20_000 }, async (ctx) => {
-  const size = 256 * MiB;
-  const { sub, port } = await firehose(size);
+  const size = 128 * MiB;
+  const { sub, port } = await firehose(size, undefined, 15_000);
   const { client } = await pausedClient(port);
   ctx.note(`createFirehose(${formatBytes(size)}); our client connects and reads nothing for ${PAUSE_MS / 1000} s while we watch your process's memory`);
   await untilBackpressure(sub, client, 'our client connected and paused');
-  await sub.call<MemoryReport>('memory', { reset: true });
+  await sub.call<MemoryReport>('memory', { reset: true }, CALL_MS);
   await new Promise((r) => setTimeout(r, Math.min(PAUSE_MS, ctx.remainingMs())));
-  const memory = await sub.call<MemoryReport>('memory');
+  const memory = await sub.call<MemoryReport>('memory', null, CALL_MS);
   const limit = 32 * MiB;
   if (memory.peakOutsideBuffers > limit) {
     fail(
@@ -276,15 +298,22 @@ check('independent-clients', 'a paused client does not hold up another', { point
 });
 
 check('client-leaves', 'a client that leaves midway stops the production for it at once; no crash, others still served', { points: 2, timeoutMs: 20_000 }, async (ctx) => {
-  const size = 32 * MiB;
+  // Far more than TCP's buffers can hold (they grow to tens of MiB for a client that reads): the server is still producing when we leave.
+  const size = 256 * MiB;
+  const enough = 4 * MiB;
   const { sub, port } = await firehose(size);
   const rude = await connectTcp(port, { actor: 'client#leaving' });
-  const reader = new ByteReader(rude, { keep: false });
-  const outcome = await reader.atLeast(MiB, { timeoutMs: ctx.remainingMs(), stallMs: STALL_MS });
-  if (reader.length < MiB) fail(`our client waited for its first ${formatBytes(MiB)}: got ${bytesText(reader.length)}, ${whyShort(outcome, reader)}.`);
   const mine = await serverSide(sub, rude);
-  ctx.note(`our client read ${formatBytes(reader.length)} and leaves: destroy() with data still unread, so the kernel answers your next write with a reset`);
-  rude.destroy();
+  // Leave the moment 1 MiB has arrived: destroy() with data still unread, so the kernel answers the server's next write with a reset.
+  const reader = new ByteReader(rude, {
+    keep: false,
+    onChunk: (chunk, offset) => {
+      if (offset + chunk.length >= MiB) rude.destroy();
+    },
+  });
+  const outcome = await reader.until(() => rude.destroyed, { timeoutMs: ctx.remainingMs(), stallMs: STALL_MS });
+  if (reader.length < MiB) fail(`our client waited for its first ${formatBytes(MiB)}: got ${bytesText(reader.length)}, ${whyShort(outcome, reader)}.`);
+  ctx.note(`our client read ${formatBytes(reader.length)} and left (destroy() with data unread)`);
   if (mine) {
     await sub
       .waitFor((e) => e.object === mine.id && e.name === 'close', { what: "your server's socket to close after our client left", timeoutMs: STALL_MS })
@@ -298,9 +327,9 @@ check('client-leaves', 'a client that leaves midway stops the production for it 
   }
   const next = await connectTcp(port, { actor: 'client#next' });
   const nextReader = new ByteReader(next, { keep: false });
-  const nextOutcome = await readAll(nextReader, size, ctx);
+  const nextOutcome = await readAll(nextReader, enough, ctx);
   if (sub.crashed || !sub.running) fail('after a client left midway, your server crashed while serving the next client.');
-  const after = mine ? (await sub.call<SocketReport[]>('sockets')).find((s) => s.id === mine.id) : undefined;
+  const after = mine ? (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.id === mine.id) : undefined;
   if (after && after.writesAfterDestroy > 0) {
     fail(
       `our client left after ${formatBytes(reader.length)}; your code then called write() ${after.writesAfterDestroy} more time(s) on its destroyed socket ` +
@@ -308,7 +337,7 @@ check('client-leaves', 'a client that leaves midway stops the production for it 
         'and treat an error in a write callback as the end.',
     );
   }
-  if (nextReader.length < size) {
-    fail(`after a client left midway, the next client got ${bytesText(nextReader.length)} of ${bytesText(size)}, ${whyShort(nextOutcome, nextReader)}: the server must go on serving others.`);
+  if (nextReader.length < enough) {
+    fail(`after a client left midway, the next client waited for its first ${formatBytes(enough)} and got ${bytesText(nextReader.length)}, ${whyShort(nextOutcome, nextReader)}: the server must go on serving others.`);
   }
 });

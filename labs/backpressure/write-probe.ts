@@ -51,6 +51,7 @@ function chunkBytes(chunk: unknown, encoding: unknown): number {
 }
 
 const watched = new Map<net.Socket, WriteStats>();
+const drainWatched = new WeakSet<net.Socket>();
 let installed = false;
 const listeners: Array<(socket: net.Socket, info: WriteInfo, stats: WriteStats) => void> = [];
 
@@ -89,7 +90,14 @@ function record(socket: net.Socket, call: 'write' | 'end', bytes: number, before
     if (afterDestroy) stats.writesAfterDestroy++;
     if (returned === false) {
       stats.falseReturns++;
-      socket.once('drain', () => stats.drains++);
+      // One listener at a time, however many falses come before the drain (no leak warning).
+      if (!drainWatched.has(socket)) {
+        drainWatched.add(socket);
+        socket.once('drain', () => {
+          drainWatched.delete(socket);
+          stats.drains++;
+        });
+      }
     }
     stats.peakWritableLength = Math.max(stats.peakWritableLength, socket.writableLength);
     const info: WriteInfo = { call, bytes, returned, writableLength: socket.writableLength, beforeDrain, afterDestroy };
