@@ -6,6 +6,7 @@ import type { JsonObject } from '../../src/trace/event.js';
 import { formatBytes } from '../../src/trace/format.js';
 import { NetlabError } from '../../src/errors.js';
 import { drawBufferChart, signedBytes } from './chart.js';
+import { tracePolicy } from './trace.js';
 import type { SocketSeries, WriterMode } from './demo/server.js';
 import type { ReaderResult } from './demo/reader.js';
 
@@ -107,7 +108,8 @@ const peakBuffers = (t: Transfer) => Math.max(0, ...t.series.rss.map(([, , v]) =
 function report(s: Settings, transfers: Transfer[]): { lines: string[]; summary: JsonObject } {
   const hwm = transfers[0]!.series.stats.writableHighWaterMark;
   const lines = [
-    `${formatBytes(s.total)} per client; the reader sleeps ${s.sleep} ms, then reads ${s.pace ? `at ${formatBytes(s.pace)}/s` : 'as fast as it can'}. writableHighWaterMark: ${formatBytes(hwm)} (Node ${process.version})`,
+    `${formatBytes(s.total)} per client; the reader sleeps ${s.sleep} ms, then reads ${s.pace ? `at ${formatBytes(s.pace)}/s` : 'as fast as it can'}.`,
+    `writableHighWaterMark: ${formatBytes(hwm)} (Node ${process.version})`,
     '',
     ...drawBufferChart(
       transfers.map((t) => ({ label: t.label, samples: t.series.samples })),
@@ -126,9 +128,9 @@ function report(s: Settings, transfers: Transfer[]): { lines: string[]; summary:
   }
   lines.push(
     '',
-    "peaks of the writer process's resident memory (RSS) and of its Buffer memory, above",
-    'where they stood when the client connected, each measured after a garbage collection;',
-    'false: write() calls that returned false; time: from connect to the last byte read',
+    "RSS growth, buffers: the writer's peak resident memory and peak Buffer memory,",
+    'above their level at connect, each measured after a garbage collection;',
+    'false: write() calls that returned false; time: from connect to the last byte',
   );
   return { lines, summary };
 }
@@ -168,6 +170,7 @@ export default defineLab({
   summary: "write() returning false, 'drain', writableLength, pause/resume and pipeline(): the buffer between a fast writer and a slow reader",
   order: 15,
   exports: ['createFirehose'],
+  trace: tracePolicy,
   options: {
     total: { description: 'bytes each client receives (64k, 12m, …)', default: '32m' },
     chunk: { description: "chunk size of the demo's own writers (impolite, pipeline); the exercise picks its own", default: '64k' },

@@ -9,8 +9,11 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { mark, note, onCommand, params, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, params, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { patternMismatch } from '../pattern.js';
+
+useTracePolicy(tracePolicy);
 
 interface ReaderParams {
   /** Stay paused this long after connecting (ms); null: until the parent sends `wake`. */

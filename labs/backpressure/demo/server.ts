@@ -12,8 +12,11 @@ import { Readable, pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { mark, note, onCommand, params, probe, ready, trace } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, params, probe, ready, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
+
+useTracePolicy(tracePolicy);
 
 export type WriterMode = 'exercise' | 'impolite' | 'pipeline';
 

@@ -7,9 +7,12 @@
  */
 import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
-import { mark, probe, trace } from '../../../src/runtime/child.js';
+import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import type { Json } from '../../../src/trace/event.js';
 import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
+
+useTracePolicy(tracePolicy);
 
 /** One socket of the learner's servers, as the `stats` operation reports it. */
 export interface SocketReport extends WriteStats {
