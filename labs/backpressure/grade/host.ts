@@ -5,6 +5,7 @@
  * 'drain' or after destroy) and this process's memory, so the grader can judge backpressure from
  * the inside. Watching changes nothing in what the learner's code does.
  */
+import { once } from 'node:events';
 import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
 import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
@@ -81,13 +82,8 @@ hostSubmission({
     const server = trace(value);
     server.on('connection', (socket) => remotes.set(socket, socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null));
     if (!server.listening) {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening'); // rejects if the server emits 'error' first
     }
     const address = server.address();
     if (!address || typeof address === 'string') hostFail(`the server listens on ${String(address)}, not on a TCP port`);
