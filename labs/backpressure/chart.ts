@@ -13,6 +13,8 @@ export interface ChartSeries {
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
 const LABEL = 10;
 const AXIS = 10;
+/** The interactive lab's trace view is 78 columns wide (80 minus its margins). */
+const COLUMNS = 78;
 
 /** The largest value of each of `columns` equal time slices of [0, spanMs]. */
 function bucketPeaks(samples: ChartSeries['samples'], columns: number, spanMs: number): number[] {
@@ -39,7 +41,7 @@ function bucketPeaks(samples: ChartSeries['samples'], columns: number, spanMs: n
  * step shows ▁, so a small buffer is not drawn as none; an empty buffer is a row of ·.
  */
 export function drawBufferChart(series: ChartSeries[], options: { width?: number; rows?: number; title: string }): string[] {
-  const width = options.width ?? 80 - LABEL - AXIS - 2;
+  const width = options.width ?? COLUMNS - LABEL - AXIS - 2;
   const rows = options.rows ?? 5;
   const spanMs = Math.max(1, ...series.flatMap((s) => s.samples.map(([t]) => t)));
   const top = Math.max(1, ...series.flatMap((s) => s.samples.map(([, v]) => v)));

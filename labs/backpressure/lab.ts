@@ -118,13 +118,23 @@ function report(s: Settings, transfers: Transfer[]): { lines: string[]; summary:
     '',
     `${'writer'.padEnd(10)}${'peak writableLength'.padEnd(21)}${'RSS growth'.padEnd(12)}${'buffers'.padEnd(12)}${'false'.padEnd(7)}${'drain'.padEnd(7)}time`,
   ];
-  const summary: JsonObject = { totalBytes: s.total, writableHighWaterMark: hwm };
+  // One key per measure, one value per writer: short `key: value` lines in the human summary.
+  const byWriter = (value: (t: Transfer) => number): JsonObject => Object.fromEntries(transfers.map((t) => [t.label, value(t)]));
+  const summary: JsonObject = {
+    totalBytes: s.total,
+    writableHighWaterMark: hwm,
+    peakWritableLength: byWriter((t) => t.series.stats.peakWritableLength),
+    peakRssGrowth: byWriter(peakRss),
+    peakBufferGrowth: byWriter(peakBuffers),
+    falseReturns: byWriter((t) => t.series.stats.falseReturns),
+    drains: byWriter((t) => t.series.stats.drains),
+    ms: byWriter((t) => t.reader.ms),
+  };
   for (const t of transfers) {
     const st = t.series.stats;
     lines.push(
       `${t.label.padEnd(10)}${formatBytes(st.peakWritableLength).padEnd(21)}${signedBytes(peakRss(t)).padEnd(12)}${signedBytes(peakBuffers(t)).padEnd(12)}${String(st.falseReturns).padEnd(7)}${String(st.drains).padEnd(7)}${t.reader.ms} ms`,
     );
-    summary[t.label] = { peakWritableLength: st.peakWritableLength, peakRssGrowth: peakRss(t), peakBufferGrowth: peakBuffers(t), falseReturns: st.falseReturns, drains: st.drains, writes: st.writes, ms: t.reader.ms };
   }
   lines.push(
     '',
