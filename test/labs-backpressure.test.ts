@@ -9,6 +9,9 @@ import { describe, expect, test } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
@@ -109,6 +112,20 @@ describe('netlab run backpressure --scenario …', () => {
     const pausedFirstData = r.lines.findIndex((l) => l.actor === 'paused' && l.name === 'data');
     expect(pausedFirstData).toBeGreaterThan(fastDone);
     expect(events(r.lines, 'paused', 'received')[0]!.detail).toMatchObject({ bytes: 8 * MiB });
+  });
+
+  test('--use with a writer that never sends fails the demo with its reason (exit 1), instead of hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-backpressure-test-'));
+    try {
+      const file = join(dir, 'backpressure.ts');
+      writeFileSync(file, `import * as net from 'node:net';\nexport function createFirehose(totalBytes: number) {\n  return net.createServer((socket) => { socket.on('error', () => {}); });\n}\n`);
+      const r = await run(['run', 'backpressure', '--json', '--scenario', 'polite', '--use', file, '--set', 'sleep=0']);
+      expect(r.code).toBe(1);
+      expect(r.lines.at(-1)).toMatchObject({ type: 'result', ok: false });
+      expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/reader: got 0 of 33554432 bytes, and the stream did not end/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a bad --set value is a usage error: one line, exit 2', async () => {

@@ -101,8 +101,8 @@ async function transfer(s: Settings, mode: WriterMode, writer: { server: ActorPr
   return { label: ACTOR[mode], series, reader: result };
 }
 
-const peakRss = (t: Transfer) => Math.max(0, ...t.series.rss.map(([, v]) => v));
-const peakBuffers = (t: Transfer) => Math.max(0, ...t.series.rss.map(([, , v]) => v));
+const peakRss = (t: Transfer) => Math.max(0, ...t.series.memory.map(([, v]) => v));
+const peakBuffers = (t: Transfer) => Math.max(0, ...t.series.memory.map(([, , v]) => v));
 
 /** The chart and the table of peaks for one or more transfers. */
 function report(s: Settings, transfers: Transfer[]): { lines: string[]; summary: JsonObject } {
@@ -169,7 +169,7 @@ async function compare(ctx: DemoContext, modes: WriterMode[]): Promise<JsonObjec
   return { ...summary, lines };
 }
 
-/** The path of `pv` if it is installed (for the --serve commands). */
+/** Whether `pv` is installed (for the --serve commands). */
 function hasPv(): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'pv')));
 }

@@ -49,11 +49,22 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
   let windowStart = 0;
   let windowBytes = 0;
   let napping = false;
+  let awake = false;
+  let lastProgress = 0;
+  // A writer that stops sending without ending (a learner's, with --use) must not hang the demo.
+  const stallMs = 5000;
+  const watchdog = setInterval(() => {
+    if (!awake || napping || socket.destroyed || performance.now() - lastProgress < stallMs) return;
+    note(`nothing arrived for ${stallMs / 1000} s after ${received} bytes, and the stream has not ended: giving up`);
+    socket.destroy();
+  }, 250);
+  watchdog.unref();
 
   socket.pause();
   socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
   const done = new Promise<ReaderResult>((resolve) => {
     socket.once('close', () => {
+      clearInterval(watchdog);
       const ms = Math.round(performance.now() - started);
       mark('received', { bytes: received, ms, pattern: mismatch < 0 ? 'every byte i = i % 256' : `wrong from byte ${mismatch}` });
       resolve({ bytes: received, mismatch, ended: socket.readableEnded, left, error, ms });
@@ -67,6 +78,7 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
     }
     received += chunk.length;
     windowBytes += chunk.length;
+    lastProgress = performance.now();
     if (p.leaveAfter !== undefined && received >= p.leaveAfter && !left) {
       left = true;
       note(`read ${received} bytes; leaving now: destroy() with data still unread`);
@@ -81,6 +93,7 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
         socket.pause();
         setTimeout(() => {
           napping = false;
+          lastProgress = performance.now();
           socket.resume();
         }, aheadMs);
       }
@@ -88,6 +101,8 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
   });
 
   const wake = (): void => {
+    awake = true;
+    lastProgress = performance.now();
     windowStart = performance.now();
     windowBytes = 0;
     note(p.pace > 0 ? `awake: reading at ${(p.pace / 1024 / 1024).toFixed(1)} MiB/s, pausing whenever ahead of that pace` : 'awake: reading as fast as the data comes');

@@ -36,7 +36,7 @@ export interface SocketSeries {
   /** [ms since the connection, writableLength] */
   samples: Array<[number, number]>;
   /** [ms since the connection, RSS growth, ArrayBuffer memory growth], in bytes since the first connection, after a collection */
-  rss: Array<[number, number, number]>;
+  memory: Array<[number, number, number]>;
   stats: WriteStats;
   /** ms from the connection to the socket's close (or to now). */
   durationMs: number;
@@ -62,7 +62,7 @@ interface Tracked {
   start: number;
   end: number | null;
   samples: Array<[number, number]>;
-  rss: Array<[number, number, number]>;
+  memory: Array<[number, number, number]>;
   produced: number;
 }
 const tracked: Tracked[] = [];
@@ -88,7 +88,7 @@ function sampleMemory(): void {
   }
   const { rss, arrayBuffers } = process.memoryUsage();
   const base = memoryBase ?? { rss, arrayBuffers };
-  for (const t of tracked) if (t.end === null) t.rss.push([Math.round(performance.now() - t.start), rss - base.rss, arrayBuffers - base.arrayBuffers]);
+  for (const t of tracked) if (t.end === null) t.memory.push([Math.round(performance.now() - t.start), rss - base.rss, arrayBuffers - base.arrayBuffers]);
 }
 
 const stats = watchWrites((socket, info) => {
@@ -112,7 +112,7 @@ function track(socket: net.Socket): Tracked {
     const { rss, arrayBuffers } = process.memoryUsage();
     memoryBase = { rss, arrayBuffers };
   }
-  const t: Tracked = { socket, id: probe.idOf(socket), start: performance.now(), end: null, samples: [], rss: [], produced: 0 };
+  const t: Tracked = { socket, id: probe.idOf(socket), start: performance.now(), end: null, samples: [], memory: [], produced: 0 };
   tracked.push(t);
   sample(t);
   sampleMemory();
@@ -194,7 +194,7 @@ onCommand('series', () => {
       ({
         id: t.id,
         samples: t.samples,
-        rss: t.rss,
+        memory: t.memory,
         stats: stats.get(t.socket) ?? null,
         durationMs: Math.round((t.end ?? now) - t.start),
         produced: p.mode === 'exercise' ? (stats.get(t.socket)?.bytes ?? 0) : t.produced,
