@@ -19,5 +19,12 @@ export function patternMismatch(chunk: Uint8Array, offset: number): number {
   return -1;
 }
 
+/** `size` bytes of the stream starting at byte `offset`, made fresh (a writer hands it to write() and forgets it). */
+export function patternChunk(offset: number, size: number): Buffer {
+  const chunk = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) chunk[i] = (offset + i) & 0xff;
+  return chunk;
+}
+
 /** What byte `index` of the stream should be. */
 export const expectedByte = (index: number): number => index & 0xff;

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { mark, note, onCommand, params, probe, ready, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { patternChunk } from '../pattern.js';
 import { tracePolicy } from '../trace.js';
 import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
 
@@ -49,12 +50,6 @@ const p = params<ServerParams>();
 /** Only so many writes per socket go on the trace; the summary counts all of them. */
 const TRACED_WRITES = 2000;
 const traced = new WeakMap<net.Socket, number>();
-
-function patternChunk(offset: number, size: number): Buffer {
-  const chunk = Buffer.allocUnsafe(size);
-  for (let i = 0; i < size; i++) chunk[i] = (offset + i) & 0xff;
-  return chunk;
-}
 
 interface Tracked {
   socket: net.Socket;
