@@ -6,9 +6,9 @@
  * time limits only bound waits for something that, done right, happens at once.
  */
 import type * as net from 'node:net';
-import { check, fail, startSubmission, type CheckContext, type Submission } from '../../src/grade/harness.js';
+import { check, fail, startSubmission, type CheckContext, type TypedSubmission } from '../../src/grade/harness.js';
 import { ByteReader, bytesText, connectTcp, formatBytes, pollUntil } from '../../src/grade/helpers.js';
-import type { MemoryReport, SocketReport } from './grade/host.js';
+import { firehoseHost, type SocketReport } from './contract.js';
 import { expectedByte, patternMismatch } from './pattern.js';
 
 const LAB = 'backpressure';
@@ -26,17 +26,21 @@ const CALL_MS = 12_000;
 
 const DRAIN_HINT = "wait for 'drain' when write() returns false";
 
+type Submission = TypedSubmission<NonNullable<typeof firehoseHost.ops>>;
+
+const start = (): Promise<Submission> => startSubmission(LAB, { host: firehoseHost });
+
 /** A fresh learner process with a firehose of `totalBytes` listening; resolves with its port. */
 async function firehose(totalBytes: number, sub?: Submission, timeoutMs?: number): Promise<{ sub: Submission; port: number }> {
-  sub ??= await startSubmission(LAB);
-  const { port } = await sub.call<{ port: number }>('listen', { totalBytes }, timeoutMs);
+  sub ??= await start();
+  const { port } = await sub.call('listen', { totalBytes }, timeoutMs);
   return { sub, port };
 }
 
 /** The learner's socket for our `client`, as the host reports it (it may take a moment to be accepted). */
 async function serverSide(sub: Submission, client: net.Socket): Promise<SocketReport | undefined> {
   const remote = `127.0.0.1:${client.localPort}`;
-  return pollUntil(async () => (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.remote === remote), { timeoutMs: 3000, intervalMs: 20 });
+  return pollUntil(async () => (await sub.call('sockets', null, CALL_MS)).find((s) => s.remote === remote), { timeoutMs: 3000, intervalMs: 20 });
 }
 
 /** Connect, and stop reading at once: a client that is busy elsewhere. */
@@ -58,7 +62,7 @@ async function untilBackpressure(sub: Submission, client: net.Socket, what: stri
   let still = 0;
   const found = await pollUntil(
     async () => {
-      last = (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.remote === remote) ?? last;
+      last = (await sub.call('sockets', null, CALL_MS)).find((s) => s.remote === remote) ?? last;
       if (!last) return undefined;
       if (last.falseReturns > 0 || last.peakWritableLength > last.writableHighWaterMark + CHUNK_ALLOWANCE) return last;
       // Writing nothing more for a while without ever meeting backpressure: judge what we have.
@@ -93,7 +97,7 @@ function whyShort(outcome: string, reader: ByteReader): string {
 
 check('exact-bytes', 'each client gets exactly totalBytes bytes, byte i being i % 256 (0 and sizes that do not fill the last chunk too)', { points: 2 }, async (ctx) => {
   const sizes = [0, 1, 255, 1000, 16 * KiB, 64 * KiB, 64 * KiB + 1, 200_000, MiB + 3];
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   ctx.note(`one server per size (${sizes.join(', ')} bytes), one client each, reading as fast as it can`);
   const results = await Promise.all(
     sizes.map(async (size) => {
@@ -143,7 +147,7 @@ check('exact-bytes', 'each client gets exactly totalBytes bytes, byte i being i 
 });
 
 check('ends-cleanly', 'the server ends each connection with a FIN right after the last byte (at once for 0 bytes)', { points: 1 }, async (ctx) => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   for (const size of [0, 300_000]) {
     const { port } = await firehose(size, sub);
     const client = await connectTcp(port, { actor: `client(${size})` });
@@ -248,9 +252,9 @@ check('bounded-memory', 'the payload is made as it is sent: memory stays bounded
   const { client } = await pausedClient(port);
   ctx.note(`createFirehose(${formatBytes(size)}); our client connects and reads nothing for ${PAUSE_MS / 1000} s while we watch your process's memory`);
   await untilBackpressure(sub, client, 'our client connected and paused');
-  await sub.call<MemoryReport>('memory', { reset: true }, CALL_MS);
+  await sub.call('memory', { reset: true }, CALL_MS);
   await new Promise((r) => setTimeout(r, Math.min(PAUSE_MS, ctx.remainingMs())));
-  const memory = await sub.call<MemoryReport>('memory', null, CALL_MS);
+  const memory = await sub.call('memory', null, CALL_MS);
   const limit = 32 * MiB;
   if (memory.peakOutsideBuffers > limit) {
     fail(
@@ -329,7 +333,7 @@ check('client-leaves', 'a client that leaves midway stops the production for it 
   const nextReader = new ByteReader(next, { keep: false });
   const nextOutcome = await readAll(nextReader, enough, ctx);
   if (sub.crashed || !sub.running) fail('after a client left midway, your server crashed while serving the next client.');
-  const after = mine ? (await sub.call<SocketReport[]>('sockets', null, CALL_MS)).find((s) => s.id === mine.id) : undefined;
+  const after = mine ? (await sub.call('sockets', null, CALL_MS)).find((s) => s.id === mine.id) : undefined;
   if (after && after.writesAfterDestroy > 0) {
     fail(
       `our client left after ${formatBytes(reader.length)}; your code then called write() ${after.writesAfterDestroy} more time(s) on its destroyed socket ` +

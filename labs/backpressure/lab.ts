@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { ProgramProcess } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { formatBytes } from '../../src/trace/format.js';
 import { NetlabError } from '../../src/errors.js';
 import { drawBufferChart, signedBytes } from './chart.js';
 import { tracePolicy } from './trace.js';
-import type { SocketSeries, WriterMode } from './demo/server.js';
-import type { ReaderResult } from './demo/reader.js';
+import { reader as readerProgram, writer as writerProgram, type ReaderParams, type ReaderResult, type SocketSeries, type WriterMode } from './contract.js';
 
 interface Settings {
   /** Bytes per client. */
@@ -49,25 +48,28 @@ function settings(ctx: DemoContext): Settings {
 const ACTOR: Record<WriterMode, string> = { exercise: 'polite', impolite: 'impolite', pipeline: 'pipeline' };
 
 async function startWriter(ctx: DemoContext, mode: WriterMode, s: Settings, actor = ACTOR[mode]) {
-  const server = ctx.spawn(actor, 'demo/server', { params: { mode, implementation: ctx.implementation, total: s.total, chunk: s.chunk } });
-  const { port } = (await server.ready()) as { port: number };
+  const server = ctx.spawn(actor, writerProgram, { params: { mode, implementation: ctx.implementation, total: s.total, chunk: s.chunk } });
+  const { port } = await server.ready();
   return { server, port };
 }
 
 /** A reader process, started ahead of time: it connects when {@link connect} says where. */
-function startReader(ctx: DemoContext, actor: string, reader: { sleepMs: number | null; pace: number; leaveAfter?: number }): ActorProcess {
-  return ctx.spawn(actor, 'demo/reader', { params: reader as JsonObject });
+type Reader = ProgramProcess<NonNullable<typeof readerProgram.spec>>;
+type Writer = { server: ProgramProcess<NonNullable<typeof writerProgram.spec>>; port: number };
+
+function startReader(ctx: DemoContext, actor: string, params: ReaderParams): Reader {
+  return ctx.spawn(actor, readerProgram, { params });
 }
 
 /** Resolves once the reader is connected to `port`. */
-async function connect(reader: ActorProcess, port: number): Promise<void> {
+async function connect(reader: Reader, port: number): Promise<void> {
   await reader.ready();
   await reader.command('go', { port });
 }
 
 /** The reader's result once its connection has closed; it then exits. */
-async function resultOf(reader: ActorProcess, limitMs = 60_000): Promise<ReaderResult> {
-  const result = (await reader.command('result', null, limitMs)) as unknown as ReaderResult;
+async function resultOf(reader: Reader, limitMs = 60_000): Promise<ReaderResult> {
+  const result = await reader.command('result', null, limitMs);
   await reader.command('exit').catch(() => undefined);
   await reader.finish();
   return result;
@@ -81,8 +83,8 @@ function expectWhole(actor: string, r: ReaderResult, total: number): void {
   }
 }
 
-async function seriesOf(server: ActorProcess): Promise<SocketSeries[]> {
-  return (await server.command('series')) as unknown as SocketSeries[];
+function seriesOf(server: Writer['server']): Promise<SocketSeries[]> {
+  return server.command('series');
 }
 
 interface Transfer {
@@ -92,7 +94,7 @@ interface Transfer {
 }
 
 /** One writer, one slow reader: the reader sleeps, then reads at its pace; resolves with the writer's story. */
-async function transfer(s: Settings, mode: WriterMode, writer: { server: ActorProcess; port: number }, reader: ActorProcess): Promise<Transfer> {
+async function transfer(s: Settings, mode: WriterMode, writer: Writer, reader: Reader): Promise<Transfer> {
   await connect(reader, writer.port);
   const result = await resultOf(reader);
   expectWhole(reader.actor, result, s.total);

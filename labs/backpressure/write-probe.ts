@@ -55,22 +55,27 @@ const drainWatched = new WeakSet<net.Socket>();
 let installed = false;
 const listeners: Array<(socket: net.Socket, info: WriteInfo, stats: WriteStats) => void> = [];
 
+/** The stats of a socket nobody has written to yet. */
+export function emptyStats(socket: net.Socket): WriteStats {
+  return {
+    writes: 0,
+    bytes: 0,
+    falseReturns: 0,
+    drains: 0,
+    peakWritableLength: 0,
+    writableHighWaterMark: socket.writableHighWaterMark,
+    writesBeforeDrain: 0,
+    firstBeforeDrain: null,
+    writesAfterDestroy: 0,
+    ended: false,
+    destroyed: socket.destroyed,
+  };
+}
+
 function statsOf(socket: net.Socket): WriteStats {
   let stats = watched.get(socket);
   if (!stats) {
-    stats = {
-      writes: 0,
-      bytes: 0,
-      falseReturns: 0,
-      drains: 0,
-      peakWritableLength: 0,
-      writableHighWaterMark: socket.writableHighWaterMark,
-      writesBeforeDrain: 0,
-      firstBeforeDrain: null,
-      writesAfterDestroy: 0,
-      ended: false,
-      destroyed: false,
-    };
+    stats = emptyStats(socket);
     const s = stats;
     watched.set(socket, s);
     socket.once('close', () => (s.destroyed = true));

@@ -9,34 +9,15 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { mark, note, onCommand, params, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { reader, type ReaderResult } from '../contract.js';
 import { tracePolicy } from '../trace.js';
 import { patternMismatch } from '../pattern.js';
 
 useTracePolicy(tracePolicy);
 
-interface ReaderParams {
-  /** Stay paused this long after connecting (ms); null: until the parent sends `wake`. */
-  sleepMs: number | null;
-  /** Bytes per second once awake; 0 reads as fast as the data comes. */
-  pace: number;
-  /** Leave (destroy the socket) after this many bytes. */
-  leaveAfter?: number;
-}
-
-/** What the reader got, for the parent. */
-export interface ReaderResult {
-  bytes: number;
-  /** Stream offset of the first byte that broke the pattern, or -1. */
-  mismatch: number;
-  ended: boolean;
-  left: boolean;
-  error: string | null;
-  /** ms from connect to the end of the stream. */
-  ms: number;
-}
-
-const p = params<ReaderParams>();
+const self = program(reader);
+const p = self.params();
 
 function read(port: number): { connected: Promise<unknown>; done: Promise<ReaderResult> } {
   const socket = trace(net.connect({ port, host: '127.0.0.1' }));
@@ -113,7 +94,7 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
     started = performance.now();
     if (p.sleepMs === null) {
       note('connected, and paused: not reading until woken');
-      void waitForCommand('wake').then(wake);
+      void self.waitForCommand('wake').then(wake);
     } else if (p.sleepMs > 0) {
       note(`connected, and paused: not reading for ${p.sleepMs} ms`);
       setTimeout(wake, p.sleepMs);
@@ -125,18 +106,18 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
 }
 
 let transfer: ReturnType<typeof read> | undefined;
-onCommand('go', async (arg) => {
-  transfer = read((arg as { port: number }).port);
+self.onCommand('go', async ({ port }) => {
+  transfer = read(port);
   await transfer.connected;
   return null;
 });
-onCommand('result', () => {
+self.onCommand('result', () => {
   if (!transfer) throw new Error('not connected yet');
-  return transfer.done as never;
+  return transfer.done;
 });
 
 // The IPC channel does not keep a program alive: this wait does, until the parent is done with us.
-const exit = waitForCommand('exit');
-ready(null);
+const exit = self.waitForCommand('exit');
+self.ready(null);
 await exit;
 process.exit(0);

@@ -12,40 +12,16 @@ import { Readable, pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { mark, note, onCommand, params, probe, ready, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { mark, note, probe, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { writer, type SocketSeries } from '../contract.js';
 import { patternChunk } from '../pattern.js';
 import { tracePolicy } from '../trace.js';
-import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
+import { emptyStats, watchWrites, writeEventDetail, writeEventName } from '../write-probe.js';
 
 useTracePolicy(tracePolicy);
 
-export type WriterMode = 'exercise' | 'impolite' | 'pipeline';
-
-interface ServerParams {
-  mode: WriterMode;
-  /** Module exporting createFirehose (mode `exercise`). */
-  implementation: string;
-  /** Bytes per client. */
-  total: number;
-  /** Chunk size of the demo's own writers (`impolite`, `pipeline`). */
-  chunk: number;
-}
-
-/** One socket's story, for the summary: its buffer over time and what its writer did. */
-export interface SocketSeries {
-  id: string;
-  /** [ms since the connection, writableLength] */
-  samples: Array<[number, number]>;
-  /** [ms since the connection, RSS growth, ArrayBuffer memory growth], in bytes since the first connection, after a collection */
-  memory: Array<[number, number, number]>;
-  stats: WriteStats;
-  /** ms from the connection to the socket's close (or to now). */
-  durationMs: number;
-  /** Bytes the writer produced for this socket (pipeline: what the source generated). */
-  produced: number;
-}
-
-const p = params<ServerParams>();
+const self = program(writer);
+const p = self.params();
 
 /** Only so many writes per socket go on the trace; the summary counts all of them. */
 const TRACED_WRITES = 2000;
@@ -182,24 +158,22 @@ if (p.mode === 'impolite') {
 }
 trace(server);
 
-onCommand('series', () => {
+self.onCommand('series', () => {
   const now = performance.now();
   return tracked.map(
-    (t) =>
-      ({
-        id: t.id,
-        samples: t.samples,
-        memory: t.memory,
-        stats: stats.get(t.socket) ?? null,
-        durationMs: Math.round((t.end ?? now) - t.start),
-        produced: p.mode === 'exercise' ? (stats.get(t.socket)?.bytes ?? 0) : t.produced,
-      }) as unknown as SocketSeries,
-  ) as never;
+    (t): SocketSeries => ({
+      id: t.id,
+      samples: t.samples,
+      memory: t.memory,
+      stats: stats.get(t.socket) ?? emptyStats(t.socket),
+      durationMs: Math.round((t.end ?? now) - t.start),
+      produced: p.mode === 'exercise' ? (stats.get(t.socket)?.bytes ?? 0) : t.produced,
+    }),
+  );
 });
 
 /** Resolves once the `index`-th connection (0-based) has closed. */
-onCommand('closed', async (index) => {
-  const i = Number(index);
+self.onCommand('closed', async (i) => {
   while (!tracked[i] || tracked[i]!.end === null) {
     const t = tracked[i];
     if (t) await once(t.socket, 'close');
@@ -211,4 +185,4 @@ onCommand('closed', async (index) => {
 server.listen({ port: 0, host: '127.0.0.1' });
 await once(server, 'listening');
 mark('writableHighWaterMark', { bytes: new net.Socket().writableHighWaterMark, node: process.version });
-ready({ port: (server.address() as net.AddressInfo).port });
+self.ready({ port: (server.address() as net.AddressInfo).port });

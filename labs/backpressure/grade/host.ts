@@ -10,27 +10,10 @@ import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
 import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
-import type { Json } from '../../../src/trace/event.js';
-import { watchWrites, writeEventDetail, writeEventName, type WriteStats } from '../write-probe.js';
+import { emptyStats, watchWrites, writeEventDetail, writeEventName } from '../write-probe.js';
+import { firehoseHost, type MemoryReport, type SocketReport } from '../contract.js';
 
 useTracePolicy(tracePolicy);
-
-/** One socket of the learner's servers, as the `stats` operation reports it. */
-export interface SocketReport extends WriteStats {
-  /** The socket's id in the trace (`net.Socket#1`). */
-  id: string;
-  /** The client's address, `127.0.0.1:PORT`: the grader finds its own connection by it. */
-  remote: string | null;
-  writableLength: number;
-}
-
-/** This process's payload memory: bytes in ArrayBuffers beyond what the sockets' buffers hold. */
-export interface MemoryReport {
-  /** Largest value since the last reset, above the level before the first server was created. */
-  peakOutsideBuffers: number;
-  /** Largest total of the sockets' writableLength at the same moments. */
-  peakInBuffers: number;
-}
 
 /** Per socket, only so many writes go on the trace (a 1-byte writer must not flood it); false returns and mistakes always do, up to a cap. */
 const TRACED_WRITES = 40;
@@ -70,10 +53,9 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
-hostSubmission({
+hostSubmission(firehoseHost, {
   /** createFirehose(totalBytes), traced, listening on a free port of 127.0.0.1; resolves with the port. */
-  async listen(mod, arg) {
-    const { totalBytes } = arg as { totalBytes: number };
+  async listen(mod, { totalBytes }) {
     baseline ??= process.memoryUsage().arrayBuffers;
     const value = (mod.createFirehose as (n: number) => unknown)(totalBytes);
     if (!(value instanceof net.Server)) {
@@ -93,26 +75,25 @@ hostSubmission({
   /** Every socket the learner's servers accepted (or wrote to), with what its writer did. */
   sockets() {
     const all = new Set<net.Socket>([...remotes.keys(), ...stats.keys()]);
-    return [...all].map((socket) => {
-      const s = stats.get(socket);
-      return {
-        ...(s ?? { writes: 0, bytes: 0, falseReturns: 0, drains: 0, peakWritableLength: 0, writableHighWaterMark: socket.writableHighWaterMark, writesBeforeDrain: 0, firstBeforeDrain: null, writesAfterDestroy: 0, ended: false }),
+    return [...all].map(
+      (socket): SocketReport => ({
+        ...(stats.get(socket) ?? emptyStats(socket)),
         destroyed: socket.destroyed,
         id: probe.idOf(socket),
         remote: remotes.get(socket) ?? null,
         writableLength: socket.writableLength,
-      } satisfies SocketReport;
-    }) as unknown as Json;
+      }),
+    );
   },
 
   /** The payload memory's peak since the last call with `{ reset: true }`. */
   memory(_mod, arg) {
     sampleMemory();
     const report: MemoryReport = { peakOutsideBuffers: Math.max(0, peakOutside), peakInBuffers };
-    if ((arg as { reset?: boolean } | null)?.reset) {
+    if (arg?.reset) {
       peakOutside = 0;
       peakInBuffers = 0;
     }
-    return report as unknown as Json;
+    return report;
   },
 });
