@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 const sh = promisify(execFile);
 const MiB = 1024 * 1024;
