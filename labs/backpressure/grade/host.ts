@@ -64,7 +64,13 @@ hostSubmission(firehoseHost, {
     const server = trace(value);
     server.on('connection', (socket) => remotes.set(socket, socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null));
     if (!server.listening) {
-      server.listen(0, '127.0.0.1');
+      try {
+        server.listen(0, '127.0.0.1');
+      } catch (err) {
+        // listen() with a host binds later, so `listening` alone does not tell that the learner called it.
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_SERVER_ALREADY_LISTEN') throw err;
+        hostFail(`createFirehose(${totalBytes}) returned a server that is already listening: return it without calling listen(), whoever uses it decides where it listens`);
+      }
       await once(server, 'listening'); // rejects if the server emits 'error' first
     }
     const address = server.address();
