@@ -174,7 +174,7 @@ export default defineLab({
       commands: [
         `curl -v --data-binary 'hello, upload' ${url}/upload`,
         `head -c 100000 /dev/urandom | curl -v -H 'Expect: 100-continue' --data-binary @- ${url}/upload   # over the ${LIMIT / KiB} KiB limit: 413, body never sent`,
-        `head -c 60000 /dev/urandom | curl -v -H 'Transfer-Encoding: chunked' --limit-rate 20k --data-binary @- ${url}/upload   # a slow chunked body: watch the data events`,
+        `head -c 40000 /dev/urandom | curl -v -H 'Transfer-Encoding: chunked' --limit-rate 20k --data-binary @- ${url}/upload   # a slow chunked body: watch the data events`,
         `curl -v ${url}/health ${url}/health?again ${url}/nope   # one connection: "Re-using existing connection"`,
       ],
     };

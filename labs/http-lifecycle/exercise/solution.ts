@@ -105,9 +105,8 @@ export function shutdown(server: http.Server): Promise<void> {
   return new Promise((resolve, reject) => {
     shuttingDown.add(server);
     // close() stops accepting and, since Node 19, closes the connections idle right now
-    // (closeIdleConnections() says so explicitly, and does it on older Node too). A busy
-    // connection is closed when its answer has gone out (see whenFinished), and 'close'
-    // comes once the last connection has gone.
+    // (closeIdleConnections() makes that explicit). A busy connection is closed when its
+    // answer has gone out (see whenFinished); 'close' comes once the last one has gone.
     server.close((err) => (err ? reject(err) : resolve()));
     server.closeIdleConnections();
   });
