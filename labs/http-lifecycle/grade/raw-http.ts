@@ -7,8 +7,7 @@
  * and say which; none sleeps.
  */
 import type * as net from 'node:net';
-import { currentCheck } from '../../../src/grade/harness.js';
-import { connectTcp, show } from '../../../src/grade/helpers.js';
+import { ByteReader, connectTcp, show } from '../../../src/grade/helpers.js';
 
 /** One response as it arrived. */
 export interface Answer {
@@ -36,14 +35,12 @@ export const isAnswer = (n: Next): n is Answer => 'status' in n;
 export const ANSWER_MS = 3000;
 
 export class RawHttp {
-  private buffer = Buffer.alloc(0);
+  private readonly reader: ByteReader;
+  /** Bytes of the reader already taken by parsed answers. */
+  private consumed = 0;
   private readonly answers: Answer[] = [];
-  private readonly waiters = new Set<() => void>();
   /** Heads of the requests written so far, for messages. */
   readonly sentHeads: string[] = [];
-  ended = false;
-  closed = false;
-  error: string | undefined;
   garbage: string | undefined;
   /** The method of each request whose answer is still to come (a HEAD answer has no body). */
   private readonly pendingMethods: string[] = [];
@@ -52,28 +49,20 @@ export class RawHttp {
     readonly socket: net.Socket,
     readonly port: number,
   ) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.parse();
-      this.wake();
-    });
-    socket.on('end', () => {
-      this.ended = true;
-      this.parse();
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      this.error = err.code ?? err.message;
-      this.wake();
-    });
+    this.reader = new ByteReader(socket);
   }
 
   static async open(port: number, actor?: string): Promise<RawHttp> {
     return new RawHttp(await connectTcp(port, actor ? { actor } : {}), port);
+  }
+
+  /** The server ended its side (or the connection closed). */
+  get ended(): boolean {
+    return this.reader.ended;
+  }
+
+  get closed(): boolean {
+    return this.reader.closed;
   }
 
   /** Write a request head: `POST /upload HTTP/1.1` plus headers (Host is added). */
@@ -102,55 +91,26 @@ export class RawHttp {
   }
 
   /** The next answer (interim ones included), or why none came within `timeoutMs`. */
-  next(timeoutMs = ANSWER_MS): Promise<Next> {
-    const check = currentCheck();
-    const limit = Math.min(timeoutMs, check.remainingMs());
-    return new Promise((resolve) => {
-      const evaluate = (): Next | undefined => {
-        const answer = this.answers.shift();
-        if (answer) return answer;
-        if (this.garbage !== undefined) return { none: 'garbage', partial: this.garbage };
-        if (this.ended || this.closed) return { none: this.ended ? 'ended' : 'closed', partial: this.partial() };
-        return undefined;
-      };
-      const first = evaluate();
-      if (first) return resolve(first);
-      const finish = (n: Next) => {
-        clearTimeout(timer);
-        this.waiters.delete(listener);
-        check.signal.removeEventListener('abort', onAbort);
-        resolve(n);
-      };
-      const listener = () => {
-        const n = evaluate();
-        if (n) finish(n);
-      };
-      const onAbort = () => finish({ none: 'timeout', partial: this.partial() });
-      const timer = setTimeout(onAbort, limit);
-      this.waiters.add(listener);
-      check.signal.addEventListener('abort', onAbort, { once: true });
-    });
+  async next(timeoutMs = ANSWER_MS): Promise<Next> {
+    const ready = () => {
+      this.parse();
+      return this.answers.length > 0 || this.garbage !== undefined;
+    };
+    const outcome = await this.reader.until(ready, { timeoutMs });
+    // The server's end can complete an answer whose body runs to the end of the connection.
+    ready();
+    const answer = this.answers.shift();
+    if (answer) return answer;
+    if (this.garbage !== undefined) return { none: 'garbage', partial: this.garbage };
+    const rest = this.reader.bytes().subarray(this.consumed);
+    const partial = rest.length ? show(rest, 200) : 'nothing';
+    return { none: outcome === 'ended' || outcome === 'closed' ? outcome : 'timeout', partial };
   }
 
   /** Wait for the server to end or close the connection; true if it did within `timeoutMs`. */
-  closedByServer(timeoutMs: number): Promise<boolean> {
-    const check = currentCheck();
-    const limit = Math.min(timeoutMs, check.remainingMs());
-    if (this.ended || this.closed) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const finish = (v: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(listener);
-        resolve(v);
-      };
-      const listener = () => {
-        if (this.ended || this.closed) finish(true);
-      };
-      const timer = setTimeout(() => finish(false), limit);
-      this.waiters.add(listener);
-      // Keep reading, so a server that closes after writing is seen.
-      this.socket.resume();
-    });
+  async closedByServer(timeoutMs: number): Promise<boolean> {
+    await this.reader.end({ timeoutMs });
+    return this.reader.ended || this.reader.closed;
   }
 
   /** End our side and wait briefly for the server to close. */
@@ -160,24 +120,18 @@ export class RawHttp {
     await this.closedByServer(1000);
   }
 
-  private partial(): string {
-    return this.buffer.length ? show(this.buffer, 200) : 'nothing';
-  }
-
-  private wake(): void {
-    for (const fn of [...this.waiters]) fn();
-  }
-
-  /** Take every complete response off the front of the buffer. */
+  /** Take every complete response off the front of what was received. */
   private parse(): void {
+    const all = this.reader.bytes();
     while (this.garbage === undefined) {
-      const end = this.buffer.indexOf('\r\n\r\n');
+      const buffer = all.subarray(this.consumed);
+      const end = buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
-      const head = this.buffer.subarray(0, end).toString('latin1');
+      const head = buffer.subarray(0, end).toString('latin1');
       const [statusLine = '', ...lines] = head.split('\r\n');
       const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine);
       if (!m) {
-        this.garbage = show(this.buffer, 200);
+        this.garbage = show(buffer, 200);
         return;
       }
       const status = Number(m[1]);
@@ -189,7 +143,7 @@ export class RawHttp {
         const value = line.slice(colon + 1).trim();
         headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
       }
-      const rest = this.buffer.subarray(end + 4);
+      const rest = buffer.subarray(end + 4);
       const interim = status >= 100 && status < 200;
       const noBody = interim || status === 204 || status === 304 || this.pendingMethods[0] === 'HEAD';
       let body: Buffer;
@@ -212,11 +166,11 @@ export class RawHttp {
         used = length;
       } else {
         // Delimited by the end of the connection.
-        if (!this.ended) return;
+        if (!this.reader.ended) return;
         body = Buffer.from(rest);
         used = rest.length;
       }
-      this.buffer = Buffer.from(this.buffer.subarray(end + 4 + used));
+      this.consumed += end + 4 + used;
       if (!interim) this.pendingMethods.shift();
       this.answers.push({ status, statusLine, headers, head, body });
     }
