@@ -2,6 +2,8 @@
  * Output conventions of every command: with `--json`, stdout carries only NDJSON and human
  * text goes to stderr; colour only on a TTY (or with FORCE_COLOR), never with NO_COLOR.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { NetlabError } from '../src/errors.js';
 
@@ -28,4 +30,12 @@ export function fail(err: unknown): never {
   const e = err as Error;
   process.stderr.write(`${chalk.red('netlab: internal error:')} ${e?.stack ?? String(err)}\n`);
   process.exit(1);
+}
+
+/** This netlab: the command its package.json installs (`bin`), and its version. */
+export function thisNetlab(): { cli: string; version: string } {
+  const manifest = new URL('../../package.json', import.meta.url);
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string; bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.netlab!;
+  return { cli: fileURLToPath(new URL(bin, manifest)), version: pkg.version };
 }

@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--use <file>', 'run the demo with your implementation instead of the reference one')
     .option('--set <key=value>', 'set a demo option (repeatable)', collect)
     .option('--timeout <ms>', 'hard time limit for the demo', '30000')
-    .option('--all-events', 'also show stream-internal events (resume, pause, readable, …)')
+    .option('--all-events', "also show quiet events: stream internals (resume, pause, readable, …) and a lab's low-level detail")
     .action(async (lab: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       await runCommand(lab, options);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, startCli } from './helpers/cli.js';
@@ -23,6 +23,27 @@ describe('netlab list', () => {
     expect(r.code).toBe(0);
     const labs = parseNdjson<Line>(r.stdout);
     expect(labs[0]).toMatchObject({ type: 'lab', id: 'tcp-echo', status: 'new' });
+  });
+
+  test("never shows the progress of a workspace the tests did not make (the user's, or the repository's)", async () => {
+    // Given a workspace where tcp-echo passed, named the way a learner's shell would name it
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-test-'));
+    const saved = process.env.NETLAB_WORKSPACE;
+    try {
+      mkdirSync(join(dir, '.netlab'));
+      writeFileSync(join(dir, '.netlab', 'progress.json'), JSON.stringify({ version: 1, labs: { 'tcp-echo': { passedAt: '2026-01-01T00:00:00.000Z' } } }));
+      process.env.NETLAB_WORKSPACE = dir;
+      // When a test runs `netlab list` the usual way, Then it sees a fresh start
+      const r = await runCli(['list', '--json']);
+      expect(parseNdjson<Line>(r.stdout)[0]).toMatchObject({ id: 'tcp-echo', status: 'new' });
+      // and the same workspace, named explicitly, does show the pass (the fixture is right).
+      const named = await runCli(['list', '--json', '--dir', dir]);
+      expect(parseNdjson<Line>(named.stdout)[0]).toMatchObject({ id: 'tcp-echo', status: 'passed' });
+    } finally {
+      if (saved === undefined) delete process.env.NETLAB_WORKSPACE;
+      else process.env.NETLAB_WORKSPACE = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('FORCE_COLOR turns colour on even without a TTY', async () => {

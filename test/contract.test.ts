@@ -2,10 +2,11 @@
  * The lab contract (SPEC §4, STYLE 7): the authoring linter, run over every lab the registry
  * finds. Each lab folder has its id as name, a lesson in steps, hints, a starter with `// TODO`
  * that type-checks, and a grader that discriminates: through the real grading pipeline the
- * reference solution passes every check, the starter fails, every `good--*` fixture passes and
- * every `bad--<check>--*` fixture fails the check its name gives.
+ * reference solution passes every check, the starter fails, every good fixture passes and every
+ * bad fixture fails exactly the checks it lists (src/lab/fixtures.ts: a fixture is a set of
+ * edits over the reference solution, written to a temp folder here).
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -13,22 +14,21 @@ import { transformSync } from 'esbuild';
 import { splitSections } from '../src/lab/lesson.js';
 import { workspaceTsconfig } from '../src/workspace/init.js';
 import type { Lab } from '../src/lab/types.js';
+import { FIXTURE_INDEX, fixtureSource, labFixtures, writeFixture, type Fixture } from '../src/lab/fixtures.js';
 import type { LabReport } from '../src/grade/types.js';
 import { DIST, ROOT, failedChecks, gradeEntries, tempDir, type Entry } from './grade-support.js';
 
 const { loadLabs } = (await import(new URL('../dist/src/lab/registry.js', import.meta.url).href)) as { loadLabs: () => Promise<Lab[]> };
 const labs = await loadLabs();
-const FIXTURE = /^(good--[a-z0-9-]+|bad--([a-z0-9-]+?)--[a-z0-9-]+)\.(ts|mts|js|mjs)$/;
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** A lab's source folder (the registry found its built copy in dist/). */
 function src(lab: Lab, ...parts: string[]): string {
   return join(ROOT, 'labs', lab.id, ...parts);
 }
 
-function fixtures(lab: Lab): string[] {
-  const dir = src(lab, 'fixtures');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.')).sort() : [];
-}
+const fixturesOf = new Map<string, Fixture[]>(await Promise.all(labs.map(async (lab) => [lab.id, await labFixtures(src(lab))] as const)));
+const fixtures = (lab: Lab): Fixture[] => fixturesOf.get(lab.id)!;
 
 test('the registry finds the labs, in order, from the built package', () => {
   expect(labs.length).toBeGreaterThanOrEqual(1);
@@ -66,12 +66,22 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     expect(existsSync(src(lab, 'grade', 'host.ts')), 'a grading host').toBe(true);
   });
 
-  test('fixtures are named good--<what> or bad--<check-id>--<what>, and parse', () => {
-    for (const name of fixtures(lab)) {
-      expect(name, 'fixture name').toMatch(FIXTURE);
-      const code = readFileSync(src(lab, 'fixtures', name), 'utf8');
-      expect(() => transformSync(code, { loader: 'ts', format: 'esm', sourcefile: name }), `${name} parses`).not.toThrow();
+  test('fixtures: fixtures/index.ts and whole good--<what>.ts files only, each named and explained once', () => {
+    const dir = src(lab, 'fixtures');
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.')) : [];
+    for (const file of files) expect(file, 'a fixture file (bad fixtures are edits in index.ts)').toMatch(new RegExp(`^(${FIXTURE_INDEX.replace('.', '\\.')}|good--[a-z0-9-]+\\.ts)$`));
+    const ids = fixtures(lab).map((f) => f.id);
+    expect(new Set(ids).size, `fixture ids are unique: ${ids.join(', ')}`).toBe(ids.length);
+    for (const f of fixtures(lab)) {
+      expect(f.spec?.name ?? 'whole-file', `${f.id}: name`).toMatch(KEBAB);
+      for (const id of f.fails) expect(id, `${f.id}: check id`).toMatch(KEBAB);
+      expect(f.why, `${f.id}: says in one line what it does`).toMatch(/^[^\n]{20,}$/);
     }
+  });
+
+  test.each(fixtures(lab).map((f) => [f.id, f] as const))('fixture %s applies to the solution and parses', (_name, f) => {
+    const code = fixtureSource(src(lab), f);
+    expect(() => transformSync(code, { loader: 'ts', format: 'esm', sourcefile: `${f.id}.ts` }), `${f.id} parses`).not.toThrow();
   });
 });
 
@@ -97,29 +107,37 @@ test('starters and reference solutions type-check (strict, Node types), as a lea
 }, 120_000);
 
 describe('grading discriminates (real pipeline: dist runner, vitest, learner processes)', () => {
-  const entries: Array<Entry & { what: string }> = [];
-  for (const lab of labs) {
-    entries.push({ lab: lab.id, file: src(lab, 'exercise', 'solution.ts'), what: 'solution' });
-    entries.push({ lab: lab.id, file: src(lab, 'exercise', 'starter.ts'), what: 'starter' });
-    for (const name of fixtures(lab)) entries.push({ lab: lab.id, file: src(lab, 'fixtures', name), what: name });
-  }
-  let reports: LabReport[] = [];
-  const reportOf = (lab: string, what: string): LabReport => {
-    const i = entries.findIndex((e) => e.lab === lab && e.what === what);
-    return reports[i]!;
-  };
+  const fixtureDir = tempDir('netlab-contract-fixtures-');
+  afterAll(() => fixtureDir.remove());
   const describeChecks = (r: LabReport) =>
     r.checks.map((c) => `${c.status === 'passed' ? '✓' : c.status === 'skipped' ? '-' : '✗'} ${c.id}${c.message ? `: ${c.message.split('\n')[0]}` : ''}`).join('\n');
-
-  beforeAll(async () => {
-    reports = await gradeEntries(entries, { concurrency: 6 });
-  }, 900_000);
 
   for (const lab of labs) {
     const unsupported = lab.unsupported?.() ?? null;
     describe(lab.id, () => {
+      // Fixtures are written to a temp folder; one whose edits no longer apply is not graded,
+      // and its own test fails with the reason.
+      const entries: Array<Entry & { what: string }> = [
+        { lab: lab.id, file: src(lab, 'exercise', 'solution.ts'), what: 'solution' },
+        { lab: lab.id, file: src(lab, 'exercise', 'starter.ts'), what: 'starter' },
+      ];
+      const unwritten = new Map<string, string>();
+      for (const f of fixtures(lab)) {
+        try {
+          entries.push({ lab: lab.id, file: writeFixture(src(lab), f, fixtureDir.dir), what: f.id });
+        } catch (error) {
+          unwritten.set(f.id, (error as Error).message);
+        }
+      }
+      let reports: LabReport[] = [];
+      const reportOf = (what: string): LabReport => reports[entries.findIndex((e) => e.what === what)]!;
+      // Per lab, so that `-t <lab>` grades that lab alone.
+      beforeAll(async () => {
+        if (!unsupported) reports = await gradeEntries(entries, { concurrency: 6 });
+      }, 900_000);
+
       test.skipIf(Boolean(unsupported))(`the reference solution passes every check${unsupported ? ` (skipped: ${unsupported})` : ''}`, () => {
-        const r = reportOf(lab.id, 'solution');
+        const r = reportOf('solution');
         expect(r.error).toBeUndefined();
         expect(r.checks.length, 'the grader declares checks').toBeGreaterThan(0);
         expect(failedChecks(r), describeChecks(r)).toEqual([]);
@@ -127,31 +145,27 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
       });
 
       test.skipIf(Boolean(unsupported))('the starter fails grading', () => {
-        const r = reportOf(lab.id, 'starter');
+        const r = reportOf('starter');
         expect(r.error).toBeUndefined();
         expect(failedChecks(r).length, describeChecks(r)).toBeGreaterThan(0);
       });
 
-      for (const name of fixtures(lab)) {
-        const m = FIXTURE.exec(name);
-        const checkId = m?.[2];
-        test.skipIf(Boolean(unsupported) || !m)(checkId ? `${name} fails the check "${checkId}"` : `${name} passes every check`, () => {
-          const r = reportOf(lab.id, name);
+      for (const f of fixtures(lab)) {
+        const title = f.fails.length > 0 ? `${f.id} fails exactly: ${f.fails.join(', ')}` : `${f.id} passes every check`;
+        test.skipIf(Boolean(unsupported))(title, (ctx) => {
+          const problem = unwritten.get(f.id);
+          if (problem) expect.fail(problem);
+          const r = reportOf(f.id);
           expect(r.error).toBeUndefined();
-          if (!checkId) {
-            expect(failedChecks(r), describeChecks(r)).toEqual([]);
-            return;
+          const ids = r.checks.map((c) => c.id);
+          for (const id of f.fails) expect(ids, `${f.id}: the lab has a check "${id}"`).toContain(id);
+          // A check this machine cannot run (skip(reason)) can neither pass nor fail here.
+          const skipped = r.checks.filter((c) => c.status === 'skipped').map((c) => c.id);
+          if (f.fails.length > 0 && skipped.includes(f.fails[0]!)) ctx.skip(`${f.fails[0]} is skipped on this machine`);
+          expect(failedChecks(r).sort(), describeChecks(r)).toEqual(f.fails.filter((id) => !skipped.includes(id)));
+          for (const c of r.checks.filter((c) => c.status === 'failed')) {
+            expect(c.message?.length ?? 0, `${c.id}: a message the learner can act on`).toBeGreaterThan(30);
           }
-          expect(r.checks.map((c) => c.id), `the lab has a check "${checkId}"`).toContain(checkId);
-          expect(failedChecks(r), describeChecks(r)).toContain(checkId);
-          // A fixture may state exactly which checks it fails (`// Fails: a, b`): then it must.
-          const declared = /^\/\/ Fails: (.+)$/m.exec(readFileSync(src(lab, 'fixtures', name), 'utf8'));
-          if (declared) {
-            const ids = declared[1]!.split(',').map((x) => x.trim()).sort();
-            expect(failedChecks(r).sort(), describeChecks(r)).toEqual(ids);
-          }
-          const failure = r.checks.find((c) => c.id === checkId)!;
-          expect(failure.message?.length ?? 0, 'a message the learner can act on').toBeGreaterThan(30);
         });
       }
     });

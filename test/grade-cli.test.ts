@@ -4,11 +4,12 @@
  * list` and `netlab solution` see, and a busy-looping submission that still ends in time.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
-import { ROOT, cleanEnv, tempDir } from './grade-support.js';
+import { ROOT, cleanEnv, gradeEntries, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
+import { writeFixtureTo } from './helpers/fixtures.js';
 
 const tmp = tempDir('netlab-grade-cli-');
 afterAll(() => tmp.remove());
@@ -68,11 +69,19 @@ describe('usage errors: exit 2, one clear line', () => {
 });
 
 describe('a missing workspace or file is a message, not a stack trace', () => {
-  test('no workspace: exit 1, says to run netlab init', async () => {
+  test('no workspace: exit 2 (a broken set-up, not a failing student), one line that says to run netlab init', async () => {
     const r = await run(['grade', '--dir', join(tmp.dir, 'nowhere')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no workspace at .*nowhere: run `netlab init .*nowhere` to create one/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^netlab: no workspace at .*nowhere: run `netlab init .*nowhere` to create one[^\n]*\n$/);
+    expect(r.stdout).toBe('');
+  });
+
+  test('a file given as the workspace: exit 2, one line', async () => {
+    const file = join(tmp.dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await run(['grade', '--dir', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^netlab: .*not-a-folder is a file, not a workspace folder\n$/);
   });
 
   test('no file for the lab: "not started", exit 1, and the check lines end with the counts', async () => {
@@ -82,6 +91,79 @@ describe('a missing workspace or file is a message, not a stack trace', () => {
     expect(r.stdout).toMatch(/tcp-echo\s+TCP echo server: not started\. Create .*tcp-echo\.ts \(`netlab init` writes a starter\)/);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 0 failed');
   });
+});
+
+describe('right after netlab init: every lab "not started", nothing runs', () => {
+  test('pretty: one line per lab, no trace, 0 points, exit 1; json and junit say not started too', async () => {
+    const dir = join(tmp.dir, 'fresh');
+    const init = await run(['init', dir]);
+    expect(init.code, init.stderr).toBe(0);
+    const r = await run(['grade', '--dir', dir]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const labs = lines.filter((l) => /: not started\. /.test(l));
+    expect(labs.length).toBeGreaterThanOrEqual(6);
+    for (const l of labs) expect(l).toMatch(/is still the starter: make it do what its \/\/ TODO comments ask, then grade again\.$/);
+    expect(r.stdout).not.toMatch(/trace of this check|✗|✓/);
+    expect(lines.length).toBeLessThan(labs.length * 2 + 4);
+    expect(r.stdout).toMatch(/^Points 0\/\d+ · labs: \d+ not started/m);
+    expect(lines.at(-1)).toBe('0 passed, 0 failed');
+
+    const json = JSON.parse((await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json'])).stdout);
+    expect(json).toMatchObject({ status: 'fail', message: 'not started: tcp-echo', points: { earned: 0 } });
+    expect(json.points.possible).toBeGreaterThan(0);
+    expect(json.labs[0]).toMatchObject({ status: 'not-started', message: expect.stringMatching(/tcp-echo\.ts is still the starter/) });
+    expect(json.tests.length).toBeGreaterThan(0);
+    for (const test of json.tests) {
+      expect(test).toMatchObject({ status: 'skip', message: 'not started' });
+      expect(test).not.toHaveProperty('trace');
+    }
+
+    const junit = (await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'junit'])).stdout;
+    expect(junit.match(/<failure type="not-started"/g)?.length).toBe(json.tests.length);
+    expect(junit).toMatch(/<property name="status" value="not-started"\/>/);
+  }, 180_000);
+});
+
+describe('a file that cannot load is reported once per lab, in the learner\'s terms', () => {
+  test('a directory and a syntax error: once each in pretty, github, junit and json; no internal paths', async () => {
+    const dir = workspace('unloadable');
+    mkdirSync(join(dir, 'tcp-echo.ts'));
+    writeFileSync(join(dir, 'udp.ts'), 'export function createUdpServer() {\n  let x y = 1;\n}\n');
+    const args = ['grade', 'tcp-echo', 'udp', '--dir', dir];
+
+    const pretty = await run(args, { cwd: tmp.dir });
+    expect(pretty.code).toBe(1);
+    expect(pretty.stdout.match(/unloadable\/tcp-echo\.ts is a directory, not a file/g)).toHaveLength(1);
+    expect(pretty.stdout).not.toMatch(/ERR_UNSUPPORTED_DIR_IMPORT|dist\/src|host\.js/);
+    expect(pretty.stdout.match(/unloadable\/udp\.ts:2:9: syntax error: Expected ";" but found "y"/g)).toHaveLength(1);
+    expect(pretty.stdout.match(/did not load/g)).toHaveLength(2);
+    expect(pretty.stdout.trimEnd().split('\n').at(-1)).toMatch(/^0 passed, [1-9]\d* failed$/);
+
+    const github = await run([...args, '--reporter', 'github'], { cwd: tmp.dir });
+    const annotations = github.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatch(/^::error file=unloadable\/tcp-echo\.ts,line=1,title=tcp-echo%3A .* did not load/);
+    expect(annotations[1]).toMatch(/^::error file=unloadable\/udp\.ts,line=2,.*syntax error/);
+
+    const junit = (await run([...args, '--reporter', 'junit'], { cwd: tmp.dir })).stdout;
+    expect(junit.match(/<failure type="load-error"/g)).toHaveLength(2);
+    expect(junit.match(/is a directory, not a file/g)).toHaveLength(2); // the attribute and the text of one failure
+
+    const json = JSON.parse((await run([...args, '--reporter', 'json'], { cwd: tmp.dir })).stdout);
+    expect(json).toMatchObject({ status: 'fail', message: 'did not load: tcp-echo, udp', points: { earned: 0 } });
+    expect(json.labs.map((l: { message: string }) => l.message)).toEqual([expect.stringMatching(/is a directory, not a file/), expect.stringMatching(/syntax error/)]);
+    for (const test of json.tests) expect(test.message).toMatch(/^not run: (tcp-echo|udp)\.ts did not load$/);
+  }, 180_000);
+
+  test('a module that throws at import: the stack once, not once per check', async () => {
+    const dir = workspace('throws');
+    writeFileSync(join(dir, 'tcp-echo.ts'), "import * as net from 'node:net';\nthrow new Error('boom at import');\nexport function createEchoServer(): net.Server { return net.createServer(); }\n");
+    const r = await run(['grade', 'tcp-echo', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/boom at import/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/throws\/tcp-echo\.ts:2:7/);
+  }, 120_000);
 });
 
 describe('grading a workspace', () => {
@@ -112,7 +194,8 @@ describe('grading a workspace', () => {
   }, 180_000);
 
   test('a broken echo, --reporter json --output: the file matches the schema; the failing test has the message and its trace', async () => {
-    const dir = workspace('broken', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/fixtures/bad--binary-safe--to-string.ts') });
+    const dir = workspace('broken');
+    await writeFixtureTo('tcp-echo', 'bad--binary-safe--to-string', join(dir, 'tcp-echo.ts'));
     const out = join(tmp.dir, 'reports/grade.json');
     const r = await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'json', '--output', out]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -138,7 +221,9 @@ describe('grading a workspace', () => {
   }, 240_000);
 
   test('Ctrl-C while grading: grading stops within a few seconds, reports what ran, exits 130, leaves no process', async () => {
-    const dir = workspace('interrupted', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/starter.ts') });
+    const dir = workspace('interrupted');
+    // The starter with one change of the learner's (an untouched starter is not graded at all).
+    writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\n`);
     const child = startCli(['grade', 'tcp-echo', '--dir', dir], { env, cwd: tmp.dir });
     const exited = collect(child, 60_000);
     // The starter makes checks wait for echoes that never come: wait until learner processes run.
@@ -193,4 +278,17 @@ describe('grading a workspace', () => {
     // vitest's start-up and a loaded machine are the "few seconds".
     expect(took).toBeLessThan(limit + 12_000);
   }, 60_000);
+});
+
+describe('points', () => {
+  test("every lab's starter earns 0 points: a check the starter already passes carries none", async () => {
+    const labs = readdirSync(join(ROOT, 'labs')).filter((id) => existsSync(join(ROOT, 'labs', id, 'exercise/starter.ts')));
+    expect(labs.length).toBeGreaterThan(0);
+    // The runner itself, not `netlab grade`: grade, which calls an untouched starter "not
+    // started", would hide a check that gives the starter points.
+    const reports = await gradeEntries(labs.map((lab) => ({ lab, file: join(ROOT, 'labs', lab, 'exercise/starter.ts') })));
+    const earned = Object.fromEntries(reports.map((r) => [r.id, r.points.earned]));
+    expect(earned).toEqual(Object.fromEntries(labs.map((id) => [id, 0])));
+    for (const r of reports) expect(r.points.possible, r.id).toBeGreaterThan(0);
+  }, 300_000);
 });

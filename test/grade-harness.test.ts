@@ -85,6 +85,13 @@ export function createEchoServer(): net.Server {
   });
 }
 `,
+  'never-settles/tcp-echo.ts': `import * as net from 'node:net';
+
+export function createEchoServer(): net.Server {
+  // Waits for a server that never comes.
+  return new Promise(() => {}) as unknown as net.Server;
+}
+`,
 };
 
 const tmp = tempDir();
@@ -167,5 +174,13 @@ describe('learner code that fails', () => {
     expect(messages.some((m) => /stopped responding: something blocks the event loop/.test(m)), messages.join('\n')).toBe(true);
     // Nothing waited for the lab's whole limit (60 s by default).
     expect(r.durationMs).toBeLessThan(30_000);
+    // The message speaks of the learner's code, not of the grader's internal operations.
+    expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
+  });
+
+  test('code that awaits something that never settles: the check says so, in the learner\'s terms', () => {
+    const messages = report('never-settles/tcp-echo.ts').checks.filter((c) => c.status === 'failed').map((c) => c.message ?? '');
+    expect(messages.some((m) => /your code did not answer within \d+ ms: an await \(or a callback\) that never comes\?/.test(m)), messages.join('\n')).toBe(true);
+    expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
   });
 });

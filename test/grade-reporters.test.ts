@@ -9,11 +9,12 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { join } from 'node:path';
 import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, tempDir } from './grade-support.js';
+import { writeFixtureTo } from './helpers/fixtures.js';
 
 const tmp = tempDir('netlab-reporters-');
 afterAll(() => tmp.remove());
 const env = cleanEnv({ GITHUB_STEP_SUMMARY: undefined, GITHUB_OUTPUT: undefined, GITHUB_ACTIONS: undefined });
-const BAD = join(ROOT, 'labs/tcp-echo/fixtures/bad--binary-safe--to-string.ts');
+const BAD = await writeFixtureTo('tcp-echo', 'bad--binary-safe--to-string', join(tmp.dir, 'bad.ts'));
 const SOLUTION = join(ROOT, 'labs/tcp-echo/exercise/solution.ts');
 
 function workspace(name: string, file?: string): string {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
+import { writeFixtureTo } from './helpers/fixtures.js';
 import unixSocketLab from '../labs/unix-socket/lab.js';
 
 type Line = JsonLine;
@@ -138,10 +139,15 @@ unixOnly('netlab run unix-socket --scenario …', () => {
   });
 
   test('--use with a listenUnix that never replaces stale files fails the stale demo with a reason', async () => {
-    const fixture = new URL('../labs/unix-socket/fixtures/bad--replaces-stale-socket--never-unlinks.ts', import.meta.url).pathname;
-    const r = await run(['run', 'unix-socket', '--json', '--scenario', 'stale', '--use', fixture]);
-    expect(r.code).toBe(1);
-    expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/listenUnix did not replace the stale socket: .*EADDRINUSE/);
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-unix-use-'));
+    try {
+      const fixture = await writeFixtureTo('unix-socket', 'bad--replaces-stale-socket--never-unlinks', join(dir, 'unix-socket.ts'));
+      const r = await run(['run', 'unix-socket', '--json', '--scenario', 'stale', '--use', fixture]);
+      expect(r.code).toBe(1);
+      expect((r.lines.at(-1)!.error as { message: string }).message).toMatch(/listenUnix did not replace the stale socket: .*EADDRINUSE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,16 +3,24 @@
  * and it keeps the command line's contract for unknown labs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
+// An empty folder as the current one: never the repository's (or a learner's) workspace.
+const cwd = mkdtempSync(join(tmpdir(), 'netlab-start-cli-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
 function netlab(...args: string[]) {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.NETLAB_WORKSPACE;
   // stdin and stdout are pipes here: no TTY.
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input: '', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', input: '', timeout: 20_000, env });
 }
 
 describe('netlab start without a terminal', () => {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckGrade, Grader } from '../src/session/types.js';
+import { writeFixtureTo } from './helpers/fixtures.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('../labs/tcp-echo/fixtures/', import.meta.url));
 const SOLUTION = fileURLToPath(new URL('../labs/tcp-echo/exercise/solution.ts', import.meta.url));
 
 async function grader(onStart?: (pid: number) => void): Promise<Grader> {
@@ -77,7 +77,7 @@ describe('grading from the interactive lab', () => {
   });
 
   it('fails a known-bad submission for its reason, with the failing check trace', async () => {
-    copyFileSync(join(FIXTURES, 'bad--binary-safe--to-string.ts'), join(dir, 'tcp-echo.ts'));
+    await writeFixtureTo('tcp-echo', 'bad--binary-safe--to-string', join(dir, 'tcp-echo.ts'));
     const grade = await (await grader())({ lab: 'tcp-echo', dir, signal: new AbortController().signal });
     expect(grade.status).toBe('failed');
     const failed = grade.checks.filter((c) => c.status === 'failed');

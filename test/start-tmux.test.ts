@@ -234,10 +234,9 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     );
     term.start('start', 'tcp-echo');
     await term.waitFor((s) => s.includes('netlab › tcp-echo'), 'the lab');
+    // u runs the demo with the learner's file (`netlab run tcp-echo --use <file>`).
     term.keys('u');
-    await term.waitFor((s) => s.includes('your code'), 'your code chosen');
-    term.keys('r');
-    await term.waitFor((s) => s.includes('● running'), 'the run to start');
+    await term.waitFor((s) => s.includes('● running') && s.includes('your code'), 'the run of your code to start');
     // The server and both clients are up (client#1 waits for an echo that never comes).
     const until = Date.now() + 20_000;
     let running: number[] = [];

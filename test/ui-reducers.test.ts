@@ -7,7 +7,9 @@ import { appReducer, initialState, type AppState, type AppStep } from '../src/ui
 import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
-import { stripAnsi } from '../src/ui/text.js';
+import { stripAnsi, textWidth } from '../src/ui/text.js';
+import { createTheme } from '../src/ui/theme.js';
+import { Chalk } from 'chalk';
 import type { LabGrade, SessionCommand } from '../src/session/types.js';
 import { echoTrace, ev, NEW, snapshotOf, WORKSPACE } from './ui-fixtures.js';
 
@@ -152,13 +154,19 @@ describe('live trace', () => {
     expect(stopped.state.lab!.trace.status).toBe('stopped');
   });
 
-  it('u runs the learner file only when there is one', () => {
+  it('u runs the demo with the learner file (as `netlab run --use`), r with the reference', () => {
     const none = play(home(), 'enter', 'u');
-    expect(none.state.lab!.trace.learnerCode).toBe(false);
+    expect(none.commands.filter((c) => c.type === 'run')).toHaveLength(0);
     expect(none.state.notice?.text).toMatch(/no file/);
     const withFile = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: `${WORKSPACE}/tcp-echo.ts` }, udp: NEW } }), SIZE);
-    const s = play(withFile, 'enter', 'u', 'r');
-    expect(s.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    const mine = play(withFile, 'enter', 'u');
+    expect(mine.state.lab!.tab).toBe('trace');
+    expect(mine.commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    const started = play(mine, { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
+    expect(text(started.state)).toContain('your code');
+    const ended = play(started, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }, stopped: false });
+    expect(play(ended, 'r').commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    expect(play(ended, 'u').commands.at(-1)).toEqual({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: true });
   });
 });
 
@@ -267,6 +275,34 @@ describe('exercise', () => {
     expect(s.state.lab!.exercise.savedSinceGrade).toBe(true);
     expect(s.state.notice?.text).toMatch(/tcp-echo\.ts changed: press g/);
   });
+
+  it('before any grade a save is not "since the last grade"; after one it is', () => {
+    const saved = play(ready(), 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'down');
+    expect(text(saved.state)).not.toContain('since the last grade');
+    expect(text(saved.state)).toContain('Saved: press g to grade it.');
+    const graded = play(saved, 'g', { type: 'graded', lab: 'tcp-echo', grade: failed });
+    expect(text(graded.state)).not.toContain('Saved');
+    const again = play(graded, { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'home');
+    expect(text(again.state)).toContain('Saved since the last grade: press g to grade again.');
+    // Graded in an earlier session: that grade counts too.
+    const earlier = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'started', file: FILE, lastScore: { passed: 1, total: 3 } }, udp: NEW } }), SIZE);
+    expect(text(play(earlier, 'enter', '3', { type: 'file-changed', lab: 'tcp-echo', file: FILE }, 'down').state)).toContain('Saved since the last grade');
+  });
+
+  it('after a pass it points at the solution and the next lab, not at editing', () => {
+    const pass: LabGrade = { lab: 'tcp-echo', status: 'passed', file: FILE, checks: [{ id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'passed' }] };
+    const s = play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: pass }, 'down');
+    const screen = text(s.state);
+    expect(screen).not.toMatch(/edit your file, save, press g/i);
+    expect(screen).not.toContain('replace the // TODO parts');
+    expect(frame(s.state, plainTheme).status).toBe('Passed: s shows the reference solution, n opens the next lab.');
+    // Passed in an earlier session, no grade yet in this one: the same.
+    const before = initialState(snapshotOf({ workspace: { dir: WORKSPACE, exists: true }, progress: { 'tcp-echo': { ...NEW, status: 'passed', passed: true, file: FILE, lastScore: { passed: 5, total: 5 } }, udp: NEW } }), SIZE, 'tcp-echo');
+    expect(frame(play(before, '3').state, plainTheme).status).toBe('Passed: s shows the reference solution, n opens the next lab.');
+    // A later failing grade wins over the earlier pass.
+    const broken = play(s, { type: 'graded', lab: 'tcp-echo', grade: failed }, 'end');
+    expect(frame(broken.state, plainTheme).status).toBe('Fix what the ✗ checks say, save, press g again.');
+  });
 });
 
 describe('keys from the terminal', () => {
@@ -289,5 +325,58 @@ describe('terminal size', () => {
     expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
     const f = frame(s.state, plainTheme);
     for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('80×24 with the real lessons', () => {
+  it('every step of every lab fits: no row wider than 80 columns, titles whole, code never wrapped', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    expect(labs.length).toBeGreaterThan(0);
+    const colour = createTheme(new Chalk({ level: 1 }));
+    for (const theme of [plainTheme, colour]) {
+      let s: AppStep = initialState(snapshotOf({ labs, progress: {} }), SIZE);
+      s = { state: appReducer(s.state, { type: 'key', key: 'enter' }, theme).state, commands: [] };
+      for (const lab of labs) {
+        lab.steps.forEach((step, i) => {
+          const seen: string[] = [];
+          // Every page of the step, and the code shifted sideways as far as it goes.
+          for (const keys of [['home'], ...Array.from({ length: 30 }, () => ['pagedown']), ['home', '>', '>', '>', '>', '>']]) {
+            for (const key of keys) s = { state: appReducer(s.state, { type: 'key', key }, theme).state, commands: [] };
+            const f = frame(s.state, theme);
+            for (const row of [f.header, f.status, f.keys, ...f.body]) expect(textWidth(row), `${lab.id} step ${i + 1}: ${stripAnsi(row)}`).toBeLessThanOrEqual(78 + (row === f.header || row === f.status || row === f.keys ? 2 : 0));
+            expect(f.header).not.toContain('…');
+            seen.push(...f.body.map(stripAnsi));
+          }
+          const text = seen.join('\n');
+          expect(text.replace(/\s+/g, ' '), `${lab.id} step ${i + 1}`).toContain(step.title);
+          expect(text).not.toContain('↪');
+          expect(text).not.toMatch(/\*\*/);
+          s = { state: appReducer(s.state, { type: 'key', key: 'right' }, theme).state, commands: [] };
+        });
+        s = { state: appReducer(s.state, { type: 'key', key: 'n' }, theme).state, commands: [] };
+      }
+    }
+  });
+
+  it('a title longer than the row wraps under itself instead of being cut', () => {
+    const long = { ...snapshotOf().labs[0]!, steps: [{ title: 'Your turn: createUdpServer() and sendDatagram(), with a timeout and a once-guard', body: 'text' }] };
+    const s = initialState(snapshotOf({ labs: [long] }), SIZE, 'tcp-echo');
+    const body = frame(s.state, plainTheme).body.map(stripAnsi);
+    expect(body[0]).toBe('Step 1 of 1  Your turn: createUdpServer() and sendDatagram(), with a timeout');
+    expect(body[1]).toBe('             and a once-guard');
+  });
+
+  it('> and < move wide code sideways, within the widest line', () => {
+    const code = ['```ts', `const x = '${'y'.repeat(100)}';`, '```'].join('\n');
+    const wide = { ...snapshotOf().labs[0]!, steps: [{ title: 'Wide', body: code }] };
+    const s = initialState(snapshotOf({ labs: [wide] }), SIZE, 'tcp-echo');
+    expect(frame(s.state, plainTheme).body.map(stripAnsi)).toContain(`│ const x = '${'y'.repeat(64)}›`);
+    expect(stripAnsi(frame(s.state, plainTheme).keys)).toContain('<> code');
+    const right = play(s, '>', '>', '>', '>');
+    expect(right.state.lab!.lesson.codeShift).toBe(113 - 76);
+    expect(frame(right.state, plainTheme).body.map(stripAnsi)).toContain(`│ ‹${'y'.repeat(73)}';`);
+    expect(play(right, '<', '<', '<').state.lab!.lesson.codeShift).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { hardWrap, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import { hardWrap, sliceColumns, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import { codeBlock } from '../src/ui/code-block.js';
+import { loadHighlighter } from '../src/ui/highlight.js';
 import { renderInline, renderMarkdown } from '../src/ui/markdown.js';
 import { createTheme, plainTheme } from '../src/ui/theme.js';
 import { TraceLog } from '../src/ui/trace-log.js';
@@ -64,9 +66,8 @@ describe('lessons in a terminal', () => {
       '  • `listening`: bound',
       '  • `connection`: a client arrived',
       '',
-      '  ┌ js',
-      "  │ server.listen(0, '127.0.0.1', () => ",
-      '  │↪console.log(server.address().port));',
+      '┌ js',
+      "│ server.listen(0, '127.0.0.1', () => c›",
       '',
       '  event  when',
       '  ───────────────────────────',
@@ -82,6 +83,50 @@ describe('lessons in a terminal', () => {
     expect(text).toContain('\x1b[33mnet.Socket\x1b[39m');
     expect(text).toContain('\x1b[1mone end\x1b[22m');
     expect(text).toContain('\x1b[3mnot\x1b[23m');
+  });
+
+  it('reads ** around inline code as strong, not as literal asterisks', () => {
+    expect(renderInline('**Since Node 19 it has `keepAlive: true`**, and **`::1`** first', plainTheme)).toBe('Since Node 19 it has `keepAlive: true`, and `::1` first');
+    const styled = renderInline('**`::1`**', colour);
+    expect(stripAnsi(styled)).toBe('::1');
+    expect(styled).toContain('\x1b[1m');
+    expect(renderMarkdown('- **`dns.lookup()` asks the OS**. It calls getaddrinfo.', 80, plainTheme)).toEqual(['  • `dns.lookup()` asks the OS. It calls getaddrinfo.']);
+  });
+
+  it('never wraps code: a line wider than the block is cut with a marker, and scrolls sideways', () => {
+    const code = 'const server = net.createServer((socket) => { /* one call per connection */ });\nserver.listen(0);';
+    const view = {};
+    expect(codeBlock(code, 'ts', 40, plainTheme, view)).toEqual(['┌ ts', '│ const server = net.createServer((sock›', '│ server.listen(0);']);
+    expect(view).toEqual({ overflow: 79 - 38 });
+    const shifted = codeBlock(code, 'ts', 40, plainTheme, { shift: 24 });
+    expect(shifted).toEqual(['┌ ts', '│ ‹Server((socket) => { /* one call per›', '│ ‹']);
+    expect(codeBlock(code, 'ts', 40, plainTheme, { shift: 41 })[1]).toBe('│ ‹> { /* one call per connection */ });');
+    for (const r of [...shifted, ...codeBlock(code, 'ts', 40, colour, { shift: 10 })]) expect(textWidth(r)).toBeLessThanOrEqual(40);
+  });
+
+  it('colours code by syntax once the highlighter is loaded, and not at all without colour', async () => {
+    await loadHighlighter();
+    const rows = codeBlock("const n = 42; // the answer\nreturn 'x';", 'ts', 60, colour);
+    expect(rows.map(stripAnsi)).toEqual(['┌ ts', '│ const n = 42; // the answer', "│ return 'x';"]);
+    expect(rows[1]).toContain('\x1b[35mconst\x1b[39m');
+    expect(rows[1]).toContain('\x1b[90m// the answer\x1b[39m');
+    expect(rows[2]).toContain("\x1b[32m'x'\x1b[39m");
+    expect(codeBlock('echo hi | nc -u 127.0.0.1 41234', 'sh', 60, colour)[1]).toMatch(/\x1b\[\d+m/);
+    expect(codeBlock('const n = 42;', 'ts', 60, plainTheme)).toEqual(['┌ ts', '│ const n = 42;']);
+  });
+
+  it('fits a wide table by wrapping cells inside narrower columns', () => {
+    const md = ['| option | what it does |', '|---|---|', '| `allowHalfOpen` | keep writing after the peer ended its side of the connection |'].join('\n');
+    const rows = renderMarkdown(md, 40, plainTheme);
+    for (const r of rows) expect(textWidth(r)).toBeLessThanOrEqual(40);
+    expect(rows.join(' ').replace(/\s+/g, ' ')).toContain('keep writing after the peer ended its side of the connection'.split(' ').slice(0, 3).join(' '));
+    expect(rows[0]).toMatch(/^  option\s+what it does$/);
+  });
+
+  it('measures CJK as two columns when wrapping and slicing', () => {
+    expect(wrapText('网络编程 网络编程', 9)).toEqual(['网络编程', '网络编程']);
+    expect(sliceColumns('ab网络cd', 1, 4)).toBe('b网');
+    expect(sliceColumns('ab网络cd', 3, 4)).toBe('络c');
   });
 
   it('leaves snake_case and lone asterisks alone', () => {
@@ -137,6 +182,6 @@ describe('the trace log', () => {
     const lines = Array.from({ length: 200 }, (_, i) => ev(i, 'server', 'net.Socket#1', 'data', { bytes: 10, preview: 'x' }));
     const log = TraceLog.of(lines, plainTheme, 200);
     expect(log.rows).toHaveLength(4);
-    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB)');
+    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB in total)');
   });
 });

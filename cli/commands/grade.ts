@@ -1,9 +1,9 @@
 /**
  * `netlab grade [lab...] [--dir] [--reporter] [--output] [--timeout]`: grade the learner's
  * workspace. Exit 0 when every graded lab passed, 1 when any check failed or a lab is not
- * started, 2 for a usage error (unknown lab, bad option).
+ * started, 2 for a usage error (unknown lab, bad option, a missing or unreadable workspace).
  */
-import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findLab, loadLabs } from '../../src/lab/registry.js';
 import type { Lab } from '../../src/lab/types.js';
@@ -42,17 +42,25 @@ export async function selectLabs(ids: string[]): Promise<Lab[]> {
   return (await loadLabs()).filter((l) => chosen.has(l.id));
 }
 
-/** The workspace folder, or a clear error (exit 1) when it does not exist. */
+/**
+ * The workspace folder, or one clear line and exit 2 when it is missing, not a folder, or
+ * unreadable: a broken set-up, which CI must tell apart from a failing student (exit 1).
+ */
 export function existingWorkspace(dir: string | undefined): string {
   const ws = workspaceDir(dir);
+  const broken = (message: string) => new NetlabError('NETLAB_ERR_NO_WORKSPACE', message, 2);
   if (!existsSync(ws)) {
     const shown = dir ?? './netlab-exercises';
-    throw new NetlabError(
-      'NETLAB_ERR_NO_WORKSPACE',
+    throw broken(
       `no workspace at ${shown}: run \`netlab init${dir ? ` ${dir}` : ''}\` to create one with a starter for each lab${dir ? '' : ', or pass --dir <workspace>'}`,
     );
   }
-  if (!statSync(ws).isDirectory()) throw new NetlabError('NETLAB_ERR_NO_WORKSPACE', `${ws} is a file, not a workspace folder`);
+  if (!statSync(ws).isDirectory()) throw broken(`${ws} is a file, not a workspace folder`);
+  try {
+    accessSync(ws, constants.R_OK | constants.X_OK);
+  } catch {
+    throw broken(`cannot read the workspace ${ws} (permission denied)`);
+  }
   return ws;
 }
 

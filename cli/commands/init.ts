@@ -5,14 +5,17 @@
  */
 import { relative } from 'node:path';
 import { loadLabs } from '../../src/lab/registry.js';
-import { initWorkspace } from '../../src/workspace/init.js';
+import { initWorkspace, noteCreator } from '../../src/workspace/init.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
-import { colourFor } from '../io.js';
+import { colourFor, thisNetlab } from '../io.js';
 
 export async function initCommand(dir: string | undefined): Promise<void> {
   const labs = await loadLabs();
   const target = workspaceDir(dir);
   const result = initWorkspace(target, labs);
+  // For the workspace's launcher (`npm run grade`): this netlab, on this machine.
+  const me = thisNetlab();
+  noteCreator(target, me.cli, me.version);
   const chalk = colourFor(process.stdout);
   const shown = relative(process.cwd(), target) || '.';
   const out: string[] = [];

@@ -47,7 +47,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   const human = options.json ? process.stderr : process.stdout;
   const chalk = colourFor(human);
   const json = options.json ? new NdjsonWriter(process.stdout) : undefined;
-  const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents);
+  const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents, lab.trace);
   const onLine = (line: TraceLine) => (json ? json.write(line) : pretty!.write(line));
   const sets = parseSets(options.set);
 

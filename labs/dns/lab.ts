@@ -101,6 +101,8 @@ export default defineLab({
   summary: 'dns.lookup asks the OS (hosts file first), dns.resolve* asks DNS servers: one name, two answers',
   order: 40,
   exports: ['lookupVsResolve'],
+  // The DNS server's raw datagrams repeat what its decoded query/answer lines say: a flag away.
+  trace: { quiet: [{ name: 'message', actor: 'dns-server' }] },
   scenarios: {
     tour: {
       title: 'one name, two answers: a hosts-file override in a private network, a DNS server of our own',

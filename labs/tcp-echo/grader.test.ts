@@ -49,7 +49,8 @@ async function serverReceived(sub: Submission, id: string, bytes: number, what: 
 
 const MiB = 1024 * 1024;
 
-check('returns-server', 'createEchoServer() returns a net.Server that is not listening yet', { points: 1 }, async () => {
+// The untouched starter passes this check already: it must pass, but earns nothing.
+check('returns-server', 'createEchoServer() returns a net.Server that is not listening yet', { points: 0 }, async () => {
   const sub = await startSubmission(LAB);
   const got = await sub.call<Inspection>('inspect');
   if (got.kind === 'undefined') fail('createEchoServer() returned undefined: return the server you create (`return server;`).');
@@ -226,7 +227,9 @@ check('half-close', 'after the client ends its side, the server echoes the rest,
       const missing = payload.subarray(got.length);
       const lineHint = missing.equals(lastLine)
         ? ' Exactly the bytes after the last newline are missing: are you waiting for a newline? When the client ends, echo what is left, then end.'
-        : ' Finish writing everything you received before you end the connection (end() after the last write, never destroy()).';
+        : ' Finish writing everything you received before you end the connection (end() after the last write, never destroy()).' +
+          " If your echo writes later than the client's 'end' (after a timer or an await), the default allowHalfOpen: false has already" +
+          ' ended your side on the next tick and those writes fail with EPIPE: create the server with allowHalfOpen: true and end() after the last write.';
       fail(`${sent}; the server ended after echoing only ${bytesText(got.length)}: the last ${bytesText(missing.length)} (${show(missing)}) never came back.${lineHint}`);
     }
     fail(`${sent}; got ${show(got)} back before the server ended (expected exactly what we sent).`);

@@ -28,7 +28,7 @@ export default defineLab({
     tour: {
       title: 'a server, two clients: stream boundaries, half-close, server.close() waiting',
       async run(ctx) {
-        const { server, port } = await startServer(ctx);
+        const { server, port } = await startServer(ctx, { showHighWaterMark: true });
         ctx.note(`the server listens on 127.0.0.1:${port} (port 0 asked the OS for a free port)`);
         const c2 = client(ctx, 'client#2', port!, [
           { write: 'I am client 2\n' },
@@ -47,9 +47,9 @@ export default defineLab({
           { expectEcho: 12 },
           { say: 'one write() of 256 KiB: watch how many "data" events it becomes' },
           { writeBytes: 256 * 1024 },
-          { expectEcho: 12 + 256 * 1024 },
-          { say: 'end(): half-close. We can still read; the server finishes echoing, then ends too' },
+          { say: 'end() at once, before the echo is back: a half-close. The server gets "end" yet keeps echoing' },
           { end: true },
+          { expectEcho: 12 + 256 * 1024 },
           { waitEvent: 'close' },
         ]);
         await completes(c1);
@@ -66,16 +66,17 @@ export default defineLab({
       },
     },
     'half-close': {
-      title: 'allowHalfOpen: answering after the client has ended its side',
+      title: 'allowHalfOpen: answering a moment after the client has ended its side',
       async run(ctx) {
-        for (const halfOpen of [true, false]) {
-          const actor = `server(allowHalfOpen:${halfOpen})`;
+        for (const [n, halfOpen] of [[1, true], [2, false]] as const) {
+          const actor = `server#${n}`;
           const { server, port } = await startServer(ctx, { halfOpen }, actor);
-          ctx.note(`${actor}: the client sends a question, then end()s its side`);
-          const c = client(ctx, 'client', port!, [{ write: 'any last words?\n' }, { end: true }, { waitEvent: 'close' }]);
+          ctx.note(`${actor} has allowHalfOpen: ${halfOpen}; the client asks a question, then end()s its side`);
+          const c = client(ctx, `client#${n}`, port!, [{ write: 'any last words?\n' }, { end: true }, { waitEvent: 'close' }]);
           await c.finish();
-          await server.kill();
+          await server.finish(5000);
         }
+        ctx.note('allowHalfOpen: false ended server#2\'s side on the tick after "end" ("finish" at once): its late answer was lost');
         return {};
       },
     },

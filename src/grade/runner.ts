@@ -10,15 +10,16 @@
  * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
-import { findSubmission } from '../workspace/workspace.js';
-import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, Points } from './types.js';
+import { findSubmission, isUntouchedStarter } from '../workspace/workspace.js';
+import { lineIn } from './report/github.js';
+import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -46,8 +47,10 @@ export interface Submission {
   lab: Lab;
   /** The learner's module, or null when the lab is not started. */
   file: string | null;
-  /** Where the file was expected, for the report when it is missing. */
+  /** Where the file was expected, for the report when it is missing (or the untouched starter, when it is that). */
   expected?: string;
+  /** The file is still the lab's starter as `netlab init` wrote it: not started, nothing runs. */
+  untouched?: boolean;
 }
 
 export interface GradeSubmissionsOptions {
@@ -65,11 +68,14 @@ export interface GradeSubmissionsOptions {
 /** Grade the learner's workspace: one report for the given labs. */
 export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
   const started = Date.now();
-  const submissions: Submission[] = options.labs.map((lab) => ({
-    lab,
-    file: findSubmission(options.dir, lab.id) ?? null,
-    expected: join(options.dir, `${lab.id}.ts`),
-  }));
+  const submissions: Submission[] = options.labs.map((lab) => {
+    const file = findSubmission(options.dir, lab.id);
+    if (file && existsSync(lab.starterPath) && isUntouchedStarter(file, readFileSync(lab.starterPath, 'utf8'))) {
+      // Its checks are declared (so the points possible are known) but none runs.
+      return { lab, file: null, expected: file, untouched: true };
+    }
+    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`) };
+  });
   const labs = await gradeSubmissions(submissions, options);
   return buildReport(options.dir, labs, Date.now() - started);
 }
@@ -112,12 +118,19 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
-  const transpiled = await transpileAll(runnable.map((i) => submissions[i]!.file));
+  const prepared = await prepareAll(runnable.map((i) => submissions[i]!.file));
+  const loadErrors = new Map<number, LoadError>();
   for (const i of runnable) {
     const s = submissions[i]!;
     const entry = (labs[s.lab.id] ??= target(s.lab));
-    const js = s.file ? transpiled.get(s.file) : undefined;
-    entry.submissions.push({ key: String(i), file: s.file, ...(js !== undefined ? { transpiled: js } : {}) });
+    const ready = s.file ? prepared.get(s.file) : undefined;
+    if (ready && 'loadError' in ready) {
+      // A file that cannot load fails once, here: its checks are declared but none starts it.
+      loadErrors.set(i, ready.loadError);
+      entry.submissions.push({ key: String(i), file: null });
+      continue;
+    }
+    entry.submissions.push({ key: String(i), file: s.file, ...(ready?.transpiled !== undefined ? { transpiled: ready.transpiled } : {}) });
   }
   const context: GradeContext = {
     labs,
@@ -126,7 +139,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
   };
-  const collector = new Collector(submissions, options.onProgress);
+  const collector = new Collector(submissions, loadErrors, options.onProgress);
   const graders = [...new Set(runnable.map((i) => submissions[i]!.lab.graderPath))];
   const session = await VitestSession.open(collector, graders, context.concurrency);
   try {
@@ -145,29 +158,67 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
 /** Largest transpiled module passed to learner processes (it travels in their environment). */
 const MAX_TRANSPILED = 48 * 1024;
 
+/** A submission that cannot load at all: said once for its lab, never once per check. */
+type Prepared = { transpiled?: string } | { loadError: LoadError };
+
+/** A path as the learner knows it: relative to where they ran netlab, when it is below it. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 /**
- * Transpile each TypeScript submission once (the options of src/runtime/loader-hooks.ts), so the
- * learner processes of its checks need not start esbuild each. A file that does not transpile
- * (a syntax error) is left to the learner process, which reports the error.
+ * Before any check starts a learner process, find what would stop every one of them from
+ * loading the file: not a file (a folder, unreadable), or a syntax error. TypeScript is also
+ * transpiled here, once (the options of src/runtime/loader-hooks.ts), so the learner processes
+ * of its checks need not start esbuild each.
  */
-async function transpileAll(files: Array<string | null>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const ts = [...new Set(files.filter((f): f is string => f !== null && /\.m?ts$/.test(f)))];
-  if (ts.length === 0) return out;
+async function prepareAll(files: Array<string | null>): Promise<Map<string, Prepared>> {
+  const out = new Map<string, Prepared>();
+  const code = new Map<string, string>();
+  for (const file of new Set(files.filter((f): f is string => f !== null))) {
+    try {
+      if (statSync(file).isDirectory()) {
+        out.set(file, { loadError: { message: `${shownPath(file)} is a directory, not a file: your exercise must be a file of that name` } });
+        continue;
+      }
+      code.set(file, readFileSync(file, 'utf8'));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      out.set(file, { loadError: { message: `cannot read ${shownPath(file)} (${e.code ?? e.message})` } });
+    }
+  }
+  if (code.size === 0) return out;
   const { transform, stop } = await import('esbuild');
   await Promise.all(
-    ts.map(async (file) => {
+    [...code].map(async ([file, source]) => {
+      const ts = /\.[mc]?ts$/.test(file);
       try {
-        const result = await transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
-        if (result.code.length <= MAX_TRANSPILED) out.set(file, result.code);
-      } catch {
-        /* the learner process will say what is wrong */
+        const result = await transform(source, { loader: ts ? 'ts' : 'js', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
+        out.set(file, ts && result.code.length <= MAX_TRANSPILED ? { transpiled: result.code } : {});
+      } catch (err) {
+        const syntax = syntaxError(err, file);
+        // Anything else esbuild trips on is left to the learner process, which reports it.
+        out.set(file, syntax ? { loadError: syntax } : {});
       }
     }),
   );
   // esbuild runs as a child process: stop it now rather than leave it to notice netlab's exit.
   await stop();
   return out;
+}
+
+/** esbuild's first error as the learner's editor would show it: file:line:col, the line, a caret. */
+function syntaxError(err: unknown, file: string): LoadError | undefined {
+  const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number; lineText: string } | null }> }).errors?.[0];
+  if (!first) return undefined;
+  const at = first.location;
+  if (!at) return { message: `${shownPath(file)} does not compile: ${first.text}` };
+  const gutter = `${at.line} | `;
+  return {
+    message: `${shownPath(file)}:${at.line}:${at.column + 1}: syntax error: ${first.text}\n    ${gutter}${at.lineText}\n    ${' '.repeat(gutter.length + at.column)}^`,
+    line: at.line,
+  };
 }
 
 function target(lab: Lab): GradeTarget {
@@ -193,6 +244,7 @@ class Collector implements Reporter {
 
   constructor(
     private readonly submissions: Submission[],
+    private readonly loadErrors: ReadonlyMap<number, LoadError>,
     private readonly onProgress?: (p: GradeProgress) => void,
   ) {}
 
@@ -248,7 +300,12 @@ class Collector implements Reporter {
     // Stopped by the user: not a problem of the lab; the lab just did not finish.
     const byUser = interrupted === INTERRUPTED;
     if (interrupted && !byUser) errors.push(interrupted);
-    const report = finishLab(s, this.checks.get(i) ?? [], { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser }, spanOf(this.spans.get(i)));
+    const report = finishLab(
+      s,
+      this.checks.get(i) ?? [],
+      { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser, loadError: this.loadErrors.get(i) },
+      spanOf(this.spans.get(i)),
+    );
     this.reports.set(i, report);
     if (!this.done.has(i)) {
       this.done.add(i);
@@ -302,20 +359,51 @@ function sum(checks: CheckReport[], key: keyof Points): number {
 /** Why a run ended early when the caller's signal stopped it. */
 const INTERRUPTED = 'grading was interrupted';
 
-function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string; interrupted?: boolean }, durationMs: number): LabReport {
+/**
+ * The one reason every check failed, when the learner's module never got going: each check
+ * starts its own process, so a module that throws at import or lacks an export fails them all
+ * with the same message. Undefined when the checks tell different stories.
+ */
+function sharedLoadFailure(checks: CheckReport[], file: string): LoadError | undefined {
+  const counted = checks.filter((c) => c.status !== 'skipped');
+  if (counted.length < 2 || counted.some((c) => c.status !== 'failed' || c.timedOut)) return undefined;
+  const message = counted[0]!.message;
+  if (!message || counted.some((c) => c.message !== message)) return undefined;
+  const line = lineIn(message, file);
+  return { message, ...(line !== undefined ? { line } : {}) };
+}
+
+/** Every check of a lab whose file did not load: failed, without repeating why. */
+function notLoaded(checks: CheckReport[], file: string): CheckReport[] {
+  const message = `not run: ${basename(file)} did not load`;
+  return checks.map(({ reason: _reason, trace: _trace, traceOmitted: _omitted, output: _output, ...c }) => ({
+    ...c,
+    status: 'failed' as const,
+    message,
+    points: { earned: 0, possible: c.points.possible },
+  }));
+}
+
+function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;
   let reason: string | undefined;
   let error = extra.error;
+  let checks = graded;
+  const loadError = skip || s.file === null ? undefined : (extra.loadError ?? (extra.interrupted ? undefined : sharedLoadFailure(checks, s.file)));
+  if (loadError) checks = notLoaded(checks, file);
   if (skip) {
     status = 'skipped';
     reason = skip;
     error = undefined;
   } else if (s.file === null) {
     status = 'not-started';
-    reason = `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
+    reason = s.untouched
+      ? `${basename(file)} is still the starter: make it do what its // TODO comments ask, then grade again`
+      : `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
     error = undefined;
+    checks = checks.map((c) => ({ ...c, reason: 'not started' }));
   } else if (extra.interrupted && !checks.every((c) => c.status === 'passed')) {
     status = 'failed';
     reason = INTERRUPTED;
@@ -331,6 +419,8 @@ function finishLab(s: Submission, checks: CheckReport[], extra: { error?: string
     status,
     file,
     ...(reason ? { reason } : {}),
+    ...(s.untouched ? { untouched: true } : {}),
+    ...(loadError ? { loadError } : {}),
     ...(error ? { error } : {}),
     points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
     checks,

@@ -14,7 +14,7 @@ export type LabStatus =
   | 'passed'
   /** At least one check failed (or the grader could not run: `error` says why). */
   | 'failed'
-  /** The learner has no file for this lab yet. */
+  /** The learner has no file for this lab yet, or it is still the untouched starter (no check ran). */
   | 'not-started'
   /** The lab cannot run on this machine (`reason` says why). */
   | 'skipped';
@@ -59,11 +59,25 @@ export interface LabReport {
   file: string;
   /** Why the lab was skipped or not started, in one sentence. */
   reason?: string;
+  /** Not started because the file is still the lab's starter, unchanged since `netlab init`. */
+  untouched?: boolean;
   /** Set when the grader itself could not run (a bug in the lab, not in the learner's code). */
   error?: string;
+  /**
+   * Set when the learner's file could not load (not a file, a syntax error, a throw at import,
+   * a missing export): said once here; each check then only says it did not run.
+   */
+  loadError?: LoadError;
   points: Points;
   checks: CheckReport[];
   durationMs: number;
+}
+
+/** Why the learner's file could not load, and where in it, when that is known. */
+export interface LoadError {
+  message: string;
+  /** The line of the learner's file the error points at. */
+  line?: number;
 }
 
 export interface GradeTotals {

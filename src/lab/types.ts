@@ -1,6 +1,7 @@
 import type { JsonObject } from '../trace/event.js';
 import type { ActorProcess } from '../runtime/spawn.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
+import type { TracePolicy } from '../trace/policy.js';
 
 /** What a scenario or `serve` gets to work with. Labs start processes only through it. */
 export interface DemoContext {
@@ -65,6 +66,11 @@ export interface LabDefinition {
   options?: Record<string, LabOption>;
   /** The names the exercise module must export (SPEC §4). */
   exports: string[];
+  /**
+   * What this lab's trace shows and says (netlab's defaults otherwise): events to show or keep
+   * quiet, and extra facts per event, which its programs apply with `useTracePolicy()`.
+   */
+  trace?: TracePolicy;
   /** A reason this machine cannot run the lab (platform, missing feature), or null. */
   unsupported?: () => string | null;
 }

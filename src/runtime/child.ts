@@ -9,6 +9,8 @@ import type { Json, JsonObject, UnsequencedLine } from '../trace/event.js';
 import { Probe } from '../trace/probe.js';
 import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
 import { createClock } from '../trace/clock.js';
+import type { TracePolicy } from '../trace/policy.js';
+import type { NetlabErrorCode } from '../errors.js';
 import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** This process's actor name, given by the parent (`server`, `client#1`). */
@@ -52,6 +54,15 @@ export const probe = new Probe((ev) => emitLine({ type: 'event', t: now(), actor
 /** Record every event `emitter` emits (and of the sockets it hands out). Returns it unchanged. */
 export function trace<T extends EventEmitter>(emitter: T): T {
   return probe.trace(emitter);
+}
+
+/**
+ * Apply the lab's trace policy in this process: its describers add their facts to the events
+ * of every object this process traces (the lab's `lab.ts` declares the same policy for what
+ * the trace shows). Call it once, at the top of a demo program or a lab's grade host.
+ */
+export function useTracePolicy(policy: TracePolicy): void {
+  if (policy.describe) probe.describeWith(policy.describe);
 }
 
 /**
@@ -142,7 +153,7 @@ if (process.send) {
     }
     const handler = handlers.get(raw.name);
     if (!handler) {
-      send({ k: 'reply', id: raw.id, ok: false, error: { code: 'NETLAB_ERR_NO_COMMAND', message: `${actor} has no command "${raw.name}"` } });
+      send({ k: 'reply', id: raw.id, ok: false, error: { code: 'NETLAB_ERR_NO_COMMAND' satisfies NetlabErrorCode, message: `${actor} has no command "${raw.name}"` } });
       return;
     }
     try {

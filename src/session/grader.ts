@@ -121,7 +121,7 @@ export function toLabGrade(report: GradeReport, labId: string): LabGrade {
   if (!lab) return { lab: labId, status: 'error', message: 'grading answered with no result for this lab', checks: [] };
   // A grader that could not run is a problem of netlab's, not of the learner's code.
   const status: LabGrade['status'] = lab.error && lab.checks.length === 0 ? 'error' : lab.status;
-  const message = [lab.reason, lab.error].filter(Boolean).join('\n');
+  const message = [lab.reason, lab.loadError?.message, lab.error].filter(Boolean).join('\n');
   return {
     lab: labId,
     status,

@@ -4,6 +4,7 @@ import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import type { JsonObject } from './event.js';
 import { bytesDetail, endpoint, errorDetail, formatAddress, toJson } from './detail.js';
+import type { EventDescriber } from './policy.js';
 
 /** What the probe hands its sink: an event without the collector's `seq`, `t` and `actor`. */
 export interface ProbeEvent {
@@ -18,6 +19,8 @@ export interface ProbeOptions {
   ignore?: readonly string[];
   /** Also trace emitters that arrive as event arguments (a server's sockets). Default true. */
   follow?: boolean;
+  /** A lab's extra facts per event name, merged over the default description (see TracePolicy). */
+  describe?: Readonly<Record<string, EventDescriber>>;
 }
 
 /** Node's name for a kind of object, as the lesson uses it: `net.Socket`, `http.Server`. */
@@ -46,6 +49,7 @@ export class Probe {
   private readonly counters = new Map<string, number>();
   private readonly ignore: Set<string>;
   private readonly follow: boolean;
+  private describers: Readonly<Record<string, EventDescriber>>;
 
   constructor(
     private readonly sink: (event: ProbeEvent) => void,
@@ -53,6 +57,12 @@ export class Probe {
   ) {
     this.ignore = new Set(options.ignore ?? ['newListener', 'removeListener']);
     this.follow = options.follow ?? true;
+    this.describers = options.describe ?? {};
+  }
+
+  /** Add a lab's describers (later ones win for the same event name). */
+  describeWith(describers: Readonly<Record<string, EventDescriber>>): void {
+    this.describers = { ...this.describers, ...describers };
   }
 
   /** The id of a traced object (`net.Socket#2`), or a new one. */
@@ -107,7 +117,7 @@ export class Probe {
 
   private record(emitter: EventEmitter, id: string, name: string, args: unknown[]): void {
     try {
-      const detail = describe(this, emitter, name, args);
+      const detail = this.extend(describe(this, emitter, name, args), emitter, name, args);
       this.sink({ object: id, name, source: 'emit', detail });
       if (this.follow) {
         for (const arg of args) {
@@ -116,6 +126,18 @@ export class Probe {
       }
     } catch {
       /* never let tracing throw into the traced program */
+    }
+  }
+
+  private extend(detail: JsonObject, emitter: EventEmitter, name: string, args: unknown[]): JsonObject {
+    const describer = this.describers[name];
+    if (!describer) return detail;
+    try {
+      const extra = describer(emitter, args);
+      return extra ? { ...detail, ...extra } : detail;
+    } catch {
+      // A lab's describer that throws costs its extra facts, never the event.
+      return detail;
     }
   }
 }

@@ -5,11 +5,12 @@
  * Anchors name the rows the screen scrolls to after an action.
  */
 import { relative, isAbsolute } from 'node:path';
-import type { CheckGrade, LabGrade } from '../session/types.js';
+import type { CheckGrade, LabGrade, LabProgressView } from '../session/types.js';
 import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
-import { hardWrap, textWidth, truncate, wrapText } from './text.js';
+import { codeBlock } from './code-block.js';
+import { textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import { TraceLog } from './trace-log.js';
 
@@ -24,11 +25,38 @@ export interface ExerciseView {
   solution: string | null;
   /** The file was saved after the last grade. */
   savedSinceGrade: boolean;
+  /** Columns the hints' and the solution's code is scrolled to the right. */
+  codeShift: number;
 }
 
 export interface ExerciseDoc {
   rows: string[];
   anchors: { grade: number; trace: number; hints: number; lastHint: number; solution: number };
+  /** Columns the widest code line does not fit by (0: no sideways scrolling). */
+  codeOverflow: number;
+}
+
+/** The learner's file was graded, in this session or an earlier one. */
+export function hasGrade(view: ExerciseView, progress: LabProgressView): boolean {
+  return view.grade ? view.grade.status === 'passed' || view.grade.status === 'failed' : progress.lastScore !== null;
+}
+
+/** The file as it was last graded passes (this session's grade wins over an earlier pass). */
+export function passesNow(view: ExerciseView, progress: LabProgressView): boolean {
+  return view.grade ? view.grade.status === 'passed' : progress.passed;
+}
+
+/**
+ * The exercise screen's status row when nothing else is said: what to do next, given the
+ * learner's file, the last grade and whether the file was saved since.
+ */
+export function exerciseTip(view: ExerciseView, progress: LabProgressView): string {
+  if (view.grading) return 'Grading: this takes a few seconds…';
+  if (!progress.file) return 'Press i to get your starter file.';
+  if (view.savedSinceGrade) return hasGrade(view, progress) ? 'Saved since the last grade: press g to grade again.' : 'Saved: press g to grade it.';
+  if (passesNow(view, progress)) return 'Passed: s shows the reference solution, n opens the next lab.';
+  if (view.grade?.status === 'failed') return 'Fix what the ✗ checks say, save, press g again.';
+  return 'Edit your file, save, press g.';
 }
 
 /** The failed checks of a grade, in report order. */
@@ -74,6 +102,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   const rows: string[] = [];
   const para = (text: string, indent = '') => rows.push(...wrapText(indent + text, width, indent));
   const anchors = { grade: 0, trace: 0, hints: 0, lastHint: 0, solution: 0 };
+  const code = { shift: view.codeShift, overflow: 0 };
   const fileName = `${lab.id}.ts`;
 
   if (!workspace.exists) {
@@ -93,8 +122,13 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
     para(`${theme.dim('Your file')}  ${theme.bold(displayPath(progress.file))}`);
     para(`${theme.dim('Exports  ')}  ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')}`);
     rows.push('');
-    para(`Open it in your editor, replace the // TODO parts, save, then press ${theme.key('g')} to grade it. netlab checks it through real sockets.`);
-    if (view.savedSinceGrade) para(theme.accent('Saved since the last grade: press g to grade again.'));
+    if (view.savedSinceGrade) {
+      para(theme.accent(hasGrade(view, progress) ? `Saved since the last grade: press g to grade again.` : `Saved: press g to grade it.`));
+    } else if (passesNow(view, progress)) {
+      para(`Your file passes. Press ${theme.key('s')} to compare it with the reference solution, or ${theme.key('n')} for the next lab. Changed it? Save and press ${theme.key('g')} again.`);
+    } else {
+      para(`Open it in your editor, replace the // TODO parts, save, then press ${theme.key('g')} to grade it. netlab checks it through real sockets.`);
+    }
   }
 
   rows.push('');
@@ -134,7 +168,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
       if (check.status === 'failed' && check.output) {
         rows.push('    ' + theme.dim('What your code printed:'));
         const lines = check.output.replace(/\n$/, '').split('\n');
-        for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...hardWrap('    ' + theme.dim('│ ') + line, width));
+        for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...wrapText('    ' + theme.dim('│ ') + line, width, '    ' + theme.dim('│ ')));
         if (lines.length > OUTPUT_ROWS) rows.push('    ' + theme.dim(`… ${lines.length - OUTPUT_ROWS} more lines`));
       }
       const failedIndex = failed.indexOf(check);
@@ -167,7 +201,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   hints.slice(0, shown).forEach((hint, n) => {
     anchors.lastHint = rows.length;
     rows.push(theme.bold(`${n + 1}. ${hint.title}`));
-    for (const r of renderMarkdown(hint.body, width - 3, theme)) rows.push('   ' + r);
+    for (const r of renderMarkdown(hint.body, width - 3, theme, code)) rows.push(r === '' ? '' : '   ' + r);
   });
   if (hints.length === 0) para(theme.dim('This lab has no hints.'));
   else if (shown < hints.length) para(`Stuck? Press ${theme.key('h')} for ${shown === 0 ? 'a hint' : 'the next hint'}.`);
@@ -176,14 +210,11 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   anchors.solution = rows.length;
   rows.push(section('Reference solution', width, theme));
   if (view.solution !== null) {
-    for (const line of view.solution.replace(/\t/g, '  ').replace(/\n$/, '').split('\n')) {
-      const cut = hardWrap(theme.code(line), width - 2);
-      cut.forEach((r, n) => rows.push((n === 0 ? theme.dim('│ ') : theme.dim('│↪')) + r));
-    }
+    rows.push(...codeBlock(view.solution, 'ts', width, theme, code));
   } else if (progress.passed) {
     para(`Unlocked: press ${theme.key('s')} to see it.`);
   } else {
     para(theme.dim('Locked until your exercise passes.'));
   }
-  return { rows, anchors };
+  return { rows, anchors, codeOverflow: code.overflow };
 }

@@ -1,8 +1,8 @@
 /**
  * The live trace screen: pick a scenario (←/→), `r` runs it, the trace streams in (the
  * window follows the end while it runs), the lab's summary is appended when it ends, and the
- * whole log stays scrollable afterwards. `u` switches between the reference implementation
- * and the learner's file; `x` stops a run.
+ * whole log stays scrollable afterwards. `r` runs the reference implementation, `u` the
+ * learner's file; `x` stops a run.
  */
 import { renderSummary } from '../trace/summary.js';
 import type { Input } from './input.js';
@@ -16,7 +16,7 @@ export type RunStatus = 'idle' | 'starting' | 'running' | 'passed' | 'failed' | 
 export interface TraceState {
   /** Index of the chosen scenario. */
   scenario: number;
-  /** Run the demo with the learner's file instead of the reference solution. */
+  /** The run shown (or starting) uses the learner's file instead of the reference solution. */
   learnerCode: boolean;
   status: RunStatus;
   /** The run whose lines are shown. */
@@ -64,6 +64,25 @@ export function isRunning(state: TraceState): boolean {
   return state.status === 'starting' || state.status === 'running';
 }
 
+/**
+ * `r` runs the chosen scenario with the reference solution, `u` with the learner's file (what
+ * `netlab run <lab> --use <file>` does).
+ */
+function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext): Step<TraceState> {
+  const { lab } = ctx;
+  if (isRunning(state)) return { state, notice: { level: 'info', text: 'A run is in progress: x stops it.' } };
+  if (lab.unsupported) return { state, notice: { level: 'warn', text: `This machine cannot run ${lab.id}: ${lab.unsupported}` } };
+  const scenario = lab.scenarios[state.scenario]?.name;
+  if (!scenario) return { state };
+  if (learnerCode && !ctx.progress.file) {
+    return { state, notice: { level: 'warn', text: 'You have no file for this lab yet: create it on the exercise screen (3, then i).' } };
+  }
+  return {
+    state: { ...state, status: 'starting', learnerCode },
+    commands: [{ type: 'run', lab: lab.id, scenario, learnerCode }],
+  };
+}
+
 export function traceReducer(state: TraceState, input: Input, ctx: LabContext): Step<TraceState> {
   const { lab, size, theme } = ctx;
   switch (input.type) {
@@ -106,19 +125,9 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
   const key = input.key;
   const running = isRunning(state);
   switch (key) {
-    case 'r': {
-      if (running) return { state, notice: { level: 'info', text: 'A run is in progress: x stops it.' } };
-      if (lab.unsupported) return { state, notice: { level: 'warn', text: `This machine cannot run ${lab.id}: ${lab.unsupported}` } };
-      const scenario = lab.scenarios[state.scenario]?.name;
-      if (!scenario) return { state };
-      if (state.learnerCode && !ctx.progress.file) {
-        return { state: { ...state, learnerCode: false }, notice: { level: 'warn', text: 'You have no file for this lab yet: running the reference solution instead (u).' } };
-      }
-      return {
-        state: { ...state, status: 'starting' },
-        commands: [{ type: 'run', lab: lab.id, scenario, learnerCode: state.learnerCode }],
-      };
-    }
+    case 'r':
+    case 'u':
+      return startRun(state, key === 'u', ctx);
     case 'x':
       if (!running) return { state };
       return { state, commands: [{ type: 'stop' }] };
@@ -129,17 +138,6 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       if (n < 2) return { state };
       const scenario = (state.scenario + (key === 'right' ? 1 : n - 1)) % n;
       return { state: { ...state, scenario } };
-    }
-    case 'u': {
-      if (running) return { state, notice: { level: 'info', text: 'Wait for the run to end to switch implementations.' } };
-      if (!state.learnerCode && !ctx.progress.file) {
-        return { state, notice: { level: 'warn', text: 'You have no file for this lab yet: create your workspace on the exercise screen (3).' } };
-      }
-      const learnerCode = !state.learnerCode;
-      return {
-        state: { ...state, learnerCode },
-        notice: { level: 'info', text: learnerCode ? `r now runs the demo with your file (${ctx.progress.file}).` : 'r now runs the demo with the reference solution.' },
-      };
     }
   }
   const total = state.log?.rows.length ?? 0;

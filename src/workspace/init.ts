@@ -1,11 +1,12 @@
 /**
- * `netlab init`: the learner's workspace (SPEC §4). One starter per lab (`<lab-id>.ts`), a README
- * that says what to do, and a package.json + tsconfig.json so an editor type-checks the files
- * against Node's types (after `npm install` in the workspace; grading needs no install).
+ * `netlab init`: the learner's workspace. One starter per lab (`<lab-id>.ts`), a README that
+ * says what to do, a package.json + tsconfig.json so an editor type-checks the files against
+ * Node's types (after `npm install` in the workspace; grading needs no install), and
+ * `netlab.mjs`, which the package.json scripts run to find netlab.
  * Never overwrites a file: what exists is reported as skipped.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { NetlabError } from '../errors.js';
 import { WORKSPACE_PACKAGE_NAME } from './workspace.js';
@@ -36,8 +37,36 @@ export function workspaceFiles(labs: Lab[]): WorkspaceFile[] {
   files.push({ path: 'README.md', content: readme(labs), what: 'what to do, and the commands' });
   files.push({ path: 'package.json', content: JSON.stringify(packageJson(), null, 2) + '\n', what: "Node's types for your editor (npm install)" });
   files.push({ path: 'tsconfig.json', content: JSON.stringify(workspaceTsconfig(), null, 2) + '\n', what: 'strict TypeScript, as netlab runs it' });
+  files.push({ path: LAUNCHER, content: LAUNCHER_SOURCE, what: 'finds netlab for `npm run grade` (and `npm run netlab -- <command>`)' });
   files.push({ path: '.gitignore', content: 'node_modules/\n.netlab/\n', what: 'keeps installs and netlab progress out of git' });
   return files;
+}
+
+/** The workspace's launcher: what its npm scripts run. */
+export const LAUNCHER = 'netlab.mjs';
+
+/**
+ * Where the launcher finds the netlab that created the workspace on this machine. Under
+ * `.netlab/`, which git ignores: a class repository committed and cloned elsewhere carries no
+ * path of the instructor's machine, and its launcher falls back to an installed netlab.
+ */
+export const CREATOR_FILE = join('.netlab', 'netlab.json');
+
+// The launcher is plain JavaScript (launcher.mjs, next to this module) that runs on any Node
+// netlab supports with no dependency: it must work before `npm install`, and where netlab is
+// only a global command.
+const LAUNCHER_SOURCE = readFileSync(new URL('./launcher.mjs', import.meta.url), 'utf8');
+
+/**
+ * Note which netlab created (or last initialised) the workspace, for its launcher. This is
+ * netlab's own file, not the learner's: it is refreshed every time.
+ */
+export function noteCreator(dir: string, cli: string, version: string): void {
+  const path = join(dir, CREATOR_FILE);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ cli, version }, null, 2) + '\n');
+  renameSync(tmp, path);
 }
 
 /** Write the workspace; never overwrites a file. */
@@ -71,9 +100,11 @@ function packageJson(): Record<string, unknown> {
     name: WORKSPACE_PACKAGE_NAME,
     private: true,
     type: 'module',
-    description: 'My netlab exercises: grade them with `npx netlab grade --dir .`',
+    description: 'My netlab exercises: `npm run grade` grades them all.',
     scripts: {
-      grade: 'netlab grade --dir .',
+      netlab: `node ${LAUNCHER}`,
+      grade: `node ${LAUNCHER} grade --dir .`,
+      watch: `node ${LAUNCHER} watch --dir .`,
     },
     devDependencies: {
       '@types/node': '^20.19.0',
@@ -111,13 +142,17 @@ ${rows}
 
 ## Commands
 
-Run them in this folder (from elsewhere, add \`--dir <this folder>\`):
+Run them in this folder (from elsewhere, add \`--dir <this folder>\`). They are written as
+\`netlab …\`, which works when netlab is a command on your machine (installed globally, or
+\`npm link\` in a netlab clone). It always works as \`npm run netlab -- …\`, e.g.
+\`npm run netlab -- run tcp-echo\`: that runs netlab installed in this folder, or the netlab
+that created this folder (see \`netlab.mjs\`).
 
 - \`netlab run <lab>\`: watch the lab's demo and its live trace; \`netlab run <lab> --use <lab>.ts\`
   runs the demo with your code instead of the reference one.
-- \`netlab grade\` grades every exercise; \`netlab grade tcp-echo\` grades one. Each check says
-  what was sent, what was expected and what came back, with the trace of the events when it
-  fails. Exit code 0 means everything passed.
+- \`netlab grade\` (or \`npm run grade\`) grades every exercise; \`netlab grade tcp-echo\` grades
+  one. Each check says what was sent, what was expected and what came back, with the trace of
+  the events when it fails. Exit code 0 means everything passed.
 - \`netlab watch tcp-echo\` grades again each time you save.
 - \`netlab hint <lab>\` shows the next hint (netlab remembers which you have seen).
 - \`netlab solution <lab>\` shows the reference solution once your exercise passes.

@@ -89,6 +89,21 @@ export function labStatus(dir: string, labId: string, starter: string | undefine
   if (progress.labs[labId]?.passedAt) return 'passed';
   const file = findSubmission(dir, labId);
   if (!file) return 'new';
-  if (starter !== undefined && readFileSync(file, 'utf8') === starter) return 'new';
+  if (starter !== undefined && isUntouchedStarter(file, starter)) return 'new';
   return 'started';
+}
+
+/**
+ * True when the learner's `file` still holds the lab's `starter` as `netlab init` wrote it
+ * (line endings and trailing blank lines aside: a git checkout on Windows may convert them).
+ * Such a file is not started: grading it would only list failures the learner has not yet
+ * had a chance to avoid.
+ */
+export function isUntouchedStarter(file: string, starter: string): boolean {
+  const normal = (text: string) => text.replace(/\r\n/g, '\n').trimEnd();
+  try {
+    return normal(readFileSync(file, 'utf8')) === normal(starter);
+  } catch {
+    return false;
+  }
 }

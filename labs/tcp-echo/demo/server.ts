@@ -11,29 +11,42 @@ import { note, onCommand, params, ready, trace } from '../../../src/runtime/chil
 interface ServerParams {
   /** Module exporting createEchoServer (ignored when `halfOpen` is set). */
   implementation: string;
-  /** Instead of the echo server, a server that answers "bye" after the client's end. */
+  /** Instead of the echo server, a server that answers "goodbye" a moment after the client's end. */
   halfOpen?: boolean;
   /** net.Server#maxConnections */
   maxConnections?: number;
+  /** Narrate the accepted socket's writableHighWaterMark (it depends on the Node version). */
+  showHighWaterMark?: boolean;
   /** Listen on this port instead of 0 (to provoke EADDRINUSE). */
   port?: number;
 }
 
 const p = params<ServerParams>();
+const ANSWER_DELAY_MS = 50;
 
+/**
+ * A server that answers only after the client's 'end', and not at once: the answer takes a
+ * moment (a timer standing in for a database or a file). With allowHalfOpen: false, Node ends
+ * our side on the next tick after 'end', so this late answer can no longer be sent.
+ */
 function goodbyeServer(allowHalfOpen: boolean): net.Server {
-  return net.createServer({ allowHalfOpen }, (socket) => {
+  const server = net.createServer({ allowHalfOpen }, (socket) => {
     socket.on('end', () => {
-      if (socket.writable) {
-        note(`the client ended its side; our side is still writable, so we can still say goodbye`);
-        socket.end('goodbye\n');
-      } else {
-        note(`the client ended its side and Node already ended ours (allowHalfOpen: false): too late to answer`);
-      }
+      note(`the client ended its side; our answer takes ${ANSWER_DELAY_MS} ms`);
+      setTimeout(() => {
+        if (socket.writableEnded) note('Node has already ended our side: this write is too late');
+        socket.write('goodbye\n', (err) => {
+          // A write after Node's automatic end() fails through its callback (no 'error' event).
+          if (err) note(`write() failed: ${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`);
+        });
+        if (!socket.writableEnded) socket.end();
+        server.close(); // one question per demo: the process ends with this connection
+      }, ANSWER_DELAY_MS);
     });
     socket.on('error', () => {});
     socket.resume();
   });
+  return server;
 }
 
 let server: net.Server;
@@ -46,6 +59,12 @@ if (p.halfOpen !== undefined) {
 }
 if (p.maxConnections !== undefined) server.maxConnections = p.maxConnections;
 trace(server);
+if (p.showHighWaterMark) {
+  // The default changed between Node versions (16 KiB on 20, 64 KiB since 22): show this one's.
+  server.once('connection', (socket: net.Socket) =>
+    note(`on Node ${process.version} a socket's writableHighWaterMark is ${socket.writableHighWaterMark} bytes: write() returns false beyond that`),
+  );
+}
 
 onCommand('close', () => {
   note('server.close(): stop accepting; the server closes only when its open connections have ended');

@@ -83,6 +83,10 @@ function markdown(report: GradeReport, cwd: string): string {
     out.push('', `### ${lab.id}: ${lab.title}`, '');
     for (const c of lab.checks) out.push(`- ${checkMark(c)} **${c.id}** ${c.title} (${c.points.earned}/${c.points.possible})${c.status === 'skipped' ? `: skipped, ${c.reason}` : ''}`);
     if (lab.error) out.push('', `> grader error (a problem with the lab, not with the submission): ${lab.error}`);
+    if (lab.loadError) {
+      out.push('', `❌ \`${relative(cwd, lab.file) || lab.file}\` did not load, so none of its checks could run:`, '', fence(lab.loadError.message, 'text'));
+      continue;
+    }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
       out.push('', `<details><summary>❌ ${lab.id} › ${c.id}${c.timedOut ? ' (timed out)' : ''}</summary>`, '', fence(c.message ?? 'failed', 'text'));
       if (c.trace?.length) out.push('', 'Trace of this check:', '', fence(renderTrace(c.trace, plainPaint, 60, c.traceOmitted).join('\n'), 'text'));
@@ -128,6 +132,12 @@ export function renderGithub(report: GradeReport, cwd = process.cwd()): GithubOu
       continue;
     }
     if (lab.error) lines.push(command('error', { title: `${lab.id}: grader error` }, lab.error));
+    if (lab.loadError) {
+      // One annotation for the lab: every check would carry the same error.
+      const line = lab.loadError.line ?? lineIn(lab.loadError.message, lab.file) ?? 1;
+      if (errors++ < MAX_ERRORS) lines.push(command('error', { file, line, title: `${lab.id}: ${file} did not load (0/${lab.points.possible})` }, lab.loadError.message));
+      continue;
+    }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
       const props = { file, line: lineIn(c.message ?? '', lab.file) ?? 1, title: `${lab.id} › ${c.id} (${c.points.earned}/${c.points.possible})` };
       if (errors++ < MAX_ERRORS) lines.push(command('error', props, `${c.title}\n\n${c.message ?? 'failed'}`));

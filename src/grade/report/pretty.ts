@@ -96,14 +96,23 @@ export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyO
   const cwd = options.cwd ?? process.cwd();
   const file = displayPath(lab.file, cwd);
   if (lab.status === 'not-started') {
-    return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: not started. Create ${file} (\`netlab init\` writes a starter), then grade again.`)}`;
+    const next = lab.untouched
+      ? `${file} is still the starter: make it do what its // TODO comments ask, then grade again.`
+      : `Create ${file} (\`netlab init\` writes a starter), then grade again.`;
+    return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: not started. ${next}`)}`;
   }
   if (lab.status === 'skipped') {
     return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: skipped on this machine: ${lab.reason ?? ''}`)}`;
   }
   const out = [`${chalk.bold(lab.id)}  ${lab.title}  ${chalk.dim(file)}`];
-  const idWidth = Math.max(0, ...lab.checks.map((c) => c.id.length));
-  for (const check of lab.checks) out.push(renderCheck(check, chalk, { ...options, idWidth }));
+  if (lab.loadError) {
+    // Once for the lab: every check would only repeat it.
+    out.push(`  ${chalk.red('✗')} ${chalk.bold('did not load')}`, indent(lab.loadError.message, '      '));
+    out.push(chalk.dim(`  none of its ${lab.checks.length} checks could run: fix this first`));
+  } else {
+    const idWidth = Math.max(0, ...lab.checks.map((c) => c.id.length));
+    for (const check of lab.checks) out.push(renderCheck(check, chalk, { ...options, idWidth }));
+  }
   if (lab.error) out.push(indent(`${chalk.red('grader error')} (a problem with netlab's lab, not with your code):\n${lab.error}`, '  '));
   const passed = lab.checks.filter((c) => c.status === 'passed').length;
   const counted = lab.checks.filter((c) => c.status !== 'skipped').length;
