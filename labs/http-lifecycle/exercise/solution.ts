@@ -40,9 +40,9 @@ export function createUploadServer(limit: number): http.Server {
       send(res, 200, 'text/plain', 'ok');
       return true;
     }
+    // Too large, known from the headers: answer now; the body is never read.
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {
-      // Known from the headers: answer now; the body is never read.
       send(res, 413, 'text/plain', `a body of ${declared} bytes is over the limit of ${limit}\n`, {}, true);
       return true;
     }
@@ -54,8 +54,8 @@ export function createUploadServer(limit: number): http.Server {
     let bytes = 0;
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
+      // A chunked body (no Content-Length) just passed the limit: answer now, read no more.
       if (bytes > limit) {
-        // A chunked body (no Content-Length) just passed the limit: answer now, read no more.
         req.off('data', onData);
         req.off('end', onEnd);
         req.pause();
