@@ -10,14 +10,13 @@ import * as net from 'node:net';
 import { check, fail, startSubmission, type CheckContext, type Submission } from '../../src/grade/harness.js';
 import { bytesText } from '../../src/grade/helpers.js';
 import type { LateWrite } from './grade/host.js';
+import { AT_ONCE_MS, KEEP_ALIVE_MS } from './grade/timing.js';
 import { ANSWER_MS, RawHttp, indent, isAnswer, type Answer, type Next } from './grade/raw-http.js';
 
 const LAB = 'http-lifecycle';
 /** The limit the grader gives createUploadServer; the same as the demo's, so `--serve` repeats a check. */
 const LIMIT = 64 * 1024;
 const KiB = 1024;
-/** How long a connection may take to close when it should close "at once". */
-const AT_ONCE_MS = 2000;
 
 async function listening(): Promise<{ sub: Submission; port: number }> {
   const sub = await startSubmission(LAB);
@@ -453,7 +452,7 @@ check('shutdown-idle', 'shutdown closes an idle keep-alive connection at once, w
   const run = await shutdownRun(ctx);
   if (!run.idleClosed) {
     fail(
-      `a connection sat idle after GET /health when shutdown() was called, and ${AT_ONCE_MS / 1000} s later it was still open (keepAliveTimeout is ${30} s here). ` +
+      `a connection sat idle after GET /health when shutdown() was called, and ${AT_ONCE_MS / 1000} s later it was still open (keepAliveTimeout is ${KEEP_ALIVE_MS / 1000} s here). ` +
         'Idle keep-alive connections must close at once: server.close() does that for the connections idle at that moment (Node 19 and later), server.closeIdleConnections() at any time. ' +
         'Call them when shutdown starts, not after the requests in flight have finished.',
     );
@@ -484,7 +483,7 @@ check('shutdown-later-idle', 'after shutdown, a connection is closed as soon as 
   const run = await shutdownRun(ctx);
   if (run.laterIdleClosed === false) {
     fail(
-      `an upload finished after shutdown() was called and got its answer; ${AT_ONCE_MS / 1000} s later its connection was still open (keepAliveTimeout is ${30} s here), holding back the server's 'close'. ` +
+      `an upload finished after shutdown() was called and got its answer; ${AT_ONCE_MS / 1000} s later its connection was still open (keepAliveTimeout is ${KEEP_ALIVE_MS / 1000} s here), holding back the server's 'close'. ` +
         "server.close() only closed the connections idle when it was called. Close this one when its response finishes: res.on('finish', …) then server.closeIdleConnections(), or answer with \"Connection: close\" once shutting down.",
     );
   }

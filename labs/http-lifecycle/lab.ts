@@ -138,10 +138,14 @@ export default defineLab({
           if (i > 0) ({ port } = (await server.command('next')) as { port: number });
           ctx.note(`── ${label}: one connection idle, one upload half sent`);
           await clients.command('round', port);
-          await server.command('busy', 1);
+          await server.command('busy', 1, 3000).catch(() => {
+            throw new Error('the upload was answered before its body was complete, so there is no request in flight to shut down: read the whole body before answering');
+          });
           await server.command('shutdown', how);
           const answer = (await clients.command('rest')) as { status?: number; failed?: string };
-          const closing = server.command('closed', null, 15_000) as Promise<unknown> as Promise<Closed>;
+          const closing = (server.command('closed', null, 10_000) as Promise<unknown> as Promise<Closed>).catch(() => {
+            throw new Error(`${label}: the server did not emit 'close' within 10 s of the shutdown`);
+          });
           let times = await Promise.race([closing, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), STILL_OPEN_MS))]);
           const hungUp = !times;
           if (!times) {
@@ -175,7 +179,7 @@ export default defineLab({
         `curl -v --data-binary 'hello, upload' ${url}/upload`,
         `head -c 100000 /dev/urandom | curl -v -H 'Expect: 100-continue' --data-binary @- ${url}/upload   # over the ${LIMIT / KiB} KiB limit: 413, body never sent`,
         `head -c 40000 /dev/urandom | curl -v -H 'Transfer-Encoding: chunked' --limit-rate 20k --data-binary @- ${url}/upload   # a slow chunked body: watch the data events`,
-        `curl -v ${url}/health ${url}/health?again ${url}/nope   # one connection: "Re-using existing connection"`,
+        `curl -v ${url}/health '${url}/health?again' ${url}/nope   # one connection: "Re-using existing connection"`,
       ],
     };
   },

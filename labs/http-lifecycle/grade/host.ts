@@ -12,18 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
 import { mark, probe, trace } from '../../../src/runtime/child.js';
 import { tapHeads } from '../heads.js';
+import { KEEP_ALIVE_MS } from './timing.js';
 
 /** A call that would write to a response whose client had already gone away. */
 export interface LateWrite {
   request: string;
   call: string;
 }
-
-/**
- * keepAliveTimeout while grading: long enough that a connection closed "at once" can never be
- * confused with one that merely timed out.
- */
-export const KEEP_ALIVE_MS = 30_000;
 
 let server: http.Server | undefined;
 const lateWrites: LateWrite[] = [];
