@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import { check, fail, startSubmission, type CheckContext, type Submission } from '../../src/grade/harness.js';
 import { bytesText } from '../../src/grade/helpers.js';
 import type { LateWrite } from './grade/host.js';
+import { payload, sha256 } from './demo/patterns.js';
 import { AT_ONCE_MS, KEEP_ALIVE_MS } from './grade/timing.js';
 import { ANSWER_MS, RawHttp, indent, isAnswer, type Answer, type Next } from './grade/raw-http.js';
 
@@ -24,14 +25,6 @@ async function listening(): Promise<{ sub: Submission; port: number }> {
   return { sub, port };
 }
 
-/** `size` bytes of every value 0x00–0xff in turn: binary, not valid UTF-8. */
-function payload(size: number, seed = 0): Buffer {
-  const buf = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) buf[i] = (i * 7 + seed) & 0xff;
-  return buf;
-}
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** How to repeat an exchange by hand, next to `netlab run http-lifecycle --serve --use <your file>`. */
 function curl(command: string): string {
