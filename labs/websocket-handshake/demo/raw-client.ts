@@ -13,7 +13,7 @@ import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey, t
 export interface FrameSpec {
   op: OpcodeName;
   text?: string;
-  /** A payload of this many bytes (a repeating pattern) instead of `text`. */
+  /** A payload of this many bytes (a repeating pattern) instead of `text` (or of a close code). */
   bytes?: number;
   /** FIN bit (default true). */
   fin?: boolean;
@@ -41,6 +41,10 @@ interface RawParams {
   key?: string;
   /** Sec-WebSocket-Version (default 13). */
   version?: string;
+  /** The Connection header (default "Upgrade"); browsers send e.g. "keep-alive, Upgrade". */
+  connection?: string;
+  /** An Origin header, as a browser sends it (none by default, like undici). */
+  origin?: string;
   /** Use a bare net socket and send these frames in the same write as the request head. */
   eager?: FrameSpec[];
   steps?: RawStep[];
@@ -50,15 +54,16 @@ const p = params<RawParams>();
 const key = p.key ?? randomKey();
 const headers: Record<string, string> = {
   Host: `127.0.0.1:${p.port}`,
-  Connection: 'Upgrade',
+  Connection: p.connection ?? 'Upgrade',
   Upgrade: 'websocket',
   'Sec-WebSocket-Key': key,
   'Sec-WebSocket-Version': p.version ?? '13',
+  ...(p.origin === undefined ? {} : { Origin: p.origin }),
 };
 
 function frameBytes(spec: FrameSpec): Buffer {
   let payload: Buffer;
-  if (spec.op === 'close') payload = closePayload(spec.code, spec.reason);
+  if (spec.op === 'close' && spec.bytes === undefined) payload = closePayload(spec.code, spec.reason);
   else if (spec.bytes !== undefined) payload = Buffer.from(Array.from({ length: spec.bytes }, (_, i) => i & 0xff));
   else payload = Buffer.from(spec.text ?? '');
   return encodeFrame(Opcode[spec.op], payload, { fin: spec.fin ?? true, mask: !spec.unmasked });

@@ -27,6 +27,8 @@ export interface HandshakeOptions {
   method?: string;
   /** The Upgrade header's value (default `websocket`). */
   upgrade?: string;
+  /** The Connection header's value (default `Upgrade`; Firefox sends `keep-alive, Upgrade`). */
+  connection?: string;
   /** Bytes sent in the same write as the request head (they arrive as `head`). */
   extra?: Buffer;
   actor?: string;
@@ -211,7 +213,7 @@ export async function handshake(ctx: CheckContext, port: number, options: Handsh
     socket.connect(port, '127.0.0.1');
   }).catch((err: NodeJS.ErrnoException) => fail(`could not connect to your server at 127.0.0.1:${port}: ${err.code ?? err.message} (did it crash?)`));
   const key = options.key === undefined ? randomKey() : options.key;
-  const lines = [`${options.method ?? 'GET'} /chat HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: Upgrade', `Upgrade: ${options.upgrade ?? 'websocket'}`];
+  const lines = [`${options.method ?? 'GET'} /chat HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Connection: ${options.connection ?? 'Upgrade'}`, `Upgrade: ${options.upgrade ?? 'websocket'}`];
   if (key !== null) lines.push(`Sec-WebSocket-Key: ${key}`);
   const version = options.version === undefined ? '13' : options.version;
   if (version !== null) lines.push(`Sec-WebSocket-Version: ${version}`);
