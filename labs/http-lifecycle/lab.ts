@@ -4,6 +4,7 @@ import type { JsonObject } from '../../src/trace/event.js';
 import type { UndiciClientParams } from './demo/undici-client.js';
 import type { NodeStep } from './demo/node-client.js';
 import type { Logged } from './demo/server.js';
+import { tracePolicy } from './trace.js';
 
 /** The upload limit of the demo's server. */
 const LIMIT = 64 * 1024;
@@ -61,6 +62,7 @@ export default defineLab({
   summary: 'http.Server on top of net: connection → request → finish → close; keep-alive, 100-continue, aborts, graceful shutdown',
   order: 45,
   exports: ['createUploadServer', 'shutdown'],
+  trace: tracePolicy,
   scenarios: {
     'keep-alive': {
       title: 'three requests over one connection: raw heads, the parser, finish and close',

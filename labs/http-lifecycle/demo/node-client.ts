@@ -4,8 +4,11 @@
  * aborts its upload halfway through. Each request gets a connection of its own (agent: false).
  */
 import * as http from 'node:http';
-import { mark, note, params, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, params, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
+
+useTracePolicy(tracePolicy);
 
 export type NodeStep = { expectContinue: number } | { abortAfter: number; of: number } | { upload: number };
 

@@ -12,8 +12,11 @@ import type * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Json, JsonObject } from '../../../src/trace/event.js';
-import { mark, note, onCommand, params, probe, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, params, probe, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
+
+useTracePolicy(tracePolicy);
 
 interface ServerParams {
   /** Module exporting createUploadServer and shutdown. */

@@ -7,8 +7,11 @@
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
 import type { Json } from '../../../src/trace/event.js';
-import { mark, note, onCommand, ready, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, ready, traceChannels, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
+
+useTracePolicy(tracePolicy);
 
 const UPLOAD = 32 * 1024;
 traceChannels('undici');

@@ -4,8 +4,11 @@
  */
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
-import { mark, note, params, traceChannels } from '../../../src/runtime/child.js';
+import { mark, note, params, traceChannels, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
+
+useTracePolicy(tracePolicy);
 
 export interface Send {
   method: string;

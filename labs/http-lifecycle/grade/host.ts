@@ -10,9 +10,12 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
-import { mark, probe, trace } from '../../../src/runtime/child.js';
+import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
 import { KEEP_ALIVE_MS } from './timing.js';
+
+useTracePolicy(tracePolicy);
 
 /** A call that would write to a response whose client had already gone away. */
 export interface LateWrite {
