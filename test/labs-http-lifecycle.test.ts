@@ -13,7 +13,7 @@ type Line = JsonLine;
 async function run(scenario?: string) {
   const r = await runWatched<Line>(['run', 'http-lifecycle', '--json', ...(scenario ? ['--scenario', scenario] : [])]);
   expect(r.survivors, 'children that outlived netlab').toEqual([]);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, `${r.stderr}${JSON.stringify(r.lines.at(-1))}`).toBe(0);
   expect(r.lines.at(-1)).toMatchObject({ type: 'result', ok: true, lab: 'http-lifecycle' });
   return r.lines;
 }

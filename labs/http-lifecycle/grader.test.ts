@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
-import { check, fail, startSubmission, type CheckContext, type Submission } from '../../src/grade/harness.js';
+import { check, fail, startSubmission, type CheckContext, type Submission, type TypedSubmission } from '../../src/grade/harness.js';
 import { bytesText } from '../../src/grade/helpers.js';
-import type { LateWrite } from './grade/host.js';
+import { uploadHost } from './contract.js';
 import { payload, sha256 } from './demo/patterns.js';
 import { AT_ONCE_MS, KEEP_ALIVE_MS } from './grade/timing.js';
 import { ANSWER_MS, RawHttp, indent, isAnswer, type Answer, type Next } from './grade/raw-http.js';
@@ -19,9 +19,9 @@ const LAB = 'http-lifecycle';
 const LIMIT = 64 * 1024;
 const KiB = 1024;
 
-async function listening(): Promise<{ sub: Submission; port: number }> {
-  const sub = await startSubmission(LAB);
-  const { port } = await sub.call<{ port: number }>('listen', { limit: LIMIT });
+async function listening(): Promise<{ sub: TypedSubmission<NonNullable<(typeof uploadHost)['ops']>>; port: number }> {
+  const sub = await startSubmission(LAB, { host: uploadHost });
+  const { port } = await sub.call('listen', { limit: LIMIT });
   return { sub, port };
 }
 
@@ -296,7 +296,7 @@ check('method-not-allowed', 'another method on /upload or /health: 405 with an A
 });
 
 /** `: <the uncaught exception>` of a crashed learner process, or nothing. */
-function crashText(sub: Submission): string {
+function crashText(sub: Pick<Submission, 'crashed'>): string {
   return sub.crashed ? `: ${sub.crashed.message}` : '';
 }
 
@@ -358,7 +358,7 @@ check('aborted-upload', 'a client that aborts mid-body: no crash, nothing writte
     if (!sub.running) fail(`after a client aborted its upload with ${how}, your server crashed while serving the next one${crashText(sub)}.`);
     expectDigest(got, body, `after a client aborted its upload with ${how}, the next POST /upload`, sent, CURL_UPLOAD);
     await next.end();
-    const late = await sub.call<LateWrite[]>('lateWrites');
+    const late = await sub.call('lateWrites');
     if (late.length) {
       fail(
         `a client aborted its upload with ${how} after 16 KiB; your server then called ${late.map((w) => w.call).join(', ')} for that request, whose client is gone. ` +

@@ -1,49 +1,40 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { RunningProgram } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
-import type { UndiciClientParams } from './demo/undici-client.js';
-import type { NodeStep } from './demo/node-client.js';
-import type { Logged } from './demo/server.js';
+import { nodeClient, shutdownClients, undiciClient, uploadServer, type Logged, type NodeStep, type Send } from './contract.js';
 import { tracePolicy } from './trace.js';
 
 /** The upload limit of the demo's server. */
 const LIMIT = 64 * 1024;
 const KiB = 1024;
 
-async function startServer(ctx: DemoContext, extra: JsonObject = {}, actor = 'server') {
-  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, limit: LIMIT, ...extra } });
-  const { port } = (await server.ready()) as { port: number };
+async function startServer(ctx: DemoContext, rounds = false) {
+  const server = ctx.spawn('server', uploadServer, { params: { implementation: ctx.implementation, limit: LIMIT, rounds } });
+  const { port } = await server.ready();
   return { server, port };
 }
 
-function undici(ctx: DemoContext, actor: string, params: UndiciClientParams): ActorProcess {
-  return ctx.spawn(actor, 'demo/undici-client', { params: params as unknown as JsonObject });
+function undici(ctx: DemoContext, actor: string, port: number, requests: Send[]) {
+  return ctx.spawn(actor, undiciClient, { params: { port, requests } });
 }
 
-function nodeClient(ctx: DemoContext, actor: string, port: number, steps: NodeStep[]): ActorProcess {
-  return ctx.spawn(actor, 'demo/node-client', { params: { port, steps } as unknown as JsonObject });
+function node(ctx: DemoContext, actor: string, port: number, steps: NodeStep[]) {
+  return ctx.spawn(actor, nodeClient, { params: { port, steps } });
 }
 
 /** Wait for a client to end by itself; one that failed fails the demo with its reason. */
-async function completes(p: ActorProcess): Promise<void> {
-  const { code, signal } = await p.finish(10_000);
+async function completes(p: RunningProgram): Promise<void> {
+  const { code, signal } = await p.finish(20_000);
   if (code !== 0) throw new Error(p.fatal ? `${p.actor}: ${p.fatal.message}` : `${p.actor} ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
 }
 
 
 /** The server's requests as a table: which connection carried which request. */
-async function requestTable(server: ActorProcess): Promise<{ rows: Logged[]; lines: string[] }> {
-  const rows = (await server.command('requests')) as unknown as Logged[];
+async function requestTable(server: { command(name: 'requests'): Promise<Logged[]> }): Promise<{ rows: Logged[]; lines: string[] }> {
+  const rows = await server.command('requests');
   const lines = [`${'#'.padEnd(4)}${'connection'.padEnd(16)}${'request'.padEnd(28)}status`];
   rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? 'none'}`));
   return { rows, lines };
-}
-
-/** What the server reports once it has emitted 'close'. */
-interface Closed {
-  closeEventMs: number;
-  closedMs: Record<string, number | null>;
-  requests: Logged[];
 }
 
 /** How long the shutdown scenario watches a connection that Node leaves open after its answer. */
@@ -70,14 +61,11 @@ export default defineLab({
         const { server, port } = await startServer(ctx);
         ctx.note(`the server listens on 127.0.0.1:${port}; an undici Client (one connection) sends three requests in a row`);
         await completes(
-          undici(ctx, 'client', {
-            port,
-            requests: [
-              { method: 'GET', path: '/health' },
-              { method: 'POST', path: '/upload', bytes: 1000 },
-              { method: 'GET', path: '/health?again=1' },
-            ],
-          }),
+          undici(ctx, 'client', port, [
+            { method: 'GET', path: '/health' },
+            { method: 'POST', path: '/upload', bytes: 1000 },
+            { method: 'GET', path: '/health?again=1' },
+          ]),
         );
         const { rows, lines } = await requestTable(server);
         const connections = new Set(rows.map((r) => r.connection)).size;
@@ -91,13 +79,10 @@ export default defineLab({
         const { server, port } = await startServer(ctx);
         ctx.note('first with Content-Length (undici knows the Buffer\'s length), then as a stream of 16 KiB chunks (no length: Transfer-Encoding: chunked)');
         await completes(
-          undici(ctx, 'client', {
-            port,
-            requests: [
-              { method: 'POST', path: '/upload', bytes: 48 * KiB },
-              { method: 'POST', path: '/upload', bytes: 48 * KiB, chunked: 16 * KiB },
-            ],
-          }),
+          undici(ctx, 'client', port, [
+            { method: 'POST', path: '/upload', bytes: 48 * KiB },
+            { method: 'POST', path: '/upload', bytes: 48 * KiB, chunked: 16 * KiB },
+          ]),
         );
         const { lines } = await requestTable(server);
         return { limit: LIMIT, lines };
@@ -108,7 +93,7 @@ export default defineLab({
       async run(ctx) {
         const { server, port } = await startServer(ctx);
         ctx.note(`the limit is ${LIMIT / KiB} KiB: first 1000 bytes, then 200 KiB, each announced with "Expect: 100-continue"`);
-        await completes(nodeClient(ctx, 'client', port, [{ expectContinue: 1000 }, { expectContinue: 200 * KiB }]));
+        await completes(node(ctx, 'client', port, [{ expectContinue: 1000 }, { expectContinue: 200 * KiB }]));
         const { rows, lines } = await requestTable(server);
         return { limit: LIMIT, statuses: rows.map((r) => r.status), lines };
       },
@@ -117,7 +102,7 @@ export default defineLab({
       title: 'a client aborts its upload halfway: aborted, close, no finish; the server serves the next one',
       async run(ctx) {
         const { server, port } = await startServer(ctx);
-        const client = nodeClient(ctx, 'client', port, [{ abortAfter: 16 * KiB, of: 48 * KiB }, { upload: 1000 }]);
+        const client = node(ctx, 'client', port, [{ abortAfter: 16 * KiB, of: 48 * KiB }, { upload: 1000 }]);
         await client.ready();
         await server.command('busy', 1);
         await client.command('abort');
@@ -130,22 +115,21 @@ export default defineLab({
     shutdown: {
       title: 'shutting down with a request in flight and an idle keep-alive connection, three ways',
       async run(ctx) {
-        const server = ctx.spawn('server', 'demo/server', { params: { implementation: ctx.implementation, limit: LIMIT, rounds: true } });
-        const clients = ctx.spawn('clients', 'demo/shutdown-clients');
-        let { port } = (await server.ready()) as { port: number };
+        const clients = ctx.spawn('clients', shutdownClients);
+        let { server, port } = await startServer(ctx, true);
         await clients.ready();
         const summary: JsonObject = {};
         const lines = [`times in ms after the shutdown began; keepAliveTimeout is Node's default, 5000 ms`, '', `${'how'.padEnd(34)}${'idle conn.'.padEnd(12)}${'busy conn.'.padEnd(12)}${"'close'".padEnd(9)}answer`];
         for (const [i, { how, label }] of SHUTDOWNS.entries()) {
-          if (i > 0) ({ port } = (await server.command('next')) as { port: number });
+          if (i > 0) ({ port } = await server.command('next'));
           ctx.note(`── ${label}: one connection idle, one upload half sent`);
           await clients.command('round', port);
           await server.command('busy', 1, 3000).catch(() => {
             throw new Error('the upload was answered before its body was complete, so there is no request in flight to shut down: read the whole body before answering');
           });
           await server.command('shutdown', how);
-          const answer = (await clients.command('rest')) as { status?: number; failed?: string };
-          const closing = (server.command('closed', null, 10_000) as Promise<unknown> as Promise<Closed>).catch(() => {
+          const answer = await clients.command('rest');
+          const closing = server.command('closed', null, 10_000).catch(() => {
             throw new Error(`${label}: the server did not emit 'close' within 10 s of the shutdown`);
           });
           let times = await Promise.race([closing, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), STILL_OPEN_MS))]);

@@ -4,15 +4,15 @@
  * aborts its upload halfway through. Each request gets a connection of its own (agent: false).
  */
 import * as http from 'node:http';
-import { mark, note, params, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { nodeClient } from '../contract.js';
 import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
 
 useTracePolicy(tracePolicy);
 
-export type NodeStep = { expectContinue: number } | { abortAfter: number; of: number } | { upload: number };
-
-const p = params<{ port: number; steps: NodeStep[] }>();
+const self = program(nodeClient);
+const p = self.params();
 
 /** One POST /upload; resolves with the status and body, or null if it was aborted. */
 function post(bytes: Buffer, options: { expectContinue?: boolean; abortAfter?: number }): Promise<{ status: number; body: string } | null> {
@@ -43,8 +43,8 @@ function post(bytes: Buffer, options: { expectContinue?: boolean; abortAfter?: n
       sentBody = true;
       req.write(bytes.subarray(0, options.abortAfter), () => {
         note(`wrote ${options.abortAfter} of ${bytes.length} bytes`);
-        ready({ partial: options.abortAfter ?? 0 });
-        void waitForCommand('abort').then(() => {
+        self.ready({ partial: options.abortAfter ?? 0 });
+        void self.waitForCommand('abort').then(() => {
           note('req.destroy(): the client gives up in the middle of its body');
           req.destroy();
         });

@@ -11,30 +11,17 @@ import type * as http from 'node:http';
 import type * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { Json, JsonObject } from '../../../src/trace/event.js';
-import { mark, note, onCommand, params, probe, ready, trace, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, probe, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
+import { uploadServer, type Closed, type Logged, type ShutdownHow } from '../contract.js';
 
 useTracePolicy(tracePolicy);
 
-interface ServerParams {
-  /** Module exporting createUploadServer and shutdown. */
-  implementation: string;
-  limit: number;
-  /** Stay alive between servers until the `exit` command (the shutdown rounds). */
-  rounds?: boolean;
-}
-
 type Exercise = { createUploadServer?: (limit: number) => http.Server; shutdown?: (server: http.Server) => Promise<void> };
 
-export interface Logged {
-  connection: string;
-  request: string;
-  status: number | null;
-}
-
-const p = params<ServerParams>();
+const self = program(uploadServer);
+const p = self.params();
 const mod = (await import(pathToFileURL(p.implementation).href)) as Exercise;
 if (typeof mod.createUploadServer !== 'function') throw new Error(`${p.implementation} does not export createUploadServer()`);
 const createUploadServer = mod.createUploadServer;
@@ -50,7 +37,7 @@ class Watched {
   /** Requests whose response has not closed yet. */
   private busy = 0;
   private wake: Array<() => void> = [];
-  shutdown: Promise<JsonObject> | undefined;
+  shutdown: Promise<Closed> | undefined;
 
   constructor() {
     this.server = createUploadServer(p.limit);
@@ -90,7 +77,7 @@ class Watched {
   }
 
   /** Shut down `how`; resolves with when each connection closed and when 'close' came, in ms after the start. */
-  async shutDown(how: string): Promise<JsonObject> {
+  async shutDown(how: ShutdownHow): Promise<Closed> {
     const t0 = performance.now();
     const connections = [...this.open];
     const since = (t: number | undefined) => (t === undefined ? null : Math.round(t - t0));
@@ -111,25 +98,24 @@ class Watched {
     const closeEventMs = since(await closed);
     // 'close' of the server comes just before the 'close' of its last connection.
     while (this.open.size > 0) await new Promise((resolve) => setImmediate(resolve));
-    const closedMs: JsonObject = {};
+    const closedMs: Record<string, number | null> = {};
     for (const id of connections) closedMs[id] = since(this.closedAt.get(id));
-    return { closeEventMs, closedMs, requests: this.log as unknown as Json };
+    return { closeEventMs, closedMs, requests: this.log };
   }
 }
 
 let current = new Watched();
-onCommand('busy', (n) => current.requestsInProgress(Number(n)));
-onCommand('requests', () => current.log as unknown as Json);
-onCommand('shutdown', (how) => {
-  current.shutdown = current.shutDown(String(how));
+self.onCommand('busy', (n) => current.requestsInProgress(n));
+self.onCommand('requests', () => current.log);
+self.onCommand('shutdown', (how) => {
+  current.shutdown = current.shutDown(how);
   current.shutdown.catch(() => {}); // awaited by 'closed'
-  return null;
 });
-onCommand('closed', () => current.shutdown ?? Promise.reject(new Error('no shutdown was started')));
-onCommand('next', async () => {
+self.onCommand('closed', () => current.shutdown ?? Promise.reject(new Error('no shutdown was started')));
+self.onCommand('next', async () => {
   current = new Watched();
   return { port: await current.listen() };
 });
 
-ready({ port: await current.listen() });
-if (p.rounds) await waitForCommand('exit');
+self.ready({ port: await current.listen() });
+if (p.rounds) await self.waitForCommand('exit');

@@ -6,8 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
-import type { Json } from '../../../src/trace/event.js';
-import { mark, note, onCommand, ready, traceChannels, useTracePolicy, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, program, traceChannels, useTracePolicy } from '../../../src/runtime/child.js';
+import { shutdownClients, type BusyAnswer } from '../contract.js';
 import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
 
@@ -20,7 +20,7 @@ interface Round {
   idle: Client;
   busy: Client;
   release: () => void;
-  answer: Promise<Json>;
+  answer: Promise<BusyAnswer>;
 }
 let round: Round | undefined;
 
@@ -33,9 +33,11 @@ function client(port: number, name: string): Client {
   return c;
 }
 
-onCommand('round', async (port) => {
-  const idle = client(Number(port), 'undici.Client(idle)');
-  const busy = client(Number(port), 'undici.Client(busy)');
+const self = program(shutdownClients);
+
+self.onCommand('round', async (port) => {
+  const idle = client(port, 'undici.Client(idle)');
+  const busy = client(port, 'undici.Client(busy)');
   const health = await idle.request({ method: 'GET', path: '/health' });
   await health.body.text();
   mark('answer', { status: health.statusCode }, 'undici.Client(idle)');
@@ -58,30 +60,28 @@ onCommand('round', async (port) => {
         const got = await text.text();
         const detail = { status: statusCode, sha256Matches: got.includes(sha256(bytes)) };
         mark('answer', detail, 'undici.Client(busy)');
-        return detail as Json;
+        return detail;
       },
       (err: { code?: string; message: string }) => {
         mark('failed', { code: err.code ?? 'ERROR', message: err.message }, 'undici.Client(busy)');
-        return { failed: err.code ?? err.message } as Json;
+        return { failed: err.code ?? err.message };
       },
     );
     round = { idle, busy, release, answer };
   });
   await held;
-  return null;
 });
 
-onCommand('rest', async () => {
+self.onCommand('rest', async () => {
   round!.release();
   return round!.answer;
 });
 
-onCommand('end', async () => {
+self.onCommand('end', async () => {
   const r = round!;
   round = undefined;
   await Promise.all([r.idle.destroy(), r.busy.destroy()]);
-  return null;
 });
 
-ready(null);
-await waitForCommand('exit');
+self.ready(null);
+await self.waitForCommand('exit');

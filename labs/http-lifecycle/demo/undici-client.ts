@@ -4,27 +4,14 @@
  */
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
-import { mark, note, params, traceChannels, useTracePolicy } from '../../../src/runtime/child.js';
+import { mark, note, program, traceChannels, useTracePolicy } from '../../../src/runtime/child.js';
+import { undiciClient, type Send } from '../contract.js';
 import { tracePolicy } from '../trace.js';
 import { payload, sha256 } from './patterns.js';
 
 useTracePolicy(tracePolicy);
 
-export interface Send {
-  method: string;
-  path: string;
-  /** Upload this many bytes (binary). */
-  bytes?: number;
-  /** Send the body without a length: Transfer-Encoding: chunked, in chunks of this size. */
-  chunked?: number;
-}
-
-export interface UndiciClientParams {
-  port: number;
-  requests: Send[];
-}
-
-const p = params<UndiciClientParams>();
+const p = program(undiciClient).params();
 const client = new Client(`http://127.0.0.1:${p.port}`);
 traceChannels('undici');
 client.on('connect', () => mark('connect', {}, 'undici.Client'));
@@ -44,7 +31,7 @@ function bodyOf(send: Send, bytes: Buffer): Buffer | Readable | undefined {
 
 for (const [i, send] of p.requests.entries()) {
   const bytes = payload(send.bytes ?? 0, i);
-  const { statusCode, headers, body } = await client.request({ method: send.method as 'GET', path: send.path, body: bodyOf(send, bytes) });
+  const { statusCode, headers, body } = await client.request({ method: send.method, path: send.path, body: bodyOf(send, bytes) });
   const text = await body.text();
   const detail: Record<string, string | number | boolean> = { status: statusCode, body: text.length > 120 ? `${text.slice(0, 120)}…` : text };
   if (headers.connection) detail.connection = String(headers.connection);

@@ -14,14 +14,9 @@ import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.j
 import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
 import { KEEP_ALIVE_MS } from './timing.js';
+import { uploadHost, type LateWrite } from '../contract.js';
 
 useTracePolicy(tracePolicy);
-
-/** A call that would write to a response whose client had already gone away. */
-export interface LateWrite {
-  request: string;
-  call: string;
-}
 
 let server: http.Server | undefined;
 const lateWrites: LateWrite[] = [];
@@ -57,9 +52,8 @@ function watchLateWrites(req: http.IncomingMessage, res: http.ServerResponse): v
   }
 }
 
-hostSubmission({
-  async listen(mod: LearnerModule, arg) {
-    const { limit } = arg as { limit: number };
+hostSubmission(uploadHost, {
+  async listen(mod: LearnerModule, { limit }) {
     const made = (mod.createUploadServer as (limit: number) => unknown)(limit);
     if (!(made instanceof http.Server)) {
       hostFail(`createUploadServer(${limit}) returned ${kindOf(made)}, expected an http.Server (http.createServer(…)) that is not listening yet.`);
@@ -78,7 +72,7 @@ hostSubmission({
   },
 
   lateWrites() {
-    return lateWrites as unknown as never;
+    return lateWrites;
   },
 
   /** Start the learner's shutdown(server); how it settles arrives as a 'shutdown settled' trace event. */
@@ -87,12 +81,11 @@ hostSubmission({
     const result = (mod.shutdown as (s: http.Server) => unknown)(server);
     if (!result || typeof (result as { then?: unknown }).then !== 'function') {
       mark('shutdown settled', { outcome: 'not a promise', returned: kindOf(result), closeEmitted });
-      return null;
+      return;
     }
     (result as Promise<unknown>).then(
       () => mark('shutdown settled', { outcome: 'resolved', closeEmitted }),
       (err: Error) => mark('shutdown settled', { outcome: 'rejected', message: String(err?.message ?? err), closeEmitted }),
     );
-    return null;
   },
 });
