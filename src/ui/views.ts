@@ -11,13 +11,14 @@ import { lessonDoc, lessonHeader, lessonWindow } from './lesson-reducer.js';
 import { displayPath } from './exercise-doc.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
-import { traceWindow, isRunning } from './trace-reducer.js';
+import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
 import type { LabStatus } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
 
 export interface Frame {
   header: string;
   body: string[];
+  /** One row, or two (joined by a newline) when it is too long for one: the body is a row shorter. */
   status: string;
   keys: string;
 }
@@ -178,11 +179,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tr = state.lab!.trace;
   const running = isRunning(tr);
   const scenario = lab.scenarios[tr.scenario];
-  const body: string[] = [];
-  // Which implementation the run on screen uses (nothing before the first run).
-  const which = tr.status === 'idle' ? '' : tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
-  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
-  body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
+  const body: string[] = scenarioRows(lab, tr, cw, theme);
+  const headerRows = body.length;
   const log = tr.log;
   const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
   const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
@@ -206,7 +204,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
       body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
       break;
   }
-  const height = traceWindow(state.size);
+  const height = traceWindow(state.size, headerRows);
   let more = false;
   if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
@@ -229,7 +227,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs the reference again, u your file; ←→ another scenario' : 'r runs the demo, u runs it with your file';
   const keys: Array<[string, string]> = running
     ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['a', tr.allEvents ? 'fewer events' : 'all events'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -277,8 +275,8 @@ const HELP_ROWS: Array<[string, string]> = [
   ['Enter', 'open the chosen lab (in a lesson: next step)'],
   ['← →', 'previous / next lesson step; choose a demo scenario'],
   ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
-  ['r  u', 'run the demo: r the reference solution, u your own file'],
-  ['x', 'stop a running demo'],
+  ['r  u  x', 'run the demo: r the reference, u your file; x stops it'],
+  ['a', 'show every event in the trace, quiet ones too (or not)'],
   ['g', 'grade your exercise'],
   ['h', 'reveal the next hint'],
   ['s', 'show the reference solution (once your exercise passed)'],
@@ -307,8 +305,16 @@ export function frame(state: AppState, theme: Theme): Frame {
   else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
   else f = exerciseFrame(state, theme);
   if (state.help) f = helpFrame(state, theme, f);
-  // Nothing wider than the frame, whatever a screen produced.
-  const { width } = layout(state.size);
+  // Nothing wider than the frame, whatever a screen produced. A status too long for one row
+  // (a notice, a grader's message) takes a second row from the body rather than being cut.
+  const { width, body } = layout(state.size);
   const cw = contentWidth(state.size);
-  return { header: truncate(f.header, width), body: f.body.map((r) => truncate(r, cw)), status: truncate(f.status, width), keys: truncate(f.keys, width) };
+  const status = wrapText(f.status, width);
+  if (status.length > 2) status.splice(1, status.length - 1, truncate(status[1]! + ' …', width));
+  return {
+    header: truncate(f.header, width),
+    body: f.body.slice(0, body - (status.length - 1)).map((r) => truncate(r, cw)),
+    status: status.join('\n'),
+    keys: truncate(f.keys, width),
+  };
 }
