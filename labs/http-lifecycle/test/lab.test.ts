@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
 
 type Line = JsonLine;
 
