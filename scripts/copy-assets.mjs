@@ -16,6 +16,9 @@ for (const id of readdirSync(labs)) {
   }
 }
 
+// The workspace's launcher, which `netlab init` copies into a workspace as it is.
+cpSync(join('src', 'workspace', 'launcher.mjs'), join('dist', 'src', 'workspace', 'launcher.mjs'));
+
 // A catalog of the labs' one-line facts, derived from the built labs (never written by hand),
 // so that `netlab list` can show them without importing every lab's code (startup budget).
 const { loadLabs, LABS_DIR } = await import('../dist/src/lab/registry.js');

@@ -14,7 +14,13 @@ export type NetlabErrorCode =
   | 'NETLAB_ERR_CHILD_EXITED'
   | 'NETLAB_ERR_TIMEOUT'
   | 'NETLAB_ERR_UNSUPPORTED'
-  | 'NETLAB_ERR_DEMO_FAILED';
+  | 'NETLAB_ERR_DEMO_FAILED'
+  /** A child process was sent a command it does not handle (a lab bug). */
+  | 'NETLAB_ERR_NO_COMMAND'
+  /** Grading itself failed in its worker (not a failing check). */
+  | 'NETLAB_ERR_GRADE'
+  /** A lab's grade host explains a problem itself (`hostFail`): shown as is, without a stack. */
+  | 'NETLAB_HOST_FAILURE';
 
 export class NetlabError extends Error {
   constructor(

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
+import { childrenOf, collect, isAlive, runCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, gradeEntries, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
@@ -125,6 +125,47 @@ describe('right after netlab init: every lab "not started", nothing runs', () =>
   }, 180_000);
 });
 
+describe('a file that cannot load is reported once per lab, in the learner\'s terms', () => {
+  test('a directory and a syntax error: once each in pretty, github, junit and json; no internal paths', async () => {
+    const dir = workspace('unloadable');
+    mkdirSync(join(dir, 'tcp-echo.ts'));
+    writeFileSync(join(dir, 'udp.ts'), 'export function createUdpServer() {\n  let x y = 1;\n}\n');
+    const args = ['grade', 'tcp-echo', 'udp', '--dir', dir];
+
+    const pretty = await run(args, { cwd: tmp.dir });
+    expect(pretty.code).toBe(1);
+    expect(pretty.stdout.match(/unloadable\/tcp-echo\.ts is a directory, not a file/g)).toHaveLength(1);
+    expect(pretty.stdout).not.toMatch(/ERR_UNSUPPORTED_DIR_IMPORT|dist\/src|host\.js/);
+    expect(pretty.stdout.match(/unloadable\/udp\.ts:2:9: syntax error: Expected ";" but found "y"/g)).toHaveLength(1);
+    expect(pretty.stdout.match(/did not load/g)).toHaveLength(2);
+    expect(pretty.stdout.trimEnd().split('\n').at(-1)).toMatch(/^0 passed, [1-9]\d* failed$/);
+
+    const github = await run([...args, '--reporter', 'github'], { cwd: tmp.dir });
+    const annotations = github.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatch(/^::error file=unloadable\/tcp-echo\.ts,line=1,title=tcp-echo%3A .* did not load/);
+    expect(annotations[1]).toMatch(/^::error file=unloadable\/udp\.ts,line=2,.*syntax error/);
+
+    const junit = (await run([...args, '--reporter', 'junit'], { cwd: tmp.dir })).stdout;
+    expect(junit.match(/<failure type="load-error"/g)).toHaveLength(2);
+    expect(junit.match(/is a directory, not a file/g)).toHaveLength(2); // the attribute and the text of one failure
+
+    const json = JSON.parse((await run([...args, '--reporter', 'json'], { cwd: tmp.dir })).stdout);
+    expect(json).toMatchObject({ status: 'fail', message: 'did not load: tcp-echo, udp', points: { earned: 0 } });
+    expect(json.labs.map((l: { message: string }) => l.message)).toEqual([expect.stringMatching(/is a directory, not a file/), expect.stringMatching(/syntax error/)]);
+    for (const test of json.tests) expect(test.message).toMatch(/^not run: (tcp-echo|udp)\.ts did not load$/);
+  }, 180_000);
+
+  test('a module that throws at import: the stack once, not once per check', async () => {
+    const dir = workspace('throws');
+    writeFileSync(join(dir, 'tcp-echo.ts'), "import * as net from 'node:net';\nthrow new Error('boom at import');\nexport function createEchoServer(): net.Server { return net.createServer(); }\n");
+    const r = await run(['grade', 'tcp-echo', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/boom at import/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/throws\/tcp-echo\.ts:2:7/);
+  }, 120_000);
+});
+
 describe('grading a workspace', () => {
   test('the reference solution: exit 0, one ✓ line per check, `N passed, 0 failed` last; progress recorded', async () => {
     const dir = workspace('solved', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/solution.ts') });
@@ -179,21 +220,24 @@ describe('grading a workspace', () => {
     expect(validate(schema, JSON.parse(direct.stdout))).toEqual([]);
   }, 240_000);
 
-  test('Ctrl-C while grading: grading stops within a few seconds, reports what ran, exits 130, leaves no process', async () => {
+  test('Ctrl-C while grading, as a terminal sends it (to the whole process group): interrupted, not the learner\'s fault; exits 130, leaves no process', async () => {
     const dir = workspace('interrupted');
-    // The starter with one change of the learner's (an untouched starter is not graded at all).
-    writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\n`);
-    const child = startCli(['grade', 'tcp-echo', '--dir', dir], { env, cwd: tmp.dir });
+    // Starters with one change of the learner's (an untouched starter is not graded at all):
+    // their checks wait for answers that never come, so grading is mid-way when Ctrl-C comes.
+    const labs = ['tcp-echo', 'udp', 'unix-socket'];
+    for (const lab of labs) writeFileSync(join(dir, `${lab}.ts`), `${readFileSync(join(ROOT, `labs/${lab}/exercise/starter.ts`), 'utf8')}\n// started\n`);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    // Its own process group, like a shell's foreground job: the group gets the SIGINT.
+    const child = spawn(process.execPath, [CLI, 'grade', ...labs, '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
-    // The starter makes checks wait for echoes that never come: wait until learner processes run.
     const descendants = async (pid: number): Promise<number[]> => {
       const kids = await childrenOf(pid);
       return [...kids, ...(await Promise.all(kids.map(descendants))).flat()];
     };
-    const { readFileSync: read } = await import('node:fs');
     const cmdline = (pid: number) => {
       try {
-        return read(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       } catch {
         return '';
       }
@@ -205,17 +249,21 @@ describe('grading a workspace', () => {
     }
     expect(seen.map(cmdline).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
     const stopped = Date.now();
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     const r = await exited;
     expect(Date.now() - stopped).toBeLessThan(10_000);
     expect(r.code).toBe(130);
-    expect(r.stdout).toMatch(/not run: grading was interrupted|not finished: grading was interrupted/);
+    // Nothing blames the learner or netlab's labs for the stop.
+    expect(r.stdout).not.toMatch(/SIGINT|ended by itself|grader error|0\/0 checks/);
+    expect(r.stdout).toMatch(/○ \S+\s+.* \(interrupted\)|interrupted before (it was graded|any of its checks finished)/);
+    expect(r.stdout).toMatch(/^Points \d+\/\d+ · labs: .*\d+ interrupted/m);
+    for (const lab of labs) expect(r.stdout).toMatch(new RegExp(`^${lab} `, 'm'));
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ passed, \d+ failed$/);
     // Gone, or a zombie its parent has not reaped yet (it no longer runs).
     const running = (pid: number) => {
       if (!isAlive(pid)) return false;
       try {
-        return !/^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`, 'utf8'));
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
       } catch {
         return false;
       }

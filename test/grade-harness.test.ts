@@ -85,12 +85,29 @@ export function createEchoServer(): net.Server {
   });
 }
 `,
+  'never-settles/tcp-echo.ts': `import * as net from 'node:net';
+
+export function createEchoServer(): net.Server {
+  // Waits for a server that never comes.
+  return new Promise(() => {}) as unknown as net.Server;
+}
+`,
+  // What Ctrl-C does to the learner's process (the terminal signals netlab's whole process group).
+  'ctrl-c/tcp-echo.ts': `import * as net from 'node:net';
+
+export function createEchoServer(): net.Server {
+  process.kill(process.pid, 'SIGINT');
+  return net.createServer();
+}
+`,
 };
 
 const tmp = tempDir();
 const paths = Object.keys(files).map((rel) => join(tmp.dir, rel));
 let reports: LabReport[] = [];
 const report = (rel: string) => reports[Object.keys(files).indexOf(rel)]!;
+/** Why every check of a lab failed alike: the lab's load error, else the first check's message. */
+const whyNotLoaded = (r: LabReport) => r.loadError?.message ?? r.checks[0]!.message ?? '';
 const check = (rel: string, id: string) => report(rel).checks.find((c) => c.id === id)!;
 
 beforeAll(async () => {
@@ -119,7 +136,8 @@ describe('learner code that fails', () => {
     const r = report('import-crash/tcp-echo.ts');
     expect(r.status).toBe('failed');
     expect(failedChecks(r)).toHaveLength(r.checks.length);
-    const message = r.checks[0]!.message!;
+    // Said once for the lab (the checks only say they did not run).
+    const message = whyNotLoaded(r);
     expect(message).toMatch(/your module threw while it was loading/);
     expect(message).toMatch(/SyntaxError: .*JSON/);
     // Source-mapped: the line of JSON.parse in the .ts file, not in the transpiled code.
@@ -130,7 +148,7 @@ describe('learner code that fails', () => {
   test('a missing export is named, with what the module exports instead', () => {
     const r = report('missing-export/tcp-echo.ts');
     expect(failedChecks(r)).toHaveLength(r.checks.length);
-    expect(r.checks[0]!.message).toMatch(/does not export a function named createEchoServer \(it exports: createServer\)/);
+    expect(whyNotLoaded(r)).toMatch(/does not export a function named createEchoServer \(it exports: createServer\)/);
   });
 
   test('a crash in a handler fails the check with the learner\'s stack and the trace of that check', () => {
@@ -167,5 +185,19 @@ describe('learner code that fails', () => {
     expect(messages.some((m) => /stopped responding: something blocks the event loop/.test(m)), messages.join('\n')).toBe(true);
     // Nothing waited for the lab's whole limit (60 s by default).
     expect(r.durationMs).toBeLessThan(30_000);
+    // The message speaks of the learner's code, not of the grader's internal operations.
+    expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
+  });
+
+  test('a learner process stopped by Ctrl-C is reported as interrupted, not as something their code did', () => {
+    const r = report('ctrl-c/tcp-echo.ts');
+    expect(failedChecks(r).length).toBeGreaterThan(0);
+    expect(whyNotLoaded(r)).toBe('not finished: grading was interrupted');
+  });
+
+  test('code that awaits something that never settles: the check says so, in the learner\'s terms', () => {
+    const messages = report('never-settles/tcp-echo.ts').checks.filter((c) => c.status === 'failed').map((c) => c.message ?? '');
+    expect(messages.some((m) => /your code did not answer within \d+ ms: an await \(or a callback\) that never comes\?/.test(m)), messages.join('\n')).toBe(true);
+    expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
   });
 });

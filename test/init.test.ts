@@ -1,13 +1,14 @@
 /**
  * `netlab init`, `hint` and `solution` as a learner uses them: the workspace has a starter per
- * lab and what an editor needs; init never overwrites a file (exit 1 when it could create
- * nothing); hints come one at a time and are remembered; the solution waits for a pass unless
+ * lab and what an editor needs; init never overwrites a file (exit 0 also when there was
+ * nothing to create, 1 when a file could not be created); hints come one at a time and are remembered; the solution waits for a pass unless
  * forced, and forcing is recorded. netlab recognises the workspace it is run in.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, tempDir } from './grade-support.js';
 import { splitSections } from '../src/lab/lesson.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
@@ -40,15 +41,16 @@ describe('netlab init', () => {
     expect(r.stdout).toMatch(/Next:/);
   });
 
-  test('never overwrites: a second init changes nothing, lists what it skipped and exits 1', async () => {
+  test('never overwrites: a second init changes nothing, lists what it skipped and exits 0', async () => {
     const dir = join(tmp.dir, 'netlab-exercises');
     writeFileSync(join(dir, 'tcp-echo.ts'), '// my work\n');
-    const before = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const files = () => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    const before = Object.fromEntries(files().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
     const r = await run(['init']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Skipped \(already there; netlab never overwrites your files\):/);
     expect(r.stdout).toMatch(/Nothing to do/);
-    const after = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const after = Object.fromEntries(files().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
     expect(after).toEqual(before);
     expect(after['tcp-echo.ts']).toBe('// my work\n');
   });
@@ -67,11 +69,58 @@ describe('netlab init', () => {
     expect(readFileSync(join(dir, 'tcp-echo.mjs'), 'utf8')).toBe('// my work, in JavaScript\n');
   });
 
+  test.runIf(process.platform === 'linux')('a folder where no file can be created (/proc): exit 1, each file named', async () => {
+    const r = await run(['init', '/proc']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^netlab: could not create tcp-echo\.ts: /m);
+  });
+
+  test.runIf(process.platform === 'linux')('a folder that cannot be made (/proc/x) fails at once instead of retrying forever', async () => {
+    const r = await run(['init', '/proc/netlab-test/ws']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^netlab: ENOENT: no such file or directory, mkdir '\/proc\/netlab-test'/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   test('a file where the workspace should be: exit 1, a clear message', async () => {
     writeFileSync(join(tmp.dir, 'a-file'), 'x');
     const r = await run(['init', 'a-file']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/exists and is a file, not a folder/);
+  });
+});
+
+describe("the workspace's npm scripts find netlab", () => {
+  // `node netlab.mjs …` is what `npm run grade` / `npm run netlab -- …` run. PATH is an empty
+  // folder, so a `netlab` installed on this machine cannot stand in for the one under test.
+  const launch = (dir: string, ...args: string[]) =>
+    spawnSync(process.execPath, [join(dir, 'netlab.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...env, PATH: tmp.dir }, timeout: 30_000 });
+
+  test('its scripts run netlab.mjs, which runs the netlab that created the workspace', async () => {
+    const dir = join(tmp.dir, 'scripts-ws');
+    expect((await run(['init', dir])).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.scripts).toMatchObject({ grade: 'node netlab.mjs grade --dir .', netlab: 'node netlab.mjs' });
+    expect(JSON.parse(readFileSync(join(dir, '.netlab', 'netlab.json'), 'utf8')).cli).toBe(CLI);
+    const r = launch(dir, 'list', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(parseNdjson<{ id: string }>(r.stdout)[0]).toMatchObject({ id: 'tcp-echo' });
+  });
+
+  test('netlab installed in the workspace comes first; with none at all, it says how to install one (exit 2)', async () => {
+    const dir = join(tmp.dir, 'scripts-ws');
+    // A class repository cloned elsewhere: no note of the creator (.netlab is not committed).
+    rmSync(join(dir, '.netlab'), { recursive: true, force: true });
+    const none = launch(dir, 'list');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/netlab is not installed for this folder/);
+    const installed = join(dir, 'node_modules', 'netlab');
+    mkdirSync(join(installed, 'bin'), { recursive: true });
+    writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: 'netlab', bin: { netlab: 'bin/cli.js' } }));
+    writeFileSync(join(installed, 'bin', 'cli.js'), "process.stdout.write('installed netlab: ' + process.argv.slice(2).join(' '));\n");
+    const r = launch(dir, 'grade', '--dir', '.');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('installed netlab: grade --dir .');
   });
 });
 

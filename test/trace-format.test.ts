@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
-import { Coalescer, formatDetail, formatLine, isQuiet } from '../src/trace/format.js';
+import { Coalescer, formatDetail, formatLine, isQuiet, TraceRenderer } from '../src/trace/format.js';
 import { NdjsonWriter, parseNdjson } from '../src/trace/ndjson.js';
 import { PrettyTracePrinter } from '../src/trace/pretty.js';
 import type { TraceEvent, TraceLine } from '../src/trace/event.js';
@@ -36,7 +36,7 @@ describe('Coalescer', () => {
     for (let i = 1; i <= 1000; i++) shown.push(...c.push(data(i, 100)));
     shown.push(...c.push({ ...data(1001), name: 'end', detail: {} }));
     expect(shown).toHaveLength(5);
-    expect(shown[3]).toMatch(/… 997 more "data" events on net\.Socket#1 \(97\.4 KiB\)/);
+    expect(shown[3]).toMatch(/… 997 more "data" events on net\.Socket#1 \(97\.4 KiB in total\)/);
     expect((shown[4] as TraceEvent).name).toBe('end');
   });
 
@@ -75,5 +75,27 @@ describe('output streams', () => {
     expect(text).not.toContain('resume');
     expect(text.trim().split('\n')).toHaveLength(4);
     expect(text).toContain('… 6 more "data" events');
+  });
+});
+
+describe('columns', () => {
+  const ev = (actor: string, object: string, name: string): TraceEvent => ({ type: 'event', seq: 1, t: 1, actor, object, name, source: 'emit', detail: { bytes: 1, preview: 'x' } });
+  /** Where the object column and the detail start in each row (in columns; these rows are ASCII). */
+  const starts = (rows: string[]) => rows.map((r) => [r.indexOf('net.') >= 0 ? r.indexOf('net.') : r.indexOf('http.'), r.indexOf('1 B')]);
+
+  test('long actor names widen the actor column instead of pushing one line out of line', () => {
+    const lines = [ev('server(allowHalfOpen:false)', 'net.Socket#1', 'data'), ev('client', 'net.Socket#2', 'end'), ev('client(k=Infinity)', 'http.IncomingMessage#12', 'data')];
+    const rows = TraceRenderer.renderAll(lines);
+    expect(rows).toHaveLength(3);
+    const [first, ...rest] = starts(rows);
+    for (const s of rest) expect(s).toEqual(first);
+    expect(rows[0]).toContain('server(allowHalfOpen:false) net.Socket#1');
+  });
+
+  test('widths are measured in terminal columns: a wide-character actor keeps the columns aligned', () => {
+    const rows = TraceRenderer.renderAll([ev('服务器', 'net.Socket#1', 'data'), ev('client', 'net.Socket#2', 'data')]);
+    // 服务器 is 3 characters but 6 columns: padded to the same column as "client".
+    const at = (row: string) => row.split('net.Socket')[0]!.replace('服务器', 'xxxxxx').length;
+    expect(at(rows[0]!)).toBe(at(rows[1]!));
   });
 });

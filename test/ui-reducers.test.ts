@@ -7,7 +7,9 @@ import { appReducer, initialState, type AppState, type AppStep } from '../src/ui
 import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
-import { stripAnsi } from '../src/ui/text.js';
+import { stripAnsi, textWidth } from '../src/ui/text.js';
+import { createTheme } from '../src/ui/theme.js';
+import { Chalk } from 'chalk';
 import type { LabGrade, SessionCommand } from '../src/session/types.js';
 import { echoTrace, ev, NEW, snapshotOf, WORKSPACE } from './ui-fixtures.js';
 
@@ -134,8 +136,29 @@ describe('live trace', () => {
     expect(screen).toContain('✓ tcp-echo / tour finished');
     const top = play(s, 'home');
     expect(top.state.lab!.trace.offset).toBe(0);
-    expect(text(top.state)).toContain('\n    0.0ms  server     net.Socket#0           end');
+    expect(text(top.state)).toContain('\n    0.0ms  server   net.Socket#0 end');
     expect(play(top, 'down', 'down').state.lab!.trace.offset).toBe(2);
+  });
+
+  it("hides what the lab's trace keeps quiet; a shows every event, and a again hides them", () => {
+    const quietLab = { ...snapshotOf().labs[0]!, trace: { quiet: [{ name: 'message', actor: 'dns-server' }] } };
+    let s = initialState(snapshotOf({ labs: [quietLab] }), SIZE, 'tcp-echo');
+    const lines = [ev(1, 'dns-server', 'dgram.Socket#1', 'message', { bytes: 34 }), ev(2, 'dns-server', 'dgram.Socket#1', 'query', { question: 'A shop.netlab.test' }), ev(3, 'client', 'net.Socket#1', 'resume')];
+    s = play(s, 'r', { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 1, lab: 'tcp-echo', lines });
+    s = play(s, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }, stopped: false });
+    expect(text(s.state)).toContain('query');
+    expect(text(s.state)).not.toMatch(/message|resume/);
+    const all = play(s, 'a');
+    expect(text(all.state)).toMatch(/dgram\.Socket#1 message/);
+    expect(text(all.state)).toMatch(/net\.Socket#1\s+resume/);
+    expect(text(all.state)).toContain('✓ tcp-echo / tour finished');
+    expect(stripAnsi(frame(all.state, plainTheme).keys)).toContain('a fewer events');
+    const again = play(all, 'a');
+    expect(text(again.state)).not.toMatch(/message|resume/);
+    expect(text(again.state)).toContain('✓ tcp-echo / tour finished');
+    // The next run keeps the choice.
+    const next = play(all, 'r', { type: 'run-started', runId: 2, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 2, lab: 'tcp-echo', lines });
+    expect(text(next.state)).toMatch(/dgram\.Socket#1 message/);
   });
 
   it('ignores lines of an older run', () => {
@@ -219,8 +242,24 @@ describe('exercise', () => {
     expect(screen).toContain('✗ half-close    finishes echoing after the client ends');
     expect(screen.replace(/\s+/g, ' ')).toContain('sent 12 bytes then end(); got 0 bytes back before the server closed: did you set allowHalfOpen?');
     expect(screen).toContain('– unix-only     a check this machine skips');
-    expect(screen).toContain('learner    net.Socket#1           end');
+    expect(screen).toContain('learner net.Socket#1 end');
     expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
+  });
+
+  it('a file still the starter: the message once, the checks listed without repeating it', () => {
+    const starter: LabGrade = {
+      lab: 'tcp-echo',
+      status: 'not-started',
+      message: 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask',
+      checks: [
+        { id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'skipped', message: 'not started' },
+        { id: 'half-close', title: 'finishes echoing after the client ends', status: 'skipped', message: 'not started' },
+      ],
+    };
+    const screen = text(play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: starter }).state);
+    expect(screen).toContain('Not started');
+    expect(screen).toContain('– echoes-bytes  echoes every byte unchanged');
+    expect(screen.match(/not started/g)).toBeNull();
   });
 
   it('shows one failing check trace at a time; t moves to the next', () => {
@@ -322,6 +361,84 @@ describe('terminal size', () => {
     s = play(s, { type: 'resize', columns: 50, rows: 24 });
     expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
     const f = frame(s.state, plainTheme);
-    for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+    for (const row of [f.header, ...f.status.split('\n'), f.keys, ...f.body]) expect(textWidth(row)).toBeLessThanOrEqual(50);
+  });
+
+  it('a notice too long for the status row takes a second row instead of being cut', () => {
+    const text = 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask, then grade again';
+    const s = play(home(), 'enter', '3', { type: 'notice', level: 'warn', text });
+    const f = frame(s.state, plainTheme);
+    expect(f.status.split('\n')).toEqual(['! tcp-echo.ts is still the starter: make it do what its // TODO comments ask,', 'then grade again']);
+    expect(f.body.length).toBeLessThanOrEqual(18);
+  });
+});
+
+describe('80×24 with the real lessons', () => {
+  it('every step of every lab fits: no row wider than 80 columns, titles whole, code never wrapped', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    expect(labs.length).toBeGreaterThan(0);
+    const colour = createTheme(new Chalk({ level: 1 }));
+    for (const theme of [plainTheme, colour]) {
+      let s: AppStep = initialState(snapshotOf({ labs, progress: {} }), SIZE);
+      s = { state: appReducer(s.state, { type: 'key', key: 'enter' }, theme).state, commands: [] };
+      for (const lab of labs) {
+        lab.steps.forEach((step, i) => {
+          const seen: string[] = [];
+          // Every page of the step, and the code shifted sideways as far as it goes.
+          for (const keys of [['home'], ...Array.from({ length: 30 }, () => ['pagedown']), ['home', '>', '>', '>', '>', '>']]) {
+            for (const key of keys) s = { state: appReducer(s.state, { type: 'key', key }, theme).state, commands: [] };
+            const f = frame(s.state, theme);
+            for (const row of [f.header, f.status, f.keys, ...f.body]) expect(textWidth(row), `${lab.id} step ${i + 1}: ${stripAnsi(row)}`).toBeLessThanOrEqual(78 + (row === f.header || row === f.status || row === f.keys ? 2 : 0));
+            expect(f.header).not.toContain('…');
+            seen.push(...f.body.map(stripAnsi));
+          }
+          const text = seen.join('\n');
+          expect(text.replace(/\s+/g, ' '), `${lab.id} step ${i + 1}`).toContain(step.title);
+          expect(text).not.toContain('↪');
+          expect(text).not.toMatch(/\*\*/);
+          s = { state: appReducer(s.state, { type: 'key', key: 'right' }, theme).state, commands: [] };
+        });
+        s = { state: appReducer(s.state, { type: 'key', key: 'n' }, theme).state, commands: [] };
+      }
+    }
+  });
+
+  it('every scenario of every lab shows its whole title on the trace screen', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    for (const lab of labs) {
+      let s = initialState(snapshotOf({ labs, progress: {} }), SIZE, lab.id).state;
+      s = appReducer(s, { type: 'key', key: '2' }, plainTheme).state;
+      for (const scenario of lab.scenarios) {
+        const f = frame(s, plainTheme);
+        const body = f.body.map(stripAnsi);
+        for (const row of body) expect(textWidth(row), `${lab.id}/${scenario.name}: ${row}`).toBeLessThanOrEqual(78);
+        expect(body.join(' ').replace(/\s+/g, ' '), `${lab.id}/${scenario.name}`).toContain(scenario.title.replace(/\s+/g, ' '));
+        s = appReducer(s, { type: 'key', key: 'right' }, plainTheme).state;
+      }
+    }
+  });
+
+  it('a title longer than the row wraps under itself instead of being cut', () => {
+    const long = { ...snapshotOf().labs[0]!, steps: [{ title: 'Your turn: createUdpServer() and sendDatagram(), with a timeout and a once-guard', body: 'text' }] };
+    const s = initialState(snapshotOf({ labs: [long] }), SIZE, 'tcp-echo');
+    const body = frame(s.state, plainTheme).body.map(stripAnsi);
+    expect(body[0]).toBe('Step 1 of 1  Your turn: createUdpServer() and sendDatagram(), with a timeout');
+    expect(body[1]).toBe('             and a once-guard');
+  });
+
+  it('> and < move wide code sideways, within the widest line', () => {
+    const code = ['```ts', `const x = '${'y'.repeat(100)}';`, '```'].join('\n');
+    const wide = { ...snapshotOf().labs[0]!, steps: [{ title: 'Wide', body: code }] };
+    const s = initialState(snapshotOf({ labs: [wide] }), SIZE, 'tcp-echo');
+    expect(frame(s.state, plainTheme).body.map(stripAnsi)).toContain(`│ const x = '${'y'.repeat(64)}›`);
+    expect(stripAnsi(frame(s.state, plainTheme).keys)).toContain('<> code');
+    const right = play(s, '>', '>', '>', '>');
+    expect(right.state.lab!.lesson.codeShift).toBe(113 - 76);
+    expect(frame(right.state, plainTheme).body.map(stripAnsi)).toContain(`│ ‹${'y'.repeat(73)}';`);
+    expect(play(right, '<', '<', '<').state.lab!.lesson.codeShift).toBe(0);
   });
 });

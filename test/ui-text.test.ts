@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { hardWrap, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import { hardWrap, sliceColumns, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import { codeBlock } from '../src/ui/code-block.js';
+import { loadHighlighter } from '../src/ui/highlight.js';
 import { renderInline, renderMarkdown } from '../src/ui/markdown.js';
 import { createTheme, plainTheme } from '../src/ui/theme.js';
 import { TraceLog } from '../src/ui/trace-log.js';
@@ -64,9 +66,8 @@ describe('lessons in a terminal', () => {
       '  • `listening`: bound',
       '  • `connection`: a client arrived',
       '',
-      '  ┌ js',
-      "  │ server.listen(0, '127.0.0.1', () => ",
-      '  │↪console.log(server.address().port));',
+      '┌ js',
+      "│ server.listen(0, '127.0.0.1', () => c›",
       '',
       '  event  when',
       '  ───────────────────────────',
@@ -84,6 +85,50 @@ describe('lessons in a terminal', () => {
     expect(text).toContain('\x1b[3mnot\x1b[23m');
   });
 
+  it('reads ** around inline code as strong, not as literal asterisks', () => {
+    expect(renderInline('**Since Node 19 it has `keepAlive: true`**, and **`::1`** first', plainTheme)).toBe('Since Node 19 it has `keepAlive: true`, and `::1` first');
+    const styled = renderInline('**`::1`**', colour);
+    expect(stripAnsi(styled)).toBe('::1');
+    expect(styled).toContain('\x1b[1m');
+    expect(renderMarkdown('- **`dns.lookup()` asks the OS**. It calls getaddrinfo.', 80, plainTheme)).toEqual(['  • `dns.lookup()` asks the OS. It calls getaddrinfo.']);
+  });
+
+  it('never wraps code: a line wider than the block is cut with a marker, and scrolls sideways', () => {
+    const code = 'const server = net.createServer((socket) => { /* one call per connection */ });\nserver.listen(0);';
+    const view = {};
+    expect(codeBlock(code, 'ts', 40, plainTheme, view)).toEqual(['┌ ts', '│ const server = net.createServer((sock›', '│ server.listen(0);']);
+    expect(view).toEqual({ overflow: 79 - 38 });
+    const shifted = codeBlock(code, 'ts', 40, plainTheme, { shift: 24 });
+    expect(shifted).toEqual(['┌ ts', '│ ‹Server((socket) => { /* one call per›', '│ ‹']);
+    expect(codeBlock(code, 'ts', 40, plainTheme, { shift: 41 })[1]).toBe('│ ‹> { /* one call per connection */ });');
+    for (const r of [...shifted, ...codeBlock(code, 'ts', 40, colour, { shift: 10 })]) expect(textWidth(r)).toBeLessThanOrEqual(40);
+  });
+
+  it('colours code by syntax once the highlighter is loaded, and not at all without colour', async () => {
+    await loadHighlighter();
+    const rows = codeBlock("const n = 42; // the answer\nreturn 'x';", 'ts', 60, colour);
+    expect(rows.map(stripAnsi)).toEqual(['┌ ts', '│ const n = 42; // the answer', "│ return 'x';"]);
+    expect(rows[1]).toContain('\x1b[35mconst\x1b[39m');
+    expect(rows[1]).toContain('\x1b[90m// the answer\x1b[39m');
+    expect(rows[2]).toContain("\x1b[32m'x'\x1b[39m");
+    expect(codeBlock('echo hi | nc -u 127.0.0.1 41234', 'sh', 60, colour)[1]).toMatch(/\x1b\[\d+m/);
+    expect(codeBlock('const n = 42;', 'ts', 60, plainTheme)).toEqual(['┌ ts', '│ const n = 42;']);
+  });
+
+  it('fits a wide table by wrapping cells inside narrower columns', () => {
+    const md = ['| option | what it does |', '|---|---|', '| `allowHalfOpen` | keep writing after the peer ended its side of the connection |'].join('\n');
+    const rows = renderMarkdown(md, 40, plainTheme);
+    for (const r of rows) expect(textWidth(r)).toBeLessThanOrEqual(40);
+    expect(rows.join(' ').replace(/\s+/g, ' ')).toContain('keep writing after the peer ended its side of the connection'.split(' ').slice(0, 3).join(' '));
+    expect(rows[0]).toMatch(/^  option\s+what it does$/);
+  });
+
+  it('measures CJK as two columns when wrapping and slicing', () => {
+    expect(wrapText('网络编程 网络编程', 9)).toEqual(['网络编程', '网络编程']);
+    expect(sliceColumns('ab网络cd', 1, 4)).toBe('b网');
+    expect(sliceColumns('ab网络cd', 3, 4)).toBe('络c');
+  });
+
   it('leaves snake_case and lone asterisks alone', () => {
     expect(renderInline('allow_half_open and 2 * 3 * 4', plainTheme)).toBe('allow_half_open and 2 * 3 * 4');
   });
@@ -94,17 +139,42 @@ describe('the trace log', () => {
     const log = TraceLog.of(echoTrace(), plainTheme, 200);
     expect(log.received).toBe(9);
     expect(log.rows).toHaveLength(8);
-    expect(log.rows[0]).toBe('    3.2ms  server     net.Server#1           listening    address=127.0.0.1:40000');
+    // Columns as wide as this run's names: actors up to client#1, objects up to net.Socket#1.
+    expect(log.rows[0]).toBe('    3.2ms  server   net.Server#1 listening    address=127.0.0.1:40000');
+    expect(log.rows[3]).toBe('    5.4ms  client#1 net.Socket#1 connect      local=127.0.0.1:50000 remote=127.0.0.1:40000');
     expect(log.rows.some((r) => r.includes('resume'))).toBe(false);
   });
 
-  it('wraps a long line under the actor column', () => {
+  it('wraps a long line under the object column', () => {
     const log = TraceLog.of(echoTrace().slice(1, 2), plainTheme, 60);
     expect(log.rows).toEqual([
-      '    3.9ms  netlab     » the server listens on',
-      '                      127.0.0.1:40000 (port 0 asked the OS',
-      '                      for a free port)',
+      '    3.9ms  netlab » the server listens on 127.0.0.1:40000',
+      '                  (port 0 asked the OS for a free port)',
     ]);
+  });
+
+  it('keeps its columns with actor names of any length', () => {
+    const lines = [
+      ev(1, 'client(k=1)', 'http.ClientRequest#1', 'socket'),
+      ev(2, 'client(keepAlive: false, ∞)', 'net.Socket#2', 'connect', { remote: '127.0.0.1:40000' }),
+      ev(3, 'client(keepAlive: false)', 'net.Socket#3', 'connect', { remote: '127.0.0.1:40000' }),
+      ev(4, 'server(allowHalfOpen:false)', 'net.Socket#1', 'end'),
+      ev(5, 'client(keepAlive: false, ∞)', 'net.Socket#2', 'close', { hadError: false }),
+      ev(6, 'client(k=1)', 'net.Socket#1', 'data', { bytes: 5, preview: 'hello' }),
+    ];
+    const log = TraceLog.of(lines, plainTheme, 78);
+    // Every event row has its object at the same column, and no row is wider than the screen.
+    const events = log.rows.filter((r) => / net\.|http\./.test(r));
+    const at = events.map((r) => r.search(/(net|http)\.\S+#\d/));
+    expect(new Set(at).size).toBe(1);
+    for (const r of log.rows) expect(textWidth(r)).toBeLessThanOrEqual(78);
+    // A shortened name is the same on every row, and said once in full.
+    expect(log.rows.filter((r) => r.includes('client(…se, ∞)'))).toHaveLength(3);
+    expect(log.rows).toContain('    2.0ms  client(…se, ∞) » stands for client(keepAlive: false, ∞)');
+    expect(log.rows.some((r) => r.includes('client(…false) » stands for client(keepAlive: false)'))).toBe(true);
+    expect(log.rows.some((r) => r.includes('server(…false) » stands for server(allowHalfOpen:false)'))).toBe(true);
+    // Names that fit stay whole, padded to the column.
+    expect(log.rows.at(-1)).toBe('    6.0ms  client(k=1)    net.Socket#1         data         5 B "hello"');
   });
 
   it('gives each actor its own colour', () => {
@@ -137,6 +207,6 @@ describe('the trace log', () => {
     const lines = Array.from({ length: 200 }, (_, i) => ev(i, 'server', 'net.Socket#1', 'data', { bytes: 10, preview: 'x' }));
     const log = TraceLog.of(lines, plainTheme, 200);
     expect(log.rows).toHaveLength(4);
-    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB)');
+    expect(log.rows[3]).toContain('… 197 more "data" events on net.Socket#1 (1.9 KiB in total)');
   });
 });

@@ -17,11 +17,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import { describe, expect, inject, test } from 'vitest';
-import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
-import { Probe } from '../trace/probe.js';
-import { createClock, epochNow } from '../trace/clock.js';
-import { ActorProcess } from '../runtime/spawn.js';
+import type { Json, TraceEvent, TraceLine } from '../trace/event.js';
+import { TraceCollector } from '../trace/collector.js';
+import { ProcessScope } from '../runtime/scope.js';
+import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
+import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
@@ -53,6 +54,8 @@ export interface CheckContext {
   note(text: string): void;
   /** Run `fn` when the check ends (after it passed, failed or timed out). */
   defer(fn: () => unknown): void;
+  /** A private temporary directory (short path: Unix sockets fit), removed when the check ends. */
+  tempDir(): string;
 }
 
 /** The learner's module, running in its own process. */
@@ -151,19 +154,16 @@ function collectingLab(): string | undefined {
   return path ? basename(dirname(path)) : undefined;
 }
 
-/** One running check: its clock, trace, processes and clean-up. */
+/**
+ * One running check, as its function sees it: a view of the check's {@link ProcessScope} (the
+ * learner's processes, clean-ups) and {@link TraceCollector} (its trace, kept for the report).
+ */
 class CheckRun implements CheckContext {
-  readonly t0 = epochNow();
-  readonly now = createClock(this.t0);
-  readonly controller = new AbortController();
-  readonly signal = this.controller.signal;
-  readonly lines: TraceLine[] = [];
-  omitted = 0;
+  readonly collector = new TraceCollector({ keep: TRACE_LINES_KEPT });
+  readonly scope = new ProcessScope(this.collector);
+  readonly signal: AbortSignal = this.scope.signal;
   output = '';
   readonly submissions: SubmissionImpl[] = [];
-  private readonly cleanups: Array<() => unknown> = [];
-  private readonly probes = new Map<string, Probe>();
-  private seq = 0;
   deadline: number;
 
   constructor(
@@ -174,59 +174,33 @@ class CheckRun implements CheckContext {
     limitMs: number,
   ) {
     this.deadline = Date.now() + limitMs;
+    this.collector.onArrival((line) => {
+      if (line.type === 'output' && this.output.length < OUTPUT_CHARS_KEPT) {
+        this.output += `${line.text}\n`.slice(0, OUTPUT_CHARS_KEPT - this.output.length);
+      }
+    });
   }
 
   // Arrow functions: checks may destructure them (`async ({ note }) => …`).
   remainingMs = (): number => Math.max(0, this.deadline - Date.now());
 
-  push = (line: UnsequencedLine): void => {
-    const numbered = { ...line, seq: ++this.seq } as TraceLine;
-    if (numbered.type === 'output' && this.output.length < OUTPUT_CHARS_KEPT) {
-      this.output += `${numbered.text}\n`.slice(0, OUTPUT_CHARS_KEPT - this.output.length);
-    }
-    this.lines.push(numbered);
-    // Trimmed in batches: a learner printing a million lines costs linear time, not quadratic.
-    if (this.lines.length > 2 * TRACE_LINES_KEPT) {
-      const drop = this.lines.length - TRACE_LINES_KEPT;
-      this.lines.splice(0, drop);
-      this.omitted += drop;
-    }
-    for (const sub of this.submissions) sub.notify(numbered);
-  };
+  trace = <T extends EventEmitter>(emitter: T, actor = 'grader'): T => this.collector.trace(emitter, actor);
 
-  trace = <T extends EventEmitter>(emitter: T, actor = 'grader'): T => {
-    let probe = this.probes.get(actor);
-    if (!probe) {
-      probe = new Probe((ev) => this.push({ type: 'event', t: this.now(), actor, ...ev }));
-      this.probes.set(actor, probe);
-    }
-    return probe.trace(emitter);
-  };
+  note = (text: string): void => this.collector.note('grader', text);
 
-  note = (text: string): void => {
-    this.push({ type: 'note', t: this.now(), actor: 'grader', text });
-  };
+  defer = (fn: () => unknown): void => this.scope.defer(fn);
 
-  defer = (fn: () => unknown): void => {
-    this.cleanups.push(fn);
-  };
+  tempDir = (): string => this.scope.tempDir();
 
-  async dispose(): Promise<void> {
-    this.controller.abort();
-    for (const fn of this.cleanups.reverse()) {
-      try {
-        await fn();
-      } catch {
-        /* clean-up is best effort */
-      }
-    }
-    await Promise.all(this.submissions.map((s) => s.kill()));
+  dispose(): Promise<void> {
+    return this.scope.dispose();
   }
 
   /** The last lines of the trace, for the report. */
   reportTrace(): { trace: TraceLine[]; traceOmitted: number } {
-    const trace = this.lines.slice(-TRACE_LINES_IN_REPORT);
-    return { trace, traceOmitted: this.omitted + this.lines.length - trace.length };
+    const lines = this.collector.lines;
+    const trace = lines.slice(-TRACE_LINES_IN_REPORT);
+    return { trace, traceOmitted: this.collector.omitted + lines.length - trace.length };
   }
 }
 
@@ -359,9 +333,9 @@ async function execute(
     clearTimeout(timer);
     if (onCancel) cancelled?.removeEventListener('abort', onCancel);
   }
-  run.controller.abort();
+  run.scope.abort();
   if (failure instanceof CheckSkip) return { text: failure.message, timedOut: false, skipped: failure.message };
-  if (failure instanceof CheckInterrupted) return { text: failure.message, timedOut: false };
+  if (failure instanceof CheckInterrupted || run.submissions.some((s) => s.interrupted)) return { text: new CheckInterrupted().message, timedOut: false };
 
   let text: string | undefined;
   let isTimeout = false;
@@ -393,7 +367,7 @@ async function describeFailure(
       return {
         message: stuck
           ? `your module did not finish loading within ${limit} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`
-          : `your module did not finish loading within ${limit} ms: is there a top-level await that never settles?`,
+          : stillLoading(limit),
         timedOut: true,
         blocked: stuck,
       };
@@ -435,7 +409,6 @@ class SubmissionImpl implements Submission {
   /** The module loaded and has its exports. */
   loaded = false;
   private killed = false;
-  private readonly waiters = new Set<(line: TraceLine) => void>();
 
   constructor(
     readonly run: CheckRun,
@@ -445,19 +418,13 @@ class SubmissionImpl implements Submission {
     params: HostParams,
     network?: PrivateNetwork,
   ) {
-    this.process = new ActorProcess({
-      actor,
-      program: host,
-      params: params as unknown as Json,
-      t0: run.t0,
-      onLine: run.push,
-      cwd: dirname(file),
-      launcher: network?.launcher(dirname(file)),
-    });
+    this.process = run.scope.spawn({ actor, program: host, params: params as unknown as Json, cwd: dirname(file), network });
+    // Killed by the harness at the end of the check: not an end of its own (see unexpectedEnd).
+    run.scope.defer(() => this.kill());
   }
 
   get trace(): readonly TraceLine[] {
-    return this.run.lines.filter((l) => l.actor === this.actor);
+    return this.run.collector.snapshot().filter((l) => l.actor === this.actor);
   }
 
   get crashed(): WireError | undefined {
@@ -468,17 +435,22 @@ class SubmissionImpl implements Submission {
     return this.process.running;
   }
 
-  notify(line: TraceLine): void {
-    if (line.actor !== this.actor) return;
-    for (const waiter of this.waiters) waiter(line);
-  }
-
   /** True when the process ended by itself (crash or exit), not because the harness killed it. */
   unexpectedEnd(): boolean {
     return !this.killed && (!this.process.running || this.process.fatal !== undefined);
   }
 
+  /**
+   * Stopped from the terminal: Ctrl-C (or a closed terminal) signals the whole process group,
+   * the learner's process with netlab. Not something their code did.
+   */
+  get interrupted(): boolean {
+    const signal = this.process.exit?.signal;
+    return signal === 'SIGINT' || signal === 'SIGHUP';
+  }
+
   endDescription(): string {
+    if (this.interrupted) return new CheckInterrupted().message;
     const fatal = this.process.fatal;
     if (fatal) return `your code crashed: ${learnerStack(fatal, this.file)}`;
     return `your code's process ended by itself (${this.process.describeExit().replace(/^\S+ /, '')}): something called process.exit(), or nothing kept it alive`;
@@ -493,7 +465,7 @@ class SubmissionImpl implements Submission {
       const alive = await this.responsive(750);
       throw new CheckFailure(
         alive
-          ? `your module did not finish loading within ${timeoutMs} ms: is there a top-level await that never settles?`
+          ? stillLoading(timeoutMs)
           : `your module did not finish loading within ${timeoutMs} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`,
         true,
       );
@@ -516,8 +488,8 @@ class SubmissionImpl implements Submission {
         const alive = await this.responsive(750);
         throw new CheckFailure(
           alive
-            ? `your code did not finish "${op}" within ${limit} ms (a promise that never settles?)`
-            : `your code did not answer "${op}" within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
+            ? `your code did not answer within ${limit} ms: an await (or a callback) that never comes?`
+            : `your code did not answer within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
           true,
         );
       }
@@ -528,21 +500,23 @@ class SubmissionImpl implements Submission {
   }
 
   waitFor(match: (line: TraceEvent) => boolean, options: { what: string; timeoutMs?: number }): Promise<TraceEvent> {
-    const found = this.run.lines.find((l): l is TraceEvent => l.type === 'event' && l.actor === this.actor && safeMatch(match, l));
+    const mine = (line: TraceEvent) => line.actor === this.actor && safeMatch(match, line);
+    const found = this.run.collector.find(mine);
     if (found) return Promise.resolve(found);
     const limit = Math.max(1, Math.min(options.timeoutMs ?? this.run.remainingMs(), this.run.remainingMs()));
     return new Promise<TraceEvent>((resolve, reject) => {
       const finish = () => {
         clearTimeout(timer);
-        this.waiters.delete(waiter);
+        stopWatching();
         this.run.signal.removeEventListener('abort', onAbort);
       };
-      const waiter = (line: TraceLine) => {
-        if (line.type === 'event' && safeMatch(match, line)) {
+      // As lines arrive, not once they are in order: a check must not wait out the reorder window.
+      const stopWatching = this.run.collector.onArrival((line) => {
+        if (line.type === 'event' && mine(line)) {
           finish();
           resolve(line);
         }
-      };
+      });
       const onAbort = () => {
         finish();
         reject(new CheckFailure(`the check ended while waiting for ${options.what}`));
@@ -552,7 +526,6 @@ class SubmissionImpl implements Submission {
         if (!this.process.running) reject(new CheckFailure(`${this.endDescription()}\n(the grader was waiting for ${options.what})`));
         else reject(new CheckFailure(`waited ${limit} ms for ${options.what}, in vain`, true));
       }, limit);
-      this.waiters.add(waiter);
       this.run.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -573,6 +546,15 @@ class SubmissionImpl implements Submission {
   }
 }
 
+/**
+ * The learner's module still loads when time runs out, and its event loop is free: it may await
+ * something at its top level that never settles, or the limit may be too short to load it at
+ * all (`--timeout 10`). Which one cannot be told from outside, so the message names both.
+ */
+function stillLoading(limit: number): string {
+  return `your module did not finish loading within ${limit} ms: does it await something at its top level that never settles? If not, ${limit} ms is too short to load it: give it more time with \`netlab grade --timeout <ms>\`.`;
+}
+
 function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): boolean {
   try {
     return match(line);
@@ -581,17 +563,31 @@ function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): bool
   }
 }
 
-/**
- * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
- * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
- * learner's stack if the module throws while loading, and as timed out if it never loads.
- */
 export interface StartOptions {
   /** Run the learner's process inside this private network (see src/runtime/namespace.ts). */
   network?: PrivateNetwork;
 }
 
-export async function startSubmission(labId: string, options: StartOptions = {}): Promise<Submission> {
+/** A {@link Submission} whose `call` is checked against the lab's host contract (`defineHost`). */
+export interface TypedSubmission<Ops extends CommandSpecs> extends Omit<Submission, 'call'> {
+  call<K extends keyof Ops & string>(op: K, ...args: ArgsOf<Ops, K>): Promise<ResultOf<Ops, K>>;
+}
+
+interface StartSubmission {
+  /** With the lab's host contract: `call` is typed by it. */
+  <Ops extends CommandSpecs>(labId: string, options: StartOptions & { host: HostContract<Ops> }): Promise<TypedSubmission<Ops>>;
+  (labId: string, options?: StartOptions): Promise<Submission>;
+}
+
+/**
+ * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
+ * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
+ * learner's stack if the module throws while loading, and as timed out if it never loads.
+ * (The host contract is a type only: both shapes are the same submission at run time.)
+ */
+export const startSubmission = start as unknown as StartSubmission;
+
+async function start(labId: string, options: StartOptions = {}): Promise<Submission> {
   const run = currentRun('startSubmission()');
   if (labId !== run.lab) throw new Error(`startSubmission("${labId}") in the grader of lab ${run.lab}`);
   if (!run.target.host) throw new Error(`lab ${labId} has no grade/host program`);
@@ -609,19 +605,4 @@ export async function startSubmission(labId: string, options: StartOptions = {})
   // A little under what is left, so that this says "did not finish loading" before the check's own limit.
   await sub.start(Math.max(1, Math.min(run.context.callTimeoutMs * 2, run.remainingMs() - 250)));
   return sub;
-}
-
-/**
- * The learner-relevant part of a stack: the message, and the frames in the learner's file
- * (source-mapped to their lines). Frames of Node and netlab say nothing to the learner.
- */
-export function learnerStack(error: { message: string; stack?: string }, file: string): string {
-  const stack = error.stack ?? error.message;
-  const lines = stack.split('\n');
-  const frameStart = lines.findIndex((l) => /^\s+at /.test(l));
-  const head = (frameStart === -1 ? lines : lines.slice(0, frameStart)).join('\n');
-  const frames = frameStart === -1 ? [] : lines.slice(frameStart);
-  const fileUrl = `file://${file}`;
-  const mine = frames.filter((f) => f.includes(file) || f.includes(fileUrl));
-  return [head.trim(), ...mine.map((f) => `    ${f.trim()}`)].join('\n');
 }

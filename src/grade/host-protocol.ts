@@ -4,13 +4,14 @@
  * harness can import these without them.
  */
 import type { WireError } from '../runtime/protocol.js';
+import type { NetlabErrorCode } from '../errors.js';
 
 /** Internal command names; labs' operations must not use the `netlab:` prefix. */
 export const HOST_PING = 'netlab:ping';
 export const HOST_EXIT = 'netlab:exit';
 
 /** The error code of a problem a host explains itself (see `hostFail`): shown as is, without a stack. */
-export const HOST_FAILURE = 'NETLAB_HOST_FAILURE';
+export const HOST_FAILURE = 'NETLAB_HOST_FAILURE' satisfies NetlabErrorCode;
 
 /** What the harness passes to the host process (`params()`). */
 export interface HostParams {

@@ -10,15 +10,16 @@
  * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter } from '../workspace/workspace.js';
-import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, Points } from './types.js';
+import { lineIn } from './report/github.js';
+import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -37,7 +38,7 @@ export interface GradeLabsOptions {
   concurrency?: number;
   /** Live progress: each check as it ends, each lab as it ends. */
   onProgress?: (progress: GradeProgress) => void;
-  /** Stop grading (checks still running fail as interrupted). */
+  /** Stop grading: checks still running and labs not finished are reported as interrupted. */
   signal?: AbortSignal;
 }
 
@@ -85,7 +86,7 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
     passed: 0,
     failed: 0,
     skipped: 0,
-    labs: { passed: 0, failed: 0, 'not-started': 0, skipped: 0 },
+    labs: { passed: 0, failed: 0, 'not-started': 0, skipped: 0, interrupted: 0 },
     points: { earned: 0, possible: 0 },
   };
   for (const lab of labs) {
@@ -117,12 +118,19 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
-  const transpiled = await transpileAll(runnable.map((i) => submissions[i]!.file));
+  const prepared = await prepareAll(runnable.map((i) => submissions[i]!.file));
+  const loadErrors = new Map<number, LoadError>();
   for (const i of runnable) {
     const s = submissions[i]!;
     const entry = (labs[s.lab.id] ??= target(s.lab));
-    const js = s.file ? transpiled.get(s.file) : undefined;
-    entry.submissions.push({ key: String(i), file: s.file, ...(js !== undefined ? { transpiled: js } : {}) });
+    const ready = s.file ? prepared.get(s.file) : undefined;
+    if (ready && 'loadError' in ready) {
+      // A file that cannot load fails once, here: its checks are declared but none starts it.
+      loadErrors.set(i, ready.loadError);
+      entry.submissions.push({ key: String(i), file: null });
+      continue;
+    }
+    entry.submissions.push({ key: String(i), file: s.file, ...(ready?.transpiled !== undefined ? { transpiled: ready.transpiled } : {}) });
   }
   const context: GradeContext = {
     labs,
@@ -131,8 +139,17 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
   };
-  const collector = new Collector(submissions, options.onProgress);
+  const collector = new Collector(submissions, loadErrors, options.onProgress);
+  const onAbort = () => collector.interrupt();
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const graders = [...new Set(runnable.map((i) => submissions[i]!.lab.graderPath))];
+  if (options.signal?.aborted) {
+    // Stopped before anything ran (Ctrl-C during start-up): every lab is interrupted.
+    options.signal.removeEventListener('abort', onAbort);
+    for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
+    return submissions.map((_, i) => reports[i]!);
+  }
   const session = await VitestSession.open(collector, graders, context.concurrency);
   try {
     // The backstop of the whole run: every lab is limited by the harness already.
@@ -142,7 +159,8 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     const interrupted = await session.run(context, graders, limit, options.signal);
     for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
   } finally {
-    await session.close();
+    options.signal?.removeEventListener('abort', onAbort);
+    await session.close(options.signal?.aborted ? INTERRUPTED_CLOSE_MS : undefined);
   }
   return submissions.map((s, i) => reports[i]!);
 }
@@ -150,29 +168,67 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
 /** Largest transpiled module passed to learner processes (it travels in their environment). */
 const MAX_TRANSPILED = 48 * 1024;
 
+/** A submission that cannot load at all: said once for its lab, never once per check. */
+type Prepared = { transpiled?: string } | { loadError: LoadError };
+
+/** A path as the learner knows it: relative to where they ran netlab, when it is below it. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 /**
- * Transpile each TypeScript submission once (the options of src/runtime/loader-hooks.ts), so the
- * learner processes of its checks need not start esbuild each. A file that does not transpile
- * (a syntax error) is left to the learner process, which reports the error.
+ * Before any check starts a learner process, find what would stop every one of them from
+ * loading the file: not a file (a folder, unreadable), or a syntax error. TypeScript is also
+ * transpiled here, once (the options of src/runtime/loader-hooks.ts), so the learner processes
+ * of its checks need not start esbuild each.
  */
-async function transpileAll(files: Array<string | null>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const ts = [...new Set(files.filter((f): f is string => f !== null && /\.m?ts$/.test(f)))];
-  if (ts.length === 0) return out;
+async function prepareAll(files: Array<string | null>): Promise<Map<string, Prepared>> {
+  const out = new Map<string, Prepared>();
+  const code = new Map<string, string>();
+  for (const file of new Set(files.filter((f): f is string => f !== null))) {
+    try {
+      if (statSync(file).isDirectory()) {
+        out.set(file, { loadError: { message: `${shownPath(file)} is a directory, not a file: your exercise must be a file of that name` } });
+        continue;
+      }
+      code.set(file, readFileSync(file, 'utf8'));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      out.set(file, { loadError: { message: `cannot read ${shownPath(file)} (${e.code ?? e.message})` } });
+    }
+  }
+  if (code.size === 0) return out;
   const { transform, stop } = await import('esbuild');
   await Promise.all(
-    ts.map(async (file) => {
+    [...code].map(async ([file, source]) => {
+      const ts = /\.[mc]?ts$/.test(file);
       try {
-        const result = await transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
-        if (result.code.length <= MAX_TRANSPILED) out.set(file, result.code);
-      } catch {
-        /* the learner process will say what is wrong */
+        const result = await transform(source, { loader: ts ? 'ts' : 'js', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
+        out.set(file, ts && result.code.length <= MAX_TRANSPILED ? { transpiled: result.code } : {});
+      } catch (err) {
+        const syntax = syntaxError(err, file);
+        // Anything else esbuild trips on is left to the learner process, which reports it.
+        out.set(file, syntax ? { loadError: syntax } : {});
       }
     }),
   );
   // esbuild runs as a child process: stop it now rather than leave it to notice netlab's exit.
   await stop();
   return out;
+}
+
+/** esbuild's first error as the learner's editor would show it: file:line:col, the line, a caret. */
+function syntaxError(err: unknown, file: string): LoadError | undefined {
+  const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number; lineText: string } | null }> }).errors?.[0];
+  if (!first) return undefined;
+  const at = first.location;
+  if (!at) return { message: `${shownPath(file)} does not compile: ${first.text}` };
+  const gutter = `${at.line} | `;
+  return {
+    message: `${shownPath(file)}:${at.line}:${at.column + 1}: syntax error: ${first.text}\n    ${gutter}${at.lineText}\n    ${' '.repeat(gutter.length + at.column)}^`,
+    line: at.line,
+  };
 }
 
 function target(lab: Lab): GradeTarget {
@@ -195,9 +251,16 @@ class Collector implements Reporter {
   private readonly spans = new Map<number, { start: number; end: number }>();
   private readonly done = new Set<number>();
   private unhandled: string[] = [];
+  /** Called whenever vitest starts a grader file (a cancel before that point is lost: see {@link VitestSession.run}). */
+  onModuleQueued: (() => void) | undefined;
+  /** When the user stopped grading (Ctrl-C, `netlab watch` quitting), epoch ms. */
+  private interruptedAt: number | undefined;
+  /** When each check ended, epoch ms (vitest reports test times in epoch ms). */
+  private readonly endedAt = new WeakMap<CheckReport, number>();
 
   constructor(
     private readonly submissions: Submission[],
+    private readonly loadErrors: ReadonlyMap<number, LoadError>,
     private readonly onProgress?: (p: GradeProgress) => void,
   ) {}
 
@@ -208,6 +271,8 @@ class Collector implements Reporter {
     const report = checkReport(testCase, sub);
     const order = (testCase.meta() as { netlab?: CheckMeta }).netlab?.order ?? Number.MAX_SAFE_INTEGER;
     this.order.set(report, order);
+    const ended = testCase.diagnostic();
+    this.endedAt.set(report, ended ? ended.startTime + ended.duration : Date.now());
     // A cancelled run may report a test twice (skipped, then again): the last word counts.
     const list = (this.checks.get(key) ?? []).filter((c) => c.id !== report.id);
     list.push(report);
@@ -221,12 +286,16 @@ class Collector implements Reporter {
     this.onProgress?.({ type: 'check', lab: sub.lab.id, check: report });
   }
 
+  onTestModuleQueued(): void {
+    this.onModuleQueued?.();
+  }
+
   onTestModuleEnd(testModule: TestModule): void {
     const errors = testModule.errors().map((e) => e.message || String(e));
     if (errors.length) this.moduleErrors.set(testModule.moduleId, errors);
     // Labs whose checks all ran are complete now: report them while others still run.
     this.submissions.forEach((s, i) => {
-      if (s.lab.graderPath === testModule.moduleId && this.checks.has(i) && !errors.length) this.finishSubmission(i, undefined);
+      if (s.lab.graderPath === testModule.moduleId && this.checks.has(i) && !errors.length) this.finishSubmission(i, this.interruptedAt === undefined ? undefined : INTERRUPTED);
     });
   }
 
@@ -244,16 +313,34 @@ class Collector implements Reporter {
 
   private reports = new Map<number, LabReport>();
 
+  private asInterrupted(check: CheckReport): CheckReport {
+    if (!interruptedCheck(check, this.endedAt.get(check), this.interruptedAt ?? Date.now())) return check;
+    const { message: _message, trace: _trace, traceOmitted: _omitted, timedOut: _timedOut, ...rest } = check;
+    return { ...rest, status: 'skipped', interrupted: true, reason: INTERRUPTED_CHECK, points: { earned: 0, possible: check.points.possible } };
+  }
+
+  /** The user stopped grading now. */
+  interrupt(): void {
+    this.interruptedAt ??= Date.now();
+  }
+
   /** The report of submission `i` (built once; later calls return the same report). */
   finishSubmission(i: number, interrupted: string | undefined): LabReport {
     const existing = this.reports.get(i);
-    if (existing && !interrupted && this.unhandled.length === 0) return existing;
-    const s = this.submissions[i]!;
-    const errors = [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
-    // Stopped by the user: not a problem of the lab; the lab just did not finish.
+    // Stopped by the user: not a problem of the lab, nor of the learner; the lab did not finish.
     const byUser = interrupted === INTERRUPTED;
+    // A lab that finished before the user stopped grading keeps its result.
+    if (existing && (byUser || (!interrupted && this.unhandled.length === 0))) return existing;
+    const s = this.submissions[i]!;
+    const errors = byUser ? [] : [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
     if (interrupted && !byUser) errors.push(interrupted);
-    const report = finishLab(s, this.checks.get(i) ?? [], { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser }, spanOf(this.spans.get(i)));
+    const checks = this.checks.get(i) ?? [];
+    const report = finishLab(
+      s,
+      byUser ? checks.map((c) => this.asInterrupted(c)) : checks,
+      { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser, loadError: this.loadErrors.get(i) },
+      spanOf(this.spans.get(i)),
+    );
     this.reports.set(i, report);
     if (!this.done.has(i)) {
       this.done.add(i);
@@ -261,6 +348,21 @@ class Collector implements Reporter {
     }
     return report;
   }
+}
+
+/**
+ * A check that ended while grading was being stopped failed because of the stop, not because of
+ * the learner: Ctrl-C in a terminal signals the whole process group, the learner's processes
+ * included, so they die of SIGINT at the moment netlab hears of it (or a little before, when
+ * netlab is busy). Those, and checks the stop cancelled, are reported as interrupted.
+ */
+const INTERRUPT_GRACE_MS = 1000;
+
+function interruptedCheck(check: CheckReport, endedAt: number | undefined, interruptedAt: number): boolean {
+  if (check.interrupted) return true;
+  if (check.status !== 'failed') return false;
+  if (/\bSIGINT\b|grading was interrupted/.test(check.message ?? '')) return true;
+  return endedAt === undefined || endedAt >= interruptedAt - INTERRUPT_GRACE_MS;
 }
 
 function spanOf(span: { start: number; end: number } | undefined): number {
@@ -281,8 +383,10 @@ function checkReport(testCase: TestCase, sub: Submission): CheckReport {
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
   };
   if (result.state === 'skipped') {
-    const note = result.note && /aborted by the user|cancel/i.test(result.note) ? 'not run: grading was interrupted' : result.note;
-    report.reason = note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+    if (result.note && /aborted by the user|cancel/i.test(result.note)) {
+      report.interrupted = true;
+      report.reason = INTERRUPTED_CHECK;
+    } else report.reason = result.note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
   }
   if (result.state === 'failed' || result.state === 'pending') {
     const first = result.errors?.[0];
@@ -306,14 +410,45 @@ function sum(checks: CheckReport[], key: keyof Points): number {
 
 /** Why a run ended early when the caller's signal stopped it. */
 const INTERRUPTED = 'grading was interrupted';
+const INTERRUPTED_CHECK = 'interrupted: grading was stopped before this check finished';
+const INTERRUPTED_LAB = 'interrupted: grading was stopped before this lab finished';
+/** How long closing vitest may take after an interrupt (its workers may be dead). */
+const INTERRUPTED_CLOSE_MS = 3000;
 
-function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean }, durationMs: number): LabReport {
+/**
+ * The one reason every check failed, when the learner's module never got going: each check
+ * starts its own process, so a module that throws at import or lacks an export fails them all
+ * with the same message. Undefined when the checks tell different stories.
+ */
+function sharedLoadFailure(checks: CheckReport[], file: string): LoadError | undefined {
+  const counted = checks.filter((c) => c.status !== 'skipped');
+  if (counted.length < 2 || counted.some((c) => c.status !== 'failed' || c.timedOut)) return undefined;
+  const message = counted[0]!.message;
+  if (!message || counted.some((c) => c.message !== message)) return undefined;
+  const line = lineIn(message, file);
+  return { message, ...(line !== undefined ? { line } : {}) };
+}
+
+/** Every check of a lab whose file did not load: failed, without repeating why. */
+function notLoaded(checks: CheckReport[], file: string): CheckReport[] {
+  const message = `not run: ${basename(file)} did not load`;
+  return checks.map(({ reason: _reason, trace: _trace, traceOmitted: _omitted, output: _output, ...c }) => ({
+    ...c,
+    status: 'failed' as const,
+    message,
+    points: { earned: 0, possible: c.points.possible },
+  }));
+}
+
+function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;
   let reason: string | undefined;
   let error = extra.error;
   let checks = graded;
+  const loadError = skip || s.file === null ? undefined : (extra.loadError ?? (extra.interrupted ? undefined : sharedLoadFailure(checks, s.file)));
+  if (loadError) checks = notLoaded(checks, file);
   if (skip) {
     status = 'skipped';
     reason = skip;
@@ -325,9 +460,10 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
       : `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
     error = undefined;
     checks = checks.map((c) => ({ ...c, reason: 'not started' }));
-  } else if (extra.interrupted && !checks.every((c) => c.status === 'passed')) {
-    status = 'failed';
-    reason = INTERRUPTED;
+  } else if (extra.interrupted && (checks.length === 0 || !checks.every((c) => c.status === 'passed'))) {
+    status = 'interrupted';
+    reason = INTERRUPTED_LAB;
+    error = undefined;
   } else if (error || checks.length === 0 || checks.some((c) => c.status === 'failed')) {
     status = 'failed';
     if (!error && checks.length === 0) error = 'the grader reported no checks';
@@ -341,6 +477,7 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
     file,
     ...(reason ? { reason } : {}),
     ...(s.untouched ? { untouched: true } : {}),
+    ...(loadError ? { loadError } : {}),
     ...(error ? { error } : {}),
     points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
     checks,
@@ -352,6 +489,7 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
 class VitestSession {
   private constructor(
     private readonly vitest: Vitest,
+    private readonly collector: Collector,
     private readonly restore: () => void,
     readonly output: () => string,
   ) {}
@@ -419,7 +557,7 @@ class VitestSession {
         for (const listener of process.listeners(sig)) if (!before.get(sig)!.has(listener)) process.off(sig, listener as () => void);
       }
       await vitest.standalone();
-      return new VitestSession(vitest, restore, () => text);
+      return new VitestSession(vitest, collector, restore, () => text);
     } catch (err) {
       restore();
       throw err;
@@ -438,8 +576,14 @@ class VitestSession {
     };
     const timer = setTimeout(() => cancel(`grading did not finish within ${limitMs} ms and was stopped`), limitMs);
     const onAbort = () => cancel(INTERRUPTED);
-    if (signal?.aborted) onAbort();
+    // Stopped before the run began: nothing to run.
+    if (signal?.aborted) return INTERRUPTED;
     signal?.addEventListener('abort', onAbort, { once: true });
+    // vitest forgets a cancel that comes while its run is still starting: cancel again once
+    // the run is under way.
+    this.collector.onModuleQueued = () => {
+      if (interrupted !== undefined) void this.vitest.cancelCurrentRun(interrupted as never).catch(() => {});
+    };
     try {
       await this.vitest.runTestSpecifications(specs, false);
     } catch (err) {
@@ -447,14 +591,26 @@ class VitestSession {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      this.collector.onModuleQueued = undefined;
     }
     return interrupted;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Close vitest; after an interrupt, wait at most `limitMs`: Ctrl-C in a terminal also kills
+   * vitest's workers, and vitest then waits forever for them to answer.
+   */
+  async close(limitMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.vitest.close();
+      const closed = this.vitest.close();
+      if (limitMs === undefined) await closed;
+      else {
+        closed.catch(() => {});
+        await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+      }
     } finally {
+      clearTimeout(timer);
       this.restore();
     }
   }

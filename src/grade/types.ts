@@ -17,7 +17,9 @@ export type LabStatus =
   /** The learner has no file for this lab yet, or it is still the untouched starter (no check ran). */
   | 'not-started'
   /** The lab cannot run on this machine (`reason` says why). */
-  | 'skipped';
+  | 'skipped'
+  /** The user stopped grading (Ctrl-C) before this lab finished: no verdict. */
+  | 'interrupted';
 
 export interface Points {
   /** Points earned: the weight of every passed check. */
@@ -42,6 +44,8 @@ export interface CheckReport {
   durationMs: number;
   /** True when the check failed because it ran out of time. */
   timedOut?: boolean;
+  /** The user stopped grading before this check finished (status `skipped`, 0 points earned). */
+  interrupted?: boolean;
   /** The trace of a failed check: the learner's objects' events, the grader's, console output. */
   trace?: TraceLine[];
   /** How many earlier trace lines were left out of `trace` to keep the report readable. */
@@ -63,9 +67,21 @@ export interface LabReport {
   untouched?: boolean;
   /** Set when the grader itself could not run (a bug in the lab, not in the learner's code). */
   error?: string;
+  /**
+   * Set when the learner's file could not load (not a file, a syntax error, a throw at import,
+   * a missing export): said once here; each check then only says it did not run.
+   */
+  loadError?: LoadError;
   points: Points;
   checks: CheckReport[];
   durationMs: number;
+}
+
+/** Why the learner's file could not load, and where in it, when that is known. */
+export interface LoadError {
+  message: string;
+  /** The line of the learner's file the error points at. */
+  line?: number;
 }
 
 export interface GradeTotals {

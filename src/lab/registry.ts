@@ -3,6 +3,7 @@
  * is no central manifest; adding a lab is adding a folder.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Lab, LabDefinition } from './types.js';
@@ -91,11 +92,23 @@ export async function labCatalog(labsDir: string = LABS_DIR): Promise<LabCard[]>
       const dir = join(labsDir, card.id);
       let unsupported: string | null = null;
       if (checksPlatform) {
+        // The build's CommonJS copy of the definition first: requiring it does not start the
+        // ESM loader, a large part of `netlab list`'s startup budget. The lab itself when there
+        // is no copy, or the copy cannot be required (a package only importable as ESM).
         const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
-        const mod = entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {};
+        const mod = requireCopy(join(dir, 'lab.cjs')) ?? (entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {});
         unsupported = mod.default?.unsupported?.() ?? null;
       }
       return { ...card, dir, unsupported };
     }),
   );
+}
+
+function requireCopy(path: string): { default?: LabDefinition } | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return createRequire(import.meta.url)(path) as { default?: LabDefinition };
+  } catch {
+    return undefined;
+  }
 }

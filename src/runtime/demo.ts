@@ -1,20 +1,22 @@
 /**
- * Runs a lab's scenario (or its `serve`) outside any UI: spawns the lab's programs through a
- * {@link DemoContext}, numbers their trace lines in order of arrival, enforces a hard time
- * limit, and always kills what it started and removes its temporary directories.
+ * Runs a lab's scenario (or its `serve`) outside any UI: the scenario's {@link DemoContext} is
+ * a view of one {@link ProcessScope} (the programs it spawns, its temporary directories) and
+ * one {@link TraceCollector} (their trace lines, in time order). A hard time limit applies, and
+ * what the run started is always killed and removed.
  */
-import type { JsonObject, ResultLine, TraceLine, UnsequencedLine } from '../trace/event.js';
-import { epochNow } from '../trace/clock.js';
-import type { DemoContext, Lab, ServeInfo } from '../lab/types.js';
-import { ActorProcess, resolveProgram } from './spawn.js';
-import { makeTempDir, removeTempDir } from './cleanup.js';
+import type { JsonObject, ResultLine, TraceLine } from '../trace/event.js';
+import { TraceCollector } from '../trace/collector.js';
+import type { DemoContext, DemoSpawnOptions, Lab, ServeInfo } from '../lab/types.js';
+import type { Program } from './contract.js';
+import { resolveProgram } from './spawn.js';
+import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
 
 export interface DemoOptions {
   scenario?: string;
   /** The learner's implementation to run instead of the reference solution. */
   use?: string;
-  /** Receives every trace line, numbered, as it arrives. */
+  /** Receives every trace line, numbered, in the order the lines happened. */
   onLine: (line: TraceLine) => void;
   /** `--set key=value` values. */
   options?: Record<string, string>;
@@ -23,69 +25,34 @@ export interface DemoOptions {
   signal?: AbortSignal;
 }
 
-class Run {
-  readonly t0 = epochNow();
-  readonly abort = new AbortController();
-  private seq = 0;
-  private readonly actors: ActorProcess[] = [];
-  private readonly dirs: string[] = [];
+/** A run's scope, its trace feeding `onLine`. */
+function openScope(onLine: (line: TraceLine) => void): ProcessScope {
+  const collector = new TraceCollector();
+  collector.subscribe(onLine);
+  return new ProcessScope(collector);
+}
 
-  constructor(
-    readonly lab: Lab,
-    private readonly onLine: (line: TraceLine) => void,
-  ) {}
-
-  emit = (line: UnsequencedLine): void => {
-    this.onLine({ ...line, seq: ++this.seq } as TraceLine);
-  };
-
-  now(): number {
-    return Math.round((epochNow() - this.t0) * 1000) / 1000;
-  }
-
-  context(scenario: string, options: DemoOptions): DemoContext {
-    const defaults = Object.fromEntries(Object.entries(this.lab.options ?? {}).map(([k, o]) => [k, o.default]));
-    for (const key of Object.keys(options.options ?? {})) {
-      if (!(key in defaults)) {
-        const known = Object.keys(defaults);
-        throw new NetlabError('NETLAB_ERR_USAGE', `lab ${this.lab.id} has no option "${key}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
-      }
+/** The scenario's view of a scope: what a lab may do, nothing more. */
+function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: Omit<DemoOptions, 'onLine'>): DemoContext {
+  const defaults = Object.fromEntries(Object.entries(lab.options ?? {}).map(([k, o]) => [k, o.default]));
+  for (const key of Object.keys(options.options ?? {})) {
+    if (!(key in defaults)) {
+      const known = Object.keys(defaults);
+      throw new NetlabError('NETLAB_ERR_USAGE', `lab ${lab.id} has no option "${key}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
     }
-    return {
-      lab: this.lab,
-      scenario,
-      implementation: options.use ?? this.lab.solutionPath,
-      usingLearnerCode: options.use !== undefined,
-      options: { ...defaults, ...options.options },
-      signal: this.abort.signal,
-      spawn: (actor, program, spawnOptions = {}) => {
-        const child = new ActorProcess({
-          actor,
-          program: resolveProgram(this.lab.dir, program),
-          t0: this.t0,
-          onLine: this.emit,
-          params: spawnOptions.params,
-          env: spawnOptions.env,
-          cwd: spawnOptions.cwd,
-          launcher: spawnOptions.network?.launcher(spawnOptions.cwd),
-        });
-        this.actors.push(child);
-        return child;
-      },
-      note: (text) => this.emit({ type: 'note', t: this.now(), actor: 'netlab', text }),
-      tempDir: () => {
-        const dir = makeTempDir();
-        this.dirs.push(dir);
-        return dir;
-      },
-    };
   }
-
-  async dispose(): Promise<void> {
-    this.abort.abort();
-    await Promise.all(this.actors.map((a) => a.kill()));
-    for (const dir of this.dirs) removeTempDir(dir);
-  }
+  return {
+    lab,
+    scenario,
+    implementation: options.use ?? lab.solutionPath,
+    usingLearnerCode: options.use !== undefined,
+    options: { ...defaults, ...options.options },
+    signal: scope.signal,
+    spawn: ((actor: string, program: string | Program, spawnOptions: DemoSpawnOptions & { params?: object } = {}) =>
+      scope.spawn({ actor, program: resolveProgram(lab.dir, typeof program === 'string' ? program : program.path), ...spawnOptions })) as DemoContext['spawn'],
+    note: (text) => scope.collector.note('netlab', text),
+    tempDir: () => scope.tempDir(),
+  };
 }
 
 export function pickScenario(lab: Lab, name?: string): string {
@@ -104,11 +71,17 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
   if (unsupported) {
     return { type: 'result', ok: true, lab: lab.id, scenario, summary: { skipped: unsupported } };
   }
-  const run = new Run(lab, options.onLine);
-  const ctx = run.context(scenario, options);
+  const scope = openScope(options.onLine);
+  let ctx: DemoContext;
+  try {
+    ctx = demoContext(lab, scenario, scope, options);
+  } catch (err) {
+    await scope.dispose();
+    throw err;
+  }
   const timeoutMs = options.timeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
-  const onAbort = () => run.abort.abort();
+  const onAbort = () => scope.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const summary = await Promise.race([
@@ -117,7 +90,7 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
         timer = setTimeout(() => reject(new NetlabError('NETLAB_ERR_TIMEOUT', `the ${lab.id} demo did not finish within ${timeoutMs} ms`)), timeoutMs);
       }),
       new Promise<never>((_, reject) => {
-        run.abort.signal.addEventListener('abort', () => reject(new NetlabError('NETLAB_ERR_DEMO_FAILED', 'interrupted')), { once: true });
+        scope.signal.addEventListener('abort', () => reject(new NetlabError('NETLAB_ERR_DEMO_FAILED', 'interrupted')), { once: true });
       }),
     ]);
     return { type: 'result', ok: true, lab: lab.id, scenario, summary: (summary ?? {}) as JsonObject };
@@ -134,7 +107,7 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    await run.dispose();
+    await scope.dispose();
   }
 }
 
@@ -149,13 +122,12 @@ export async function serveLab(lab: Lab, options: Omit<DemoOptions, 'scenario' |
   if (!lab.serve) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', `lab ${lab.id} has no --serve mode`);
   const unsupported = lab.unsupported?.();
   if (unsupported) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', `lab ${lab.id} cannot run here: ${unsupported}`);
-  const run = new Run(lab, options.onLine);
-  const ctx = run.context('serve', options);
+  const scope = openScope(options.onLine);
   try {
-    const info = await lab.serve(ctx);
-    return { info, stop: () => run.dispose() };
+    const info = await lab.serve(demoContext(lab, 'serve', scope, options));
+    return { info, stop: () => scope.dispose() };
   } catch (err) {
-    await run.dispose();
+    await scope.dispose();
     throw err;
   }
 }

@@ -1,10 +1,9 @@
 import type { Json, UnsequencedLine } from '../trace/event.js';
 
-/** Environment variables through which a parent configures a child it spawns. */
+/** Environment variables through which a parent configures a child it spawns (the clock's start is T0_ENV, in clock.ts). */
 export const ENV = {
   actor: 'NETLAB_ACTOR',
   params: 'NETLAB_PARAMS',
-  t0: 'NETLAB_T0',
 } as const;
 
 /** An error as it crosses a process boundary. */

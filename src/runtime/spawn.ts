@@ -2,10 +2,11 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Json, UnsequencedLine } from '../trace/event.js';
-import { T0_ENV } from '../trace/clock.js';
+import { T0_ENV, createClock } from '../trace/clock.js';
 import { ENV, type ChildMessage, type ParentMessage, type WireError } from './protocol.js';
 import { trackChild } from './cleanup.js';
 import { NetlabError } from '../errors.js';
+import type { ArgsOf, CommandsOf, ProgramSpec, ReadyOf, ResultOf } from './contract.js';
 
 /** The preload that lets spawned programs be TypeScript and import undici. */
 export const REGISTER_URL = new URL('./register.js', import.meta.url).href;
@@ -15,8 +16,8 @@ export interface SpawnOptions {
   actor: string;
   /** Absolute path of the program (a `.js` or `.ts` file). */
   program: string;
-  /** JSON parameters, read in the child with `params()`. */
-  params?: Json;
+  /** Parameters (JSON-serialisable), read in the child with `params()`. */
+  params?: Json | object;
   /** The run's start, epoch ms, for the shared clock. */
   t0: number;
   /** Receives every trace line the child sends, and its stdout/stderr lines. */
@@ -53,7 +54,7 @@ export class ActorProcess {
 
   constructor(options: SpawnOptions) {
     this.actor = options.actor;
-    const t = () => Math.round((performance.timeOrigin + performance.now() - options.t0) * 1000) / 1000;
+    const t = createClock(options.t0);
     const execArgv = ['--import', REGISTER_URL, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])];
     const childOptions = {
       cwd: options.cwd,
@@ -148,6 +149,11 @@ export class ActorProcess {
     return this.exitInfo === undefined;
   }
 
+  /** How the process ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
   /** Resolves with what the child passed to `ready()`; rejects if it exits first or after `timeoutMs`. */
   ready(timeoutMs = 10_000): Promise<Json> {
     return withTimeout(this.readyInfo, timeoutMs, `${this.actor} did not become ready within ${timeoutMs} ms`);
@@ -204,19 +210,32 @@ function relayedLine(text: string): UnsequencedLine | undefined {
   }
 }
 
+/** What every started program offers, typed or not: its actor, exit, crash, `finish()`, `kill()`. */
+export type RunningProgram = Omit<ActorProcess, 'ready' | 'command'>;
+
+/** An {@link ActorProcess} seen through its program's contract: typed `ready()` and commands. */
+export interface ProgramProcess<S extends ProgramSpec> extends RunningProgram {
+  ready(timeoutMs?: number): Promise<ReadyOf<S>>;
+  command<K extends keyof CommandsOf<S> & string>(name: K, ...args: ArgsOf<CommandsOf<S>, K>): Promise<ResultOf<CommandsOf<S>, K>>;
+}
+
 /** netlab's own package: frames in it are netlab's plumbing, not the learner's code. */
 const OWN_PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * An error's message with only the stack frames worth a learner's attention: those in their
- * own files. Frames in netlab's package and Node's internals are dropped.
+ * own `file` when it is known (a submission under grading; it may well sit inside netlab's
+ * package, as fixtures do), else every frame outside netlab's package and Node's internals.
  */
-export function learnerStack(error: WireError): string {
+export function learnerStack(error: { message: string; stack?: string }, file?: string): string {
   const lines = (error.stack ?? error.message).split('\n');
   const frameAt = lines.findIndex((l) => /^\s+at /.test(l));
-  if (frameAt < 0) return lines.join('\n');
-  const frames = lines.slice(frameAt).filter((l) => !l.includes(OWN_PACKAGE) && !/\(node:|at node:/.test(l));
-  return [...lines.slice(0, frameAt), ...frames].join('\n');
+  const head = (frameAt < 0 ? lines : lines.slice(0, frameAt)).join('\n').trim();
+  const frames = frameAt < 0 ? [] : lines.slice(frameAt);
+  const mine = file
+    ? frames.filter((f) => f.includes(file) || f.includes(`file://${file}`))
+    : frames.filter((f) => !f.includes(OWN_PACKAGE) && !/\(node:|at node:/.test(f));
+  return [head, ...mine.map((f) => `    ${f.trim()}`)].join('\n');
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {

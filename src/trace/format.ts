@@ -2,7 +2,9 @@
  * Turning trace lines into terminal text: pure functions shared by the CLI's live printer and
  * the interactive lab. Colour is applied through a `Paint` so callers decide (chalk, none).
  */
+import stringWidth from 'string-width';
 import type { Json, JsonObject, TraceLine } from './event.js';
+import { isQuiet, type TracePolicy } from './policy.js';
 
 export interface Paint {
   actor(actor: string, text: string): string;
@@ -20,6 +22,41 @@ export const plainPaint: Paint = {
 
 // What a pretty trace hides lives with the rest of the trace policy; re-exported for the printers.
 export { isQuiet, QUIET_EVENTS } from './policy.js';
+
+/**
+ * Column widths of the trace, in terminal columns (measured with string-width, so wide
+ * characters count double). A growing layout widens a column to the longest value seen, up to
+ * a limit (`server(allowHalfOpen:false)` fits); a longer value overflows its column rather than
+ * being cut, since its end is often the point.
+ */
+export class TraceLayout {
+  static readonly LIMITS = { actor: 28, object: 24, name: 16 } as const;
+
+  constructor(
+    public actor = 10,
+    public object = 22,
+    public name = 12,
+    private readonly grows = true,
+  ) {}
+
+  /** Widen the columns for `line` (a fixed layout stays as it is). */
+  fit(line: TraceLine): void {
+    if (!this.grows) return;
+    const { LIMITS } = TraceLayout;
+    this.actor = Math.max(this.actor, Math.min(LIMITS.actor, stringWidth(line.actor)));
+    if (line.type !== 'event') return;
+    this.object = Math.max(this.object, Math.min(LIMITS.object, stringWidth(line.object)));
+    this.name = Math.max(this.name, Math.min(LIMITS.name, stringWidth(line.name)));
+  }
+}
+
+/** The default columns, never widened: formatLine() without a layout. */
+const FIXED_LAYOUT = new TraceLayout(10, 22, 12, false);
+
+/** `text` padded with spaces to `width` columns (no padding if it is wider). */
+export function padColumns(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+}
 
 export function formatTime(t: number): string {
   return `${t.toFixed(1)}ms`.padStart(9);
@@ -63,9 +100,9 @@ export function formatDetail(detail: JsonObject): string {
 }
 
 /** One line of the live trace: time, actor, object, event name, detail. */
-export function formatLine(line: TraceLine, paint: Paint = plainPaint): string {
+export function formatLine(line: TraceLine, paint: Paint = plainPaint, layout: TraceLayout = FIXED_LAYOUT): string {
   const time = paint.dim(formatTime(line.t));
-  const actor = paint.actor(line.actor, line.actor.padEnd(10));
+  const actor = paint.actor(line.actor, padColumns(line.actor, layout.actor));
   switch (line.type) {
     case 'note':
       return `${time}  ${actor} ${paint.dim('»')} ${line.text}`;
@@ -73,8 +110,8 @@ export function formatLine(line: TraceLine, paint: Paint = plainPaint): string {
       return `${time}  ${actor} ${paint.dim(line.stream === 'stderr' ? '!' : '>')} ${line.stream === 'stderr' ? paint.error(line.text) : line.text}`;
     case 'event': {
       const name = line.name === 'error' ? paint.error(line.name) : paint.bold(line.name);
-      const pad = ' '.repeat(Math.max(1, 13 - line.name.length));
-      return `${time}  ${actor} ${paint.dim(line.object.padEnd(22))} ${name}${pad}${formatDetail(line.detail)}`;
+      const pad = ' '.repeat(Math.max(1, layout.name + 1 - stringWidth(line.name)));
+      return `${time}  ${actor} ${paint.dim(padColumns(line.object, layout.object))} ${name}${pad}${formatDetail(line.detail)}`;
     }
   }
 }
@@ -91,7 +128,10 @@ export class Coalescer {
   private foldedBytes = 0;
   private last: TraceLine | undefined;
 
-  constructor(private readonly keep = 3) {}
+  constructor(
+    private readonly keep = 3,
+    private readonly layout: TraceLayout = FIXED_LAYOUT,
+  ) {}
 
   /** Lines to show for `line`: possibly a summary of a finished flood, then `line` itself. */
   push(line: TraceLine): Array<TraceLine | string> {
@@ -118,10 +158,58 @@ export class Coalescer {
   flush(): string[] {
     if (this.folded === 0 || !this.last || this.last.type !== 'event') return [];
     const { actor, object, name, t } = this.last;
-    const bytes = this.foldedBytes ? ` (${formatBytes(this.foldedBytes)})` : '';
-    const text = `${formatTime(t)}  ${actor.padEnd(10)} … ${this.folded} more "${name}" events on ${object}${bytes}`;
+    // The bytes are the total of the folded events, and the text must say so (not "each").
+    const bytes = this.foldedBytes ? ` (${formatBytes(this.foldedBytes)} in total)` : '';
+    const text = `${formatTime(t)}  ${padColumns(actor, this.layout.actor)} … ${this.folded} more "${name}" events on ${object}${bytes}`;
     this.folded = 0;
     this.foldedBytes = 0;
     return [text];
+  }
+}
+
+export interface RenderOptions {
+  paint?: Paint;
+  /** The lab's trace policy (what is quiet). */
+  policy?: TracePolicy;
+  /** Show quiet lines too (`--all-events`). */
+  allEvents?: boolean;
+}
+
+/**
+ * The whole way from trace lines to text, as every reader shows it (the live printer, the
+ * interactive lab, a check's report): quiet lines hidden, floods folded, columns sized to the
+ * actors and objects seen.
+ */
+export class TraceRenderer {
+  readonly layout = new TraceLayout();
+  private readonly coalescer = new Coalescer(3, this.layout);
+  private readonly paint: Paint;
+
+  constructor(private readonly options: RenderOptions = {}) {
+    this.paint = options.paint ?? plainPaint;
+  }
+
+  /** A finished trace: columns sized to all of it first, then every line rendered. */
+  static renderAll(lines: readonly TraceLine[], options: RenderOptions = {}): string[] {
+    const renderer = new TraceRenderer(options);
+    for (const line of lines) if (renderer.shows(line)) renderer.layout.fit(line);
+    return [...lines.flatMap((line) => renderer.push(line)), ...renderer.end()];
+  }
+
+  /** Whether `line` is shown at all (not quiet, or every event asked for). */
+  shows(line: TraceLine): boolean {
+    return this.options.allEvents === true || !isQuiet(line, this.options.policy);
+  }
+
+  /** The rows to show for `line` (none if it is quiet or folded into a flood). */
+  push(line: TraceLine): string[] {
+    if (!this.shows(line)) return [];
+    this.layout.fit(line);
+    return this.coalescer.push(line).map((item) => (typeof item === 'string' ? this.paint.dim(item) : formatLine(item, this.paint, this.layout)));
+  }
+
+  /** The summary of a flood still being folded, when the trace ends. */
+  end(): string[] {
+    return this.coalescer.flush().map((text) => this.paint.dim(text));
   }
 }

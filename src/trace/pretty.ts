@@ -1,8 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import type { TraceLine } from './event.js';
-import { Coalescer, formatLine, type Paint } from './format.js';
-import { isQuiet, type TracePolicy } from './policy.js';
+import { TraceRenderer, type Paint } from './format.js';
+import type { TracePolicy } from './policy.js';
 
 const ACTOR_COLOURS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright'] as const;
 
@@ -27,28 +27,24 @@ export function chalkPaint(chalk: ChalkInstance): Paint {
 
 /** The live trace printer of `netlab run`: coloured lanes, relative times, floods folded. */
 export class PrettyTracePrinter {
-  private readonly coalescer = new Coalescer();
-  private readonly paint: Paint;
+  private readonly renderer: TraceRenderer;
 
   constructor(
     private readonly out: Writable = process.stdout,
     chalk: ChalkInstance = new Chalk(),
     /** Show quiet events too (see QUIET_EVENTS and the lab's policy). */
-    private readonly allEvents = false,
+    allEvents = false,
     /** The lab's trace policy: what it shows and keeps quiet. */
-    private readonly policy: TracePolicy = {},
+    policy: TracePolicy = {},
   ) {
-    this.paint = chalkPaint(chalk);
+    this.renderer = new TraceRenderer({ paint: chalkPaint(chalk), allEvents, policy });
   }
 
   write(line: TraceLine): void {
-    if (!this.allEvents && isQuiet(line, this.policy)) return;
-    for (const item of this.coalescer.push(line)) {
-      this.out.write((typeof item === 'string' ? this.paint.dim(item) : formatLine(item, this.paint)) + '\n');
-    }
+    for (const row of this.renderer.push(line)) this.out.write(row + '\n');
   }
 
   end(): void {
-    for (const text of this.coalescer.flush()) this.out.write(this.paint.dim(text) + '\n');
+    for (const row of this.renderer.end()) this.out.write(row + '\n');
   }
 }

@@ -5,11 +5,12 @@
  * Anchors name the rows the screen scrolls to after an action.
  */
 import { relative, isAbsolute } from 'node:path';
-import type { CheckGrade, LabGrade, LabProgressView } from '../session/types.js';
+import type { CheckGrade, LabGrade, LabProgressView, LabView } from '../session/types.js';
 import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
-import { hardWrap, textWidth, truncate, wrapText } from './text.js';
+import { codeBlock } from './code-block.js';
+import { textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import { TraceLog } from './trace-log.js';
 
@@ -24,11 +25,15 @@ export interface ExerciseView {
   solution: string | null;
   /** The file was saved after the last grade. */
   savedSinceGrade: boolean;
+  /** Columns the hints' and the solution's code is scrolled to the right. */
+  codeShift: number;
 }
 
 export interface ExerciseDoc {
   rows: string[];
   anchors: { grade: number; trace: number; hints: number; lastHint: number; solution: number };
+  /** Columns the widest code line does not fit by (0: no sideways scrolling). */
+  codeOverflow: number;
 }
 
 /** The learner's file was graded, in this session or an earlier one. */
@@ -76,12 +81,12 @@ function checkMark(check: CheckGrade, theme: Theme): string {
 
 const traceCache = new WeakMap<CheckGrade, { key: string; rows: string[] }>();
 
-function checkTrace(check: CheckGrade, width: number, theme: Theme): string[] {
+function checkTrace(check: CheckGrade, width: number, theme: Theme, policy: LabView['trace']): string[] {
   if (!check.trace?.length) return [];
   const key = `${width}\0${theme.colour}`;
   const hit = traceCache.get(check);
   if (hit?.key === key) return hit.rows;
-  const log = TraceLog.of(check.trace, theme, width);
+  const log = TraceLog.of(check.trace, theme, width, undefined, policy);
   const rows = log.rows.length > TRACE_ROWS ? [...log.rows.slice(0, TRACE_ROWS), theme.dim(`… ${log.rows.length - TRACE_ROWS} more rows`)] : [...log.rows];
   traceCache.set(check, { key, rows });
   return rows;
@@ -97,6 +102,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   const rows: string[] = [];
   const para = (text: string, indent = '') => rows.push(...wrapText(indent + text, width, indent));
   const anchors = { grade: 0, trace: 0, hints: 0, lastHint: 0, solution: 0 };
+  const code = { shift: view.codeShift, overflow: 0 };
   const fileName = `${lab.id}.ts`;
 
   if (!workspace.exists) {
@@ -154,7 +160,8 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
       const mark = checkMark(check, theme);
       const id = check.id.padEnd(idWidth);
       rows.push(...wrapText(`${mark} ${check.status === 'failed' ? theme.bold(id) : id}  ${check.title}`, width, ' '.repeat(idWidth + 4)));
-      if (check.status !== 'passed' && check.message) {
+      // A file still the starter: the grade's message says so once, not once per check.
+      if (check.status !== 'passed' && check.message && g.status !== 'not-started') {
         for (const line of check.message.split('\n')) {
           rows.push(...wrapText('    ' + (check.status === 'failed' ? line : theme.dim(line)), width, '    '));
         }
@@ -162,7 +169,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
       if (check.status === 'failed' && check.output) {
         rows.push('    ' + theme.dim('What your code printed:'));
         const lines = check.output.replace(/\n$/, '').split('\n');
-        for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...hardWrap('    ' + theme.dim('│ ') + line, width));
+        for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...wrapText('    ' + theme.dim('│ ') + line, width, '    ' + theme.dim('│ ')));
         if (lines.length > OUTPUT_ROWS) rows.push('    ' + theme.dim(`… ${lines.length - OUTPUT_ROWS} more lines`));
       }
       const failedIndex = failed.indexOf(check);
@@ -173,7 +180,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
         anchors.trace = rows.length;
         rows.push('    ' + theme.dim('What your code did (its trace during this check):'));
         if (check.traceOmitted) rows.push('    ' + theme.dim(`… ${check.traceOmitted} earlier lines not kept`));
-        for (const r of checkTrace(check, width - 4, theme)) rows.push('    ' + r);
+        for (const r of checkTrace(check, width - 4, theme, lab.trace)) rows.push('    ' + r);
       }
     }
     if (g.status === 'passed') {
@@ -195,7 +202,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   hints.slice(0, shown).forEach((hint, n) => {
     anchors.lastHint = rows.length;
     rows.push(theme.bold(`${n + 1}. ${hint.title}`));
-    for (const r of renderMarkdown(hint.body, width - 3, theme)) rows.push('   ' + r);
+    for (const r of renderMarkdown(hint.body, width - 3, theme, code)) rows.push(r === '' ? '' : '   ' + r);
   });
   if (hints.length === 0) para(theme.dim('This lab has no hints.'));
   else if (shown < hints.length) para(`Stuck? Press ${theme.key('h')} for ${shown === 0 ? 'a hint' : 'the next hint'}.`);
@@ -204,14 +211,11 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   anchors.solution = rows.length;
   rows.push(section('Reference solution', width, theme));
   if (view.solution !== null) {
-    for (const line of view.solution.replace(/\t/g, '  ').replace(/\n$/, '').split('\n')) {
-      const cut = hardWrap(theme.code(line), width - 2);
-      cut.forEach((r, n) => rows.push((n === 0 ? theme.dim('│ ') : theme.dim('│↪')) + r));
-    }
+    rows.push(...codeBlock(view.solution, 'ts', width, theme, code));
   } else if (progress.passed) {
     para(`Unlocked: press ${theme.key('s')} to see it.`);
   } else {
     para(theme.dim('Locked until your exercise passes.'));
   }
-  return { rows, anchors };
+  return { rows, anchors, codeOverflow: code.overflow };
 }

@@ -1,9 +1,11 @@
 /**
  * The exercise screen: `i` offers to create the workspace (and asks first), `g` grades,
  * `h` reveals the next hint, `s` shows the solution once the exercise passed; saves of the
- * learner's file are noticed. The screen is one scrollable document (exercise-doc.ts).
+ * learner's file are noticed. The screen is one scrollable document (exercise-doc.ts); `<` `>`
+ * move its code (hints, the solution) sideways when a line is wider than the screen.
  */
 import { join } from 'node:path';
+import { shiftCode } from './code-block.js';
 import { displayPath, exerciseDoc, failedChecks, type ExerciseView } from './exercise-doc.js';
 import type { Input } from './input.js';
 import { layout, type Size } from './layout.js';
@@ -25,6 +27,7 @@ export const initialExercise: ExerciseState = {
   initRunning: false,
   solution: null,
   savedSinceGrade: false,
+  codeShift: 0,
   confirmInit: false,
   offset: 0,
 };
@@ -145,6 +148,8 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       return { state: { ...state, confirmInit: true } };
   }
   const doc = exerciseDoc(state, ctx);
+  const codeShift = shiftCode(key, state.codeShift, doc.codeOverflow);
+  if (codeShift !== undefined) return { state: { ...state, codeShift } };
   const offset = scrollBy(key, state.offset, doc.rows.length, exerciseWindow(ctx.size));
   if (offset !== undefined) return { state: { ...state, offset } };
   return { state };

@@ -1,167 +1,180 @@
 /**
  * Lessons and hints are Markdown; the terminal shows them as rows of at most `width`
- * columns: headings, paragraphs wrapped at spaces, lists with hanging indents, quotes, tables
- * aligned in columns, and code blocks kept verbatim (never re-flowed) behind a gutter.
- * `code`, **strong** and *emphasis* are styled; without colour, code keeps its backticks.
+ * columns. marked's lexer parses them (CommonMark and GFM tables, so `**` around inline code
+ * and every other nesting is read as a Markdown reader reads it); the tokens are laid out
+ * here: headings, paragraphs wrapped at spaces, lists with hanging indents, quotes, tables
+ * fitted to the width, and code blocks (code-block.ts) kept verbatim. `code`, **strong** and
+ * *emphasis* are styled; without colour, code keeps its backticks.
  */
+import { Lexer, type Token, type Tokens } from 'marked';
+import { codeBlock, type CodeView } from './code-block.js';
 import type { Theme } from './theme.js';
-import { hardWrap, padEnd, textWidth, wrapText } from './text.js';
+import { padEnd, textWidth, wrapText } from './text.js';
 
-const INLINE =
-  /\*\*([^*]+)\*\*|__([^_]+)__|(^|[\s(["'])\*([^*\s](?:[^*]*[^*\s])?)\*(?=$|[\s).,;:!?'"\]])|(^|[\s(["'])_([^_\s](?:[^_]*[^_\s])?)_(?=$|[\s).,;:!?'"\]])|\[([^\]]+)\]\(([^)\s]+)\)/g;
-
-/** Inline Markdown → one styled string. */
-export function renderInline(text: string, theme: Theme): string {
-  // Code spans first: nothing inside them is markup.
-  return text
-    .split(/(`+[^`]*?`+)/)
-    .map((part) => {
-      const code = /^(`+)([^`]*?)\1$/.exec(part);
-      if (code) return theme.colour ? theme.code(code[2]!) : `\`${code[2]}\``;
-      return part.replace(INLINE, (_m, b1, b2, pre1, e1, pre2, e2, linkText, url) => {
-        if (b1 !== undefined || b2 !== undefined) return theme.bold(b1 ?? b2);
-        if (e1 !== undefined) return pre1 + theme.em(e1);
-        if (e2 !== undefined) return pre2 + theme.em(e2);
-        return `${linkText} ${theme.dim(`(${url})`)}`;
-      });
-    })
-    .join('');
+/** Inline tokens → one styled string. */
+function inline(tokens: readonly Token[] | undefined, theme: Theme): string {
+  let out = '';
+  for (const token of tokens ?? []) {
+    switch (token.type) {
+      case 'codespan':
+        out += theme.colour ? theme.code(token.text) : `\`${token.text}\``;
+        break;
+      case 'strong':
+        out += theme.bold(inline(token.tokens, theme));
+        break;
+      case 'em':
+        out += theme.em(inline(token.tokens, theme));
+        break;
+      case 'del':
+        out += theme.chalk.strikethrough(inline(token.tokens, theme));
+        break;
+      case 'link': {
+        const text = inline(token.tokens, theme);
+        out += token.href === token.text || token.href === `mailto:${token.text}` ? text : `${text} ${theme.dim(`(${token.href})`)}`;
+        break;
+      }
+      case 'image':
+        out += theme.dim(`[${token.text}](${token.href})`);
+        break;
+      case 'br':
+        out += ' ';
+        break;
+      case 'text':
+        out += 'tokens' in token && token.tokens ? inline(token.tokens, theme) : token.text.replace(/\n/g, ' ');
+        break;
+      default:
+        // escape, html and anything newer: its text as written.
+        out += 'text' in token && typeof token.text === 'string' ? token.text.replace(/\n/g, ' ') : token.raw;
+    }
+  }
+  return out;
 }
 
-const FENCE = /^\s*(```|~~~)/;
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const ITEM = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
-const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
-const QUOTE = /^\s*>\s?(.*)$/;
-const TABLE = /^\s*\|.*\|\s*$/;
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** Inline Markdown (one line of it) → one styled string. */
+export function renderInline(text: string, theme: Theme): string {
+  return inline(Lexer.lexInline(text), theme);
+}
 
-/** Render a Markdown document (one lesson step) to terminal rows. */
-export function renderMarkdown(markdown: string, width: number, theme: Theme): string[] {
-  const lines = markdown.replace(/\t/g, '  ').split('\n');
-  const out: string[] = [];
-  const gap = () => {
-    if (out.length > 0 && out[out.length - 1] !== '') out.push('');
-  };
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      i++;
-      continue;
-    }
-    const fence = FENCE.exec(line);
-    if (fence) {
-      const lang = line.trim().slice(3).trim();
-      const code: string[] = [];
-      i++;
-      while (i < lines.length && !lines[i]!.trim().startsWith(fence[1]!)) code.push(lines[i++]!);
-      i++; // the closing fence
-      gap();
-      const gutter = theme.dim('│ ');
-      if (lang) out.push('  ' + theme.dim(`┌ ${lang}`));
-      for (const c of code) {
-        // Code is never re-flowed: a long line continues on the next row after a marker.
-        const rows = hardWrap(theme.code(c), Math.max(8, width - 4));
-        rows.forEach((r, n) => out.push('  ' + (n === 0 ? gutter : theme.dim('│↪')) + r));
-      }
-      gap();
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      gap();
-      const text = renderInline(heading[2]!, theme);
-      const styled = heading[1]!.length <= 2 ? theme.heading(text) : theme.bold(text);
-      out.push(...wrapText(styled, width));
-      out.push('');
-      i++;
-      continue;
-    }
-    if (RULE.test(line)) {
-      gap();
-      out.push(theme.dim('─'.repeat(Math.min(width, 40))));
-      out.push('');
-      i++;
-      continue;
-    }
-    if (QUOTE.test(line)) {
-      const quoted: string[] = [];
-      while (i < lines.length && QUOTE.test(lines[i]!)) quoted.push(QUOTE.exec(lines[i++]!)![1]!);
-      gap();
-      const bar = theme.dim('│ ');
-      for (const row of renderMarkdown(quoted.join('\n'), width - 2, theme)) out.push(bar + row);
-      gap();
-      continue;
-    }
-    if (TABLE.test(line)) {
-      const rows: string[] = [];
-      while (i < lines.length && TABLE.test(lines[i]!)) rows.push(lines[i++]!);
-      gap();
-      out.push(...renderTable(rows, width, theme));
-      gap();
-      continue;
-    }
-    const item = ITEM.exec(line);
-    if (item) {
-      // One list: items and their continuation lines.
-      while (i < lines.length) {
-        const it = ITEM.exec(lines[i]!);
-        if (!it) break;
-        const depth = Math.floor(it[1]!.length / 2);
-        let text = it[3]!;
-        i++;
-        while (i < lines.length && lines[i]!.trim() !== '' && !ITEM.test(lines[i]!) && !FENCE.test(lines[i]!) && /^\s+/.test(lines[i]!)) {
-          text += ' ' + lines[i++]!.trim();
-        }
-        const marker = /^\d/.test(it[2]!) ? `${it[2]} ` : '• ';
-        const lead = '  '.repeat(depth) + '  ';
-        const rows = wrapText(renderInline(text, theme), width - lead.length - marker.length, '');
-        rows.forEach((r, n) => out.push(lead + (n === 0 ? theme.accent(marker) : ' '.repeat(marker.length)) + r));
-        // A blank line between items of a loose list is not repeated.
-        if (i < lines.length && lines[i]!.trim() === '' && i + 1 < lines.length && ITEM.test(lines[i + 1]!)) i++;
-      }
-      gap();
-      continue;
-    }
-    // A paragraph: lines up to a blank line or another block.
-    const para: string[] = [];
-    while (
-      i < lines.length &&
-      lines[i]!.trim() !== '' &&
-      !FENCE.test(lines[i]!) &&
-      !HEADING.test(lines[i]!) &&
-      !(para.length > 0 && (ITEM.test(lines[i]!) || QUOTE.test(lines[i]!) || TABLE.test(lines[i]!)))
-    ) {
-      para.push(lines[i++]!.trim());
-    }
-    out.push(...wrapText(renderInline(para.join(' '), theme), width));
-    gap();
-  }
+/** Render a Markdown document (one lesson step, one hint) to terminal rows. */
+export function renderMarkdown(markdown: string, width: number, theme: Theme, code: CodeView = {}): string[] {
+  const out = blocks(Lexer.lex(markdown.replace(/\t/g, '  ')), Math.max(8, width), theme, code);
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }
 
-function renderTable(rows: string[], width: number, theme: Theme): string[] {
-  const cells = rows
-    .filter((r) => !TABLE_SEPARATOR.test(r))
-    .map((r) =>
-      r
-        .trim()
-        .replace(/^\|/, '')
-        .replace(/\|$/, '')
-        .split('|')
-        .map((c) => renderInline(c.trim(), theme)),
-    );
-  const hasHeader = rows.length > 1 && TABLE_SEPARATOR.test(rows[1]!);
-  const columns = Math.max(...cells.map((r) => r.length));
-  const widths = Array.from({ length: columns }, (_, c) => Math.max(...cells.map((r) => textWidth(r[c] ?? ''))));
+/** Block tokens → rows, with one blank row between blocks. */
+function blocks(tokens: readonly Token[], width: number, theme: Theme, code: CodeView): string[] {
   const out: string[] = [];
-  cells.forEach((r, n) => {
-    const text = widths.map((w, c) => padEnd(r[c] ?? '', w)).join('  ').trimEnd();
-    const row = n === 0 && hasHeader ? theme.bold(text) : text;
-    out.push(...wrapText('  ' + row, width, '    '));
-    if (n === 0 && hasHeader) out.push('  ' + theme.dim('─'.repeat(Math.min(width - 2, widths.reduce((a, b) => a + b, 0) + 2 * (columns - 1)))));
+  const gap = () => {
+    if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+  };
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'space':
+        break;
+      case 'heading': {
+        gap();
+        const text = inline(token.tokens, theme);
+        out.push(...wrapText(token.depth <= 2 ? theme.heading(text) : theme.bold(text), width));
+        out.push('');
+        break;
+      }
+      case 'paragraph':
+        gap();
+        out.push(...wrapText(inline(token.tokens, theme), width));
+        out.push('');
+        break;
+      case 'text':
+        // Inside a tight list item: a paragraph without the blank row after it.
+        out.push(...wrapText(inline('tokens' in token && token.tokens ? token.tokens : [token], theme), width));
+        break;
+      case 'code':
+        gap();
+        out.push(...codeBlock(token.text, token.lang ?? '', width, theme, code));
+        out.push('');
+        break;
+      case 'list':
+        gap();
+        out.push(...list(token as Tokens.List, width, theme, code));
+        out.push('');
+        break;
+      case 'blockquote': {
+        gap();
+        const bar = theme.dim('│ ');
+        for (const row of trimBlank(blocks(token.tokens ?? [], width - 2, theme, code))) out.push(row === '' ? theme.dim('│') : bar + row);
+        out.push('');
+        break;
+      }
+      case 'table':
+        gap();
+        out.push(...table(token as Tokens.Table, width, theme));
+        out.push('');
+        break;
+      case 'hr':
+        gap();
+        out.push(theme.dim('─'.repeat(Math.min(width, 40))));
+        out.push('');
+        break;
+      default:
+        // html blocks and anything newer: the text as written.
+        gap();
+        out.push(...wrapText(token.raw.trim(), width));
+        out.push('');
+    }
+  }
+  return out;
+}
+
+function trimBlank(rows: string[]): string[] {
+  while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
+  return rows;
+}
+
+function list(token: Tokens.List, width: number, theme: Theme, code: CodeView): string[] {
+  const out: string[] = [];
+  const start = typeof token.start === 'number' ? token.start : 1;
+  const markers = token.items.map((item, i) => (item.task ? (item.checked ? '☑ ' : '☐ ') : token.ordered ? `${start + i}. ` : '• '));
+  const markerWidth = Math.max(...markers.map((m) => textWidth(m)));
+  token.items.forEach((item, i) => {
+    const lead = '  ';
+    const inner = width - lead.length - markerWidth;
+    const tokens = item.task ? item.tokens.filter((t) => t.type !== 'checkbox') : item.tokens;
+    const rows = trimBlank(blocks(tokens, inner, theme, code));
+    rows.forEach((r, n) => out.push(r === '' ? '' : lead + (n === 0 ? theme.accent(padEnd(markers[i]!, markerWidth)) : ' '.repeat(markerWidth)) + r));
+    if (token.loose && i + 1 < token.items.length) out.push('');
   });
+  return out;
+}
+
+/**
+ * A table in columns two spaces apart. When the natural widths do not fit, the widest column
+ * gives up room first and its cells wrap inside it, so no cell is cut.
+ */
+function table(token: Tokens.Table, width: number, theme: Theme): string[] {
+  const header = token.header.map((c) => inline(c.tokens, theme));
+  const body = token.rows.map((r) => r.map((c) => inline(c.tokens, theme)));
+  const all = [header, ...body];
+  const columns = header.length;
+  const indent = 2;
+  const gaps = 2 * (columns - 1);
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(1, ...all.map((r) => textWidth(r[c] ?? ''))));
+  const room = width - indent - gaps;
+  while (widths.reduce((a, b) => a + b, 0) > room) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest]! <= 6) break;
+    widths[widest]!--;
+  }
+  const out: string[] = [];
+  const line = (cells: string[], style: (t: string) => string) => {
+    const wrapped = widths.map((w, c) => wrapText(cells[c] ?? '', w));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    for (let n = 0; n < height; n++) {
+      const text = widths.map((w, c) => padEnd(wrapped[c]![n] ?? '', w)).join('  ').trimEnd();
+      out.push(' '.repeat(indent) + style(text));
+    }
+  };
+  line(header, (t) => theme.bold(t));
+  out.push(' '.repeat(indent) + theme.dim('─'.repeat(Math.min(width - indent, widths.reduce((a, b) => a + b, 0) + gaps))));
+  for (const row of body) line(row, (t) => t);
   return out;
 }

@@ -1,7 +1,9 @@
 /**
  * Measuring and wrapping terminal text that may carry ANSI colour codes (SGR). The screens
- * pre-wrap their text to the terminal's width so that scrolling counts real rows.
+ * pre-wrap their text to the terminal's width so that scrolling counts real rows. Widths come
+ * from string-width (what Ink measures with): a CJK character or an emoji takes two columns.
  */
+import stringWidth from 'string-width';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -10,29 +12,16 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** Columns a character takes: 2 for wide East Asian characters and emoji, else 1. */
-function charWidth(cp: number): number {
-  if (cp < 0x1100) return 1;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
+/** Columns `text` takes on a terminal (ANSI codes take none, CJK and emoji two). */
+export function textWidth(text: string): number {
+  return stringWidth(text);
 }
 
-export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of stripAnsi(text)) w += charWidth(ch.codePointAt(0)!);
-  return w;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Columns one grapheme takes. ASCII is the common case and needs no lookup. */
+function graphemeWidth(g: string): number {
+  return g.length === 1 && g >= ' ' && g <= '~' ? 1 : stringWidth(g);
 }
 
 /** Pad (or not) `text` to `width` columns, ignoring ANSI codes. */
@@ -52,14 +41,45 @@ type Token = { kind: 'code'; text: string } | { kind: 'char'; text: string; widt
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const chars = (part: string) => {
+    for (const { segment } of graphemes.segment(part)) tokens.push({ kind: 'char', text: segment, width: graphemeWidth(segment) });
+  };
   let last = 0;
   for (const match of text.matchAll(ANSI)) {
-    for (const ch of text.slice(last, match.index)) tokens.push({ kind: 'char', text: ch, width: charWidth(ch.codePointAt(0)!) });
+    chars(text.slice(last, match.index));
     tokens.push({ kind: 'code', text: match[0] });
     last = match.index! + match[0].length;
   }
-  for (const ch of text.slice(last)) tokens.push({ kind: 'char', text: ch, width: charWidth(ch.codePointAt(0)!) });
+  chars(text.slice(last));
   return tokens;
+}
+
+/**
+ * The columns `from` … `from + width` of `text` (a wide character cut in half is left out),
+ * with the colours that were open at `from` reopened and closed at the end.
+ */
+export function sliceColumns(text: string, from: number, width: number): string {
+  const sgr = new SgrState();
+  let out = '';
+  let column = 0;
+  let started = false;
+  for (const token of tokenize(text)) {
+    if (token.kind === 'code') {
+      sgr.apply(token.text);
+      if (started) out += token.text;
+      continue;
+    }
+    if (column >= from && column + token.width <= from + width) {
+      if (!started) {
+        out += sgr.reopen();
+        started = true;
+      }
+      out += token.text;
+    }
+    column += token.width;
+    if (column >= from + width) break;
+  }
+  return started ? out + sgr.close() : '';
 }
 
 /**

@@ -8,6 +8,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Paint } from '../trace/format.js';
 import { chalkPaint } from '../trace/pretty.js';
 
+/** What a code block's tokens are coloured as (highlight.ts maps the highlighter's scopes). */
+export type SyntaxKind = 'keyword' | 'type' | 'literal' | 'string' | 'comment' | 'function' | 'property';
+
 export interface Theme {
   /** True when styles produce ANSI codes. */
   readonly colour: boolean;
@@ -26,10 +29,22 @@ export interface Theme {
   /** Code in a lesson (inline spans and fenced blocks). */
   code(text: string): string;
   em(text: string): string;
+  /** A token in a code block. */
+  syntax(kind: SyntaxKind, text: string): string;
   heading(text: string): string;
   /** The selected row or current tab. */
   selected(text: string): string;
 }
+
+const SYNTAX: Record<SyntaxKind, (c: ChalkInstance) => (text: string) => string> = {
+  keyword: (c) => c.magenta,
+  type: (c) => c.cyan,
+  literal: (c) => c.yellow,
+  string: (c) => c.green,
+  comment: (c) => c.gray,
+  function: (c) => c.blue,
+  property: (c) => c.cyan,
+};
 
 export function createTheme(chalk: ChalkInstance = new Chalk({ level: 0 })): Theme {
   const c = chalk;
@@ -47,6 +62,7 @@ export function createTheme(chalk: ChalkInstance = new Chalk({ level: 0 })): The
     warn: (t) => c.yellow(t),
     code: (t) => c.yellow(t),
     em: (t) => c.italic(t),
+    syntax: (kind, t) => SYNTAX[kind](c)(t),
     heading: (t) => c.bold.underline(t),
     selected: (t) => c.inverse(t),
   };

@@ -7,17 +7,18 @@ import { labContext, TABS } from './app-reducer.js';
 import { exerciseDoc, exerciseTip } from './exercise-doc.js';
 import { exerciseWindow } from './exercise-reducer.js';
 import { contentWidth, layout } from './layout.js';
-import { lessonRows, lessonWindow } from './lesson-reducer.js';
+import { lessonDoc, lessonHeader, lessonWindow } from './lesson-reducer.js';
 import { displayPath } from './exercise-doc.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
-import { traceWindow, isRunning } from './trace-reducer.js';
+import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
 import type { LabStatus } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
 
 export interface Frame {
   header: string;
   body: string[];
+  /** One row, or two (joined by a newline) when it is too long for one: the body is a row shorter. */
   status: string;
   keys: string;
 }
@@ -95,7 +96,7 @@ export function homeFrame(state: AppState, theme: Theme): Frame {
   details.push('');
   const ws = state.workspace.exists
     ? `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)}`
-    : `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)} ${theme.dim('(not created yet: the exercise screen of a lab offers to create it)')}`;
+    : `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)} ${theme.dim("(not created yet: press i on a lab's exercise screen)")}`;
   details.push(...wrapText(ws, cw, '           '));
   // With many labs, keep the chosen one in view and the details below.
   const room = body - listTop - details.length;
@@ -106,7 +107,11 @@ export function homeFrame(state: AppState, theme: Theme): Frame {
   }
   const all = [...rows.slice(0, listTop), ...list, ...details];
   const first = labs[0];
-  const tip = passed === 0 && first && state.home.selected === 0 ? `New here? Press Enter to open ${first.id}: read the lesson, watch the demo, then solve the exercise.` : 'Enter opens the chosen lab.';
+  const tips =
+    passed === 0 && first && state.home.selected === 0
+      ? [`New here? Press Enter to open ${first.id}: read the lesson, watch the demo, then solve the exercise.`, `New here? Enter opens ${first.id}: its lesson, its live demo, then the exercise.`, `New here? Enter opens ${first.id}.`]
+      : ['Enter opens the chosen lab.'];
+  const tip = tips.find((t) => textWidth(t) <= width) ?? tips[tips.length - 1]!;
   return {
     header: spread(theme.title('netlab') + theme.dim('  learn network programming with Node.js'), `${passed}/${labs.length} passed`, width),
     body: all.slice(0, body),
@@ -119,7 +124,12 @@ function labHeader(state: AppState, theme: Theme): string {
   const { width } = layout(state.size);
   const lab = state.labs[state.lab!.index]!;
   const tabs = TABS.map((t, i) => (t === state.lab!.tab ? theme.selected(`[${i + 1} ${TAB_NAMES[t]}]`) : theme.dim(` ${i + 1} ${TAB_NAMES[t]} `))).join('');
-  return spread(`${theme.title('netlab')} ${theme.dim('›')} ${theme.bold(lab.id)}  ${theme.dim(lab.title)}`, tabs, width);
+  // The lab's title goes first when the row is short, never half of it (the home screen and
+  // the lesson show it whole).
+  const room = width - textWidth(tabs) - 1;
+  const full = `${theme.title('netlab')} ${theme.dim('›')} ${theme.bold(lab.id)}  ${theme.dim(lab.title)}`;
+  const left = textWidth(full) <= room ? full : `${theme.title('netlab')} ${theme.dim('›')} ${theme.bold(lab.id)}`;
+  return spread(left, tabs, width);
 }
 
 const BACK: [string, string] = ['q', 'back'];
@@ -131,29 +141,33 @@ function lessonFrame(state: AppState, theme: Theme): Frame {
   const { width } = layout(state.size);
   const cw = contentWidth(state.size);
   const ls = state.lab!.lesson;
-  const height = lessonWindow(state.size);
+  const height = lessonWindow(state.size, lab, ls.step, theme);
   const body: string[] = [];
   let more = false;
+  let wide = false;
   if (lab.steps.length === 0) {
     body.push(...wrapText(`${lab.id} has no lesson yet. Press ${theme.key('r')} to run its demo, or ${theme.key('3')} for the exercise.`, cw));
   } else {
-    const step = lab.steps[ls.step]!;
-    const left = lab.steps.length - ls.step - 1;
-    const dots = lab.steps.map((_, i) => (i < ls.step ? theme.accent('●') : i === ls.step ? theme.bold('◉') : theme.dim('○'))).join('');
-    const togo = left === 0 ? 'last step' : `${left} to go`;
-    body.push(spread(`${theme.dim(`Step ${ls.step + 1} of ${lab.steps.length}`)}  ${theme.heading(step.title)}`, `${theme.dim(togo)} ${dots}`, cw));
-    body.push('');
-    const rows = lessonRows(lab, ls.step, state.size, theme);
-    body.push(...window(rows, ls.offset, height));
-    more = ls.offset + height < rows.length;
+    body.push(...lessonHeader(lab, ls.step, cw, theme));
+    const doc = lessonDoc(lab, ls.step, state.size, theme, ls.codeShift);
+    body.push(...window(doc.rows, ls.offset, height));
+    more = ls.offset + height < doc.rows.length;
+    wide = doc.codeOverflow > 0;
   }
   const lastStep = ls.step + 1 >= lab.steps.length;
-  const tip = more ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : lastStep ? 'Done reading? r runs the demo and shows its live trace; 3 opens the exercise.' : '→ or Enter: next step';
+  const tip = more
+    ? `↓ more below: ↑↓ scroll, PgUp PgDn pages${wide ? '; < > move the code sideways' : ''}`
+    : wide
+      ? ls.codeShift > 0 ? '< moves the code back; > further right' : 'Some code is wider than the screen (›): > shows the rest, < goes back.'
+      : lastStep ? 'Done reading? r runs the demo and shows its live trace; 3 opens the exercise.' : '→ or Enter: next step';
+  const keys: Array<[string, string]> = [['←→', 'step'], ['↑↓', 'scroll']];
+  if (wide) keys.push(['<>', 'code']);
+  keys.push(['r', 'run demo'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK);
   return {
     header: labHeader(state, theme),
     body,
     status: noticeRow(state, theme) ?? theme.dim(tip),
-    keys: keyBar([['←→', 'step'], ['↑↓', 'scroll'], ['r', 'run demo'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK], theme, width),
+    keys: keyBar(keys, theme, width),
   };
 }
 
@@ -165,11 +179,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tr = state.lab!.trace;
   const running = isRunning(tr);
   const scenario = lab.scenarios[tr.scenario];
-  const body: string[] = [];
-  // Which implementation the run on screen uses (nothing before the first run).
-  const which = tr.status === 'idle' ? '' : tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
-  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
-  body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
+  const body: string[] = scenarioRows(lab, tr, cw, theme);
+  const headerRows = body.length;
   const log = tr.log;
   const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
   const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
@@ -193,7 +204,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
       body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
       break;
   }
-  const height = traceWindow(state.size);
+  const height = traceWindow(state.size, headerRows);
   let more = false;
   if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
@@ -216,7 +227,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs the reference again, u your file; ←→ another scenario' : 'r runs the demo, u runs it with your file';
   const keys: Array<[string, string]> = running
     ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['a', tr.allEvents ? 'fewer events' : 'all events'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -248,6 +259,7 @@ function exerciseFrame(state: AppState, theme: Theme): Frame {
   if (failing > 1) keys.push(['t', 'next trace']);
   if (ctx.progress.passed) keys.push(['s', 'solution']);
   if (!ctx.progress.file) keys.push(['i', 'create file']);
+  if (doc.codeOverflow > 0) keys.push(['<>', 'code']);
   keys.push(['n', 'next lab'], ['↑↓', 'scroll'], ['Tab', 'screens'], HELP, BACK);
   return {
     header: labHeader(state, theme),
@@ -263,13 +275,13 @@ const HELP_ROWS: Array<[string, string]> = [
   ['Enter', 'open the chosen lab (in a lesson: next step)'],
   ['← →', 'previous / next lesson step; choose a demo scenario'],
   ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
-  ['r', 'run the demo and watch its live trace'],
-  ['x', 'stop a running demo'],
-  ['u', 'run the demo with your own file, not the reference'],
+  ['r  u  x', 'run the demo: r the reference, u your file; x stops it'],
+  ['a', 'show every event in the trace, quiet ones too (or not)'],
   ['g', 'grade your exercise'],
   ['h', 'reveal the next hint'],
   ['s', 'show the reference solution (once your exercise passed)'],
   ['t', "show the next failing check's trace"],
+  ['< >', 'move code wider than the screen sideways'],
   ['i', 'create your workspace (netlab init), after asking'],
   ['n', 'next lab'],
   ['q  Esc', 'back; on the list of labs: quit'],
@@ -293,8 +305,16 @@ export function frame(state: AppState, theme: Theme): Frame {
   else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
   else f = exerciseFrame(state, theme);
   if (state.help) f = helpFrame(state, theme, f);
-  // Nothing wider than the frame, whatever a screen produced.
-  const { width } = layout(state.size);
+  // Nothing wider than the frame, whatever a screen produced. A status too long for one row
+  // (a notice, a grader's message) takes a second row from the body rather than being cut.
+  const { width, body } = layout(state.size);
   const cw = contentWidth(state.size);
-  return { header: truncate(f.header, width), body: f.body.map((r) => truncate(r, cw)), status: truncate(f.status, width), keys: truncate(f.keys, width) };
+  const status = wrapText(f.status, width);
+  if (status.length > 2) status.splice(1, status.length - 1, truncate(status[1]! + ' …', width));
+  return {
+    header: truncate(f.header, width),
+    body: f.body.slice(0, body - (status.length - 1)).map((r) => truncate(r, cw)),
+    status: status.join('\n'),
+    keys: truncate(f.keys, width),
+  };
 }

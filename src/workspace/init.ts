@@ -1,11 +1,12 @@
 /**
- * `netlab init`: the learner's workspace (SPEC §4). One starter per lab (`<lab-id>.ts`), a README
- * that says what to do, and a package.json + tsconfig.json so an editor type-checks the files
- * against Node's types (after `npm install` in the workspace; grading needs no install).
+ * `netlab init`: the learner's workspace. One starter per lab (`<lab-id>.ts`), a README that
+ * says what to do, a package.json + tsconfig.json so an editor type-checks the files against
+ * Node's types (after `npm install` in the workspace; grading needs no install), and
+ * `netlab.mjs`, which the package.json scripts run to find netlab.
  * Never overwrites a file: what exists is reported as skipped.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { NetlabError } from '../errors.js';
 import { WORKSPACE_PACKAGE_NAME } from './workspace.js';
@@ -16,6 +17,8 @@ export interface InitResult {
   created: string[];
   /** Files that existed and were left alone, relative to `dir`. */
   skipped: string[];
+  /** Files that could not be written (a permission, a full disk…), relative to `dir`, with why. */
+  failed: Array<{ path: string; message: string }>;
 }
 
 export interface WorkspaceFile {
@@ -36,17 +39,69 @@ export function workspaceFiles(labs: Lab[]): WorkspaceFile[] {
   files.push({ path: 'README.md', content: readme(labs), what: 'what to do, and the commands' });
   files.push({ path: 'package.json', content: JSON.stringify(packageJson(), null, 2) + '\n', what: "Node's types for your editor (npm install)" });
   files.push({ path: 'tsconfig.json', content: JSON.stringify(workspaceTsconfig(), null, 2) + '\n', what: 'strict TypeScript, as netlab runs it' });
+  files.push({ path: LAUNCHER, content: LAUNCHER_SOURCE, what: 'finds netlab for `npm run grade` (and `npm run netlab -- <command>`)' });
   files.push({ path: '.gitignore', content: 'node_modules/\n.netlab/\n', what: 'keeps installs and netlab progress out of git' });
   return files;
 }
 
+/**
+ * Create `dir` and its missing parents one level at a time, from the nearest folder that
+ * exists. Node's recursive mkdir never returns for some paths (under /proc it retries forever);
+ * one level at a time, such a path fails with a plain error instead.
+ */
+function createFolder(dir: string): void {
+  const missing: string[] = [];
+  let existing = resolve(dir);
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (existsSync(existing) && !statSync(existing).isDirectory()) {
+    throw new NetlabError('NETLAB_ERR_EXISTS', `${existing} exists and is a file, not a folder: choose another place (\`netlab init <dir>\`)`);
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (err) {
+      // Created in the meantime (another netlab): fine.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** The workspace's launcher: what its npm scripts run. */
+export const LAUNCHER = 'netlab.mjs';
+
+/**
+ * Where the launcher finds the netlab that created the workspace on this machine. Under
+ * `.netlab/`, which git ignores: a class repository committed and cloned elsewhere carries no
+ * path of the instructor's machine, and its launcher falls back to an installed netlab.
+ */
+export const CREATOR_FILE = join('.netlab', 'netlab.json');
+
+// The launcher is plain JavaScript (launcher.mjs, next to this module) that runs on any Node
+// netlab supports with no dependency: it must work before `npm install`, and where netlab is
+// only a global command.
+const LAUNCHER_SOURCE = readFileSync(new URL('./launcher.mjs', import.meta.url), 'utf8');
+
+/**
+ * Note which netlab created (or last initialised) the workspace, for its launcher. This is
+ * netlab's own file, not the learner's: it is refreshed every time.
+ */
+export function noteCreator(dir: string, cli: string, version: string): void {
+  const path = join(dir, CREATOR_FILE);
+  createFolder(dirname(path));
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ cli, version }, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
 /** Write the workspace; never overwrites a file. */
 export function initWorkspace(dir: string, labs: Lab[]): InitResult {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new NetlabError('NETLAB_ERR_EXISTS', `${dir} exists and is a file, not a folder: choose another place (\`netlab init <dir>\`)`);
-  }
-  mkdirSync(dir, { recursive: true });
-  const result: InitResult = { dir, created: [], skipped: [] };
+  createFolder(dir);
+  const result: InitResult = { dir, created: [], skipped: [], failed: [] };
   for (const file of workspaceFiles(labs)) {
     const path = join(dir, file.path);
     const taken = existsSync(path) || (file.path.endsWith('.ts') && ['.mts', '.js', '.mjs'].some((ext) => existsSync(path.replace(/\.ts$/, ext))));
@@ -60,7 +115,7 @@ export function initWorkspace(dir: string, labs: Lab[]): InitResult {
       result.created.push(file.path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') result.skipped.push(file.path);
-      else throw err;
+      else result.failed.push({ path: file.path, message: (err as Error).message });
     }
   }
   return result;
@@ -71,9 +126,11 @@ function packageJson(): Record<string, unknown> {
     name: WORKSPACE_PACKAGE_NAME,
     private: true,
     type: 'module',
-    description: 'My netlab exercises: grade them with `npx netlab grade --dir .`',
+    description: 'My netlab exercises: `npm run grade` grades them all.',
     scripts: {
-      grade: 'netlab grade --dir .',
+      netlab: `node ${LAUNCHER}`,
+      grade: `node ${LAUNCHER} grade --dir .`,
+      watch: `node ${LAUNCHER} watch --dir .`,
     },
     devDependencies: {
       '@types/node': '^20.19.0',
@@ -111,13 +168,17 @@ ${rows}
 
 ## Commands
 
-Run them in this folder (from elsewhere, add \`--dir <this folder>\`):
+Run them in this folder (from elsewhere, add \`--dir <this folder>\`). They are written as
+\`netlab …\`, which works when netlab is a command on your machine (installed globally, or
+\`npm link\` in a netlab clone). It always works as \`npm run netlab -- …\`, e.g.
+\`npm run netlab -- run tcp-echo\`: that runs netlab installed in this folder, or the netlab
+that created this folder (see \`netlab.mjs\`).
 
 - \`netlab run <lab>\`: watch the lab's demo and its live trace; \`netlab run <lab> --use <lab>.ts\`
   runs the demo with your code instead of the reference one.
-- \`netlab grade\` grades every exercise; \`netlab grade tcp-echo\` grades one. Each check says
-  what was sent, what was expected and what came back, with the trace of the events when it
-  fails. Exit code 0 means everything passed.
+- \`netlab grade\` (or \`npm run grade\`) grades every exercise; \`netlab grade tcp-echo\` grades
+  one. Each check says what was sent, what was expected and what came back, with the trace of
+  the events when it fails. Exit code 0 means everything passed.
 - \`netlab watch tcp-echo\` grades again each time you save.
 - \`netlab hint <lab>\` shows the next hint (netlab remembers which you have seen).
 - \`netlab solution <lab>\` shows the reference solution once your exercise passes.

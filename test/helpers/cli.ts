@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI, as `npm test` builds it first (pretest). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The built CLI as it is installed (package.json `bin`), as `npm test` builds it first (pretest). */
+export const CLI = fileURLToPath(new URL(`../../${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: { netlab: string } }).bin.netlab}`, import.meta.url));
 
 /** One NDJSON line of `netlab … --json`, loosely typed for assertions. */
 export type JsonLine = {
@@ -30,10 +32,18 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
   return collect(child, options.timeoutMs ?? 60_000);
 }
 
+/**
+ * Start `netlab ...args`. Without a `cwd` it runs in a fresh empty folder, removed when it
+ * ends: netlab looks for the workspace in its current folder, and a test must never see a
+ * learner's (the repository's `netlab-exercises/`, or one `NETLAB_WORKSPACE` points at).
+ */
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, NETLAB_WORKSPACE: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'netlab-cwd-'));
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (options.cwd === undefined) child.once('close', () => rmSync(cwd, { recursive: true, force: true }));
+  return child;
 }
 
 export function collect(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {

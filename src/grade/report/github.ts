@@ -50,11 +50,11 @@ function command(kind: 'error' | 'warning' | 'notice', props: Record<string, str
 }
 
 function checkMark(c: CheckReport): string {
-  return c.status === 'passed' ? '✅' : c.status === 'skipped' ? '➖' : '❌';
+  return c.status === 'passed' ? '✅' : c.interrupted ? '⏸️' : c.status === 'skipped' ? '➖' : '❌';
 }
 
 function labMark(l: LabReport): string {
-  return { passed: '✅ passed', failed: '❌ not yet', 'not-started': '⚪ not started', skipped: '➖ skipped' }[l.status];
+  return { passed: '✅ passed', failed: '❌ not yet', 'not-started': '⚪ not started', skipped: '➖ skipped', interrupted: '⏸️ interrupted' }[l.status];
 }
 
 /** A fenced block that cannot be closed by its own content. */
@@ -83,6 +83,10 @@ function markdown(report: GradeReport, cwd: string): string {
     out.push('', `### ${lab.id}: ${lab.title}`, '');
     for (const c of lab.checks) out.push(`- ${checkMark(c)} **${c.id}** ${c.title} (${c.points.earned}/${c.points.possible})${c.status === 'skipped' ? `: skipped, ${c.reason}` : ''}`);
     if (lab.error) out.push('', `> grader error (a problem with the lab, not with the submission): ${lab.error}`);
+    if (lab.loadError) {
+      out.push('', `❌ \`${relative(cwd, lab.file) || lab.file}\` did not load, so none of its checks could run:`, '', fence(lab.loadError.message, 'text'));
+      continue;
+    }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
       out.push('', `<details><summary>❌ ${lab.id} › ${c.id}${c.timedOut ? ' (timed out)' : ''}</summary>`, '', fence(c.message ?? 'failed', 'text'));
       if (c.trace?.length) out.push('', 'Trace of this check:', '', fence(renderTrace(c.trace, plainPaint, 60, c.traceOmitted).join('\n'), 'text'));
@@ -127,7 +131,14 @@ export function renderGithub(report: GradeReport, cwd = process.cwd()): GithubOu
       lines.push(command('notice', { title: `${lab.id}: skipped` }, lab.reason ?? 'skipped on this machine'));
       continue;
     }
+    if (lab.status === 'interrupted') lines.push(command('warning', { title: `${lab.id}: interrupted` }, lab.reason ?? 'grading was interrupted'));
     if (lab.error) lines.push(command('error', { title: `${lab.id}: grader error` }, lab.error));
+    if (lab.loadError) {
+      // One annotation for the lab: every check would carry the same error.
+      const line = lab.loadError.line ?? lineIn(lab.loadError.message, lab.file) ?? 1;
+      if (errors++ < MAX_ERRORS) lines.push(command('error', { file, line, title: `${lab.id}: ${file} did not load (0/${lab.points.possible})` }, lab.loadError.message));
+      continue;
+    }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
       const props = { file, line: lineIn(c.message ?? '', lab.file) ?? 1, title: `${lab.id} › ${c.id} (${c.points.earned}/${c.points.possible})` };
       if (errors++ < MAX_ERRORS) lines.push(command('error', props, `${c.title}\n\n${c.message ?? 'failed'}`));

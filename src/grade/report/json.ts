@@ -50,12 +50,18 @@ export interface JsonReport {
 export function toJsonReport(report: GradeReport): JsonReport {
   const errored = report.labs.filter((l) => l.error);
   const notStarted = report.labs.filter((l) => l.status === 'not-started');
+  const notLoaded = report.labs.filter((l) => l.loadError);
+  const interrupted = report.labs.filter((l) => l.status === 'interrupted');
   const status = errored.length ? 'error' : report.ok ? 'pass' : 'fail';
   const message = errored.length
     ? errored.map((l) => `${l.id}: ${l.error}`).join('\n')
-    : notStarted.length
-      ? `not started: ${notStarted.map((l) => l.id).join(', ')}`
-      : null;
+    : [
+        interrupted.length ? `interrupted: ${interrupted.map((l) => l.id).join(', ')}` : '',
+        notLoaded.length ? `did not load: ${notLoaded.map((l) => l.id).join(', ')}` : '',
+        notStarted.length ? `not started: ${notStarted.map((l) => l.id).join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || null;
   return {
     version: 3,
     status,
@@ -66,7 +72,7 @@ export function toJsonReport(report: GradeReport): JsonReport {
       id: lab.id,
       title: lab.title,
       status: lab.error ? 'error' : lab.status === 'passed' ? 'pass' : lab.status === 'failed' ? 'fail' : lab.status,
-      message: lab.error ?? lab.reason ?? null,
+      message: lab.error ?? lab.loadError?.message ?? lab.reason ?? null,
       file: lab.file,
       points: lab.points,
       duration_ms: lab.durationMs,
