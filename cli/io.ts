@@ -14,7 +14,7 @@ export function colourFor(stream: NodeJS.WriteStream): ChalkInstance {
 }
 
 /** Print a failure the way every command does: one clear line on stderr, then the exit code. */
-export function fail(err: unknown): never {
+export function exitWithError(err: unknown): never {
   const chalk = colourFor(process.stderr);
   if (err instanceof NetlabError) {
     process.stderr.write(`${chalk.red('netlab:')} ${err.message}\n`);

@@ -43,7 +43,7 @@ export interface GradeLabsOptions {
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
-export interface Submission {
+export interface GradeJob {
   lab: Lab;
   /** The learner's module, or null when the lab is not started. */
   file: string | null;
@@ -68,7 +68,7 @@ export interface GradeSubmissionsOptions {
 /** Grade the learner's workspace: one report for the given labs. */
 export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
   const started = Date.now();
-  const submissions: Submission[] = options.labs.map((lab) => {
+  const submissions: GradeJob[] = options.labs.map((lab) => {
     const file = findSubmission(options.dir, lab.id);
     if (file && existsSync(lab.starterPath) && isUntouchedStarter(file, readFileSync(lab.starterPath, 'utf8'))) {
       // Its checks are declared (so the points possible are known) but none runs.
@@ -104,7 +104,7 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
  * runs once and declares its checks for every submission of that lab (the contract test grades
  * all fixtures at once); labs run side by side. Reports come back in input order.
  */
-export async function gradeSubmissions(submissions: Submission[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
+export async function gradeSubmissions(submissions: GradeJob[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
   const reports: Array<LabReport | undefined> = new Array(submissions.length);
   const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
 
@@ -259,7 +259,7 @@ class Collector implements Reporter {
   private readonly endedAt = new WeakMap<CheckReport, number>();
 
   constructor(
-    private readonly submissions: Submission[],
+    private readonly submissions: GradeJob[],
     private readonly loadErrors: ReadonlyMap<number, LoadError>,
     private readonly onProgress?: (p: GradeProgress) => void,
   ) {}
@@ -369,7 +369,7 @@ function spanOf(span: { start: number; end: number } | undefined): number {
   return span ? span.end - span.start : 0;
 }
 
-function checkReport(testCase: TestCase, sub: Submission): CheckReport {
+function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   const meta = (testCase.meta() as { netlab?: CheckMeta }).netlab;
   const result = testCase.result();
   const weight = meta?.points ?? 1;
@@ -440,7 +440,7 @@ function notLoaded(checks: CheckReport[], file: string): CheckReport[] {
   }));
 }
 
-function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
+function finishLab(s: GradeJob, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;

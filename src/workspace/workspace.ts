@@ -83,9 +83,10 @@ export function updateProgress(dir: string, labId: string, change: (p: LabProgre
   return progress;
 }
 
-export type LabStatus = 'new' | 'started' | 'passed';
+/** Where the learner stands in a lab (what `netlab list` and the home screen show); a grade's verdict is `LabStatus` in src/grade/types.ts. */
+export type LabStanding = 'new' | 'started' | 'passed';
 
-export function labStatus(dir: string, labId: string, starter: string | undefined, progress = readProgress(dir)): LabStatus {
+export function labStatus(dir: string, labId: string, starter: string | undefined, progress = readProgress(dir)): LabStanding {
   if (progress.labs[labId]?.passedAt) return 'passed';
   const file = findSubmission(dir, labId);
   if (!file) return 'new';
