@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/types.js';
 import { openSolution, recordGrade, revealHint, watchSubmissions, type SubmissionWatch } from '../src/session/course.js';
-import { readProgress } from '../src/workspace/workspace.js';
+import { readProgress, readRecord } from '../src/workspace/workspace.js';
 
 let root: string;
 let dir: string;
@@ -98,6 +98,18 @@ describe('openSolution', () => {
     const lab = makeLab('tcp-echo');
     expect(openSolution(dir, lab, { force: true })).toMatchObject({ open: true, forced: true });
     expect(readProgress(dir).labs['tcp-echo']?.solutionForced).toBe(true);
+  });
+
+  it('a forced view is kept in the committed record, with the time of the first one', () => {
+    mkdirSync(dir);
+    const lab = makeLab('tcp-echo');
+    openSolution(dir, lab, { force: true }, new Date('2026-01-01T00:00:00Z'));
+    openSolution(dir, lab, { force: true }, new Date('2026-01-05T00:00:00Z'));
+    expect(readRecord(dir)).toEqual({ version: 1, labs: { 'tcp-echo': { solutionViewedAt: '2026-01-01T00:00:00.000Z' } } });
+    // After a pass, opening it is no news.
+    recordGrade(dir, 'udp', { status: 'passed', checks: checks('passed') });
+    openSolution(dir, makeLab('udp'), { force: true });
+    expect(readRecord(dir).labs.udp).toBeUndefined();
   });
 });
 

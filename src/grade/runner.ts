@@ -17,7 +17,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
-import { findSubmission, isUntouchedStarter } from '../workspace/workspace.js';
+import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 
@@ -51,6 +51,8 @@ export interface GradeJob {
   expected?: string;
   /** The file is still the lab's starter as `netlab init` wrote it: not started, nothing runs. */
   untouched?: boolean;
+  /** When the learner had the solution shown before passing (the workspace's record), for the report. */
+  solutionViewedAt?: string;
 }
 
 export interface GradeSubmissionsOptions {
@@ -68,13 +70,16 @@ export interface GradeSubmissionsOptions {
 /** Grade the learner's workspace: one report for the given labs. */
 export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
   const started = Date.now();
+  const record = readRecord(options.dir);
   const submissions: GradeJob[] = options.labs.map((lab) => {
     const file = findSubmission(options.dir, lab.id);
+    const viewed = record.labs[lab.id]?.solutionViewedAt;
+    const seen = viewed ? { solutionViewedAt: viewed } : {};
     if (file && existsSync(lab.starterPath) && isUntouchedStarter(file, readFileSync(lab.starterPath, 'utf8'))) {
       // Its checks are declared (so the points possible are known) but none runs.
-      return { lab, file: null, expected: file, untouched: true };
+      return { lab, file: null, expected: file, untouched: true, ...seen };
     }
-    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`) };
+    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`), ...seen };
   });
   const labs = await gradeSubmissions(submissions, options);
   return buildReport(options.dir, labs, Date.now() - started);
@@ -478,6 +483,7 @@ function finishLab(s: GradeJob, graded: CheckReport[], extra: { error?: string; 
     ...(reason ? { reason } : {}),
     ...(s.untouched ? { untouched: true } : {}),
     ...(loadError ? { loadError } : {}),
+    ...(s.solutionViewedAt ? { solutionViewedAt: s.solutionViewedAt } : {}),
     ...(error ? { error } : {}),
     points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
     checks,

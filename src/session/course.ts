@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { readSections, type Section } from '../lab/lesson.js';
 import type { CheckStatus } from '../grade/types.js';
-import { EXTENSIONS, findSubmission, readProgress, updateProgress } from '../workspace/workspace.js';
+import { EXTENSIONS, findSubmission, readProgress, updateProgress, updateRecord } from '../workspace/workspace.js';
 
 // ── Grades ─────────────────────────────────────────────────────────────────
 
@@ -93,12 +93,16 @@ export type SolutionAccess =
 
 /**
  * The reference solution opens once the lab passed. `force` opens it before, and the course
- * remembers that it did (a teacher reading the progress sees it).
+ * records that it did, in the workspace's committed record, where the grade reports (and so a
+ * teacher) see it.
  */
-export function openSolution(dir: string, lab: Lab, options: { force?: boolean } = {}): SolutionAccess {
+export function openSolution(dir: string, lab: Lab, options: { force?: boolean } = {}, now = new Date()): SolutionAccess {
   const passed = existsSync(dir) && Boolean(readProgress(dir).labs[lab.id]?.passedAt);
   if (!passed && !options.force) return { open: false };
-  if (!passed && existsSync(dir)) updateProgress(dir, lab.id, (p) => ({ ...p, solutionForced: true }));
+  if (!passed && existsSync(dir)) {
+    updateProgress(dir, lab.id, (p) => ({ ...p, solutionForced: true }));
+    updateRecord(dir, lab.id, (r) => ({ ...r, solutionViewedAt: r.solutionViewedAt ?? now.toISOString() }));
+  }
   return { open: true, source: readFileSync(lab.solutionPath, 'utf8'), forced: !passed };
 }
 
