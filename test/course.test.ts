@@ -10,30 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../src/lab/types.js';
 import { openSolution, recordGrade, revealHint, watchSubmissions, type SubmissionWatch } from '../src/session/course.js';
 import { readProgress, readRecord } from '../src/workspace/workspace.js';
+import { fakeLab } from './helpers/fake-lab.js';
 
 let root: string;
 let dir: string;
 
 function makeLab(id: string, hints = '## Bytes\nwrite the chunk\n\n## Half-close\nallowHalfOpen\n'): Lab {
-  const labDir = join(root, 'labs', id);
-  mkdirSync(join(labDir, 'exercise'), { recursive: true });
-  writeFileSync(join(labDir, 'hints.md'), hints);
-  writeFileSync(join(labDir, 'exercise', 'solution.ts'), `export const solved = '${id}';\n`);
-  return {
-    id,
-    title: id,
-    summary: id,
-    order: 10,
-    exports: [],
-    scenarios: {},
-    dir: labDir,
-    lessonPath: join(labDir, 'lesson.md'),
-    hintsPath: join(labDir, 'hints.md'),
-    starterPath: join(labDir, 'exercise', 'starter.ts'),
-    solutionPath: join(labDir, 'exercise', 'solution.ts'),
-    graderPath: join(labDir, 'grader.test.ts'),
-    fixturesDir: join(labDir, 'fixtures'),
-  } as Lab;
+  return fakeLab(root, id, { 'hints.md': hints, 'exercise/solution.ts': `export const solved = '${id}';\n` });
 }
 
 beforeEach(() => {
