@@ -145,6 +145,6 @@ main(process.argv).catch(async (err: unknown) => {
     // --help and --version exit 0; every usage error exits 2 (commander already printed it).
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2);
   }
-  const { fail } = await import('./io.js');
-  fail(err);
+  const { exitWithError } = await import('./io.js');
+  exitWithError(err);
 });
