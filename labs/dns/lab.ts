@@ -284,7 +284,7 @@ export default defineLab({
         const { server, ports } = await startDns(ctx, network, [{ port: network ? 53 : 0, label: network ? 'resolv.conf' : 'silent', zone: LAB_ZONE, silent: true }]);
         const silent = `127.0.0.1:${ports[network ? 'resolv.conf' : 'silent']}`;
         const steps: Step[] = [
-          { say: `Resolver({ timeout: 200, tries: 1 }): one query, then ETIMEOUT` },
+          { say: `Resolver({ timeout: 200, tries: 1 }): one query, then ETIMEOUT (timeout is a base, not the wait)` },
           { resolve: OVERRIDDEN, server: silent, timeout: 200, tries: 1 },
           { say: `Resolver({ timeout: 200, tries: 3 }): the same query is sent again after each timeout (which grows)` },
           { resolve: OVERRIDDEN, server: silent, timeout: 200, tries: 3 },

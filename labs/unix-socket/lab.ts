@@ -25,14 +25,14 @@ function socketPath(ctx: DemoContext, name: string): string {
 
 type ServerInfo = { path?: string; error?: { code?: string; message: string } };
 
-async function startServer(ctx: DemoContext, path: string, actor = 'server', naive = false) {
-  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, path, naive } });
+async function startServer(ctx: DemoContext, path: string, actor = 'server', naive = false, extra: { closeOnSignal?: boolean } = {}) {
+  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, path, naive, ...extra } });
   const info = (await server.ready()) as ServerInfo;
   return { server, ...info };
 }
 
 function client(ctx: DemoContext, actor: string, path: string, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { path, steps } as never });
+  return ctx.spawn(actor, 'demo/client', { params: { path, steps } });
 }
 
 async function probe(ctx: DemoContext, actor: string, path: string): Promise<boolean> {
@@ -154,6 +154,10 @@ export default defineLab({
         await c.finish();
         await third.server.command('close');
         ctx.note(`server#3 closed: ${path} is ${describeFile(path)}`);
+        ctx.note('server#5 handles SIGTERM and SIGINT by calling close(); it gets SIGTERM');
+        const fifth = await startServer(ctx, path, 'server#5', false, { closeOnSignal: true });
+        await fifth.server.kill('SIGTERM');
+        ctx.note(`server#5 ended by itself after close(): ${path} is ${describeFile(path)}`);
         return { path, staleError: second.error.code, liveError: fourth.error.code };
       },
     },

@@ -97,6 +97,15 @@ check('handshake', 'answers a valid handshake with 101 Switching Protocols and t
   if (got === undefined) fail(`the 101 response has no Sec-WebSocket-Accept header; for the key ${RFC_KEY} it must be "${expected}" (base64 of SHA-1 of key + GUID).\nYour response head:\n${a.head}`);
   if (got !== expected) fail(`for Sec-WebSocket-Key ${RFC_KEY} your Sec-WebSocket-Accept was "${got}", expected "${expected}": ${acceptMistake(RFC_KEY, got)}.`);
 
+  ctx.note('"Connection: keep-alive, Upgrade" (a token list, as Firefox sends it) and "Upgrade: WebSocket" (another case)');
+  const b = await handshake(ctx, port, { connection: 'keep-alive, Upgrade', upgrade: 'WebSocket', actor: 'firefox-like' });
+  if (b.status !== 101) {
+    fail(
+      `sent a valid upgrade request with Connection: keep-alive, Upgrade (as Firefox sends it) and Upgrade: WebSocket; expected 101, got ${b.status === null ? noHead(b) : `"${b.statusLine}"`}. ` +
+        'Header values compare case-insensitively, and Connection is a comma-separated list: look for the token "upgrade" in it.',
+    );
+  }
+
   ctx.note("now a client nobody here wrote: undici's WebSocket");
   await openUndici(ctx, port).catch(() => {
     fail(`the raw handshake was right, but undici's WebSocket did not open. Compare your whole response head with the reference (netlab run ${LAB}):\n${a.head}`);
@@ -258,6 +267,18 @@ check('close-handshake', 'answers a close frame with a close frame with the same
   const { code } = parseClosePayload(got.frame.payload);
   if (code !== 1000) fail(`sent a close frame with code 1000; your close frame carried ${code === null ? 'no code' : `code ${code}`}: echo the client's 2-byte code.`);
   if (!(await conn.waitEnd())) fail(`the close handshake is done (close sent, close answered), but the connection was still open ${ANSWER_MS} ms later: the server ends the TCP connection (socket.end()).`);
+
+  ctx.note('a close frame with an empty body (the status code is optional)');
+  const bare = await upgraded(ctx, port);
+  bare.send(Opcode.close, Buffer.alloc(0));
+  const answer = await bare.next();
+  if ('none' in answer || answer.frame.opcode !== Opcode.close) {
+    fail(
+      `sent a close frame with an empty body; expected a close frame back (an empty one), but ${'none' in answer ? answer.detail : `got ${frameSummary(answer.frame)}`}. ` +
+        'A close body is optional: read a code only when there are at least 2 bytes, and answer an empty close with an empty close.',
+    );
+  }
+  if (!(await bare.waitEnd())) fail(`answered an empty close frame, but the connection was still open ${ANSWER_MS} ms later: end the TCP connection after the close handshake.`);
 
   ctx.note("undici's WebSocket: ws.close(4000, 'done')");
   const ws = await openUndici(ctx, port);

@@ -18,7 +18,7 @@ async function startServer(ctx: DemoContext, extra: JsonObject = {}) {
  * handshake that fails when it should not (a learner's server under `--use`) fails the demo.
  */
 async function undiciClient(ctx: DemoContext, actor: string, port: number, steps: ClientStep[], expectOpen = true) {
-  const client = ctx.spawn(actor, 'demo/ws-client', { params: { port, steps } as never });
+  const client = ctx.spawn(actor, 'demo/ws-client', { params: { port, steps } });
   const info = (await client.ready(15_000).catch(() => null)) as { opened?: boolean } | null;
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
@@ -30,6 +30,8 @@ async function undiciClient(ctx: DemoContext, actor: string, port: number, steps
 interface RawOptions {
   key?: string;
   version?: string;
+  connection?: string;
+  origin?: string;
   method?: string;
   eager?: FrameSpec[];
   steps?: RawStep[];
@@ -37,7 +39,7 @@ interface RawOptions {
 
 /** The raw client (http.request + hand-made frames); resolves when it has ended. */
 async function rawClient(ctx: DemoContext, actor: string, port: number, options: RawOptions, expectUpgrade = true) {
-  const client = ctx.spawn(actor, 'demo/raw-client', { params: { port, ...options } as never });
+  const client = ctx.spawn(actor, 'demo/raw-client', { params: { port, ...options } });
   const info = (await client.ready(15_000).catch(() => null)) as { upgraded?: boolean; acceptOk?: boolean | null } | null;
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
@@ -195,13 +197,37 @@ export default defineLab({
             { waitEnd: true },
           ],
         });
+        await rawClient(ctx, 'empty-close', port, {
+          steps: [
+            { say: 'a close frame with no body at all (the code is optional): the answer is an empty close too' },
+            { send: [{ op: 'close' }] },
+            { expect: 1 },
+            { waitEnd: true },
+          ],
+        });
+        await rawClient(ctx, 'one-byte-close', port, {
+          steps: [
+            { say: 'a close body of 1 byte: too short for a code, a protocol error (1002)' },
+            { send: [{ op: 'close', bytes: 1 }] },
+            { expect: 1 },
+            { waitEnd: true },
+          ],
+        });
         return { code: 4000 };
       },
     },
     rejected: {
-      title: 'bad handshakes (400, 426) and a protocol error (unmasked client frame: close 1002)',
+      title: 'a token-list Connection header; bad handshakes (403, 400, 426); an unmasked frame (1002)',
       async run(ctx) {
         const { port } = await startServer(ctx);
+        ctx.note('first a request as Firefox words it: "Connection: keep-alive, Upgrade" (a token list) and its page\'s Origin');
+        await rawClient(ctx, 'browser-like', port, {
+          connection: 'keep-alive, Upgrade',
+          origin: `http://127.0.0.1:${port}`,
+          steps: [{ send: [close(1000)] }, { expect: 1 }, { waitEnd: true }],
+        });
+        ctx.note('the same from a page on another site (Origin: http://evil.example): 403 Forbidden');
+        await rawClient(ctx, 'cross-origin', port, { origin: 'http://evil.example' }, false);
         ctx.note('a Sec-WebSocket-Key that is not 16 bytes in base64');
         await rawClient(ctx, 'bad-key', port, { key: 'not-a-key' }, false);
         ctx.note('Sec-WebSocket-Version: 8 (an old draft): 426 Upgrade Required names the version the server speaks');
@@ -210,7 +236,7 @@ export default defineLab({
         await rawClient(ctx, 'no-mask', port, {
           steps: [{ send: [{ op: 'text', text: 'look, no mask', unmasked: true }] }, { expect: 1 }, { waitEnd: true }],
         });
-        return { badKey: 400, oldVersion: 426, unmasked: 1002 };
+        return { crossOrigin: 403, badKey: 400, oldVersion: 426, unmasked: 1002 };
       },
     },
     'no-upgrade-listener': {

@@ -4,8 +4,8 @@
  * it: `lookup`, `resolve4`, `resolveMx`, `reverse`, `getServers`, … When every step is done the
  * client hands its results to the orchestrator (`ready(results)`) and ends.
  */
-// The default import, not `import * as dns`: in an ESM namespace import, dns.getServers() keeps
-// reporting the servers from before dns.setServers() (Node rebinds the CommonJS exports only).
+// The default import, not `import * as dns`: dns.setServers() rebinds the CommonJS exports
+// only, so a namespace import's dns.resolve*() and dns.getServers() stay on the old servers.
 import dns from 'node:dns';
 import { once } from 'node:events';
 import * as net from 'node:net';

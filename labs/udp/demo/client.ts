@@ -52,7 +52,9 @@ async function untilReplies(n: number): Promise<void> {
 /** This client's socket, created on first use (a client that only calls sendDatagram() has none). */
 function sock(): dgram.Socket {
   if (!own) {
-    own = traceSends(trace(dgram.createSocket('udp4')));
+    // macOS refuses UDP sends larger than the socket's send buffer, 9,216 bytes by default;
+    // a 64 KiB buffer lets the boundaries demo send up to Linux's 65,507-byte limit there too.
+    own = traceSends(trace(dgram.createSocket({ type: 'udp4', sendBufferSize: 64 * 1024 })));
     own.on('message', () => {
       replies++;
       for (const w of waiters.filter((w) => replies >= w.n)) {

@@ -31,4 +31,7 @@ onCommand('close', () => {
 
 server.bind(0, '127.0.0.1');
 await once(server, 'listening');
+// macOS refuses UDP sends larger than the send buffer (9,216 bytes by default): give the
+// server room for a reply of 65,507 bytes, the IPv4 maximum, as the client does.
+server.setSendBufferSize(64 * 1024);
 ready({ port: server.address().port });

@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import { isIP } from 'node:net';
 
 const ACK = Buffer.from('ack:');
 
@@ -53,7 +54,12 @@ export function sendDatagram(
       err.code = 'ETIMEDOUT';
       settle(err);
     }, timeoutMs);
-    socket.on('message', (reply) => settle(null, reply));
+    // Anyone can send to our port: take only a datagram from the peer we asked. (Comparing
+    // the address needs an IP; for a host name, the port is what we can check.)
+    socket.on('message', (reply, rinfo) => {
+      const fromPeer = rinfo.port === port && (!isIP(host) || rinfo.address === host);
+      if (fromPeer) settle(null, reply);
+    });
     socket.on('error', (err) => settle(err));
     socket.send(message, port, host, (err) => {
       if (err) settle(err);

@@ -19,7 +19,7 @@ let body = '';
 for await (const chunk of res) body += chunk;
 mark('body', { statusCode: res.statusCode ?? null, body: body.trim() }, 'http.get');
 
-note('fetch() with an undici Agent whose connect option names the socket path');
+note("fetch() with an Agent whose connect option names the socket path; Agent and fetch both come from the 'undici' package");
 const dispatcher = new Agent({ connect: { socketPath: path } });
 const answer = await fetch('http://localhost/via-fetch', { dispatcher });
 mark('body', { statusCode: answer.status, body: (await answer.text()).trim() }, 'fetch');

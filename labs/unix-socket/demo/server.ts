@@ -16,6 +16,8 @@ interface ServerParams {
   path: string;
   /** A plain listen(path), no stale-file handling. */
   naive?: boolean;
+  /** Close the server on SIGINT/SIGTERM, so that the socket file goes away with the process. */
+  closeOnSignal?: boolean;
 }
 
 const p = params<ServerParams>();
@@ -53,4 +55,14 @@ onCommand('close', () => {
   note('server.close(): it stops accepting, waits for open connections, and removes the socket file');
   return new Promise((resolve) => server.close(() => resolve({ fileLeft: existsSync(p.path) })));
 });
+if (p.closeOnSignal) {
+  // Only close() unlinks the file: a signal's default action, process.exit() and an uncaught
+  // exception all end the process without it. The process ends once its connections have.
+  const stop = (signal: NodeJS.Signals) => {
+    note(`${signal}: the handler calls server.close(), which removes ${p.path}`);
+    server.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
 ready({ path: server.address() as string });

@@ -9,11 +9,12 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { note, params, ready, trace } from '../../../src/runtime/child.js';
 import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey, type OpcodeName } from '../frames.js';
+import { Waiters } from '../waiters.js';
 
 export interface FrameSpec {
   op: OpcodeName;
   text?: string;
-  /** A payload of this many bytes (a repeating pattern) instead of `text`. */
+  /** A payload of this many bytes (a repeating pattern) instead of `text` (or of a close code). */
   bytes?: number;
   /** FIN bit (default true). */
   fin?: boolean;
@@ -41,6 +42,10 @@ interface RawParams {
   key?: string;
   /** Sec-WebSocket-Version (default 13). */
   version?: string;
+  /** The Connection header (default "Upgrade"); browsers send e.g. "keep-alive, Upgrade". */
+  connection?: string;
+  /** An Origin header, as a browser sends it (none by default, like undici). */
+  origin?: string;
   /** Use a bare net socket and send these frames in the same write as the request head. */
   eager?: FrameSpec[];
   steps?: RawStep[];
@@ -50,15 +55,16 @@ const p = params<RawParams>();
 const key = p.key ?? randomKey();
 const headers: Record<string, string> = {
   Host: `127.0.0.1:${p.port}`,
-  Connection: 'Upgrade',
+  Connection: p.connection ?? 'Upgrade',
   Upgrade: 'websocket',
   'Sec-WebSocket-Key': key,
   'Sec-WebSocket-Version': p.version ?? '13',
+  ...(p.origin === undefined ? {} : { Origin: p.origin }),
 };
 
 function frameBytes(spec: FrameSpec): Buffer {
   let payload: Buffer;
-  if (spec.op === 'close') payload = closePayload(spec.code, spec.reason);
+  if (spec.op === 'close' && spec.bytes === undefined) payload = closePayload(spec.code, spec.reason);
   else if (spec.bytes !== undefined) payload = Buffer.from(Array.from({ length: spec.bytes }, (_, i) => i & 0xff));
   else payload = Buffer.from(spec.text ?? '');
   return encodeFrame(Opcode[spec.op], payload, { fin: spec.fin ?? true, mask: !spec.unmasked });
@@ -132,21 +138,11 @@ if (result) {
   const parser = new FrameParser();
   let frames = 0;
   let ended = false;
-  const waiters: Array<() => void> = [];
-  const wake = () => {
-    for (const w of waiters.splice(0)) w();
-  };
+  const waiters = new Waiters();
+  const wake = () => waiters.wake();
   /** Wait for `condition`; a server that never answers fails the client with a clear message. */
   const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      const left = deadline - Date.now();
-      if (left <= 0) giveUp(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        waiters.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
+    if (!(await waiters.until(condition, timeoutMs))) giveUp(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
   };
   const take = (chunk: Buffer) => {
     try {

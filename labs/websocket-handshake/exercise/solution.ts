@@ -69,6 +69,13 @@ function checkRequest(req: http.IncomingMessage): Problem | null {
   if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(key) || Buffer.from(key, 'base64').length !== 16) {
     return bad('Sec-WebSocket-Key must be 16 bytes in base64');
   }
+  // A browser sends the page's Origin; without this check any web page could open a
+  // connection here with its visitor's cookies (cross-site WebSocket hijacking). Clients
+  // that are not browsers send no Origin.
+  const origin = req.headers.origin;
+  if (origin !== undefined && !sameOrigin(origin, req.headers.host)) {
+    return { status: 403, reason: `Origin ${origin} is not allowed here` };
+  }
   const version = req.headers['sec-websocket-version'];
   if (version === undefined) return bad('Sec-WebSocket-Version is missing');
   if (version.trim() !== '13') {
@@ -78,7 +85,16 @@ function checkRequest(req: http.IncomingMessage): Problem | null {
   return null;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 426: 'Upgrade Required' };
+/** Does the page's Origin name the host (and port) that this request was sent to? */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === (host ?? '').toLowerCase();
+  } catch {
+    return false; // "null" (a sandboxed page, a file) or garbage
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 426: 'Upgrade Required' };
 
 function reject(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   const body = reason + '\n';

@@ -10,6 +10,7 @@ import { WebSocket } from 'undici';
 import { fail, type CheckContext } from '../../../src/grade/harness.js';
 import { previewBytes } from '../../../src/trace/detail.js';
 import { encodeFrame, FrameParser, frameSummary, isControl, Opcode, randomKey, type Frame } from '../frames.js';
+import { Waiters } from '../waiters.js';
 
 /** How long the grader waits for an answer that a working server sends at once. */
 export const ANSWER_MS = 2000;
@@ -27,6 +28,8 @@ export interface HandshakeOptions {
   method?: string;
   /** The Upgrade header's value (default `websocket`). */
   upgrade?: string;
+  /** The Connection header's value (default `Upgrade`; Firefox sends `keep-alive, Upgrade`). */
+  connection?: string;
   /** Bytes sent in the same write as the request head (they arrive as `head`). */
   extra?: Buffer;
   actor?: string;
@@ -53,7 +56,7 @@ export type NextFrame = { frame: Frame } | { none: 'ended' | 'timeout' | 'garbag
 export class RawConnection {
   private readonly parser = new FrameParser(64 * 1024 * 1024);
   private readonly frames: Frame[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private buffered = Buffer.alloc(0);
   /** True once the response head was read: later bytes are frames. */
   private upgraded = false;
@@ -81,7 +84,7 @@ export class RawConnection {
   }
 
   private wake(): void {
-    for (const w of this.waiters) w();
+    this.waiters.wake();
   }
 
   private take(chunk: Buffer): void {
@@ -104,23 +107,8 @@ export class RawConnection {
   }
 
   /** Wait until `done()` or the connection ends, at most `timeoutMs`. */
-  async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (this.ended || this.closed || this.garbage) return done();
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
-    return true;
+  until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    return this.waiters.until(done, timeoutMs, () => this.ended || this.closed || Boolean(this.garbage));
   }
 
   /** Read the HTTP response head; the bytes after it are frames. */
@@ -211,7 +199,7 @@ export async function handshake(ctx: CheckContext, port: number, options: Handsh
     socket.connect(port, '127.0.0.1');
   }).catch((err: NodeJS.ErrnoException) => fail(`could not connect to your server at 127.0.0.1:${port}: ${err.code ?? err.message} (did it crash?)`));
   const key = options.key === undefined ? randomKey() : options.key;
-  const lines = [`${options.method ?? 'GET'} /chat HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: Upgrade', `Upgrade: ${options.upgrade ?? 'websocket'}`];
+  const lines = [`${options.method ?? 'GET'} /chat HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Connection: ${options.connection ?? 'Upgrade'}`, `Upgrade: ${options.upgrade ?? 'websocket'}`];
   if (key !== null) lines.push(`Sec-WebSocket-Key: ${key}`);
   const version = options.version === undefined ? '13' : options.version;
   if (version !== null) lines.push(`Sec-WebSocket-Version: ${version}`);
@@ -255,7 +243,7 @@ export class UndiciClient {
   opened = false;
   closeEvent: { code: number; reason: string; wasClean: boolean } | undefined;
   errored = false;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(ctx: CheckContext, url: string) {
     this.ws = new WebSocket(url);
@@ -288,25 +276,11 @@ export class UndiciClient {
   }
 
   private wake(): void {
-    for (const w of this.waiters) w();
+    this.waiters.wake();
   }
 
-  async until(done: () => boolean, timeoutMs = ANSWER_MS): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0 || this.closeEvent) return done();
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
-    return true;
+  until(done: () => boolean, timeoutMs = ANSWER_MS): Promise<boolean> {
+    return this.waiters.until(done, timeoutMs, () => Boolean(this.closeEvent));
   }
 }
 
