@@ -99,7 +99,8 @@ describe('packets as trace events', () => {
     expect(tcpName(['SYN'], 0)).toBe('SYN');
     expect(tcpName(['SYN', 'ACK'], 0)).toBe('SYN-ACK');
     expect(tcpName(['ACK'], 0)).toBe('ACK');
-    expect(tcpName(['ACK'], 10)).toBe('PSH');
+    expect(tcpName(['ACK'], 10)).toBe('ACK');
+    expect(tcpName(['PSH', 'ACK'], 10)).toBe('PSH');
     expect(tcpName(['FIN', 'ACK'], 0)).toBe('FIN');
     expect(tcpName(['RST', 'ACK'], 0)).toBe('RST');
   });

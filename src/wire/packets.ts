@@ -16,8 +16,9 @@ import { previewBytes } from '../trace/detail.js';
 import { decodeFrame, type Packet, type TcpHeader } from './decode.js';
 import type { PcapRecord } from './pcap.js';
 
-/** The actor of packet events. */
-export const WIRE_ACTOR = 'wire';
+import { WIRE_ACTOR } from './format.js';
+
+export { WIRE_ACTOR };
 
 /** The facts of one packet event (its `detail`). */
 export interface WireDetail extends JsonObject {
@@ -35,13 +36,18 @@ function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
+/** The first bytes of a payload, escaped (its length is shown beside it). */
+function preview(payload: Buffer): string {
+  return previewBytes(payload.subarray(0, 24)) + (payload.length > 24 ? '…' : '');
+}
+
 /** The one name TCP segments are called by, from their flags. */
 export function tcpName(flags: readonly string[], payloadLength: number): string {
   const has = (f: string) => flags.includes(f);
   if (has('RST')) return 'RST';
   if (has('SYN')) return has('ACK') ? 'SYN-ACK' : 'SYN';
   if (has('FIN')) return 'FIN';
-  if (payloadLength > 0 || has('PSH')) return 'PSH';
+  if (has('PSH')) return 'PSH';
   return 'ACK';
 }
 
@@ -141,14 +147,14 @@ export class WireTracker {
       const { seq, ack } = this.sequences.relative(`${src}>${dst}`, `${dst}>${src}`, p.tcp);
       const detail: WireDetail = { proto: 'tcp', src, dst, path: '', len: p.tcp.payload.length, flags: p.tcp.flags.join(','), seq, win: p.tcp.window };
       if (ack !== null) detail.ack = ack;
-      if (p.tcp.payload.length > 0) detail.preview = previewBytes(p.tcp.payload, 32);
+      if (p.tcp.payload.length > 0) detail.preview = preview(p.tcp.payload);
       return { name: tcpName(p.tcp.flags, p.tcp.payload.length), object: 'TCP', detail: this.nameEndpoints(detail) };
     }
     if (p.udp) {
       const src = endpoint(p.src, p.udp.srcPort);
       const dst = endpoint(p.dst, p.udp.dstPort);
       const detail: WireDetail = { proto: 'udp', src, dst, path: '', len: p.udp.payload.length };
-      if (p.udp.payload.length > 0) detail.preview = previewBytes(p.udp.payload, 32);
+      if (p.udp.payload.length > 0) detail.preview = preview(p.udp.payload);
       return { name: 'UDP', object: 'UDP', detail: this.nameEndpoints(detail) };
     }
     if (p.icmp) {
