@@ -72,7 +72,7 @@ if [ "$2" != - ]; then mount --bind "$2" /etc/resolv.conf; fi
 if [ "$3" != - ] && [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
 if [ "$4" != - ]; then for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done; fi
 CAP=
-if [ "$6" != - ]; then "$6" -i lo -U -n -s 262144 -w - >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
+if [ "$6" != - ]; then "$6" -i lo --immediate-mode -U -n -s 262144 -w - >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
 exec 3>&-
 echo ready
 if [ "$5" = anchor ]; then
@@ -190,6 +190,15 @@ function probe(): string | null {
 export class NetworkCapture {
   private stderr = '';
   private readonly ended: Promise<void>;
+  private lastData = 0;
+  private reader: ((chunk: Buffer) => void) | undefined;
+  private pending: Buffer[] = [];
+
+  /** Receive the pcap stream from its first byte (what arrived before is handed over first). */
+  read(reader: (chunk: Buffer) => void): void {
+    this.reader = reader;
+    for (const chunk of this.pending.splice(0)) reader(chunk);
+  }
 
   constructor(
     /** tcpdump's pid (a process of the same user as netlab). */
@@ -199,6 +208,12 @@ export class NetworkCapture {
     anchorStderr: Readable,
   ) {
     anchorStderr.on('data', (c: string) => (this.stderr = (this.stderr + c).slice(-4000)));
+    // Kept until a reader comes: the pcap stream starts with its file header, which must not be lost.
+    stream.on('data', (chunk: Buffer) => {
+      this.lastData = performance.now();
+      if (this.reader) this.reader(chunk);
+      else this.pending.push(chunk);
+    });
     this.ended = new Promise((resolve) => {
       if (stream.readableEnded) resolve();
       stream.once('end', resolve);
@@ -206,8 +221,18 @@ export class NetworkCapture {
     });
   }
 
-  /** Stop capturing; resolves when the stream has ended, with tcpdump's own count if it gave one. */
-  async stop(timeoutMs = 2000): Promise<{ captured: number | null }> {
+  /**
+   * Stop capturing; resolves when the stream has ended, with tcpdump's own counts if it gave
+   * them. tcpdump stops at once on SIGTERM, leaving behind what the kernel had not handed it
+   * yet, so it is first given a moment of quiet (no new bytes) to catch up.
+   */
+  async stop(timeoutMs = 2000): Promise<{ captured: number | null; received: number | null }> {
+    let last = this.lastData;
+    for (let waited = 0; waited < 1000; waited += 30) {
+      await new Promise((r) => setTimeout(r, 30));
+      if (this.lastData === last && waited >= 60) break;
+      last = this.lastData;
+    }
     try {
       process.kill(this.pid, 'SIGTERM');
     } catch {
@@ -216,10 +241,13 @@ export class NetworkCapture {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
-    // tcpdump prints its count on exit; the anchor's stderr carries it a moment after the stream ends.
-    for (let i = 0; i < 20 && !/packets? captured/.test(this.stderr); i++) await new Promise((r) => setTimeout(r, 10));
-    const m = /(\d+) packets? captured/.exec(this.stderr);
-    return { captured: m ? Number(m[1]) : null };
+    // tcpdump prints its counts on exit; the anchor's stderr carries them a moment after the stream ends.
+    for (let i = 0; i < 20 && !/received by filter/.test(this.stderr); i++) await new Promise((r) => setTimeout(r, 10));
+    const count = (what: string) => {
+      const m = new RegExp(`(\\d+) packets? ${what}`).exec(this.stderr);
+      return m ? Number(m[1]) : null;
+    };
+    return { captured: count('captured'), received: count('received by filter') };
   }
 
   /** Kill tcpdump outright (netlab is going away). */

@@ -35,7 +35,7 @@ export function traceCapture(network: PrivateNetwork, collector: TraceCollector)
     if (line) collector.push(line);
   });
   let broken = false;
-  capture.stream.on('data', (chunk: Buffer) => {
+  capture.read((chunk) => {
     if (broken) return;
     try {
       pcap.push(chunk);
