@@ -110,7 +110,7 @@ export function renderDiagram(lines: readonly TraceLine[], options: DiagramOptio
       const [a, b] = [centre(from), centre(to)];
       const [lo, hi] = a < b ? [a, b] : [b, a];
       for (let c = lo + 1; c < hi; c++) row[c] = '─';
-      row[a] = '├';
+      row[a] = a < b ? '├' : '┤';
       if (a < b) row[hi - 1] = '▶';
       else row[lo + 1] = '◀';
       const label = ` ${packetLabel(line)} `;
