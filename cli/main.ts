@@ -67,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--set <key=value>', 'set a demo option (repeatable)', collect)
     .option('--timeout <ms>', 'hard time limit for the demo', '30000')
     .option('--all-events', "also show quiet events: stream internals (resume, pause, readable, …) and a lab's low-level detail")
+    .option('--packets', 'also capture the packets on the wire (tcpdump, in a private network) and show them on the trace')
+    .option('--diagram', 'draw the run as a sequence diagram at the end (actors as columns, packets as arrows)')
     .action(async (lab: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       await runCommand(lab, options);
