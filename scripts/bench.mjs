@@ -213,6 +213,12 @@ for (const file of ['bench-agent.mjs']) {
   }
 }
 
+// 6. The wire: what `--packets` costs, and whether every packet captured reaches the trace.
+{
+  const { benchWire } = await import(join(root, 'scripts', 'bench-wire.mjs'));
+  for (const r of await benchWire({ root, cli, runs, median })) row(r.name, r.value, r.bar, r.ok, r.note);
+}
+
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`netlab bench (node ${process.version}, ${runs} runs each)\n`);
 for (const r of rows) {
