@@ -28,7 +28,8 @@ const source = (lab: Lab, file: string) => join(ROOT, 'labs', lab.id, file);
 function anatomy(section: Section) {
   const fences = [...section.body.matchAll(/^```[^\n]*\n[\s\S]*?^```/gm)].map((m) => m[0]);
   const prose = fences.reduce((text, fence) => text.replace(fence, ''), section.body);
-  const inline = [...new Set([...prose.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!))];
+  // An inline span may wrap onto the next line; where it wraps is not part of it.
+  const inline = [...new Set([...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\s+/g, ' ')))];
   const numbers = (prose.match(/\d+(?:\.\d+)?/g) ?? []).sort();
   return { fences, inline, numbers };
 }
