@@ -13,10 +13,18 @@ export function colourFor(stream: NodeJS.WriteStream): ChalkInstance {
   return new Chalk({ level: colourLevel(stream) });
 }
 
+/**
+ * A NetlabError from any copy of its module: the installed `netlab` bundles the code of
+ * `list` (scripts/build.mjs), so its errors are instances of the bundle's own class.
+ */
+function isNetlabError(err: unknown): err is NetlabError {
+  return err instanceof NetlabError || (err instanceof Error && err.name === 'NetlabError' && typeof (err as NetlabError).exitCode === 'number');
+}
+
 /** Print a failure the way every command does: one clear line on stderr, then the exit code. */
 export function fail(err: unknown): never {
   const chalk = colourFor(process.stderr);
-  if (err instanceof NetlabError) {
+  if (isNetlabError(err)) {
     process.stderr.write(`${chalk.red('netlab:')} ${err.message}\n`);
     process.exit(err.exitCode);
   }

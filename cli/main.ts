@@ -2,15 +2,13 @@
 /**
  * The `netlab` command. Each command's implementation is imported only when that command
  * runs, so `netlab list` and `netlab --help` never load Ink, React, undici or vitest.
+ *
+ * The build bundles this file, commander and `list` into one CommonJS file, the installed
+ * `netlab` (scripts/build.mjs): `netlab list` and `--help` have a startup budget, and one
+ * file compiled without the ESM loader's round trips is what meets it.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import type * as Commander from 'commander';
-
-// commander is CommonJS: require() loads it in a third of the time an ESM import takes, and
-// `netlab list` has a startup budget (SPEC §7).
-const require = createRequire(import.meta.url);
-const { Command, CommanderError, Option } = require('commander') as typeof Commander;
+import { Command, CommanderError, Option } from 'commander';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -40,9 +38,12 @@ async function main(argv: string[]): Promise<void> {
     .description('open the interactive lab (optionally at one lab)')
     .argument('[lab]', 'lab id to open')
     .option('--dir <workspace>', 'the exercise workspace', undefined)
-    .action(async (lab: string | undefined, options: { dir?: string }) => {
+    // A mistyped command with arguments (`netlab rn tcp-echo`) lands here: start answers it
+    // with a "did you mean", which commander's "too many arguments" could not give.
+    .allowExcessArguments()
+    .action(async (lab: string | undefined, options: { dir?: string }, command: Command) => {
       const { startCommand } = await import('./commands/start.js');
-      await startCommand(lab, options);
+      await startCommand(lab, options, command.args.slice(1));
     });
 
   program

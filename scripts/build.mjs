@@ -7,9 +7,10 @@
 // walk over the sources' modification times against a stamp dist/ gets at the end of a
 // successful build: no TypeScript is loaded unless something must be built.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +58,7 @@ function run(args, what) {
   }
 }
 
-export function build() {
+export async function build() {
   // The stamp carries the time the build started: a source saved while it ran is newer.
   const started = new Date();
   let tsc;
@@ -72,8 +73,77 @@ export function build() {
   rmSync(dist, { recursive: true, force: true });
   run([tsc, '-p', 'tsconfig.json'], 'tsc');
   run([join(root, 'scripts', 'copy-assets.mjs')], 'copying the lessons and exercises');
+  await bundleEntry();
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);
+}
+
+/**
+ * The installed `netlab` (package.json `bin`): cli/main.ts, commander and the `list` command in
+ * one CommonJS file. `netlab list` and `--help` must start within 1.25× a bare `node`, and one
+ * file compiled without the ESM loader's round trips is what gets there. Everything else stays
+ * where tsc put it: the other commands and every package are imported at run time, so what
+ * `list` loads stays visible to the test that keeps Ink, React, undici and vitest out of it.
+ */
+async function bundleEntry() {
+  await bundle(join(root, 'cli', 'main.ts'), join(dist, 'cli', 'netlab.cjs'), (path) =>
+    // The other commands (and the error printer they share) load from dist/cli/ as tsc built
+    // them; the bundle sits next to them, so the same relative paths resolve.
+    /^\.\/(commands\/|io\.js$)/.test(path) && path !== './commands/list.js',
+  );
+  // `list` asks a lab that checks its platform whether this machine runs it. Importing the
+  // lab as ESM would start the ESM loader for that one question: it gets a CommonJS copy of
+  // its definition (lab.cjs, which the registry prefers). Lab definitions import little.
+  const catalog = JSON.parse(readFileSync(join(dist, 'labs', 'catalog.json'), 'utf8'));
+  for (const lab of catalog.filter((l) => l.checksPlatform)) {
+    await bundle(join(root, 'labs', lab.id, 'lab.ts'), join(dist, 'labs', lab.id, 'lab.cjs'), () => false);
+  }
+}
+
+/** Bundle `entry` into the CommonJS file `outfile`, leaving packages and `external(path)` out. */
+async function bundle(entry, outfile, external) {
+  const esbuild = await import('esbuild');
+  const self = "require('node:url').pathToFileURL(__filename).href";
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'netlab-dist',
+        setup(b) {
+          b.onResolve({ filter: /^\./ }, (a) => (external(a.path) ? { path: a.path, external: true } : undefined));
+          // Packages are loaded at run time, all but commander.
+          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'commander' ? undefined : { path: a.path, external: true }));
+          // commander requires child_process when it loads, for subcommands kept in separate
+          // executables, which netlab has none of; loading it is the largest part of the
+          // startup budget. The bundle asks for it only if a spawn ever happens.
+          b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (a) => {
+            const text = await readFile(a.path, 'utf8');
+            const eager = "const childProcess = require('node:child_process');";
+            const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+            return { contents: text.includes(eager) ? text.replace(eager, lazy) : text, loader: 'js' };
+          });
+          // A module finds its files from its own place in dist/ (`new URL('../../labs/',
+          // import.meta.url)`): give each its URL as if tsc had emitted it there.
+          b.onLoad({ filter: /\.tsx?$/ }, async (a) => {
+            const emitted = join(dist, relative(root, a.path)).replace(/\.tsx?$/, '.js');
+            let rel = relative(dirname(outfile), emitted).split(sep).join('/');
+            if (!rel.startsWith('.')) rel = `./${rel}`;
+            const text = (await readFile(a.path, 'utf8')).replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, ${self}).href`);
+            return { contents: text, loader: a.path.endsWith('x') ? 'tsx' : 'ts' };
+          });
+        },
+      },
+    ],
+  });
+  chmodSync(outfile, 0o755);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -81,6 +151,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const reason = force ? 'asked to' : staleReason();
   if (reason) {
     if (!force) process.stderr.write(`netlab: building (${reason})…\n`);
-    build();
+    await build();
   }
 }

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import type { ResultLine, TraceEvent } from '../src/trace/event.js';
@@ -60,6 +61,9 @@ describe('usage errors exit 2 with one clear line', () => {
     [['run', 'tcp-echo', '--scenario', 'nope'], /has no scenario "nope"\. Scenarios: tour, half-close/],
     [['run', 'tcp-echo', '--timeout', 'soon'], /--timeout must be a positive number/],
     [['lsit'], /Did you mean "list"\?/],
+    [['rn', 'tcp-echo'], /unknown lab or command "rn"\. Did you mean "run"\?/],
+    // Validated before anything starts: nothing is printed before the error.
+    [['run', 'udp', '--set', 'foo=1'], /lab udp has no option "foo"/],
   ])('netlab %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -72,6 +76,7 @@ describe('usage errors exit 2 with one clear line', () => {
     const r = await runCli(['run', 'unix-socket', '--scenario', 'timing', '--set', 'roundTrips=lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--set roundTrips takes a whole number/);
+    expect(r.stdout).toBe('');
     const unknown = await runCli(['run', 'tcp-echo', '--set', 'colour=blue']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/lab tcp-echo has no option "colour"/);
@@ -102,6 +107,21 @@ describe('usage errors exit 2 with one clear line', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const command of ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution']) expect(r.stdout).toContain(command);
+  });
+});
+
+describe('netlab reset', () => {
+  test('outside a workspace: exit 2, says so, and creates nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'netlab-test-'));
+    try {
+      const r = await runCli(['reset', 'tcp-echo'], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^netlab: no workspace at netlab-exercises: .*netlab init/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
 
@@ -241,8 +261,9 @@ describe('startup stays light', () => {
         const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], { encoding: 'utf8' });
         expect(r.status).toBe(0);
         const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
-        expect(loaded.length).toBeGreaterThan(3);
-        expect(loaded.filter((l) => /node_modules\/(ink|react|undici|vitest|esbuild)\//.test(l))).toEqual([]);
+        // The hooks work: they saw netlab itself.
+        expect(loaded).toContain(`LOADED ${pathToFileURL(CLI).href}`);
+        expect(loaded.filter((l) => /node_modules\/(ink|react|undici|vitest|esbuild|highlight\.js|marked)\//.test(l))).toEqual([]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * The lab contract (SPEC §4, STYLE 7): the authoring linter, run over every lab the registry
+ * The lab contract: the authoring linter, run over every lab the registry
  * finds. Each lab folder has its id as name, a lesson in steps, hints, a starter with `// TODO`
  * that type-checks, and a grader that discriminates: through the real grading pipeline the
  * reference solution passes every check, the starter fails, every good fixture passes and every
@@ -64,6 +64,11 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     expect(existsSync(src(lab, 'exercise', 'solution.ts')), 'a reference solution').toBe(true);
     expect(existsSync(src(lab, 'grader.test.ts')), 'a grader').toBe(true);
     expect(existsSync(src(lab, 'grade', 'host.ts')), 'a grading host').toBe(true);
+  });
+
+  test("its own tests are in test/ (where vitest finds them); only the grader's checks sit beside lab.ts", () => {
+    const stray = readdirSync(src(lab)).filter((f) => /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) && f !== 'grader.test.ts');
+    expect(stray, 'move these into test/').toEqual([]);
   });
 
   test('fixtures: fixtures/index.ts and whole good--<what>.ts files only, each named and explained once', () => {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, collect, isAlive, runCli, startCli } from './helpers/cli.js';
+import { childrenOf, collect, isAlive, runCli } from './helpers/cli.js';
 import { ROOT, cleanEnv, gradeEntries, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
@@ -220,21 +220,24 @@ describe('grading a workspace', () => {
     expect(validate(schema, JSON.parse(direct.stdout))).toEqual([]);
   }, 240_000);
 
-  test('Ctrl-C while grading: grading stops within a few seconds, reports what ran, exits 130, leaves no process', async () => {
+  test('Ctrl-C while grading, as a terminal sends it (to the whole process group): interrupted, not the learner\'s fault; exits 130, leaves no process', async () => {
     const dir = workspace('interrupted');
-    // The starter with one change of the learner's (an untouched starter is not graded at all).
-    writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\n`);
-    const child = startCli(['grade', 'tcp-echo', '--dir', dir], { env, cwd: tmp.dir });
+    // Starters with one change of the learner's (an untouched starter is not graded at all):
+    // their checks wait for answers that never come, so grading is mid-way when Ctrl-C comes.
+    const labs = ['tcp-echo', 'udp', 'unix-socket'];
+    for (const lab of labs) writeFileSync(join(dir, `${lab}.ts`), `${readFileSync(join(ROOT, `labs/${lab}/exercise/starter.ts`), 'utf8')}\n// started\n`);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    // Its own process group, like a shell's foreground job: the group gets the SIGINT.
+    const child = spawn(process.execPath, [CLI, 'grade', ...labs, '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
-    // The starter makes checks wait for echoes that never come: wait until learner processes run.
     const descendants = async (pid: number): Promise<number[]> => {
       const kids = await childrenOf(pid);
       return [...kids, ...(await Promise.all(kids.map(descendants))).flat()];
     };
-    const { readFileSync: read } = await import('node:fs');
     const cmdline = (pid: number) => {
       try {
-        return read(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       } catch {
         return '';
       }
@@ -246,17 +249,21 @@ describe('grading a workspace', () => {
     }
     expect(seen.map(cmdline).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
     const stopped = Date.now();
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     const r = await exited;
     expect(Date.now() - stopped).toBeLessThan(10_000);
     expect(r.code).toBe(130);
-    expect(r.stdout).toMatch(/not run: grading was interrupted|not finished: grading was interrupted/);
+    // Nothing blames the learner or netlab's labs for the stop.
+    expect(r.stdout).not.toMatch(/SIGINT|ended by itself|grader error|0\/0 checks/);
+    expect(r.stdout).toMatch(/○ \S+\s+.* \(interrupted\)|interrupted before (it was graded|any of its checks finished)/);
+    expect(r.stdout).toMatch(/^Points \d+\/\d+ · labs: .*\d+ interrupted/m);
+    for (const lab of labs) expect(r.stdout).toMatch(new RegExp(`^${lab} `, 'm'));
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ passed, \d+ failed$/);
     // Gone, or a zombie its parent has not reaped yet (it no longer runs).
     const running = (pid: number) => {
       if (!isAlive(pid)) return false;
       try {
-        return !/^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`, 'utf8'));
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
       } catch {
         return false;
       }

@@ -92,12 +92,22 @@ export function createEchoServer(): net.Server {
   return new Promise(() => {}) as unknown as net.Server;
 }
 `,
+  // What Ctrl-C does to the learner's process (the terminal signals netlab's whole process group).
+  'ctrl-c/tcp-echo.ts': `import * as net from 'node:net';
+
+export function createEchoServer(): net.Server {
+  process.kill(process.pid, 'SIGINT');
+  return net.createServer();
+}
+`,
 };
 
 const tmp = tempDir();
 const paths = Object.keys(files).map((rel) => join(tmp.dir, rel));
 let reports: LabReport[] = [];
 const report = (rel: string) => reports[Object.keys(files).indexOf(rel)]!;
+/** Why every check of a lab failed alike: the lab's load error, else the first check's message. */
+const whyNotLoaded = (r: LabReport) => r.loadError?.message ?? r.checks[0]!.message ?? '';
 const check = (rel: string, id: string) => report(rel).checks.find((c) => c.id === id)!;
 
 beforeAll(async () => {
@@ -126,7 +136,8 @@ describe('learner code that fails', () => {
     const r = report('import-crash/tcp-echo.ts');
     expect(r.status).toBe('failed');
     expect(failedChecks(r)).toHaveLength(r.checks.length);
-    const message = r.checks[0]!.message!;
+    // Said once for the lab (the checks only say they did not run).
+    const message = whyNotLoaded(r);
     expect(message).toMatch(/your module threw while it was loading/);
     expect(message).toMatch(/SyntaxError: .*JSON/);
     // Source-mapped: the line of JSON.parse in the .ts file, not in the transpiled code.
@@ -137,7 +148,7 @@ describe('learner code that fails', () => {
   test('a missing export is named, with what the module exports instead', () => {
     const r = report('missing-export/tcp-echo.ts');
     expect(failedChecks(r)).toHaveLength(r.checks.length);
-    expect(r.checks[0]!.message).toMatch(/does not export a function named createEchoServer \(it exports: createServer\)/);
+    expect(whyNotLoaded(r)).toMatch(/does not export a function named createEchoServer \(it exports: createServer\)/);
   });
 
   test('a crash in a handler fails the check with the learner\'s stack and the trace of that check', () => {
@@ -176,6 +187,12 @@ describe('learner code that fails', () => {
     expect(r.durationMs).toBeLessThan(30_000);
     // The message speaks of the learner's code, not of the grader's internal operations.
     expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
+  });
+
+  test('a learner process stopped by Ctrl-C is reported as interrupted, not as something their code did', () => {
+    const r = report('ctrl-c/tcp-echo.ts');
+    expect(failedChecks(r).length).toBeGreaterThan(0);
+    expect(whyNotLoaded(r)).toBe('not finished: grading was interrupted');
   });
 
   test('code that awaits something that never settles: the check says so, in the learner\'s terms', () => {

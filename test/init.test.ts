@@ -1,7 +1,7 @@
 /**
  * `netlab init`, `hint` and `solution` as a learner uses them: the workspace has a starter per
- * lab and what an editor needs; init never overwrites a file (exit 1 when it could create
- * nothing); hints come one at a time and are remembered; the solution waits for a pass unless
+ * lab and what an editor needs; init never overwrites a file (exit 0 also when there was
+ * nothing to create, 1 when a file could not be created); hints come one at a time and are remembered; the solution waits for a pass unless
  * forced, and forcing is recorded. netlab recognises the workspace it is run in.
  */
 import { afterAll, describe, expect, test } from 'vitest';
@@ -41,13 +41,13 @@ describe('netlab init', () => {
     expect(r.stdout).toMatch(/Next:/);
   });
 
-  test('never overwrites: a second init changes nothing, lists what it skipped and exits 1', async () => {
+  test('never overwrites: a second init changes nothing, lists what it skipped and exits 0', async () => {
     const dir = join(tmp.dir, 'netlab-exercises');
     writeFileSync(join(dir, 'tcp-echo.ts'), '// my work\n');
     const files = () => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
     const before = Object.fromEntries(files().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
     const r = await run(['init']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Skipped \(already there; netlab never overwrites your files\):/);
     expect(r.stdout).toMatch(/Nothing to do/);
     const after = Object.fromEntries(files().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -67,6 +67,19 @@ describe('netlab init', () => {
     expect(r.stdout).toMatch(new RegExp(`Created .*\\n  ${other}\\.ts\\n`));
     expect(existsSync(join(dir, 'tcp-echo.ts'))).toBe(false);
     expect(readFileSync(join(dir, 'tcp-echo.mjs'), 'utf8')).toBe('// my work, in JavaScript\n');
+  });
+
+  test.runIf(process.platform === 'linux')('a folder where no file can be created (/proc): exit 1, each file named', async () => {
+    const r = await run(['init', '/proc']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^netlab: could not create tcp-echo\.ts: /m);
+  });
+
+  test.runIf(process.platform === 'linux')('a folder that cannot be made (/proc/x) fails at once instead of retrying forever', async () => {
+    const r = await run(['init', '/proc/netlab-test/ws']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^netlab: ENOENT: no such file or directory, mkdir '\/proc\/netlab-test'/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   test('a file where the workspace should be: exit 1, a clear message', async () => {

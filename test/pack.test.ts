@@ -29,7 +29,8 @@ describe('the npm package', () => {
 
   test('ships the built CLI and the labs, not the sources or tests', () => {
     const pkg = join(dir, 'app', 'node_modules', 'netlab');
-    expect(existsSync(join(pkg, 'dist', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'cli', 'netlab.cjs'))).toBe(true);
+    expect(existsSync(join(pkg, 'LICENSE'))).toBe(true);
     expect(existsSync(join(pkg, 'dist', 'labs', 'tcp-echo', 'lesson.md'))).toBe(true);
     expect(existsSync(join(pkg, 'dist', 'labs', 'tcp-echo', 'exercise', 'starter.ts'))).toBe(true);
     expect(existsSync(join(pkg, 'test'))).toBe(false);

@@ -120,3 +120,53 @@ setInterval(() => {}, 1000);
 test('CHILD_API points at the built runtime', () => {
   expect(fileURLToPath(CHILD_API)).toMatch(/dist\/src\/runtime\/child\.js$/);
 });
+
+describe('typed program contracts', () => {
+  test('the orchestrator and its program agree on params, ready and commands at compile time, and it runs', async () => {
+    const { defineProgram } = await import('../dist/src/runtime/contract.js');
+    const { runDemo } = await import('../dist/src/runtime/demo.js');
+    const CONTRACT_API = new URL('../dist/src/runtime/contract.js', import.meta.url).href;
+    type Doubler = { params: { factor: number }; ready: { pid: number }; commands: { apply: { arg: number; result: number }; stop: object } };
+    const doubler = defineProgram<Doubler>('typed-doubler');
+    // The program's side, typed by the same contract.
+    program(
+      'typed-doubler.ts',
+      `import { program } from ${JSON.stringify(CHILD_API)};
+import { defineProgram } from ${JSON.stringify(CONTRACT_API)};
+const self = program(defineProgram<${'{ params: { factor: number }; ready: { pid: number }; commands: { apply: { arg: number; result: number }; stop: object } }'}>('typed-doubler'));
+const { factor } = self.params();
+self.onCommand('apply', (n) => n * factor);
+self.ready({ pid: process.pid });
+await self.waitForCommand('stop');
+`,
+    );
+    const lab = {
+      id: 'typed', title: 't', summary: 's', order: 1, exports: [], dir,
+      lessonPath: '', hintsPath: '', starterPath: '', solutionPath: '', graderPath: '', fixturesDir: '',
+      scenarios: {
+        main: {
+          title: 'typed',
+          async run(ctx: import('../dist/src/lab/types.js').DemoContext) {
+            const p = ctx.spawn('doubler', doubler, { params: { factor: 3 } });
+            const { pid } = await p.ready();
+            const answer: number = await p.command('apply', 14);
+            await p.command('stop');
+            if (false as boolean) {
+              // @ts-expect-error: params must match the contract
+              ctx.spawn('doubler', doubler, { params: { factor: 'three' } });
+              // @ts-expect-error: the program has no such command
+              await p.command('triple', 1);
+              // @ts-expect-error: 'apply' takes a number
+              await p.command('apply', 'fourteen');
+            }
+            return { pid, answer };
+          },
+        },
+      },
+    };
+    const result = await runDemo(lab, { onLine: () => {} });
+    expect(result.error).toBeUndefined();
+    expect(result.summary.answer).toBe(42);
+    expect(result.summary.pid).toBeGreaterThan(0);
+  });
+});

@@ -6,10 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+import { CLI as MAIN } from './helpers/cli.js';
 
 // An empty folder as the current one: never the repository's (or a learner's) workspace.
 const cwd = mkdtempSync(join(tmpdir(), 'netlab-start-cli-'));
@@ -24,25 +22,26 @@ function netlab(...args: string[]) {
 }
 
 describe('netlab start without a terminal', () => {
-  it('says to use netlab run / netlab list and exits 0', () => {
+  it('says to use netlab run / netlab list instead, on stderr, and exits 2', () => {
     const r = netlab('start');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('needs a terminal');
-    expect(r.stdout).toContain('netlab list');
-    expect(r.stdout).toContain('netlab run tcp-echo');
-    expect(r.stdout).not.toMatch(/\x1b\[/);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('needs a terminal');
+    expect(r.stderr).toContain('netlab list');
+    expect(r.stderr).toContain('netlab run tcp-echo');
+    expect(r.stderr).not.toMatch(/\x1b\[/);
   });
 
   it('names the lab it was asked for', () => {
     const r = netlab('start', 'tcp-echo');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('netlab run tcp-echo');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('netlab run tcp-echo');
   });
 
   it('`netlab` alone is `netlab start`', () => {
     const r = netlab();
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('needs a terminal');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('needs a terminal');
   });
 });
 
@@ -59,5 +58,19 @@ describe('netlab start with an unknown lab', () => {
     const r = netlab('lsit');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('Did you mean "list"?');
+  });
+
+  it('and a mistyped command followed by its arguments (`netlab rn tcp-echo`)', () => {
+    const r = netlab('rn', 'tcp-echo');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('unknown lab or command "rn". Did you mean "run"?');
+  });
+
+  it('a lab followed by more words is a usage error, not a lab opened', () => {
+    const r = netlab('tcp-echo', 'now');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Did you mean `netlab run tcp-echo`?');
   });
 });

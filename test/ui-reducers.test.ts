@@ -136,7 +136,7 @@ describe('live trace', () => {
     expect(screen).toContain('✓ tcp-echo / tour finished');
     const top = play(s, 'home');
     expect(top.state.lab!.trace.offset).toBe(0);
-    expect(text(top.state)).toContain('\n    0.0ms  server     net.Socket#0           end');
+    expect(text(top.state)).toContain('\n    0.0ms  server   net.Socket#0 end');
     expect(play(top, 'down', 'down').state.lab!.trace.offset).toBe(2);
   });
 
@@ -221,8 +221,24 @@ describe('exercise', () => {
     expect(screen).toContain('✗ half-close    finishes echoing after the client ends');
     expect(screen.replace(/\s+/g, ' ')).toContain('sent 12 bytes then end(); got 0 bytes back before the server closed: did you set allowHalfOpen?');
     expect(screen).toContain('– unix-only     a check this machine skips');
-    expect(screen).toContain('learner    net.Socket#1           end');
+    expect(screen).toContain('learner net.Socket#1 end');
     expect(s.state.notice?.text).toBe('1 of 2 checks pass: read the ✗ ones, fix your file, save, press g again.');
+  });
+
+  it('a file still the starter: the message once, the checks listed without repeating it', () => {
+    const starter: LabGrade = {
+      lab: 'tcp-echo',
+      status: 'not-started',
+      message: 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask',
+      checks: [
+        { id: 'echoes-bytes', title: 'echoes every byte unchanged', status: 'skipped', message: 'not started' },
+        { id: 'half-close', title: 'finishes echoing after the client ends', status: 'skipped', message: 'not started' },
+      ],
+    };
+    const screen = text(play(ready(), 'enter', 'g', { type: 'graded', lab: 'tcp-echo', grade: starter }).state);
+    expect(screen).toContain('Not started');
+    expect(screen).toContain('– echoes-bytes  echoes every byte unchanged');
+    expect(screen.match(/not started/g)).toBeNull();
   });
 
   it('shows one failing check trace at a time; t moves to the next', () => {
@@ -324,7 +340,15 @@ describe('terminal size', () => {
     s = play(s, { type: 'resize', columns: 50, rows: 24 });
     expect(s.state.lab!.trace.log!.rows.length).toBeGreaterThan(wide);
     const f = frame(s.state, plainTheme);
-    for (const row of [f.header, f.status, f.keys, ...f.body]) expect(stripAnsi(row).length).toBeLessThanOrEqual(50);
+    for (const row of [f.header, ...f.status.split('\n'), f.keys, ...f.body]) expect(textWidth(row)).toBeLessThanOrEqual(50);
+  });
+
+  it('a notice too long for the status row takes a second row instead of being cut', () => {
+    const text = 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask, then grade again';
+    const s = play(home(), 'enter', '3', { type: 'notice', level: 'warn', text });
+    const f = frame(s.state, plainTheme);
+    expect(f.status.split('\n')).toEqual(['! tcp-echo.ts is still the starter: make it do what its // TODO comments ask,', 'then grade again']);
+    expect(f.body.length).toBeLessThanOrEqual(18);
   });
 });
 
@@ -356,6 +380,23 @@ describe('80×24 with the real lessons', () => {
           s = { state: appReducer(s.state, { type: 'key', key: 'right' }, theme).state, commands: [] };
         });
         s = { state: appReducer(s.state, { type: 'key', key: 'n' }, theme).state, commands: [] };
+      }
+    }
+  });
+
+  it('every scenario of every lab shows its whole title on the trace screen', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const labs = (await loadLabs()).map(labView);
+    for (const lab of labs) {
+      let s = initialState(snapshotOf({ labs, progress: {} }), SIZE, lab.id).state;
+      s = appReducer(s, { type: 'key', key: '2' }, plainTheme).state;
+      for (const scenario of lab.scenarios) {
+        const f = frame(s, plainTheme);
+        const body = f.body.map(stripAnsi);
+        for (const row of body) expect(textWidth(row), `${lab.id}/${scenario.name}: ${row}`).toBeLessThanOrEqual(78);
+        expect(body.join(' ').replace(/\s+/g, ' '), `${lab.id}/${scenario.name}`).toContain(scenario.title.replace(/\s+/g, ' '));
+        s = appReducer(s, { type: 'key', key: 'right' }, plainTheme).state;
       }
     }
   });

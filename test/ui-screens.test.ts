@@ -101,6 +101,18 @@ describe('netlab start, screen by screen (80×24, no colour)', () => {
     expect(await shows('Not yet: 1 of 2 checks pass')).toMatchSnapshot();
   });
 
+  it('a long notice wraps onto a second status row; the key bar stays at the bottom', async () => {
+    const { press, shows, session } = mount(undefined, 'tcp-echo');
+    await press('3');
+    await shows('Press i to create it');
+    session.emit({ type: 'notice', level: 'warn', text: 'tcp-echo.ts is still the starter: make it do what its // TODO comments ask, then grade again' });
+    const rows = (await shows('then grade again')).split('\n');
+    expect(rows).toHaveLength(23);
+    expect(rows.at(-3)).toBe('! tcp-echo.ts is still the starter: make it do what its // TODO comments ask,');
+    expect(rows.at(-2)).toBe('then grade again');
+    expect(rows.at(-1)).toMatch(/^g grade .* q back$/);
+  });
+
   it('help lists every key', async () => {
     const { press, screen, shows } = mount(undefined, 'tcp-echo');
     await press('?');

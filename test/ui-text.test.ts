@@ -139,17 +139,42 @@ describe('the trace log', () => {
     const log = TraceLog.of(echoTrace(), plainTheme, 200);
     expect(log.received).toBe(9);
     expect(log.rows).toHaveLength(8);
-    expect(log.rows[0]).toBe('    3.2ms  server     net.Server#1           listening    address=127.0.0.1:40000');
+    // Columns as wide as this run's names: actors up to client#1, objects up to net.Socket#1.
+    expect(log.rows[0]).toBe('    3.2ms  server   net.Server#1 listening    address=127.0.0.1:40000');
+    expect(log.rows[3]).toBe('    5.4ms  client#1 net.Socket#1 connect      local=127.0.0.1:50000 remote=127.0.0.1:40000');
     expect(log.rows.some((r) => r.includes('resume'))).toBe(false);
   });
 
-  it('wraps a long line under the actor column', () => {
+  it('wraps a long line under the object column', () => {
     const log = TraceLog.of(echoTrace().slice(1, 2), plainTheme, 60);
     expect(log.rows).toEqual([
-      '    3.9ms  netlab     » the server listens on',
-      '                      127.0.0.1:40000 (port 0 asked the OS',
-      '                      for a free port)',
+      '    3.9ms  netlab » the server listens on 127.0.0.1:40000',
+      '                  (port 0 asked the OS for a free port)',
     ]);
+  });
+
+  it('keeps its columns with actor names of any length', () => {
+    const lines = [
+      ev(1, 'client(k=1)', 'http.ClientRequest#1', 'socket'),
+      ev(2, 'client(keepAlive: false, ∞)', 'net.Socket#2', 'connect', { remote: '127.0.0.1:40000' }),
+      ev(3, 'client(keepAlive: false)', 'net.Socket#3', 'connect', { remote: '127.0.0.1:40000' }),
+      ev(4, 'server(allowHalfOpen:false)', 'net.Socket#1', 'end'),
+      ev(5, 'client(keepAlive: false, ∞)', 'net.Socket#2', 'close', { hadError: false }),
+      ev(6, 'client(k=1)', 'net.Socket#1', 'data', { bytes: 5, preview: 'hello' }),
+    ];
+    const log = TraceLog.of(lines, plainTheme, 78);
+    // Every event row has its object at the same column, and no row is wider than the screen.
+    const events = log.rows.filter((r) => / net\.|http\./.test(r));
+    const at = events.map((r) => r.search(/(net|http)\.\S+#\d/));
+    expect(new Set(at).size).toBe(1);
+    for (const r of log.rows) expect(textWidth(r)).toBeLessThanOrEqual(78);
+    // A shortened name is the same on every row, and said once in full.
+    expect(log.rows.filter((r) => r.includes('client(…se, ∞)'))).toHaveLength(3);
+    expect(log.rows).toContain('    2.0ms  client(…se, ∞) » stands for client(keepAlive: false, ∞)');
+    expect(log.rows.some((r) => r.includes('client(…false) » stands for client(keepAlive: false)'))).toBe(true);
+    expect(log.rows.some((r) => r.includes('server(…false) » stands for server(allowHalfOpen:false)'))).toBe(true);
+    // Names that fit stay whole, padded to the column.
+    expect(log.rows.at(-1)).toBe('    6.0ms  client(k=1)    net.Socket#1         data         5 B "hello"');
   });
 
   it('gives each actor its own colour', () => {

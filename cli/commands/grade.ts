@@ -149,8 +149,9 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
       process.stdout.write(text);
     }
   }
-  if (controller.signal.aborted) process.exitCode = 130;
-  else process.exitCode = report.ok ? 0 : 1;
+  // After an interrupt, what vitest left behind (its workers' handles) must not keep netlab alive.
+  if (controller.signal.aborted) process.exit(130);
+  process.exitCode = report.ok ? 0 : 1;
 }
 
 function writeReport(file: string, text: string): void {

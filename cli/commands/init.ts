@@ -1,7 +1,7 @@
 /**
  * `netlab init [dir]`: create the learner's workspace (default ./netlab-exercises). Never
- * overwrites a file. Exit 0 when it created something (existing files are listed as skipped);
- * exit 1 when everything already exists, so nothing could be created without overwriting.
+ * overwrites a file: existing files are listed as skipped. Exit 0 when every file is there
+ * afterwards (also when it had nothing to do); exit 1 when a file could not be created.
  */
 import { relative } from 'node:path';
 import { loadLabs } from '../../src/lab/registry.js';
@@ -13,9 +13,15 @@ export async function initCommand(dir: string | undefined): Promise<void> {
   const labs = await loadLabs();
   const target = workspaceDir(dir);
   const result = initWorkspace(target, labs);
-  // For the workspace's launcher (`npm run grade`): this netlab, on this machine.
-  const me = thisNetlab();
-  noteCreator(target, me.cli, me.version);
+  // For the workspace's launcher (`npm run grade`): this netlab, on this machine. Best effort:
+  // without the note the launcher still finds an installed netlab, and a folder where it
+  // cannot be written has had its failures reported below.
+  try {
+    const me = thisNetlab();
+    noteCreator(target, me.cli, me.version);
+  } catch {
+    /* reported through result.failed, or harmless */
+  }
   const chalk = colourFor(process.stdout);
   const shown = relative(process.cwd(), target) || '.';
   const out: string[] = [];
@@ -27,10 +33,15 @@ export async function initCommand(dir: string | undefined): Promise<void> {
     out.push(`${chalk.yellow('Skipped')} (already there; netlab never overwrites your files):`);
     for (const file of result.skipped) out.push(`  ${file}`);
   }
+  if (result.failed.length) {
+    process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+    for (const f of result.failed) process.stderr.write(`${colourFor(process.stderr).red('netlab:')} could not create ${f.path}: ${f.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   if (result.created.length === 0) {
     out.push(`Nothing to do: ${shown}/ already has every file. To start an exercise over: netlab reset <lab> --dir ${shown}`);
     process.stdout.write(out.join('\n') + '\n');
-    process.exitCode = 1;
     return;
   }
   const first = labs[0]?.id ?? '<lab>';

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labCatalog } from '../../src/lab/registry.js';
-import { labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
+import { findSubmission, labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
 import { colourLevel } from '../colour-level.js';
 
 export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
@@ -9,8 +9,9 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
   const dir = workspaceDir(options.dir);
   const progress = readProgress(dir);
   const rows = labs.map((lab) => {
+    // The starter is read only to tell an untouched file from a started one.
     const starterPath = join(lab.dir, 'exercise', 'starter.ts');
-    const starter = existsSync(starterPath) ? readFileSync(starterPath, 'utf8') : undefined;
+    const starter = findSubmission(dir, lab.id) && existsSync(starterPath) ? readFileSync(starterPath, 'utf8') : undefined;
     return {
       id: lab.id,
       title: lab.title,

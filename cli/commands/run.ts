@@ -44,12 +44,23 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     use = resolve(options.use);
     if (!existsSync(use)) throw new NetlabError('NETLAB_ERR_USAGE', `--use: no file at ${use}`);
   }
+  const sets = parseSets(options.set);
   const human = options.json ? process.stderr : process.stdout;
   const chalk = colourFor(human);
   const json = options.json ? new NdjsonWriter(process.stdout) : undefined;
   const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents, lab.trace);
-  const onLine = (line: TraceLine) => (json ? json.write(line) : pretty!.write(line));
-  const sets = parseSets(options.set);
+  // The title waits for the demo's first line: a usage error found while the lab reads its
+  // options (`--set foo=1`) is then the only thing printed.
+  let title = options.json || options.serve ? undefined : `${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`;
+  const printTitle = () => {
+    if (title !== undefined) human.write(title);
+    title = undefined;
+  };
+  const onLine = (line: TraceLine) => {
+    printTitle();
+    if (json) json.write(line);
+    else pretty!.write(line);
+  };
 
   if (options.serve) {
     const controller = new AbortController();
@@ -69,9 +80,6 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
 
   const controller = new AbortController();
   const off = onInterrupt(() => controller.abort());
-  if (!options.json) {
-    human.write(`${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`);
-  }
   const result = await runDemo(lab, { scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
   off();
   pretty?.end();
@@ -81,6 +89,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     json.write(result);
     await json.flush();
   } else if (!usage) {
+    printTitle();
     human.write('\n' + renderSummary(result, chalk) + '\n');
   }
   if (usage) {

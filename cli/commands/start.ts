@@ -16,20 +16,26 @@ export interface StartOptions {
  * controller's snapshot, draw the opening screen without Ink (src/ui/first-frame.ts), and
  * only then load Ink and React, which take most of the startup time, and hand over to them.
  */
-export async function startCommand(id: string | undefined, options: StartOptions): Promise<void> {
+export async function startCommand(id: string | undefined, options: StartOptions, extra: string[] = []): Promise<void> {
   const labs = await loadLabs();
+  // `netlab` is `netlab start`, so a mistyped command (`netlab rn tcp-echo`) arrives here as a lab.
   if (id !== undefined && !labs.some((l) => l.id === id)) {
     const guess = closest(id, [...labs.map((l) => l.id), ...COMMANDS]);
     throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', `unknown lab or command "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab --help\` or \`netlab list\`.`);
   }
+  if (extra.length) {
+    throw new NetlabError('NETLAB_ERR_USAGE', `netlab start opens one lab, got "${[id, ...extra].join(' ')}". Did you mean \`netlab run ${id}\`?`);
+  }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    // Nothing interactive can start: a usage error, with what works without a terminal.
     const first = id ?? labs[0]?.id ?? '<lab>';
-    process.stdout.write(
-      'netlab start is interactive and needs a terminal (stdin and stdout a TTY).\n' +
+    process.stderr.write(
+      'netlab: netlab start is interactive and needs a terminal (stdin and stdout a TTY).\n' +
         `Without one, use:  netlab list            the labs and your progress\n` +
         `                   netlab run ${first.padEnd(11)} a lab's demo and its live trace\n` +
         `                   netlab grade           grade your exercises\n`,
     );
+    process.exitCode = 2;
     return;
   }
 

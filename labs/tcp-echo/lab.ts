@@ -1,19 +1,19 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { Step } from './demo/client.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { RunningProgram } from '../../src/runtime/spawn.js';
+import { echoClient, echoServer, type ServerParams, type Step } from './contract.js';
 
-async function startServer(ctx: DemoContext, params: Record<string, unknown> = {}, actor = 'server') {
-  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation, ...params } as never });
-  const info = (await server.ready()) as { port?: number; error?: { code: string; message: string } };
+async function startServer(ctx: DemoContext, params: Omit<ServerParams, 'implementation'> = {}, actor = 'server') {
+  const server = ctx.spawn(actor, echoServer, { params: { implementation: ctx.implementation, ...params } });
+  const info = await server.ready();
   return { server, port: info.port, error: info.error };
 }
 
 function client(ctx: DemoContext, actor: string, port: number, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { port, steps } as never });
+  return ctx.spawn(actor, echoClient, { params: { port, steps } });
 }
 
 /** Wait for a client to finish its steps; one that failed (no echo, say) fails the demo with its reason. */
-async function completes(p: ActorProcess): Promise<void> {
+async function completes(p: RunningProgram): Promise<void> {
   const { code, signal } = await p.finish(20_000);
   if (code !== 0) throw new Error(p.fatal ? `${p.actor}: ${p.fatal.message}` : `${p.actor} ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
 }
@@ -54,7 +54,7 @@ export default defineLab({
         ]);
         await completes(c1);
         ctx.note('client#1 is gone; now ask the server to close while client#2 is still connected');
-        const closed = server.command('close', null, 20_000);
+        const closed = server.command('close', undefined, 20_000);
         closed.catch(() => {}); // awaited below; a failure in between must not go unhandled
         const open = await server.command('connections');
         ctx.note(`server.close() was called with ${String(open)} connection open: no "close" event yet`);

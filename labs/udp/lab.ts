@@ -8,7 +8,7 @@ async function startServer(ctx: DemoContext, actor = 'server') {
 }
 
 function client(ctx: DemoContext, actor: string, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { steps, implementation: ctx.implementation } as never });
+  return ctx.spawn(actor, 'demo/client', { params: { steps, implementation: ctx.implementation } });
 }
 
 /**

@@ -32,7 +32,7 @@ async function startServer(ctx: DemoContext, path: string, actor = 'server', nai
 }
 
 function client(ctx: DemoContext, actor: string, path: string, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { path, steps } as never });
+  return ctx.spawn(actor, 'demo/client', { params: { path, steps } });
 }
 
 async function probe(ctx: DemoContext, actor: string, path: string): Promise<boolean> {

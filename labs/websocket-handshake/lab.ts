@@ -18,7 +18,7 @@ async function startServer(ctx: DemoContext, extra: JsonObject = {}) {
  * handshake that fails when it should not (a learner's server under `--use`) fails the demo.
  */
 async function undiciClient(ctx: DemoContext, actor: string, port: number, steps: ClientStep[], expectOpen = true) {
-  const client = ctx.spawn(actor, 'demo/ws-client', { params: { port, steps } as never });
+  const client = ctx.spawn(actor, 'demo/ws-client', { params: { port, steps } });
   const info = (await client.ready(15_000).catch(() => null)) as { opened?: boolean } | null;
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
@@ -39,7 +39,7 @@ interface RawOptions {
 
 /** The raw client (http.request + hand-made frames); resolves when it has ended. */
 async function rawClient(ctx: DemoContext, actor: string, port: number, options: RawOptions, expectUpgrade = true) {
-  const client = ctx.spawn(actor, 'demo/raw-client', { params: { port, ...options } as never });
+  const client = ctx.spawn(actor, 'demo/raw-client', { params: { port, ...options } });
   const info = (await client.ready(15_000).catch(() => null)) as { upgraded?: boolean; acceptOk?: boolean | null } | null;
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());

@@ -13,11 +13,13 @@ import { previewBytes } from '../../src/trace/detail.js';
 import { acceptSteps, describeFrame, FrameParser, isValidKey, opcodeName } from './frames.js';
 
 export interface TapSink {
-  /** A synthetic trace event (`mark` of the child API). */
-  mark(name: string, detail: JsonObject, object: string): void;
-  note(text: string): void;
+  /** A synthetic trace event (`mark` of the child API), at time `t` when given. */
+  mark(name: string, detail: JsonObject, object: string, t?: number): void;
+  note(text: string, t?: number): void;
   /** The trace id of a socket (`net.Socket#2`). */
   idOf(obj: object): string;
+  /** Now on the run's clock (`traceNow` of the child API): what is shown later keeps the time it happened. */
+  now?(): number;
 }
 
 /**
@@ -51,7 +53,8 @@ class SocketTap {
   private outgoingIsBody = false;
   private expectedAccept: string | null = null;
   private depth = 0;
-  private queued: Array<() => void> = [];
+  /** What to show once the emit in progress has returned, with the time it happened. */
+  private queued: Array<{ t: number | undefined; show: () => void }> = [];
   private incomingBroken = false;
   private outgoingBroken = false;
 
@@ -87,20 +90,46 @@ class SocketTap {
    * the answer leaves.
    */
   during<T>(fn: () => T, afterwards?: () => void): T {
+    const before = this.queued.length;
     this.depth++;
     try {
       return fn();
     } finally {
       this.depth--;
+      // What was received is shown first, at the moment of the first answer written meanwhile
+      // (or now): after the socket's own 'data' event, before what it caused.
+      const t = this.queued[before]?.t ?? this.sink.now?.();
       if (this.depth > 0) {
-        if (afterwards) this.queued.push(afterwards);
+        if (afterwards) this.queued.splice(before, 0, { t, show: afterwards });
       } else {
-        if (afterwards) this.safely(afterwards);
+        if (afterwards) this.stamped(t, afterwards);
         const queued = this.queued;
         this.queued = [];
-        for (const show of queued) this.safely(show);
+        for (const entry of queued) this.stamped(entry.t, entry.show);
       }
     }
+  }
+
+  /** The time of what is being shown (when it happened, not when it is shown); undefined: now. */
+  private at: number | undefined;
+
+  private mark(name: string, detail: JsonObject, object: string): void {
+    this.sink.mark(name, detail, object, this.at);
+  }
+
+  private note(text: string): void {
+    this.sink.note(text, this.at);
+  }
+
+  /** `fn` later (when the emit in progress has returned), stamped with the time it happened. */
+  private later(show: () => void): void {
+    this.queued.push({ t: this.sink.now?.(), show });
+  }
+
+  private stamped(t: number | undefined, fn: () => void): void {
+    this.at = t;
+    this.safely(fn);
+    this.at = undefined;
   }
 
   private safely(fn: () => void): void {
@@ -112,7 +141,7 @@ class SocketTap {
   }
 
   private show(fn: () => void): void {
-    if (this.depth > 0) this.queued.push(fn);
+    if (this.depth > 0) this.later(fn);
     else this.safely(fn);
   }
 
@@ -124,19 +153,19 @@ class SocketTap {
       headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
       lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     }
-    this.sink.mark('request-head', { start, headers, headBytes: head.length }, this.id);
-    this.sink.note(`← ${start}`);
-    for (const line of lines) this.sink.note(`←   ${line}`);
+    this.mark('request-head', { start, headers, headBytes: head.length }, this.id);
+    this.note(`← ${start}`);
+    for (const line of lines) this.note(`←   ${line}`);
     const key = req.headers['sec-websocket-key'];
     if (typeof key === 'string') {
       const steps = acceptSteps(key);
       this.expectedAccept = steps.accept;
-      this.sink.mark('accept:key+guid', { key, guid: steps.input.slice(key.length), input: steps.input, validKey: isValidKey(key) }, 'handshake');
-      this.sink.mark('accept:sha1', { sha1: steps.sha1Hex }, 'handshake');
-      this.sink.mark('accept:base64', { accept: steps.accept }, 'handshake');
+      this.mark('accept:key+guid', { key, guid: steps.input.slice(key.length), input: steps.input, validKey: isValidKey(key) }, 'handshake');
+      this.mark('accept:sha1', { sha1: steps.sha1Hex }, 'handshake');
+      this.mark('accept:base64', { accept: steps.accept }, 'handshake');
     }
     if (head.length) {
-      this.sink.note(`${head.length} bytes arrived together with the request head: Node hands them over as \`head\``);
+      this.note(`${head.length} bytes arrived together with the request head: Node hands them over as \`head\``);
       this.received(head);
     }
   }
@@ -148,10 +177,10 @@ class SocketTap {
       frames = this.incoming.push(chunk);
     } catch (err) {
       this.incomingBroken = true;
-      this.sink.mark('frame-error', { direction: 'received', message: (err as Error).message }, this.id);
+      this.mark('frame-error', { direction: 'received', message: (err as Error).message }, this.id);
       return;
     }
-    for (const frame of frames) this.sink.mark('frame-received', describeFrame(frame), this.id);
+    for (const frame of frames) this.mark('frame-received', describeFrame(frame), this.id);
   }
 
   private sent(chunk: unknown, encoding: unknown): void {
@@ -176,7 +205,7 @@ class SocketTap {
     }
     if (this.outgoingIsBody) {
       const copy = bytes;
-      this.show(() => this.sink.mark('response-body', { bytes: copy.length, preview: previewBytes(copy) }, this.id));
+      this.show(() => this.mark('response-body', { bytes: copy.length, preview: previewBytes(copy) }, this.id));
       return;
     }
     if (this.outgoingBroken) return;
@@ -186,12 +215,12 @@ class SocketTap {
     } catch (err) {
       this.outgoingBroken = true;
       const message = (err as Error).message;
-      this.show(() => this.sink.mark('frame-error', { direction: 'sent', message }, this.id));
+      this.show(() => this.mark('frame-error', { direction: 'sent', message }, this.id));
       return;
     }
     for (const frame of frames) {
       const detail = describeFrame(frame);
-      this.show(() => this.sink.mark('frame-sent', detail, this.id));
+      this.show(() => this.mark('frame-sent', detail, this.id));
     }
   }
 
@@ -203,15 +232,15 @@ class SocketTap {
       if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
     }
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(start)?.[1] ?? NaN);
-    this.sink.mark('response-head', { start, status: Number.isFinite(status) ? status : null, headers }, this.id);
-    this.sink.note(`→ ${start}`);
-    for (const line of lines) this.sink.note(`→   ${line}`);
+    this.mark('response-head', { start, status: Number.isFinite(status) ? status : null, headers }, this.id);
+    this.note(`→ ${start}`);
+    for (const line of lines) this.note(`→   ${line}`);
     const acceptHeader = Object.entries(headers).find(([name]) => name.toLowerCase() === 'sec-websocket-accept')?.[1];
     if (status === 101 && this.expectedAccept) {
       const ok = acceptHeader === this.expectedAccept;
-      this.sink.mark('accept:check', { sent: acceptHeader ?? null, expected: this.expectedAccept, ok }, 'handshake');
-      if (!ok) this.sink.note(`the server sent Sec-WebSocket-Accept ${acceptHeader ?? '(none)'}, expected ${this.expectedAccept}: a real client will refuse the connection`);
+      this.mark('accept:check', { sent: acceptHeader ?? null, expected: this.expectedAccept, ok }, 'handshake');
+      if (!ok) this.note(`the server sent Sec-WebSocket-Accept ${acceptHeader ?? '(none)'}, expected ${this.expectedAccept}: a real client will refuse the connection`);
     }
-    if (status === 101) this.sink.note(`from here on, ${this.id} carries WebSocket frames, not HTTP (first byte of each: FIN + RSV + opcode; e.g. 0x81 = FIN ${opcodeName(1)})`);
+    if (status === 101) this.note(`from here on, ${this.id} carries WebSocket frames, not HTTP (first byte of each: FIN + RSV + opcode; e.g. 0x81 = FIN ${opcodeName(1)})`);
   }
 }

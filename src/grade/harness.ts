@@ -22,6 +22,7 @@ import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
 import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
+import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
@@ -334,7 +335,7 @@ async function execute(
   }
   run.scope.abort();
   if (failure instanceof CheckSkip) return { text: failure.message, timedOut: false, skipped: failure.message };
-  if (failure instanceof CheckInterrupted) return { text: failure.message, timedOut: false };
+  if (failure instanceof CheckInterrupted || run.submissions.some((s) => s.interrupted)) return { text: new CheckInterrupted().message, timedOut: false };
 
   let text: string | undefined;
   let isTimeout = false;
@@ -439,7 +440,17 @@ class SubmissionImpl implements Submission {
     return !this.killed && (!this.process.running || this.process.fatal !== undefined);
   }
 
+  /**
+   * Stopped from the terminal: Ctrl-C (or a closed terminal) signals the whole process group,
+   * the learner's process with netlab. Not something their code did.
+   */
+  get interrupted(): boolean {
+    const signal = this.process.exit?.signal;
+    return signal === 'SIGINT' || signal === 'SIGHUP';
+  }
+
   endDescription(): string {
+    if (this.interrupted) return new CheckInterrupted().message;
     const fatal = this.process.fatal;
     if (fatal) return `your code crashed: ${learnerStack(fatal, this.file)}`;
     return `your code's process ended by itself (${this.process.describeExit().replace(/^\S+ /, '')}): something called process.exit(), or nothing kept it alive`;
@@ -552,17 +563,31 @@ function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): bool
   }
 }
 
-/**
- * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
- * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
- * learner's stack if the module throws while loading, and as timed out if it never loads.
- */
 export interface StartOptions {
   /** Run the learner's process inside this private network (see src/runtime/namespace.ts). */
   network?: PrivateNetwork;
 }
 
-export async function startSubmission(labId: string, options: StartOptions = {}): Promise<Submission> {
+/** A {@link Submission} whose `call` is checked against the lab's host contract (`defineHost`). */
+export interface TypedSubmission<Ops extends CommandSpecs> extends Omit<Submission, 'call'> {
+  call<K extends keyof Ops & string>(op: K, ...args: ArgsOf<Ops, K>): Promise<ResultOf<Ops, K>>;
+}
+
+interface StartSubmission {
+  /** With the lab's host contract: `call` is typed by it. */
+  <Ops extends CommandSpecs>(labId: string, options: StartOptions & { host: HostContract<Ops> }): Promise<TypedSubmission<Ops>>;
+  (labId: string, options?: StartOptions): Promise<Submission>;
+}
+
+/**
+ * Start the learner's module for `labId` in a fresh process (the lab's `grade/host`), wait
+ * until it is loaded and has its exports. Killed when the check ends. Fails the check with the
+ * learner's stack if the module throws while loading, and as timed out if it never loads.
+ * (The host contract is a type only: both shapes are the same submission at run time.)
+ */
+export const startSubmission = start as unknown as StartSubmission;
+
+async function start(labId: string, options: StartOptions = {}): Promise<Submission> {
   const run = currentRun('startSubmission()');
   if (labId !== run.lab) throw new Error(`startSubmission("${labId}") in the grader of lab ${run.lab}`);
   if (!run.target.host) throw new Error(`lab ${labId} has no grade/host program`);

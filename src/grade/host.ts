@@ -18,6 +18,7 @@ import type { Json } from '../trace/event.js';
 import { onCommand, params, ready, waitForCommand } from '../runtime/child.js';
 import { toWireError } from '../runtime/protocol.js';
 import { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams } from './host-protocol.js';
+import type { ArgOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 
 // Lab hosts tell their own failures apart from the learner's errors by this code.
 export { HOST_FAILURE } from './host-protocol.js';
@@ -28,11 +29,20 @@ export type LearnerModule = Record<string, unknown>;
 /** One operation the grader can ask for: gets the learner's module and a JSON argument, returns JSON. */
 export type HostOp = (mod: LearnerModule, arg: Json) => Json | void | Promise<Json | void>;
 
+/** The operations of a host contract, each typed by what it takes and answers. */
+export type HostOps<Ops extends CommandSpecs> = {
+  [K in keyof Ops]: (mod: LearnerModule, arg: ArgOf<Ops, K>) => ResultOf<Ops, K> | void | Promise<ResultOf<Ops, K> | void>;
+};
+
 /**
  * Serve `ops` for the learner's module named in this process's params. Call it once, at the
- * top level of a lab's `grade/host.ts`.
+ * top level of a lab's `grade/host.ts`. With a contract (`defineHost`, shared with the grader's
+ * `startSubmission(lab, { host })`), each operation is checked against it.
  */
-export function hostSubmission(ops: Record<string, HostOp>): void {
+export function hostSubmission<Ops extends CommandSpecs>(contract: HostContract<Ops>, ops: HostOps<Ops>): void;
+export function hostSubmission(ops: Record<string, HostOp>): void;
+export function hostSubmission(first: HostContract | Record<string, HostOp>, second?: object): void {
+  const ops = (second ?? first) as Record<string, HostOp>;
   const p = params<HostParams>();
   startWatchdog(p.maxLifetimeMs);
   // Registered before the import, so the harness can tell a module stuck in a top-level await

@@ -38,7 +38,7 @@ export interface GradeLabsOptions {
   concurrency?: number;
   /** Live progress: each check as it ends, each lab as it ends. */
   onProgress?: (progress: GradeProgress) => void;
-  /** Stop grading (checks still running fail as interrupted). */
+  /** Stop grading: checks still running and labs not finished are reported as interrupted. */
   signal?: AbortSignal;
 }
 
@@ -86,7 +86,7 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
     passed: 0,
     failed: 0,
     skipped: 0,
-    labs: { passed: 0, failed: 0, 'not-started': 0, skipped: 0 },
+    labs: { passed: 0, failed: 0, 'not-started': 0, skipped: 0, interrupted: 0 },
     points: { earned: 0, possible: 0 },
   };
   for (const lab of labs) {
@@ -140,7 +140,16 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
   };
   const collector = new Collector(submissions, loadErrors, options.onProgress);
+  const onAbort = () => collector.interrupt();
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const graders = [...new Set(runnable.map((i) => submissions[i]!.lab.graderPath))];
+  if (options.signal?.aborted) {
+    // Stopped before anything ran (Ctrl-C during start-up): every lab is interrupted.
+    options.signal.removeEventListener('abort', onAbort);
+    for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
+    return submissions.map((_, i) => reports[i]!);
+  }
   const session = await VitestSession.open(collector, graders, context.concurrency);
   try {
     // The backstop of the whole run: every lab is limited by the harness already.
@@ -150,7 +159,8 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     const interrupted = await session.run(context, graders, limit, options.signal);
     for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
   } finally {
-    await session.close();
+    options.signal?.removeEventListener('abort', onAbort);
+    await session.close(options.signal?.aborted ? INTERRUPTED_CLOSE_MS : undefined);
   }
   return submissions.map((s, i) => reports[i]!);
 }
@@ -241,6 +251,12 @@ class Collector implements Reporter {
   private readonly spans = new Map<number, { start: number; end: number }>();
   private readonly done = new Set<number>();
   private unhandled: string[] = [];
+  /** Called whenever vitest starts a grader file (a cancel before that point is lost: see {@link VitestSession.run}). */
+  onModuleQueued: (() => void) | undefined;
+  /** When the user stopped grading (Ctrl-C, `netlab watch` quitting), epoch ms. */
+  private interruptedAt: number | undefined;
+  /** When each check ended, epoch ms (vitest reports test times in epoch ms). */
+  private readonly endedAt = new WeakMap<CheckReport, number>();
 
   constructor(
     private readonly submissions: Submission[],
@@ -255,6 +271,8 @@ class Collector implements Reporter {
     const report = checkReport(testCase, sub);
     const order = (testCase.meta() as { netlab?: CheckMeta }).netlab?.order ?? Number.MAX_SAFE_INTEGER;
     this.order.set(report, order);
+    const ended = testCase.diagnostic();
+    this.endedAt.set(report, ended ? ended.startTime + ended.duration : Date.now());
     // A cancelled run may report a test twice (skipped, then again): the last word counts.
     const list = (this.checks.get(key) ?? []).filter((c) => c.id !== report.id);
     list.push(report);
@@ -268,12 +286,16 @@ class Collector implements Reporter {
     this.onProgress?.({ type: 'check', lab: sub.lab.id, check: report });
   }
 
+  onTestModuleQueued(): void {
+    this.onModuleQueued?.();
+  }
+
   onTestModuleEnd(testModule: TestModule): void {
     const errors = testModule.errors().map((e) => e.message || String(e));
     if (errors.length) this.moduleErrors.set(testModule.moduleId, errors);
     // Labs whose checks all ran are complete now: report them while others still run.
     this.submissions.forEach((s, i) => {
-      if (s.lab.graderPath === testModule.moduleId && this.checks.has(i) && !errors.length) this.finishSubmission(i, undefined);
+      if (s.lab.graderPath === testModule.moduleId && this.checks.has(i) && !errors.length) this.finishSubmission(i, this.interruptedAt === undefined ? undefined : INTERRUPTED);
     });
   }
 
@@ -291,18 +313,31 @@ class Collector implements Reporter {
 
   private reports = new Map<number, LabReport>();
 
+  private asInterrupted(check: CheckReport): CheckReport {
+    if (!interruptedCheck(check, this.endedAt.get(check), this.interruptedAt ?? Date.now())) return check;
+    const { message: _message, trace: _trace, traceOmitted: _omitted, timedOut: _timedOut, ...rest } = check;
+    return { ...rest, status: 'skipped', interrupted: true, reason: INTERRUPTED_CHECK, points: { earned: 0, possible: check.points.possible } };
+  }
+
+  /** The user stopped grading now. */
+  interrupt(): void {
+    this.interruptedAt ??= Date.now();
+  }
+
   /** The report of submission `i` (built once; later calls return the same report). */
   finishSubmission(i: number, interrupted: string | undefined): LabReport {
     const existing = this.reports.get(i);
-    if (existing && !interrupted && this.unhandled.length === 0) return existing;
-    const s = this.submissions[i]!;
-    const errors = [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
-    // Stopped by the user: not a problem of the lab; the lab just did not finish.
+    // Stopped by the user: not a problem of the lab, nor of the learner; the lab did not finish.
     const byUser = interrupted === INTERRUPTED;
+    // A lab that finished before the user stopped grading keeps its result.
+    if (existing && (byUser || (!interrupted && this.unhandled.length === 0))) return existing;
+    const s = this.submissions[i]!;
+    const errors = byUser ? [] : [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
     if (interrupted && !byUser) errors.push(interrupted);
+    const checks = this.checks.get(i) ?? [];
     const report = finishLab(
       s,
-      this.checks.get(i) ?? [],
+      byUser ? checks.map((c) => this.asInterrupted(c)) : checks,
       { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser, loadError: this.loadErrors.get(i) },
       spanOf(this.spans.get(i)),
     );
@@ -313,6 +348,21 @@ class Collector implements Reporter {
     }
     return report;
   }
+}
+
+/**
+ * A check that ended while grading was being stopped failed because of the stop, not because of
+ * the learner: Ctrl-C in a terminal signals the whole process group, the learner's processes
+ * included, so they die of SIGINT at the moment netlab hears of it (or a little before, when
+ * netlab is busy). Those, and checks the stop cancelled, are reported as interrupted.
+ */
+const INTERRUPT_GRACE_MS = 1000;
+
+function interruptedCheck(check: CheckReport, endedAt: number | undefined, interruptedAt: number): boolean {
+  if (check.interrupted) return true;
+  if (check.status !== 'failed') return false;
+  if (/\bSIGINT\b|grading was interrupted/.test(check.message ?? '')) return true;
+  return endedAt === undefined || endedAt >= interruptedAt - INTERRUPT_GRACE_MS;
 }
 
 function spanOf(span: { start: number; end: number } | undefined): number {
@@ -333,8 +383,10 @@ function checkReport(testCase: TestCase, sub: Submission): CheckReport {
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
   };
   if (result.state === 'skipped') {
-    const note = result.note && /aborted by the user|cancel/i.test(result.note) ? 'not run: grading was interrupted' : result.note;
-    report.reason = note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+    if (result.note && /aborted by the user|cancel/i.test(result.note)) {
+      report.interrupted = true;
+      report.reason = INTERRUPTED_CHECK;
+    } else report.reason = result.note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
   }
   if (result.state === 'failed' || result.state === 'pending') {
     const first = result.errors?.[0];
@@ -358,6 +410,10 @@ function sum(checks: CheckReport[], key: keyof Points): number {
 
 /** Why a run ended early when the caller's signal stopped it. */
 const INTERRUPTED = 'grading was interrupted';
+const INTERRUPTED_CHECK = 'interrupted: grading was stopped before this check finished';
+const INTERRUPTED_LAB = 'interrupted: grading was stopped before this lab finished';
+/** How long closing vitest may take after an interrupt (its workers may be dead). */
+const INTERRUPTED_CLOSE_MS = 3000;
 
 /**
  * The one reason every check failed, when the learner's module never got going: each check
@@ -404,9 +460,10 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
       : `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
     error = undefined;
     checks = checks.map((c) => ({ ...c, reason: 'not started' }));
-  } else if (extra.interrupted && !checks.every((c) => c.status === 'passed')) {
-    status = 'failed';
-    reason = INTERRUPTED;
+  } else if (extra.interrupted && (checks.length === 0 || !checks.every((c) => c.status === 'passed'))) {
+    status = 'interrupted';
+    reason = INTERRUPTED_LAB;
+    error = undefined;
   } else if (error || checks.length === 0 || checks.some((c) => c.status === 'failed')) {
     status = 'failed';
     if (!error && checks.length === 0) error = 'the grader reported no checks';
@@ -432,6 +489,7 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
 class VitestSession {
   private constructor(
     private readonly vitest: Vitest,
+    private readonly collector: Collector,
     private readonly restore: () => void,
     readonly output: () => string,
   ) {}
@@ -499,7 +557,7 @@ class VitestSession {
         for (const listener of process.listeners(sig)) if (!before.get(sig)!.has(listener)) process.off(sig, listener as () => void);
       }
       await vitest.standalone();
-      return new VitestSession(vitest, restore, () => text);
+      return new VitestSession(vitest, collector, restore, () => text);
     } catch (err) {
       restore();
       throw err;
@@ -518,8 +576,14 @@ class VitestSession {
     };
     const timer = setTimeout(() => cancel(`grading did not finish within ${limitMs} ms and was stopped`), limitMs);
     const onAbort = () => cancel(INTERRUPTED);
-    if (signal?.aborted) onAbort();
+    // Stopped before the run began: nothing to run.
+    if (signal?.aborted) return INTERRUPTED;
     signal?.addEventListener('abort', onAbort, { once: true });
+    // vitest forgets a cancel that comes while its run is still starting: cancel again once
+    // the run is under way.
+    this.collector.onModuleQueued = () => {
+      if (interrupted !== undefined) void this.vitest.cancelCurrentRun(interrupted as never).catch(() => {});
+    };
     try {
       await this.vitest.runTestSpecifications(specs, false);
     } catch (err) {
@@ -527,14 +591,26 @@ class VitestSession {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      this.collector.onModuleQueued = undefined;
     }
     return interrupted;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Close vitest; after an interrupt, wait at most `limitMs`: Ctrl-C in a terminal also kills
+   * vitest's workers, and vitest then waits forever for them to answer.
+   */
+  async close(limitMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.vitest.close();
+      const closed = this.vitest.close();
+      if (limitMs === undefined) await closed;
+      else {
+        closed.catch(() => {});
+        await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+      }
     } finally {
+      clearTimeout(timer);
       this.restore();
     }
   }

@@ -17,7 +17,9 @@ export type LabStatus =
   /** The learner has no file for this lab yet, or it is still the untouched starter (no check ran). */
   | 'not-started'
   /** The lab cannot run on this machine (`reason` says why). */
-  | 'skipped';
+  | 'skipped'
+  /** The user stopped grading (Ctrl-C) before this lab finished: no verdict. */
+  | 'interrupted';
 
 export interface Points {
   /** Points earned: the weight of every passed check. */
@@ -42,6 +44,8 @@ export interface CheckReport {
   durationMs: number;
   /** True when the check failed because it ran out of time. */
   timedOut?: boolean;
+  /** The user stopped grading before this check finished (status `skipped`, 0 points earned). */
+  interrupted?: boolean;
   /** The trace of a failed check: the learner's objects' events, the grader's, console output. */
   trace?: TraceLine[];
   /** How many earlier trace lines were left out of `trace` to keep the report readable. */

@@ -3,6 +3,7 @@
  * is no central manifest; adding a lab is adding a folder.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Lab, LabDefinition } from './types.js';
@@ -99,8 +100,15 @@ export async function labCatalog(labsDir: string = LABS_DIR, language: Language 
       card = { ...card, title: texts.title || card.title, summary: texts.summary || card.summary };
       let unsupported: string | null = null;
       if (checksPlatform) {
+        // The build's CommonJS copy of the definition first: requiring it does not start the
+        // ESM loader, a large part of `netlab list`'s startup budget.
+        const cjs = join(dir, 'lab.cjs');
         const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
-        const mod = entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {};
+        const mod = existsSync(cjs)
+          ? (createRequire(import.meta.url)(cjs) as { default?: LabDefinition })
+          : entry
+            ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition })
+            : {};
         unsupported = mod.default?.unsupported?.() ?? null;
       }
       return { ...card, dir, unsupported };

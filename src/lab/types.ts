@@ -2,6 +2,16 @@ import type { JsonObject } from '../trace/event.js';
 import type { ActorProcess } from '../runtime/spawn.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
 import type { TracePolicy } from '../trace/policy.js';
+import type { ParamsOf, Program, ProgramSpec } from '../runtime/contract.js';
+import type { ProgramProcess } from '../runtime/spawn.js';
+
+/** How `ctx.spawn` starts a program (besides its params). */
+export interface DemoSpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run it inside this private network (see `openPrivateNetwork`). */
+  network?: PrivateNetwork;
+}
 
 /** What a scenario or `serve` gets to work with. Labs start processes only through it. */
 export interface DemoContext {
@@ -12,7 +22,16 @@ export interface DemoContext {
    * as a separate process named `actor` in the trace. It is killed when the run ends.
    * With `network`, it runs inside that private network (see `openPrivateNetwork`).
    */
-  spawn(actor: string, program: string, options?: { params?: JsonObject; env?: NodeJS.ProcessEnv; cwd?: string; network?: PrivateNetwork }): ActorProcess;
+  spawn(actor: string, program: string, options?: DemoSpawnOptions & { params?: object }): ActorProcess;
+  /**
+   * The same, for a program declared with `defineProgram` (see src/runtime/contract.ts): its
+   * params, `ready()` answer and commands are checked against the program's contract.
+   */
+  spawn<S extends ProgramSpec>(
+    actor: string,
+    program: Program<S>,
+    ...options: S extends { params: object } ? [options: DemoSpawnOptions & { params: ParamsOf<S> }] : [options?: DemoSpawnOptions]
+  ): ProgramProcess<S>;
   /** Narrate, as the `netlab` actor. */
   note(text: string): void;
   /** A private temporary directory, removed when the run ends. */
@@ -64,7 +83,7 @@ export interface LabDefinition {
   serve?: (ctx: DemoContext) => Promise<ServeInfo>;
   /** Tunables for the demo (`--set key=value`), with defaults. */
   options?: Record<string, LabOption>;
-  /** The names the exercise module must export (SPEC §4). */
+  /** The names the exercise module must export (graders, fixtures and learners rely on them: never rename one). */
   exports: string[];
   /**
    * What this lab's trace shows and says (netlab's defaults otherwise): events to show or keep

@@ -11,6 +11,7 @@ import { bridgeChannels, type ChannelGroup } from '../trace/channels.js';
 import { createClock } from '../trace/clock.js';
 import type { TracePolicy } from '../trace/policy.js';
 import type { NetlabErrorCode } from '../errors.js';
+import type { ArgOf, CommandsOf, ParamsOf, Program, ProgramSpec, ReadyOf, ResultOf } from './contract.js';
 import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** This process's actor name, given by the parent (`server`, `client#1`). */
@@ -86,13 +87,23 @@ export function traceChannels(...groups: ChannelGroup[]): () => void {
 }
 
 /** Narrate: a sentence that appears in the trace at this moment. */
-export function note(text: string): void {
-  emitLine({ type: 'note', t: now(), actor, text });
+export function note(text: string, t: number = now()): void {
+  emitLine({ type: 'note', t, actor, text });
 }
 
-/** A synthetic event for things Node does not emit (a computed value, a timing). */
-export function mark(name: string, detail: JsonObject = {}, object = actor): void {
-  probe.channel(object, name, detail);
+/**
+ * A synthetic event for things Node does not emit (a computed value, a timing). `t` places it
+ * at an earlier moment of the run's clock (from {@link traceNow}), for what is recorded later
+ * than it happened: the trace is in time order.
+ */
+export function mark(name: string, detail: JsonObject = {}, object = actor, t?: number): void {
+  if (t === undefined) probe.channel(object, name, detail);
+  else emitLine({ type: 'event', t, actor, object, name, source: 'channel', detail });
+}
+
+/** Now, on the run's clock (what `t` of a trace line means). */
+export function traceNow(): number {
+  return now();
 }
 
 /** The JSON parameters the parent passed (`ctx.spawn(…, { params })`). */
@@ -129,6 +140,30 @@ export function waitForCommand(name: string): Promise<Json> {
     });
     waiters.set(name, list);
   });
+}
+
+/** A command handler's answer: nothing, when the contract says it answers nothing. */
+type Answer<R> = [R] extends [null] ? void | null | Promise<void | null> : R | Promise<R>;
+
+/** This process's side of a program contract (see src/runtime/contract.ts). */
+export interface ProgramSide<S extends ProgramSpec> {
+  params(): ParamsOf<S>;
+  ready(info: ReadyOf<S>): void;
+  onCommand<K extends keyof CommandsOf<S> & string>(name: K, handler: (arg: ArgOf<CommandsOf<S>, K>) => Answer<ResultOf<CommandsOf<S>, K>>): void;
+  waitForCommand<K extends keyof CommandsOf<S> & string>(name: K): Promise<ArgOf<CommandsOf<S>, K>>;
+}
+
+/**
+ * `params`, `ready`, `onCommand` and `waitForCommand`, checked against `program`'s contract:
+ * `const server = program(echoServer); const { port } = server.params();`.
+ */
+export function program<S extends ProgramSpec>(_program: Program<S>): ProgramSide<S> {
+  return {
+    params: () => params() as ParamsOf<S>,
+    ready: (info) => ready(info as Json),
+    onCommand: (name, handler) => onCommand(name, handler as unknown as Handler),
+    waitForCommand: (name) => waitForCommand(name) as Promise<never>,
+  };
 }
 
 let refs = 0;

@@ -6,7 +6,8 @@
  */
 import type { JsonObject, ResultLine, TraceLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
-import type { DemoContext, Lab, ServeInfo } from '../lab/types.js';
+import type { DemoContext, DemoSpawnOptions, Lab, ServeInfo } from '../lab/types.js';
+import type { Program } from './contract.js';
 import { resolveProgram } from './spawn.js';
 import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
@@ -47,7 +48,8 @@ function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: O
     usingLearnerCode: options.use !== undefined,
     options: { ...defaults, ...options.options },
     signal: scope.signal,
-    spawn: (actor, program, spawnOptions = {}) => scope.spawn({ actor, program: resolveProgram(lab.dir, program), ...spawnOptions }),
+    spawn: ((actor: string, program: string | Program, spawnOptions: DemoSpawnOptions & { params?: object } = {}) =>
+      scope.spawn({ actor, program: resolveProgram(lab.dir, typeof program === 'string' ? program : program.path), ...spawnOptions })) as DemoContext['spawn'],
     note: (text) => scope.collector.note('netlab', text),
     tempDir: () => scope.tempDir(),
   };

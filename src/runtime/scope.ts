@@ -16,7 +16,7 @@ export interface ScopeSpawnOptions {
   actor: string;
   /** Absolute path of the program. */
   program: string;
-  params?: Json;
+  params?: Json | object;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Run it inside this private network (see namespace.ts). */

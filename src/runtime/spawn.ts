@@ -6,6 +6,7 @@ import { T0_ENV, createClock } from '../trace/clock.js';
 import { ENV, type ChildMessage, type ParentMessage, type WireError } from './protocol.js';
 import { trackChild } from './cleanup.js';
 import { NetlabError } from '../errors.js';
+import type { ArgsOf, CommandsOf, ProgramSpec, ReadyOf, ResultOf } from './contract.js';
 
 /** The preload that lets spawned programs be TypeScript and import undici. */
 export const REGISTER_URL = new URL('./register.js', import.meta.url).href;
@@ -15,8 +16,8 @@ export interface SpawnOptions {
   actor: string;
   /** Absolute path of the program (a `.js` or `.ts` file). */
   program: string;
-  /** JSON parameters, read in the child with `params()`. */
-  params?: Json;
+  /** Parameters (JSON-serialisable), read in the child with `params()`. */
+  params?: Json | object;
   /** The run's start, epoch ms, for the shared clock. */
   t0: number;
   /** Receives every trace line the child sends, and its stdout/stderr lines. */
@@ -147,6 +148,11 @@ export class ActorProcess {
     return this.exitInfo === undefined;
   }
 
+  /** How the process ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
   /** Resolves with what the child passed to `ready()`; rejects if it exits first or after `timeoutMs`. */
   ready(timeoutMs = 10_000): Promise<Json> {
     return withTimeout(this.readyInfo, timeoutMs, `${this.actor} did not become ready within ${timeoutMs} ms`);
@@ -184,6 +190,15 @@ export class ActorProcess {
     }
     return this.exited;
   }
+}
+
+/** What every started program offers, typed or not: its actor, exit, crash, `finish()`, `kill()`. */
+export type RunningProgram = Omit<ActorProcess, 'ready' | 'command'>;
+
+/** An {@link ActorProcess} seen through its program's contract: typed `ready()` and commands. */
+export interface ProgramProcess<S extends ProgramSpec> extends RunningProgram {
+  ready(timeoutMs?: number): Promise<ReadyOf<S>>;
+  command<K extends keyof CommandsOf<S> & string>(name: K, ...args: ArgsOf<CommandsOf<S>, K>): Promise<ResultOf<CommandsOf<S>, K>>;
 }
 
 /** netlab's own package: frames in it are netlab's plumbing, not the learner's code. */

@@ -120,7 +120,8 @@ export function toLabGrade(report: GradeReport, labId: string): LabGrade {
   const lab: LabReport | undefined = report.labs.find((l) => l.id === labId);
   if (!lab) return { lab: labId, status: 'error', message: 'grading answered with no result for this lab', checks: [] };
   // A grader that could not run is a problem of netlab's, not of the learner's code.
-  const status: LabGrade['status'] = lab.error && lab.checks.length === 0 ? 'error' : lab.status;
+  // Stopped before the end (the session is closing): no verdict to show.
+  const status: LabGrade['status'] = (lab.error && lab.checks.length === 0) || lab.status === 'interrupted' ? 'error' : lab.status;
   const message = [lab.reason, lab.loadError?.message, lab.error].filter(Boolean).join('\n');
   return {
     lab: labId,

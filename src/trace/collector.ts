@@ -18,7 +18,7 @@ import { Probe } from './probe.js';
 export interface CollectorOptions {
   /** The run's start (epoch ms); every process of the run measures from it. Default: now. */
   t0?: number;
-  /** Milliseconds of clock a line waits for earlier lines of other processes. Default 30. */
+  /** Milliseconds of clock a line waits for earlier lines of other processes. Default 50 (IPC between loaded processes can take tens of ms; a reader does not notice 50). */
   windowMs?: number;
   /** Lines held at most; beyond this the earliest are released at once. Default 1000. */
   maxHeld?: number;
@@ -26,7 +26,7 @@ export interface CollectorOptions {
   keep?: number;
 }
 
-export const REORDER_WINDOW_MS = 30;
+export const REORDER_WINDOW_MS = 50;
 const MAX_HELD = 1000;
 
 export class TraceCollector {

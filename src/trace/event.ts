@@ -1,5 +1,5 @@
 /**
- * The trace model (SPEC §5): one stream of lines, consumed by the pretty printer, the
+ * The trace model: one stream of lines, consumed by the pretty printer, the
  * `--json` NDJSON writer, the interactive lab and the tests. Every value is JSON-safe so a
  * line can cross a process boundary (IPC, vitest workers) unchanged.
  */
@@ -10,7 +10,7 @@ export type JsonObject = { [key: string]: Json };
 /** Something a Node object emitted, or a diagnostics_channel message, in one process. */
 export interface TraceEvent {
   type: 'event';
-  /** Order of arrival at the collecting process, starting at 1. */
+  /** Position in the run's trace, starting at 1: lines are numbered in time order, so `seq` follows `t`. */
   seq: number;
   /** Milliseconds since the run started, on one clock shared by every process of the run. */
   t: number;

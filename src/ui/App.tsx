@@ -12,6 +12,7 @@ import { layout, type Size } from './layout.js';
 import { Screen } from './Screen.js';
 import { plainTheme, type Theme } from './theme.js';
 import { frame } from './views.js';
+import { loadHighlighter } from './highlight.js';
 
 export interface AppProps {
   session: SessionPort;
@@ -50,6 +51,20 @@ export function App({ session, signal, theme = plainTheme, size, openAt }: AppPr
   );
 
   useEffect(() => session.subscribe(dispatch), [session, dispatch]);
+
+  useEffect(() => {
+    // Syntax colour arrives a moment after the first frames (highlight.js loads meanwhile);
+    // then the screen is drawn again with coloured code. Without colour there is nothing to load.
+    if (!theme.colour) return;
+    let live = true;
+    loadHighlighter().then(
+      () => live && rerender(),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [theme]);
 
   useEffect(() => {
     // `netlab start <lab>`: the lab was open from the first frame; tell the controller once.

@@ -12,16 +12,19 @@ function Row({ text }: { text: string }) {
 }
 
 export function Screen({ frame, layout, theme }: { frame: Frame; layout: Layout; theme: Theme }) {
+  const status = frame.status.split('\n');
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
       <Row text={frame.header} />
       <Row text={theme.dim('─'.repeat(layout.width))} />
-      <Box flexDirection="column" height={layout.body} paddingLeft={1} paddingRight={1} overflow="hidden">
+      <Box flexDirection="column" height={layout.body - (status.length - 1)} paddingLeft={1} paddingRight={1} overflow="hidden">
         {frame.body.map((row, i) => (
           <Row key={i} text={row} />
         ))}
       </Box>
-      <Row text={frame.status} />
+      {status.map((row, i) => (
+        <Row key={`status${i}`} text={row} />
+      ))}
       <Row text={frame.keys} />
     </Box>
   );

@@ -160,7 +160,8 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
       const mark = checkMark(check, theme);
       const id = check.id.padEnd(idWidth);
       rows.push(...wrapText(`${mark} ${check.status === 'failed' ? theme.bold(id) : id}  ${check.title}`, width, ' '.repeat(idWidth + 4)));
-      if (check.status !== 'passed' && check.message) {
+      // A file still the starter: the grade's message says so once, not once per check.
+      if (check.status !== 'passed' && check.message && g.status !== 'not-started') {
         for (const line of check.message.split('\n')) {
           rows.push(...wrapText('    ' + (check.status === 'failed' ? line : theme.dim(line)), width, '    '));
         }

@@ -25,8 +25,9 @@ export function firstFrameRows(snapshot: SessionSnapshot, size: Size, theme: The
   const { state } = initialState(snapshot, size, openAt);
   const f = frame(state, theme);
   const { width, body } = layout(size);
-  const bodyRows = Array.from({ length: body }, (_, i) => (f.body[i] === undefined ? '' : ' ' + f.body[i]));
-  return [f.header, theme.dim('─'.repeat(width)), ...bodyRows, f.status, f.keys];
+  const status = f.status.split('\n');
+  const bodyRows = Array.from({ length: body - (status.length - 1) }, (_, i) => (f.body[i] === undefined ? '' : ' ' + f.body[i]));
+  return [f.header, theme.dim('─'.repeat(width)), ...bodyRows, ...status, f.keys];
 }
 
 export interface FirstFrame {

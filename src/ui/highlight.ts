@@ -1,6 +1,6 @@
 /**
  * Syntax colour for code blocks, from highlight.js (its core and only the languages the
- * lessons use). It is loaded by the app only (render.tsx calls {@link loadHighlighter}), never
+ * lessons use). It is loaded by the app only (App.tsx calls {@link loadHighlighter}), never
  * by `netlab list` or the first frame: until it is loaded, and without colour, code is plain.
  * highlight.js returns HTML; its `<span class="hljs-…">` nesting is read back here and each
  * scope mapped to one of the theme's syntax styles.

@@ -6,7 +6,6 @@
 import { render } from 'ink';
 import type { SessionPort } from '../session/types.js';
 import { App } from './App.js';
-import { loadHighlighter } from './highlight.js';
 import type { Theme } from './theme.js';
 import { CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN } from './terminal.js';
 
@@ -41,8 +40,6 @@ export async function renderApp(options: RenderOptions): Promise<void> {
     // Whatever happens (a crash, process.exit), do not leave the learner on the alternate screen.
     process.once('exit', leave);
   }
-  // Code blocks are coloured from the first frame Ink draws (the opening frame had none).
-  await loadHighlighter().catch(() => undefined);
   let first = true;
   const instance = render(<App session={options.session} signal={options.signal} theme={options.theme} openAt={options.openAt} />, {
     stdout,

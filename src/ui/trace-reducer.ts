@@ -10,6 +10,9 @@ import { contentWidth, layout, type Size } from './layout.js';
 import { clampOffset, maxOffset, scrollBy } from './scroll.js';
 import type { LabContext, Step } from './screen.js';
 import { TraceLog } from './trace-log.js';
+import { padEnd, textWidth, wrapText } from './text.js';
+import type { Theme } from './theme.js';
+import type { LabView } from '../session/types.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'passed' | 'failed' | 'stopped';
 
@@ -47,16 +50,31 @@ export const initialTrace: TraceState = {
   elapsed: null,
 };
 
-/** Rows above the log: the scenario row and the run's status row. */
-export const TRACE_HEADER_ROWS = 2;
-
-export function traceWindow(size: Size): number {
-  return Math.max(1, layout(size).body - TRACE_HEADER_ROWS);
+/**
+ * The scenario chosen, with its title wrapped (never cut) and, on the right of the first
+ * row, which implementation the run on screen uses (nothing before the first run).
+ */
+export function scenarioRows(lab: LabView, state: TraceState, width: number, theme: Theme): string[] {
+  const scenario = lab.scenarios[state.scenario];
+  const which = state.status === 'idle' ? '' : state.learnerCode ? theme.warn('your code') : theme.dim('reference code');
+  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
+  const name = `${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${state.scenario + 1}/${lab.scenarios.length}`)}`;
+  const left = `${name} ${scenario?.title ?? ''}`;
+  const room = width - (which ? textWidth(which) + 1 : 0);
+  const rows = wrapText(left, room, '  ');
+  if (which) rows[0] = padEnd(rows[0]!, room) + ' ' + which;
+  return rows;
 }
 
-function settle(state: TraceState, size: Size): TraceState {
+/** Rows of the log's window under `headerRows` scenario rows and the run's status row. */
+export function traceWindow(size: Size, headerRows = 1): number {
+  return Math.max(1, layout(size).body - headerRows - 1);
+}
+
+function settle(state: TraceState, ctx: LabContext): TraceState {
+  const { size } = ctx;
   const total = state.log?.rows.length ?? 0;
-  const height = traceWindow(size);
+  const height = traceWindow(size, scenarioRows(ctx.lab, state, contentWidth(size), ctx.theme).length);
   return { ...state, version: total + (state.log?.dropped ?? 0), offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
 }
 
@@ -88,17 +106,17 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
   switch (input.type) {
     case 'resize':
       state.log?.resize(contentWidth(size));
-      return { state: settle(state, size) };
+      return { state: settle(state, ctx) };
     case 'run-started': {
       if (input.lab !== lab.id) return { state };
       const log = new TraceLog(theme, contentWidth(size));
-      return { state: settle({ ...state, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, size) };
+      return { state: settle({ ...state, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, ctx) };
     }
     case 'trace': {
       if (input.runId !== state.runId || !state.log) return { state };
       state.log.append(input.lines);
       const last = input.lines[input.lines.length - 1];
-      return { state: settle({ ...state, elapsed: last ? last.t : state.elapsed }, size) };
+      return { state: settle({ ...state, elapsed: last ? last.t : state.elapsed }, ctx) };
     }
     case 'run-ended': {
       if (input.runId !== state.runId || !state.log) return { state };
@@ -114,7 +132,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
         : result.ok
           ? { level: 'ok' as const, text: 'The run finished: scroll up (↑, PgUp, Home) to read the whole trace.' }
           : { level: 'error' as const, text: `The demo failed: ${result.error?.message.split('\n')[0] ?? 'unknown error'}` };
-      return { state: settle({ ...state, status }, size), notice };
+      return { state: settle({ ...state, status }, ctx), notice };
     }
     case 'key':
       break;
@@ -141,7 +159,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     }
   }
   const total = state.log?.rows.length ?? 0;
-  const height = traceWindow(size);
+  const height = traceWindow(size, scenarioRows(lab, state, contentWidth(size), theme).length);
   const offset = scrollBy(key, state.offset, total, height);
   if (offset === undefined) return { state };
   return { state: { ...state, offset, follow: offset >= maxOffset(total, height) } };

@@ -11,13 +11,14 @@ import { lessonDoc, lessonHeader, lessonWindow } from './lesson-reducer.js';
 import { displayPath } from './exercise-doc.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
-import { traceWindow, isRunning } from './trace-reducer.js';
+import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
 import type { LabStatus } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
 
 export interface Frame {
   header: string;
   body: string[];
+  /** One row, or two (joined by a newline) when it is too long for one: the body is a row shorter. */
   status: string;
   keys: string;
 }
@@ -178,11 +179,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tr = state.lab!.trace;
   const running = isRunning(tr);
   const scenario = lab.scenarios[tr.scenario];
-  const body: string[] = [];
-  // Which implementation the run on screen uses (nothing before the first run).
-  const which = tr.status === 'idle' ? '' : tr.learnerCode ? theme.warn('your code') : theme.dim('reference code');
-  const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
-  body.push(spread(`${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${tr.scenario + 1}/${lab.scenarios.length}`)} ${scenario?.title ?? ''}`, which, cw));
+  const body: string[] = scenarioRows(lab, tr, cw, theme);
+  const headerRows = body.length;
   const log = tr.log;
   const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
   const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
@@ -206,7 +204,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
       body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
       break;
   }
-  const height = traceWindow(state.size);
+  const height = traceWindow(state.size, headerRows);
   let more = false;
   if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
@@ -307,8 +305,16 @@ export function frame(state: AppState, theme: Theme): Frame {
   else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
   else f = exerciseFrame(state, theme);
   if (state.help) f = helpFrame(state, theme, f);
-  // Nothing wider than the frame, whatever a screen produced.
-  const { width } = layout(state.size);
+  // Nothing wider than the frame, whatever a screen produced. A status too long for one row
+  // (a notice, a grader's message) takes a second row from the body rather than being cut.
+  const { width, body } = layout(state.size);
   const cw = contentWidth(state.size);
-  return { header: truncate(f.header, width), body: f.body.map((r) => truncate(r, cw)), status: truncate(f.status, width), keys: truncate(f.keys, width) };
+  const status = wrapText(f.status, width);
+  if (status.length > 2) status.splice(1, status.length - 1, truncate(status[1]! + ' …', width));
+  return {
+    header: truncate(f.header, width),
+    body: f.body.slice(0, body - (status.length - 1)).map((r) => truncate(r, cw)),
+    status: status.join('\n'),
+    keys: truncate(f.keys, width),
+  };
 }

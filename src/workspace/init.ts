@@ -6,7 +6,7 @@
  * Never overwrites a file: what exists is reported as skipped.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { NetlabError } from '../errors.js';
 import { WORKSPACE_PACKAGE_NAME } from './workspace.js';
@@ -17,6 +17,8 @@ export interface InitResult {
   created: string[];
   /** Files that existed and were left alone, relative to `dir`. */
   skipped: string[];
+  /** Files that could not be written (a permission, a full disk…), relative to `dir`, with why. */
+  failed: Array<{ path: string; message: string }>;
 }
 
 export interface WorkspaceFile {
@@ -42,6 +44,33 @@ export function workspaceFiles(labs: Lab[]): WorkspaceFile[] {
   return files;
 }
 
+/**
+ * Create `dir` and its missing parents one level at a time, from the nearest folder that
+ * exists. Node's recursive mkdir never returns for some paths (under /proc it retries forever);
+ * one level at a time, such a path fails with a plain error instead.
+ */
+function createFolder(dir: string): void {
+  const missing: string[] = [];
+  let existing = resolve(dir);
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (existsSync(existing) && !statSync(existing).isDirectory()) {
+    throw new NetlabError('NETLAB_ERR_EXISTS', `${existing} exists and is a file, not a folder: choose another place (\`netlab init <dir>\`)`);
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (err) {
+      // Created in the meantime (another netlab): fine.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** The workspace's launcher: what its npm scripts run. */
 export const LAUNCHER = 'netlab.mjs';
 
@@ -63,7 +92,7 @@ const LAUNCHER_SOURCE = readFileSync(new URL('./launcher.mjs', import.meta.url),
  */
 export function noteCreator(dir: string, cli: string, version: string): void {
   const path = join(dir, CREATOR_FILE);
-  mkdirSync(dirname(path), { recursive: true });
+  createFolder(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ cli, version }, null, 2) + '\n');
   renameSync(tmp, path);
@@ -71,11 +100,8 @@ export function noteCreator(dir: string, cli: string, version: string): void {
 
 /** Write the workspace; never overwrites a file. */
 export function initWorkspace(dir: string, labs: Lab[]): InitResult {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new NetlabError('NETLAB_ERR_EXISTS', `${dir} exists and is a file, not a folder: choose another place (\`netlab init <dir>\`)`);
-  }
-  mkdirSync(dir, { recursive: true });
-  const result: InitResult = { dir, created: [], skipped: [] };
+  createFolder(dir);
+  const result: InitResult = { dir, created: [], skipped: [], failed: [] };
   for (const file of workspaceFiles(labs)) {
     const path = join(dir, file.path);
     const taken = existsSync(path) || (file.path.endsWith('.ts') && ['.mts', '.js', '.mjs'].some((ext) => existsSync(path.replace(/\.ts$/, ext))));
@@ -89,7 +115,7 @@ export function initWorkspace(dir: string, labs: Lab[]): InitResult {
       result.created.push(file.path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') result.skipped.push(file.path);
-      else throw err;
+      else result.failed.push({ path: file.path, message: (err as Error).message });
     }
   }
   return result;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI, as `npm test` builds it first (pretest). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The built CLI as it is installed (package.json `bin`), as `npm test` builds it first (pretest). */
+export const CLI = fileURLToPath(new URL(`../../${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: { netlab: string } }).bin.netlab}`, import.meta.url));
 
 /** One NDJSON line of `netlab … --json`, loosely typed for assertions. */
 export type JsonLine = {

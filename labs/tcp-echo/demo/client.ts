@@ -4,19 +4,13 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { note, params, ready, trace, waitForCommand } from '../../../src/runtime/child.js';
+import { note, program, trace } from '../../../src/runtime/child.js';
+import { echoClient } from '../contract.js';
 
-export type Step =
-  | { write: string }
-  | { writeBytes: number }
-  | { expectEcho: number }
-  | { say: string }
-  | { end: true }
-  | { reset: true }
-  | { waitFor: string }
-  | { waitEvent: 'end' | 'close' };
+export type { Step } from '../contract.js';
 
-const { port, steps } = params<{ port: number; steps: Step[] }>();
+const client = program(echoClient);
+const { port, steps } = client.params();
 
 const socket = trace(net.connect({ port, host: '127.0.0.1' }));
 let received = 0;
@@ -25,7 +19,7 @@ socket.on('data', (chunk: Buffer) => {
 });
 socket.on('error', () => {});
 await once(socket, 'connect');
-ready({ local: socket.localPort ?? null });
+client.ready({ local: socket.localPort ?? null });
 
 /** Wait until `total` bytes have come back; a server that does not echo fails the demo clearly. */
 async function expectEcho(total: number, timeoutMs = 5000): Promise<void> {
@@ -54,7 +48,7 @@ for (const step of steps) {
   else if ('writeBytes' in step) socket.write(Buffer.alloc(step.writeBytes, 'x'));
   else if ('expectEcho' in step) await expectEcho(step.expectEcho); else if ('end' in step) socket.end();
   else if ('reset' in step) socket.resetAndDestroy();
-  else if ('waitFor' in step) await waitForCommand(step.waitFor);
+  else if ('waitFor' in step) await client.waitForCommand(step.waitFor);
   else if ('waitEvent' in step) {
     if (!(step.waitEvent === 'close' ? socket.closed : socket.readableEnded)) await once(socket, step.waitEvent);
   }

@@ -6,22 +6,11 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { note, onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { note, program, trace } from '../../../src/runtime/child.js';
+import { echoServer } from '../contract.js';
 
-interface ServerParams {
-  /** Module exporting createEchoServer (ignored when `halfOpen` is set). */
-  implementation: string;
-  /** Instead of the echo server, a server that answers "goodbye" a moment after the client's end. */
-  halfOpen?: boolean;
-  /** net.Server#maxConnections */
-  maxConnections?: number;
-  /** Narrate the accepted socket's writableHighWaterMark (it depends on the Node version). */
-  showHighWaterMark?: boolean;
-  /** Listen on this port instead of 0 (to provoke EADDRINUSE). */
-  port?: number;
-}
-
-const p = params<ServerParams>();
+const server$ = program(echoServer);
+const p = server$.params();
 const ANSWER_DELAY_MS = 50;
 
 /**
@@ -66,17 +55,17 @@ if (p.showHighWaterMark) {
   );
 }
 
-onCommand('close', () => {
+server$.onCommand('close', () => {
   note('server.close(): stop accepting; the server closes only when its open connections have ended');
   return new Promise((resolve) => server.close(() => resolve(null)));
 });
-onCommand('connections', () => new Promise((resolve) => server.getConnections((_err, n) => resolve(n))));
+server$.onCommand('connections', () => new Promise<number>((resolve) => server.getConnections((_err, n) => resolve(n))));
 
 server.listen({ port: p.port ?? 0, host: '127.0.0.1' });
 try {
   await once(server, 'listening');
-  ready({ port: (server.address() as net.AddressInfo).port });
+  server$.ready({ port: (server.address() as net.AddressInfo).port });
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
-  ready({ error: { code: e.code ?? 'ERROR', message: e.message } });
+  server$.ready({ error: { code: e.code ?? 'ERROR', message: e.message } });
 }

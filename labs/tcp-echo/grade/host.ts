@@ -8,33 +8,10 @@ import * as net from 'node:net';
 import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
 import { probe, trace } from '../../../src/runtime/child.js';
 import { formatAddress } from '../../../src/trace/detail.js';
+import { echoHost, type Inspection, type SocketStats } from '../contract.js';
 
-/** What the `inspect` operation reports about the value `createEchoServer()` returned. */
-export interface Inspection {
-  /** `net.Server`, `promise`, `undefined`, or the value's type / class. */
-  kind: string;
-  listening: boolean;
-  address: string | null;
-}
-
-/** One accepted connection, as the `sockets` operation reports it. */
-export interface SocketStats {
-  /** The socket's id in the trace (`net.Socket#1`). */
-  id: string;
-  /** The client's address, `127.0.0.1:PORT`: the grader finds its own connection by it. */
-  remote: string | null;
-  bytesRead: number;
-  bytesWritten: number;
-  /** Bytes the server asked to write that are still queued in the socket (not yet in the kernel). */
-  writableLength: number;
-  writableHighWaterMark: number;
-  /** Bytes read from the kernel that the server has not consumed yet. */
-  readableLength: number;
-  readableHighWaterMark: number;
-  /** `true` flowing, `false` paused, `null` nobody reads. */
-  readableFlowing: boolean | null;
-  destroyed: boolean;
-}
+// The grader imports these types from here.
+export type { Inspection, SocketStats } from '../contract.js';
 
 const sockets = new Set<net.Socket>();
 
@@ -82,7 +59,7 @@ function watch(server: net.Server): net.Server {
   return server;
 }
 
-hostSubmission({
+hostSubmission(echoHost, {
   /** Call createEchoServer() and say what came back, without listening. */
   async inspect(mod) {
     const { value, listenCalled } = create(mod);
@@ -135,6 +112,6 @@ hostSubmission({
           readableFlowing: s.readableFlowing,
           destroyed: s.destroyed,
         }) satisfies SocketStats,
-    ) as unknown as import('../../../src/trace/event.js').Json;
+    );
   },
 });

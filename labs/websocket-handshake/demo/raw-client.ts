@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { note, params, ready, trace } from '../../../src/runtime/child.js';
 import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey, type OpcodeName } from '../frames.js';
+import { Waiters } from '../waiters.js';
 
 export interface FrameSpec {
   op: OpcodeName;
@@ -137,21 +138,11 @@ if (result) {
   const parser = new FrameParser();
   let frames = 0;
   let ended = false;
-  const waiters: Array<() => void> = [];
-  const wake = () => {
-    for (const w of waiters.splice(0)) w();
-  };
+  const waiters = new Waiters();
+  const wake = () => waiters.wake();
   /** Wait for `condition`; a server that never answers fails the client with a clear message. */
   const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      const left = deadline - Date.now();
-      if (left <= 0) giveUp(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        waiters.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
+    if (!(await waiters.until(condition, timeoutMs))) giveUp(`waited ${timeoutMs} ms for ${what}, in vain (${frames} frame(s) received)`);
   };
   const take = (chunk: Buffer) => {
     try {

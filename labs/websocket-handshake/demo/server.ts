@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { mark, note, onCommand, params, probe, ready, trace } from '../../../src/runtime/child.js';
+import { mark, note, onCommand, params, probe, ready, trace, traceNow } from '../../../src/runtime/child.js';
 import { tapWebSocketServer } from '../wire-tap.js';
 
 interface ServerParams {
@@ -34,7 +34,7 @@ if (!p.noUpgradeListener) {
 }
 
 // The tap first, then the probe: the probe records `upgrade`, then the tap shows what it derives.
-tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj) });
+tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj), now: traceNow });
 trace(server);
 
 onCommand('close', () => {

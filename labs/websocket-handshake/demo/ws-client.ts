@@ -7,6 +7,7 @@
 import { WebSocket, ping } from 'undici';
 import { mark, note, params, ready, traceChannels } from '../../../src/runtime/child.js';
 import { previewBytes } from '../../../src/trace/detail.js';
+import { Waiters } from '../waiters.js';
 
 export type ClientStep =
   | { say: string }
@@ -37,25 +38,14 @@ ws.binaryType = 'arraybuffer';
 
 let messages = 0;
 let pongs = 0;
-const waiters: Array<() => void> = [];
-const wake = () => {
-  for (const w of waiters.splice(0)) w();
-};
+const waiters = new Waiters();
+const wake = () => waiters.wake();
 /** Wait for `condition`; a server that never answers fails the client with a clear message. */
 const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      // One clear line for the demo's error, not a stack.
-      process.stderr.write(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain\n`);
-      process.exit(1);
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, left);
-      waiters.push(() => (clearTimeout(timer), resolve()));
-    });
-  }
+  if (await waiters.until(condition, timeoutMs)) return;
+  // One clear line for the demo's error, not a stack.
+  process.stderr.write(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain\n`);
+  process.exit(1);
 };
 
 let opened = false;

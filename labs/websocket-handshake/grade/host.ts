@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostSubmission } from '../../../src/grade/host.js';
-import { mark, note, probe, trace } from '../../../src/runtime/child.js';
+import { mark, note, probe, trace, traceNow } from '../../../src/runtime/child.js';
 import { tapWebSocketServer } from '../wire-tap.js';
 
 /** What a plain HTTP request gets: the grader checks that the learner's code left it alone. */
@@ -20,7 +20,7 @@ hostSubmission({
       res.end(PLAIN_BODY);
     });
     (mod.acceptWebSocket as (server: http.Server) => void)(server);
-    tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj) });
+    tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj), now: traceNow });
     trace(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

@@ -10,6 +10,7 @@ import { WebSocket } from 'undici';
 import { fail, type CheckContext } from '../../../src/grade/harness.js';
 import { previewBytes } from '../../../src/trace/detail.js';
 import { encodeFrame, FrameParser, frameSummary, isControl, Opcode, randomKey, type Frame } from '../frames.js';
+import { Waiters } from '../waiters.js';
 
 /** How long the grader waits for an answer that a working server sends at once. */
 export const ANSWER_MS = 2000;
@@ -55,7 +56,7 @@ export type NextFrame = { frame: Frame } | { none: 'ended' | 'timeout' | 'garbag
 export class RawConnection {
   private readonly parser = new FrameParser(64 * 1024 * 1024);
   private readonly frames: Frame[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private buffered = Buffer.alloc(0);
   /** True once the response head was read: later bytes are frames. */
   private upgraded = false;
@@ -83,7 +84,7 @@ export class RawConnection {
   }
 
   private wake(): void {
-    for (const w of this.waiters) w();
+    this.waiters.wake();
   }
 
   private take(chunk: Buffer): void {
@@ -106,23 +107,8 @@ export class RawConnection {
   }
 
   /** Wait until `done()` or the connection ends, at most `timeoutMs`. */
-  async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (this.ended || this.closed || this.garbage) return done();
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
-    return true;
+  until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    return this.waiters.until(done, timeoutMs, () => this.ended || this.closed || Boolean(this.garbage));
   }
 
   /** Read the HTTP response head; the bytes after it are frames. */
@@ -257,7 +243,7 @@ export class UndiciClient {
   opened = false;
   closeEvent: { code: number; reason: string; wasClean: boolean } | undefined;
   errored = false;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(ctx: CheckContext, url: string) {
     this.ws = new WebSocket(url);
@@ -290,25 +276,11 @@ export class UndiciClient {
   }
 
   private wake(): void {
-    for (const w of this.waiters) w();
+    this.waiters.wake();
   }
 
-  async until(done: () => boolean, timeoutMs = ANSWER_MS): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0 || this.closeEvent) return done();
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
-    return true;
+  until(done: () => boolean, timeoutMs = ANSWER_MS): Promise<boolean> {
+    return this.waiters.until(done, timeoutMs, () => Boolean(this.closeEvent));
   }
 }
 

@@ -50,11 +50,11 @@ function command(kind: 'error' | 'warning' | 'notice', props: Record<string, str
 }
 
 function checkMark(c: CheckReport): string {
-  return c.status === 'passed' ? '✅' : c.status === 'skipped' ? '➖' : '❌';
+  return c.status === 'passed' ? '✅' : c.interrupted ? '⏸️' : c.status === 'skipped' ? '➖' : '❌';
 }
 
 function labMark(l: LabReport): string {
-  return { passed: '✅ passed', failed: '❌ not yet', 'not-started': '⚪ not started', skipped: '➖ skipped' }[l.status];
+  return { passed: '✅ passed', failed: '❌ not yet', 'not-started': '⚪ not started', skipped: '➖ skipped', interrupted: '⏸️ interrupted' }[l.status];
 }
 
 /** A fenced block that cannot be closed by its own content. */
@@ -131,6 +131,7 @@ export function renderGithub(report: GradeReport, cwd = process.cwd()): GithubOu
       lines.push(command('notice', { title: `${lab.id}: skipped` }, lab.reason ?? 'skipped on this machine'));
       continue;
     }
+    if (lab.status === 'interrupted') lines.push(command('warning', { title: `${lab.id}: interrupted` }, lab.reason ?? 'grading was interrupted'));
     if (lab.error) lines.push(command('error', { title: `${lab.id}: grader error` }, lab.error));
     if (lab.loadError) {
       // One annotation for the lab: every check would carry the same error.

@@ -51,10 +51,15 @@ export function toJsonReport(report: GradeReport): JsonReport {
   const errored = report.labs.filter((l) => l.error);
   const notStarted = report.labs.filter((l) => l.status === 'not-started');
   const notLoaded = report.labs.filter((l) => l.loadError);
+  const interrupted = report.labs.filter((l) => l.status === 'interrupted');
   const status = errored.length ? 'error' : report.ok ? 'pass' : 'fail';
   const message = errored.length
     ? errored.map((l) => `${l.id}: ${l.error}`).join('\n')
-    : [notLoaded.length ? `did not load: ${notLoaded.map((l) => l.id).join(', ')}` : '', notStarted.length ? `not started: ${notStarted.map((l) => l.id).join(', ')}` : '']
+    : [
+        interrupted.length ? `interrupted: ${interrupted.map((l) => l.id).join(', ')}` : '',
+        notLoaded.length ? `did not load: ${notLoaded.map((l) => l.id).join(', ')}` : '',
+        notStarted.length ? `not started: ${notStarted.map((l) => l.id).join(', ')}` : '',
+      ]
         .filter(Boolean)
         .join('; ') || null;
   return {

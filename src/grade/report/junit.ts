@@ -32,6 +32,7 @@ function caseOf(lab: LabReport, check: CheckReport): string {
   if (check.status === 'skipped' && lab.status === 'not-started') {
     return `${open}>\n      <failure type="not-started" message="${xml(`not started (${points})`)}">${xml(`${lab.reason ?? 'not started'}\nExpected ${lab.file}`)}</failure>\n    </testcase>`;
   }
+  // Interrupted checks are skipped too: `reason` says the user stopped grading.
   if (check.status === 'skipped') return `${open}>\n      <skipped message="${xml(check.reason ?? 'skipped')}"/>\n    </testcase>`;
   if (lab.loadError) return `${open}>\n      <failure type="not-loaded" message="${xml(`${check.message ?? 'not run'} (${points})`)}"/>\n    </testcase>`;
   const message = check.message ?? 'failed';

@@ -80,6 +80,7 @@ export function renderCheck(check: CheckReport, chalk: ChalkInstance, options: P
   const pad = ' '.repeat(Math.max(0, (options.idWidth ?? 0) - check.id.length));
   const weight = chalk.dim(`${points(check.points)} pt${check.points.possible === 1 ? '' : 's'}`);
   if (check.status === 'passed') return `  ${chalk.green('✓')} ${check.id}${pad}  ${chalk.dim(check.title)}  ${weight}`;
+  if (check.interrupted) return `  ${chalk.yellow('○')} ${chalk.dim(check.id)}${pad}  ${chalk.dim(`${check.title} (interrupted)`)}`;
   if (check.status === 'skipped') return `  ${chalk.dim('-')} ${chalk.dim(check.id)}${pad}  ${chalk.dim(`${check.title} (skipped: ${check.reason ?? 'skipped'})`)}`;
   const out = [`  ${chalk.red('✗')} ${chalk.bold(check.id)}${pad}  ${check.title}  ${weight}${check.timedOut ? chalk.yellow('  timed out') : ''}`];
   const width = Math.max(40, (options.width ?? Math.min(process.stdout.columns || 100, 120)) - 6);
@@ -104,6 +105,10 @@ export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyO
   if (lab.status === 'skipped') {
     return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: skipped on this machine: ${lab.reason ?? ''}`)}`;
   }
+  if (lab.status === 'interrupted' && lab.checks.every((c) => c.interrupted)) {
+    const when = lab.checks.length ? 'before any of its checks finished' : 'before it was graded';
+    return `${chalk.bold(lab.id)}  ${chalk.dim(`${lab.title}: interrupted ${when}.`)}`;
+  }
   const out = [`${chalk.bold(lab.id)}  ${lab.title}  ${chalk.dim(file)}`];
   if (lab.loadError) {
     // Once for the lab: every check would only repeat it.
@@ -116,7 +121,7 @@ export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyO
   if (lab.error) out.push(indent(`${chalk.red('grader error')} (a problem with netlab's lab, not with your code):\n${lab.error}`, '  '));
   const passed = lab.checks.filter((c) => c.status === 'passed').length;
   const counted = lab.checks.filter((c) => c.status !== 'skipped').length;
-  const verdict = lab.status === 'passed' ? chalk.green('passed') : chalk.red('not yet');
+  const verdict = lab.status === 'passed' ? chalk.green('passed') : lab.status === 'interrupted' ? chalk.yellow('interrupted') : chalk.red('not yet');
   out.push(`  ${verdict} ${chalk.dim('·')} ${passed}/${counted} checks ${chalk.dim('·')} ${points(lab.points)} points ${chalk.dim(`· ${seconds(lab.durationMs)}`)}`);
   return out.join('\n');
 }
@@ -129,6 +134,7 @@ export function renderSummaryLines(report: GradeReport, chalk: ChalkInstance): s
     t.labs.failed ? `${t.labs.failed} not passing yet` : '',
     t.labs['not-started'] ? `${t.labs['not-started']} not started` : '',
     t.labs.skipped ? `${t.labs.skipped} skipped` : '',
+    t.labs.interrupted ? `${t.labs.interrupted} interrupted` : '',
   ].filter(Boolean);
   const head = `${chalk.bold('Points')} ${points(t.points)} ${chalk.dim(`· labs: ${labs.join(', ')} · ${seconds(report.durationMs)}`)}`;
   return `${head}\n${t.passed} passed, ${t.failed} failed`;

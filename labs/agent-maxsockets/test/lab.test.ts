@@ -5,10 +5,13 @@
  * connections that keepAlive, maxFreeSockets, agent: false and undici's Pool imply. No timing
  * is asserted here (timing belongs to `npm run bench`): only counts, which are deterministic.
  */
-import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
-import { runWatched } from './helpers/cli.js';
-import { drawWaterfall, idealMs, parseKs, type RequestTiming } from '../labs/agent-maxsockets/timing.js';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runWatched } from '../../../test/helpers/cli.js';
+import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
+import { drawWaterfall, idealMs, parseKs, type RequestTiming } from '../timing.js';
 
 type Line = {
   type: string;
@@ -136,7 +139,10 @@ describe('the other scenarios count what each pool does with connections', () =>
     expect(ref.summary).toMatchObject({ implementation: 'reference', connections: { '2': 2 }, idealMs: { '2': 80 } });
     expect(events(ref.lines, 'fetchAll(k=2)', 'http.client.request.start')).toHaveLength(4);
     // A fetchAll that ignores maxSockets (the global agent) opens one connection per URL
-    const bad = await run(['--scenario', 'fetch-all', ...small, '--set', 'k=2', '--use', fileURLToPath(new URL('../labs/agent-maxsockets/fixtures/bad--peak-concurrency--global-agent.ts', import.meta.url))]);
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-agent-use-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = await writeFixtureTo('agent-maxsockets', 'bad--peak-concurrency--global-agent', join(dir, 'agent-maxsockets.ts'));
+    const bad = await run(['--scenario', 'fetch-all', ...small, '--set', 'k=2', '--use', file]);
     expect(bad.code, bad.stderr).toBe(0);
     expect(bad.summary.connections).toEqual({ '2': 4 });
     expect(bad.lines.some((l) => l.type === 'note' && /peak 4 ≠ min\(k, N\) = 2/.test(l.text ?? ''))).toBe(true);

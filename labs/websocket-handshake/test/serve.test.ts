@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'undici';
-import { JsonLines, childrenOf, collect, isAlive, startCli } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
+import { JsonLines, childrenOf, collect, isAlive, startCli } from '../../../test/helpers/cli.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 type Line = { type: string; actor?: string; name?: string; detail?: Record<string, unknown>; [k: string]: unknown };
 

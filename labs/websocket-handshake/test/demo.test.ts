@@ -4,16 +4,18 @@
  * send() to bytes and back: the upgrade, the heads, the accept computation, every frame decoded,
  * and the client's open/message/close.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
-import type { ResultLine } from '../src/trace/event.js';
+import { runCli } from '../../../test/helpers/cli.js';
+import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
+import type { ResultLine } from '../../../src/trace/event.js';
 
 type Line = { type: string; actor?: string; name?: string; object?: string; text?: string; detail?: Record<string, unknown>; [k: string]: unknown };
 
-const FIXTURES = fileURLToPath(new URL('../labs/websocket-handshake/fixtures/', import.meta.url));
 
 async function run(scenario: string, extra: string[] = []) {
   const r = await runCli(['run', 'websocket-handshake', '--json', '--scenario', scenario, ...extra]);
@@ -162,7 +164,10 @@ describe('netlab run websocket-handshake --json', () => {
   });
 
   test('--use with a server that forgets the GUID: the trace shows the wrong accept and the demo fails', async () => {
-    const { r, result, named } = await run('handshake', ['--use', join(FIXTURES, 'bad--handshake--guid-forgotten.ts')]);
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-ws-use-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = await writeFixtureTo('websocket-handshake', 'bad--handshake--guid-forgotten', join(dir, 'websocket-handshake.ts'));
+    const { r, result, named } = await run('handshake', ['--use', file]);
     expect(r.code).toBe(1);
     expect(result.ok).toBe(false);
     expect(result.error!.message).toContain('wrong Sec-WebSocket-Accept');

@@ -1,6 +1,6 @@
 /**
- * The unix-socket lab's demo, end to end through the built CLI: the NDJSON trace shows what
- * SPEC §3 requires (listening with the path, connection, data, end, close, the timing table),
+ * The unix-socket lab's demo, end to end through the built CLI: the NDJSON trace shows the
+ * events a learner needs to follow (listening with the path, connection, data, end, close, the timing table),
  * the stale-socket and HTTP scenarios tell their stories, --serve answers real clients, and
  * neither a process nor a socket file outlives the run.
  */
@@ -11,10 +11,10 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
-import { writeFixtureTo } from './helpers/fixtures.js';
-import unixSocketLab from '../labs/unix-socket/lab.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
+import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
+import unixSocketLab from '../lab.js';
 
 type Line = JsonLine;
 

@@ -1,6 +1,6 @@
 /**
- * The udp lab's demo, end to end through the built CLI: the NDJSON trace shows what SPEC §3
- * requires (listening, message with rinfo, the reply's message, close), each scenario tells its
+ * The udp lab's demo, end to end through the built CLI: the NDJSON trace shows the events a
+ * learner needs to follow (listening, message with rinfo, the reply's message, close), each scenario tells its
  * story, --serve answers a real UDP client, and no process outlives the run.
  */
 import { describe, expect, test } from 'vitest';
@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 type Line = JsonLine;
 

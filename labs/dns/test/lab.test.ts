@@ -3,18 +3,21 @@
  * real CLI, the fallback, --serve, and the promise that the machine's resolver files are never
  * written and nothing outlives a run.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as packet from 'dns-packet';
-import { JsonLines, collect, isAlive, processesMarked, runCli, startCli } from './helpers/cli.js';
-import { parseNdjson } from '../src/trace/ndjson.js';
-import type { ResultLine, TraceEvent } from '../src/trace/event.js';
-import { DISABLE_ENV, openPrivateNetwork, privateNetworkUnavailable } from '../src/runtime/namespace.js';
-import { answerQuery } from '../labs/dns/demo/answer.js';
-import { LAB_ZONE } from '../labs/dns/demo/zone.js';
+import { JsonLines, collect, isAlive, processesMarked, runCli, startCli } from '../../../test/helpers/cli.js';
+import { parseNdjson } from '../../../src/trace/ndjson.js';
+import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
+import type { ResultLine, TraceEvent } from '../../../src/trace/event.js';
+import { DISABLE_ENV, openPrivateNetwork, privateNetworkUnavailable } from '../../../src/runtime/namespace.js';
+import { answerQuery } from '../demo/answer.js';
+import { LAB_ZONE } from '../demo/zone.js';
 
 type Line = { type: string; [k: string]: unknown };
 
@@ -93,7 +96,7 @@ describe('the lab DNS server answers from its zone (dns-packet on the wire)', ()
 
 describe('a private network (unshare --user --map-root-user --mount --net)', () => {
   test('the disable switch gives a reason instead of a network', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import('${new URL('../dist/src/runtime/namespace.js', import.meta.url).href}').then(m => console.log(m.privateNetworkUnavailable()))`], {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import('${new URL('../../../dist/src/runtime/namespace.js', import.meta.url).href}').then(m => console.log(m.privateNetworkUnavailable()))`], {
       env: { ...process.env, [DISABLE_ENV]: '1' },
       encoding: 'utf8',
     });
@@ -168,7 +171,9 @@ describe('netlab run dns', () => {
   });
 
   test.skipIf(unavailable)('--use runs the learner\'s lookupVsResolve in the demo: a lookup-for-both mistake shows in the table', async () => {
-    const file = new URL('../labs/dns/fixtures/bad--resolve-asks-the-server--lookup-for-both.ts', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-dns-use-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = await writeFixtureTo('dns', 'bad--resolve-asks-the-server--lookup-for-both', join(dir, 'dns.ts'));
     const r = await runCli(['run', 'dns', '--json', '--use', file]);
     const lines = parseNdjson<Line>(r.stdout);
     expect(lines.at(-1), r.stderr).toMatchObject({ type: 'result', ok: true });

@@ -17,7 +17,7 @@ import {
   lengthEncodingFor,
   Opcode,
   parseClosePayload,
-} from '../labs/websocket-handshake/frames.js';
+} from '../frames.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

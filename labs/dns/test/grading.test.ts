@@ -5,49 +5,24 @@
  * not written, and no process of the grading is left.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { collect, processesMarked, runCli } from './helpers/cli.js';
+import { processesMarked, runCli } from '../../../test/helpers/cli.js';
+import { gradeEntries } from '../../../test/grade-support.js';
+import type { LabReport } from '../../../src/grade/types.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DISABLE_ENV, privateNetworkUnavailable } from '../src/runtime/namespace.js';
+import { DISABLE_ENV, privateNetworkUnavailable } from '../../../src/runtime/namespace.js';
+import { labFixtures, writeFixture } from '../../../src/lab/fixtures.js';
 
-const LAB_DIR = fileURLToPath(new URL('../labs/dns/', import.meta.url));
-const RUNNER = new URL('../dist/src/grade/runner.js', import.meta.url).href;
-const REGISTRY = new URL('../dist/src/lab/registry.js', import.meta.url).href;
+const LAB_DIR = fileURLToPath(new URL('../', import.meta.url));
 const unavailable = privateNetworkUnavailable();
 
-interface CheckReport {
-  id: string;
-  status: 'passed' | 'failed' | 'skipped';
-  message?: string;
-  reason?: string;
-  points: { earned: number; possible: number };
-}
-interface LabReport {
-  status: string;
-  error?: string;
-  checks: CheckReport[];
-  points: { earned: number; possible: number };
-}
-
 /** Grade `files` as dns submissions in one run of the built pipeline, in a child process. */
-async function grade(files: string[], env: NodeJS.ProcessEnv = {}): Promise<LabReport[]> {
-  const script = `
-    const { findLab } = await import(${JSON.stringify(REGISTRY)});
-    const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
-    const lab = await findLab('dns');
-    const files = ${JSON.stringify(files)};
-    const reports = await gradeSubmissions(files.map((file) => ({ lab, file })), {});
-    process.stdout.write(JSON.stringify(reports));
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r = await collect(child, 240_000);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as LabReport[];
+function grade(files: string[], env: NodeJS.ProcessEnv = {}): Promise<LabReport[]> {
+  return gradeEntries(files.map((file) => ({ lab: 'dns', file })), { env, limitMs: 240_000 });
 }
 
 const MACHINE_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/nsswitch.conf'];
@@ -69,12 +44,17 @@ afterAll(() => {
   expect(snapshot()).toEqual(before);
 });
 
-const fixtures = readdirSync(`${LAB_DIR}fixtures`).filter((f) => /\.(?:ts|mts|js|mjs)$/.test(f)).sort();
+// Fixtures are edits of the reference solution: written to a temp folder to be graded.
+const fixtureDir = mkdtempSync(join(tmpdir(), 'netlab-dns-fixtures-'));
+afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
+const fixtures = await labFixtures(LAB_DIR);
+const fixtureFiles = fixtures.map((f) => writeFixture(LAB_DIR, f, fixtureDir));
+const fixturePath = (id: string) => fixtureFiles[fixtures.findIndex((f) => f.id === id)]!;
 
 describe('grading dns', () => {
   test.skipIf(unavailable)('reference passes every check, the starter fails, every fixture grades as its name says; nothing is left behind', async () => {
-    expect(fixtures.filter((f) => f.startsWith('bad--')).length).toBeGreaterThanOrEqual(5);
-    const files = [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, ...fixtures.map((f) => `${LAB_DIR}fixtures/${f}`)];
+    expect(fixtures.filter((f) => f.fails.length > 0).length).toBeGreaterThanOrEqual(5);
+    const files = [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, ...fixtureFiles];
     const id = randomUUID();
     const reports = await grade(files, { NETLAB_DNS_GRADE_TEST: id });
     expect(processesMarked(`NETLAB_DNS_GRADE_TEST=${id}`)).toEqual([]);
@@ -88,33 +68,27 @@ describe('grading dns', () => {
     expect(solution!.points.earned).toBe(solution!.points.possible);
     expect(starter!.status).toBe('failed');
 
-    fixtures.forEach((name, i) => {
+    fixtures.forEach((f, i) => {
       const report = rest[i]!;
-      const [kind, checkId] = name.replace(/\.[a-z]+$/, '').split('--');
-      if (kind === 'good') {
-        expect(report.status, `${name}: ${JSON.stringify(report.checks.filter((c) => c.status !== 'passed'))}`).toBe('passed');
-      } else {
-        const c = report.checks.find((x) => x.id === checkId);
-        expect(c, `${name}: no check ${checkId}`).toBeDefined();
-        expect(c!.status, `${name} should fail ${checkId}`).toBe('failed');
-        expect(c!.message).toMatch(/lookupVsResolve\('/);
-      }
+      const failed = report.checks.filter((c) => c.status === 'failed');
+      expect(failed.map((c) => c.id).sort(), `${f.id}: ${JSON.stringify(failed)}`).toEqual(f.fails);
+      for (const c of failed) expect(c.message).toMatch(/lookupVsResolve\('/);
     });
-    const byName = Object.fromEntries(fixtures.map((f, i) => [f, rest[i]!]));
+    const byName = Object.fromEntries(fixtures.map((f, i) => [f.id, rest[i]!]));
     const message = (fixture: string, check: string) => byName[fixture]!.checks.find((c) => c.id === check)!.message!;
     // Each failure says why, in the learner's terms.
-    expect(message('bad--global-servers-unchanged--dns-set-servers.ts', 'global-servers-unchanged')).toMatch(/dns\.setServers\(\) affects every dns\.resolve\*\(\)/);
-    expect(message('bad--resolve-asks-the-server--lookup-for-both.ts', 'resolve-asks-the-server')).toMatch(/the hosts file's answer/);
-    expect(message('bad--resolve-asks-the-server--process-wide-servers.ts', 'resolve-asks-the-server')).toMatch(/the server in resolv\.conf/);
-    expect(message('bad--lookup-every-address--only-first.ts', 'lookup-every-address')).toMatch(/\{ all: true \}/);
-    expect(message('bad--lookup-every-address--ipv6-too.ts', 'lookup-every-address')).toMatch(/\{ family: 4 \}/);
-    expect(message('bad--unknown-names-empty--errors-escape.ts', 'unknown-names-empty')).toMatch(/rejected with ENOTFOUND/);
-    expect(message('bad--one-query-per-call--asks-twice.ts', 'one-query-per-call')).toMatch(/sent 2 queries/);
+    expect(message('bad--global-servers-unchanged--dns-set-servers', 'global-servers-unchanged')).toMatch(/dns\.setServers\(\) affects every dns\.resolve\*\(\)/);
+    expect(message('bad--resolve-asks-the-server--lookup-for-both', 'resolve-asks-the-server')).toMatch(/the hosts file's answer/);
+    expect(message('bad--resolve-asks-the-server--process-wide-servers', 'resolve-asks-the-server')).toMatch(/the server in resolv\.conf/);
+    expect(message('bad--lookup-every-address--only-first', 'lookup-every-address')).toMatch(/\{ all: true \}/);
+    expect(message('bad--lookup-every-address--ipv6-too', 'lookup-every-address')).toMatch(/\{ family: 4 \}/);
+    expect(message('bad--unknown-names-empty--errors-escape', 'unknown-names-empty')).toMatch(/rejected with ENOTFOUND/);
+    expect(message('bad--one-query-per-call--asks-twice', 'one-query-per-call')).toMatch(/sent 2 queries/);
   }, 300_000);
 
   test('without namespaces: the checks that need the grader\'s hosts file are skipped with the reason, the rest still grade', async () => {
     const reports = await grade(
-      [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, `${LAB_DIR}fixtures/bad--global-servers-unchanged--dns-set-servers.ts`],
+      [`${LAB_DIR}exercise/solution.ts`, `${LAB_DIR}exercise/starter.ts`, fixturePath('bad--global-servers-unchanged--dns-set-servers')],
       { [DISABLE_ENV]: '1' },
     );
     const [solution, starter, setServers] = reports;
@@ -138,7 +112,7 @@ describe('grading dns', () => {
       const good = await runCli(['grade', 'dns', '--dir', ws], { timeoutMs: 120_000 });
       expect(good.code, good.stdout + good.stderr).toBe(0);
       expect(good.stdout).toMatch(/6 passed, 0 failed\s*$/);
-      copyFileSync(`${LAB_DIR}fixtures/bad--global-servers-unchanged--dns-set-servers.ts`, join(ws, 'dns.ts'));
+      copyFileSync(fixturePath('bad--global-servers-unchanged--dns-set-servers'), join(ws, 'dns.ts'));
       const bad = await runCli(['grade', 'dns', '--dir', ws], { timeoutMs: 120_000 });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/✗ global-servers-unchanged/);
