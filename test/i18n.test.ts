@@ -70,7 +70,8 @@ describe('messages', () => {
     expect(partial('hint.none', { lab: 'udp' })).toBe('udp has no hints.');
   });
 
-  test('English is spoken until setLanguage; then t() speaks the chosen language', async () => {
+  test('t() speaks the language setLanguage chose', async () => {
+    await setLanguage('en');
     expect(currentLanguage()).toBe('en');
     expect(t('list.empty')).toBe('no labs found');
     expect(await loadTranslation('en')).toEqual({});
@@ -81,6 +82,15 @@ describe('messages', () => {
       await setLanguage('en');
     }
     expect(t('list.empty')).toBe('no labs found');
+  });
+
+  test('Given no choice yet, the language comes from the environment (NETLAB_LANG, LANG…)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import('./dist/src/i18n/messages.js').then((m) => console.log(m.currentLanguage()))`;
+    const ask = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['-e', script], { cwd: join(import.meta.dirname, '..'), env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' }).stdout.trim();
+    expect(ask({ LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
+    expect(ask({ NETLAB_LANG: 'en', LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(ask({ LANG: 'C.UTF-8' })).toBe('en');
   });
 
   test('width: a CJK character takes two columns', () => {

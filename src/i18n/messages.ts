@@ -4,7 +4,7 @@
  * `netlab list` in English reads one small module.
  */
 import { en } from './catalog/en.js';
-import { DEFAULT_LANGUAGE, type Language } from './language.js';
+import { resolveLanguage, type Language } from './language.js';
 
 /** A message key: one of the English catalogue's. */
 export type MessageKey = keyof typeof en;
@@ -55,23 +55,35 @@ export async function loadTranslation(language: Language): Promise<Translation> 
   return language === 'en' ? {} : loaders[language]();
 }
 
-let current: { language: Language; translate: Translate } = {
-  language: DEFAULT_LANGUAGE,
-  translate: translator(DEFAULT_LANGUAGE),
-};
+interface State {
+  language: Language;
+  translate: Translate;
+}
+
+// One state per process, not per module instance: the installed CLI is a bundle that carries
+// its own copy of this module, while the commands it imports use dist/'s. Both must speak the
+// language the CLI chose.
+const STATE = Symbol.for('netlab.i18n');
+
+function state(): State {
+  const g = globalThis as { [STATE]?: State };
+  // Until the CLI chooses (`setLanguage`), the environment's choice, with English messages:
+  // a lab's files (lessons, titles) are read in that language, and `t` waits for the catalogue.
+  return (g[STATE] ??= { language: resolveLanguage([], process.env), translate: translator('en') });
+}
 
 /**
  * Speak `language` from now on in this process (the CLI calls it once, after
  * `resolveLanguage`). Loads that language's catalogue only.
  */
 export async function setLanguage(language: Language): Promise<void> {
-  current = { language, translate: translator(language, await loadTranslation(language)) };
+  (globalThis as { [STATE]?: State })[STATE] = { language, translate: translator(language, await loadTranslation(language)) };
 }
 
-/** The language this process speaks (English until `setLanguage`). */
+/** The language this process speaks: `setLanguage`'s, else the environment's (`NETLAB_LANG`, `LANG`…). */
 export function currentLanguage(): Language {
-  return current.language;
+  return state().language;
 }
 
 /** `t('grade.notStarted', { lab })`: the current language's text, else English's. */
-export const t: Translate = (key, vars) => current.translate(key, vars);
+export const t: Translate = (key, vars) => state().translate(key, vars);
