@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Lab, LabDefinition } from './types.js';
 import { NetlabError, closest } from '../errors.js';
 import type { Language } from '../i18n/language.js';
-import { currentLanguage } from '../i18n/messages.js';
+import { currentLanguage, t } from '../i18n/messages.js';
 import { localizeLab, readLabTexts } from './texts.js';
 
 export const LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
@@ -64,10 +64,7 @@ export async function findLab(id: string): Promise<Lab> {
   const lab = labs.find((l) => l.id === id);
   if (lab) return lab;
   const guess = closest(id, labs.map((l) => l.id));
-  throw new NetlabError(
-    'NETLAB_ERR_UNKNOWN_LAB',
-    `unknown lab "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab list\` to see the labs.`,
-  );
+  throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', t(guess ? 'lab.unknownDidYouMean' : 'lab.unknown', { lab: id, guess: guess ?? '' }));
 }
 
 /** What `netlab list` shows of a lab, without loading its code. */
