@@ -140,6 +140,27 @@ describe('live trace', () => {
     expect(play(top, 'down', 'down').state.lab!.trace.offset).toBe(2);
   });
 
+  it("hides what the lab's trace keeps quiet; a shows every event, and a again hides them", () => {
+    const quietLab = { ...snapshotOf().labs[0]!, trace: { quiet: [{ name: 'message', actor: 'dns-server' }] } };
+    let s = initialState(snapshotOf({ labs: [quietLab] }), SIZE, 'tcp-echo');
+    const lines = [ev(1, 'dns-server', 'dgram.Socket#1', 'message', { bytes: 34 }), ev(2, 'dns-server', 'dgram.Socket#1', 'query', { question: 'A shop.netlab.test' }), ev(3, 'client', 'net.Socket#1', 'resume')];
+    s = play(s, 'r', { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 1, lab: 'tcp-echo', lines });
+    s = play(s, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }, stopped: false });
+    expect(text(s.state)).toContain('query');
+    expect(text(s.state)).not.toMatch(/message|resume/);
+    const all = play(s, 'a');
+    expect(text(all.state)).toMatch(/dgram\.Socket#1 message/);
+    expect(text(all.state)).toMatch(/net\.Socket#1\s+resume/);
+    expect(text(all.state)).toContain('✓ tcp-echo / tour finished');
+    expect(stripAnsi(frame(all.state, plainTheme).keys)).toContain('a fewer events');
+    const again = play(all, 'a');
+    expect(text(again.state)).not.toMatch(/message|resume/);
+    expect(text(again.state)).toContain('✓ tcp-echo / tour finished');
+    // The next run keeps the choice.
+    const next = play(all, 'r', { type: 'run-started', runId: 2, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 2, lab: 'tcp-echo', lines });
+    expect(text(next.state)).toMatch(/dgram\.Socket#1 message/);
+  });
+
   it('ignores lines of an older run', () => {
     const s = play(running(), { type: 'trace', runId: 7, lab: 'tcp-echo', lines: echoTrace() });
     expect(s.state.lab!.trace.log!.received).toBe(0);

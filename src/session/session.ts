@@ -60,6 +60,7 @@ export function labView(lab: Lab): LabView {
     hints: readSections(lab.hintsPath),
     exports: [...lab.exports],
     unsupported: safeUnsupported(lab),
+    trace: { show: lab.trace?.show, quiet: lab.trace?.quiet },
   };
 }
 

@@ -5,6 +5,7 @@
  * functions, a process or a socket.
  */
 import type { ResultLine, TraceLine } from '../trace/event.js';
+import type { TracePolicy } from '../trace/policy.js';
 import type { LabStatus } from '../workspace/workspace.js';
 
 /** One step of a lesson, or one hint: a `## ` heading and the Markdown under it. */
@@ -29,6 +30,8 @@ export interface LabView {
   exports: string[];
   /** Why this machine cannot run the lab, or null. */
   unsupported: string | null;
+  /** What its trace shows and keeps quiet (the lab's trace policy, without its functions). */
+  trace?: Pick<TracePolicy, 'show' | 'quiet'>;
 }
 
 /** The learner's workspace (SPEC §4). */

@@ -5,7 +5,7 @@
  * Anchors name the rows the screen scrolls to after an action.
  */
 import { relative, isAbsolute } from 'node:path';
-import type { CheckGrade, LabGrade, LabProgressView } from '../session/types.js';
+import type { CheckGrade, LabGrade, LabProgressView, LabView } from '../session/types.js';
 import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
@@ -81,12 +81,12 @@ function checkMark(check: CheckGrade, theme: Theme): string {
 
 const traceCache = new WeakMap<CheckGrade, { key: string; rows: string[] }>();
 
-function checkTrace(check: CheckGrade, width: number, theme: Theme): string[] {
+function checkTrace(check: CheckGrade, width: number, theme: Theme, policy: LabView['trace']): string[] {
   if (!check.trace?.length) return [];
   const key = `${width}\0${theme.colour}`;
   const hit = traceCache.get(check);
   if (hit?.key === key) return hit.rows;
-  const log = TraceLog.of(check.trace, theme, width);
+  const log = TraceLog.of(check.trace, theme, width, undefined, policy);
   const rows = log.rows.length > TRACE_ROWS ? [...log.rows.slice(0, TRACE_ROWS), theme.dim(`… ${log.rows.length - TRACE_ROWS} more rows`)] : [...log.rows];
   traceCache.set(check, { key, rows });
   return rows;
@@ -180,7 +180,7 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
         anchors.trace = rows.length;
         rows.push('    ' + theme.dim('What your code did (its trace during this check):'));
         if (check.traceOmitted) rows.push('    ' + theme.dim(`… ${check.traceOmitted} earlier lines not kept`));
-        for (const r of checkTrace(check, width - 4, theme)) rows.push('    ' + r);
+        for (const r of checkTrace(check, width - 4, theme, lab.trace)) rows.push('    ' + r);
       }
     }
     if (g.status === 'passed') {

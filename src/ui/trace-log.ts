@@ -13,6 +13,7 @@
  * carries `rows.length` as a version so React sees each change.
  */
 import type { TraceLine } from '../trace/event.js';
+import type { TracePolicy } from '../trace/policy.js';
 import { Coalescer, formatLine, formatTime, isQuiet, padColumns, TraceLayout, type Paint } from '../trace/format.js';
 import { hardWrap, padEnd, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
@@ -75,7 +76,10 @@ export class TraceLog {
    * rows align on the name as shown; colours still follow the full name.
    */
   private readonly layout = new TraceLayout(MIN_ACTOR, MIN_OBJECT, EVENT_COLUMN, false);
-  private readonly coalescer = new Coalescer(3, this.layout);
+  private coalescer = new Coalescer(3, this.layout);
+  /** The lines received, kept (bounded) so the log can be built again with other filters. */
+  private history: TraceLine[] = [];
+  private ended = false;
   private readonly paint: Paint;
   /** Shortened actor name → the full one. */
   private readonly fullName = new Map<string, string>();
@@ -86,23 +90,52 @@ export class TraceLog {
     private readonly theme: Theme,
     private width: number,
     private readonly maxRows = DEFAULT_MAX_ROWS,
+    /** The lab's trace policy: what it shows and keeps quiet. */
+    private readonly policy: TracePolicy = {},
+    /** Show quiet lines too (the `a` key, like `netlab run --all-events`). */
+    private allEvents = false,
   ) {
     const paint = theme.tracePaint();
     this.paint = { ...paint, actor: (actor, text) => paint.actor(this.fullName.get(actor) ?? actor, text) };
   }
 
   /** A finished log made of `lines` (the trace of a grading check). */
-  static of(lines: readonly TraceLine[], theme: Theme, width: number, maxRows = DEFAULT_MAX_ROWS): TraceLog {
-    const log = new TraceLog(theme, width, maxRows);
+  static of(lines: readonly TraceLine[], theme: Theme, width: number, maxRows = DEFAULT_MAX_ROWS, policy: TracePolicy = {}): TraceLog {
+    const log = new TraceLog(theme, width, maxRows, policy);
     log.append(lines);
     log.end();
     return log;
   }
 
   append(lines: readonly TraceLine[]): void {
+    this.received += lines.length;
+    this.history.push(...lines);
+    // Keep enough to build the log again; older lines are past the rows kept anyway.
+    if (this.history.length > this.maxRows * 4) this.history.splice(0, this.history.length - this.maxRows * 2);
+    this.ingest(lines);
+  }
+
+  /** Show quiet lines too, or not: the log is built again from the lines received. */
+  setAllEvents(all: boolean): void {
+    if (all === this.allEvents) return;
+    this.allEvents = all;
+    // What came after the trace (the separator and the summary) stays after it.
+    const after = this.entries.filter((e) => e.entry.kind === 'text' || e.entry.kind === 'rule').map((e) => e.entry);
+    this.entries = [];
+    this.rows.length = 0;
+    this.dropped = 0;
+    this.fullName.clear();
+    this.coalescer = new Coalescer(3, this.layout);
+    this.folding = undefined;
+    this.ingest(this.history);
+    if (this.ended) for (const text of this.coalescer.flush()) this.flood(text);
+    for (const entry of after) this.push(entry);
+    this.bound();
+  }
+
+  private ingest(lines: readonly TraceLine[]): void {
     for (const original of lines) {
-      this.received++;
-      if (isQuiet(original)) continue;
+      if (!this.allEvents && isQuiet(original, this.policy)) continue;
       const line = this.shorten(original);
       this.widen(line);
       const out = this.coalescer.push(line);
@@ -117,6 +150,7 @@ export class TraceLog {
 
   /** The run ended: show the summary of a flood still being folded. */
   end(): void {
+    this.ended = true;
     for (const text of this.coalescer.flush()) this.flood(text);
     this.bound();
   }

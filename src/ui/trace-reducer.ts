@@ -35,6 +35,8 @@ export interface TraceState {
   follow: boolean;
   /** Run time in ms, from the last trace line's time, when a run ended. */
   elapsed: number | null;
+  /** Show the lines the lab keeps quiet too (the `a` key). */
+  allEvents: boolean;
 }
 
 export const initialTrace: TraceState = {
@@ -48,6 +50,7 @@ export const initialTrace: TraceState = {
   offset: 0,
   follow: true,
   elapsed: null,
+  allEvents: false,
 };
 
 /**
@@ -109,7 +112,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       return { state: settle(state, ctx) };
     case 'run-started': {
       if (input.lab !== lab.id) return { state };
-      const log = new TraceLog(theme, contentWidth(size));
+      const log = new TraceLog(theme, contentWidth(size), undefined, lab.trace, state.allEvents);
       return { state: settle({ ...state, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, ctx) };
     }
     case 'trace': {
@@ -146,6 +149,14 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     case 'r':
     case 'u':
       return startRun(state, key === 'u', ctx);
+    case 'a': {
+      const allEvents = !state.allEvents;
+      state.log?.setAllEvents(allEvents);
+      return {
+        state: settle({ ...state, allEvents }, ctx),
+        notice: { level: 'info', text: allEvents ? 'Every event, the quiet ones too: a hides them again.' : `Quiet events hidden again (${lab.id}'s trace keeps some quiet): a shows them.` },
+      };
+    }
     case 'x':
       if (!running) return { state };
       return { state, commands: [{ type: 'stop' }] };

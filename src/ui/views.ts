@@ -227,7 +227,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs the reference again, u your file; ←→ another scenario' : 'r runs the demo, u runs it with your file';
   const keys: Array<[string, string]> = running
     ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['a', tr.allEvents ? 'fewer events' : 'all events'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -275,8 +275,8 @@ const HELP_ROWS: Array<[string, string]> = [
   ['Enter', 'open the chosen lab (in a lesson: next step)'],
   ['← →', 'previous / next lesson step; choose a demo scenario'],
   ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
-  ['r  u', 'run the demo: r the reference solution, u your own file'],
-  ['x', 'stop a running demo'],
+  ['r  u  x', 'run the demo: r the reference, u your file; x stops it'],
+  ['a', 'show every event in the trace, quiet ones too (or not)'],
   ['g', 'grade your exercise'],
   ['h', 'reveal the next hint'],
   ['s', 'show the reference solution (once your exercise passed)'],
