@@ -18,6 +18,8 @@ describe('choosing the language on the command line and in the environment', () 
     expect(r.stdout).toContain('TCP 回显服务器');
     expect(r.stdout).toContain('UDP 数据报');
     expect(r.stdout).not.toContain('TCP echo server');
+    expect(r.stdout).toContain('○ 未开始');
+    expect(r.stdout).toMatch(/已通过 0\/\d+。/);
   });
 
   test('Given LANG=zh_CN.UTF-8, when asking for help, then it is Chinese', async () => {

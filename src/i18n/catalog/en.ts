@@ -14,6 +14,11 @@ export const en = {
   'start.oneLab': 'netlab start opens one lab, got "{got}". Did you mean `netlab run {id}`?',
   'lab.unsupported': 'not on this machine: {reason}',
   'list.empty': 'no labs found',
+  // The three status marks take the same 9 columns, so that the titles after them line up.
+  'list.status.new': '○ new    ',
+  'list.status.started': '◐ started',
+  'list.status.passed': '● passed ',
+  'list.footer': '{passed}/{total} passed. Try: netlab run {lab}   ·   netlab init   ·   netlab grade',
   'grade.notStarted': '{lab}: not started (create {file} with `netlab init`)',
   'grade.checks': { one: '{count} check', other: '{count} checks' },
   'grade.points': { one: '{count} point', other: '{count} points' },

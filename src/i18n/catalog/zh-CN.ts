@@ -13,6 +13,11 @@ export const zhCN = {
   'start.oneLab': 'netlab start 只打开一个实验，却收到了 "{got}"。你是想输入 `netlab run {id}` 吗？',
   'lab.unsupported': '本机无法运行：{reason}',
   'list.empty': '没有找到任何实验',
+  // 9 columns each (a CJK character takes two).
+  'list.status.new': '○ 未开始 ',
+  'list.status.started': '◐ 进行中 ',
+  'list.status.passed': '● 已通过 ',
+  'list.footer': '已通过 {passed}/{total}。试试：netlab run {lab}   ·   netlab init   ·   netlab grade',
   'grade.notStarted': '{lab}：尚未开始（用 `netlab init` 创建 {file}）',
   'grade.checks': { other: '{count} 项检查' },
   'grade.points': { other: '{count} 分' },
