@@ -70,3 +70,16 @@ describe('choosing the language on the command line and in the environment', () 
     }
   });
 });
+
+describe('hints in the chosen language', () => {
+  test('Given zh-CN, netlab hint shows the Chinese hint, in the same place of the list as the English one', async () => {
+    const zh = await runCli(['hint', 'udp', '--lang', 'zh-CN'], { env: neutral });
+    const en = await runCli(['hint', 'udp'], { env: neutral });
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toContain('提示 1/');
+    expect(zh.stdout).toContain('回复发往哪里？');
+    // Same number of hints: the progress that counts them means the same in both languages.
+    expect(/提示 1\/(\d+)/.exec(zh.stdout)![1]).toBe(/Hint 1 of (\d+)/.exec(en.stdout)![1]);
+    expect(en.stdout).not.toMatch(HAN);
+  });
+});

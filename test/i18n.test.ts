@@ -67,7 +67,7 @@ describe('messages', () => {
   test('a text missing in a translation falls back to English for that text alone', () => {
     const partial = translator('zh-CN', { 'list.empty': '没有找到任何实验' });
     expect(partial('list.empty')).toBe('没有找到任何实验');
-    expect(partial('hint.none', { lab: 'udp' })).toBe('udp has no hints.');
+    expect(partial('hint.none', { lab: 'udp' })).toBe('lab udp has no hints');
   });
 
   test('t() speaks the language setLanguage chose', async () => {
