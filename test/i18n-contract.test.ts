@@ -80,6 +80,33 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s in ${LANG}`, (_
   });
 });
 
+/**
+ * Lines of a Chinese Markdown file where a paragraph continues on the next line: Markdown
+ * renders that line break as a space, which Chinese text must not get between two characters.
+ */
+function softBreaks(markdown: string): number[] {
+  const cjk = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+  const lines = markdown.split('\n');
+  const found: number[] = [];
+  let fence = false;
+  lines.forEach((line, i) => {
+    if (line.startsWith('```')) fence = !fence;
+    const next = lines[i + 1];
+    if (fence || next === undefined || line.trim() === '' || next.trim() === '') return;
+    if (/^\s*([-*+] |\d+\. |#|\||>|```)/.test(next) || line.startsWith('|')) return;
+    if (cjk.test(line.trimEnd().slice(-1)) || cjk.test(next.trim()[0] ?? '')) found.push(i + 1);
+  });
+  return found;
+}
+
+describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s: ${LANG} Markdown`, (_id, lab) => {
+  test.each(['lesson', 'hints'])(`%s.${LANG}.md keeps each paragraph on one line`, (file) => {
+    const path = source(lab, `${file}.${LANG}.md`);
+    if (!existsSync(path)) return; // reported as missing above
+    expect(softBreaks(readFileSync(path, 'utf8')), `${lab.id}: ${file}.${LANG}.md lines that continue a paragraph on the next line`).toEqual([]);
+  });
+});
+
 describe(`the UI catalogue in ${LANG}`, () => {
   const slots = (message: Message) => [...new Set(JSON.stringify(message).match(/\{\w+\}/g) ?? [])].sort();
   const categories = new Intl.PluralRules(LANG).resolvedOptions().pluralCategories;
