@@ -78,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--set <key=value>', t('help.run.set'), collect)
     .option('--timeout <ms>', t('help.run.timeout'), '30000')
     .option('--all-events', t('help.run.allEvents'))
+    .option('--packets', t('help.run.packets'))
+    .option('--diagram', t('help.run.diagram'))
     .action(async (lab: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       await runCommand(lab, options);
@@ -156,6 +158,6 @@ main(process.argv).catch(async (err: unknown) => {
     // --help and --version exit 0; every usage error exits 2 (commander already printed it).
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2);
   }
-  const { fail } = await import('./io.js');
-  fail(err);
+  const { exitWithError } = await import('./io.js');
+  exitWithError(err);
 });

@@ -19,6 +19,8 @@ export interface RunOptions {
   set?: string[];
   timeout: string;
   allEvents?: boolean;
+  packets?: boolean;
+  diagram?: boolean;
 }
 
 function parseSets(sets: string[] = []): Record<string, string> {
@@ -57,15 +59,20 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     if (title !== undefined) human.write(title);
     title = undefined;
   };
+  // The diagram is drawn from the whole run, at its end.
+  const drawn: TraceLine[] = [];
   const onLine = (line: TraceLine) => {
     printTitle();
+    if (options.diagram) drawn.push(line);
     if (json) json.write(line);
     else pretty!.write(line);
   };
+  const onPacketsUnavailable = (reason: string) => human.write(`${chalk.yellow('netlab: packets not captured:')} ${reason}\n`);
+  const packets = { packets: options.packets === true, onPacketsUnavailable };
 
   if (options.serve) {
     const controller = new AbortController();
-    const handle = await serveLab(lab, { use, onLine, options: sets, signal: controller.signal });
+    const handle = await serveLab(lab, { use, onLine, options: sets, signal: controller.signal, ...packets });
     json?.write({ type: 'serve', lab: lab.id, address: handle.info.address, commands: handle.info.commands });
     human.write(
       `\n${chalk.bold(t('run.serving', { title: lab.title, address: handle.info.address }))}\n${t('run.tryIt')}\n${handle.info.commands.map((c) => `  ${chalk.cyan(c)}`).join('\n')}\n${t('run.tracedBelow')}\n\n`,
@@ -83,9 +90,14 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
 
   const controller = new AbortController();
   const off = onInterrupt(() => controller.abort());
-  const result = await runDemo(lab, { scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal });
+  const result = await runDemo(lab, { scenario, use, onLine, options: sets, timeoutMs, signal: controller.signal, ...packets });
   off();
   pretty?.end();
+  if (options.diagram) {
+    const { renderDiagram } = await import('../../src/wire/diagram.js');
+    const width = (human as NodeJS.WriteStream).columns || 80;
+    human.write(`\n${renderDiagram(drawn, { width, policy: lab.trace, allEvents: options.allEvents }).rows.join('\n')}\n`);
+  }
   // A bad `--set` value is found by the lab when it reads its options: still a usage error.
   const usage = result.error?.code === 'NETLAB_ERR_USAGE';
   if (json) {

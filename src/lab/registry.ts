@@ -98,17 +98,22 @@ export async function labCatalog(labsDir: string = LABS_DIR, language: Language 
       let unsupported: string | null = null;
       if (checksPlatform) {
         // The build's CommonJS copy of the definition first: requiring it does not start the
-        // ESM loader, a large part of `netlab list`'s startup budget.
-        const cjs = join(dir, 'lab.cjs');
+        // ESM loader, a large part of `netlab list`'s startup budget. The lab itself when there
+        // is no copy, or the copy cannot be required (a package only importable as ESM).
         const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
-        const mod = existsSync(cjs)
-          ? (createRequire(import.meta.url)(cjs) as { default?: LabDefinition })
-          : entry
-            ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition })
-            : {};
+        const mod = requireCopy(join(dir, 'lab.cjs')) ?? (entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {});
         unsupported = mod.default?.unsupported?.() ?? null;
       }
       return { ...card, dir, unsupported };
     }),
   );
+}
+
+function requireCopy(path: string): { default?: LabDefinition } | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return createRequire(import.meta.url)(path) as { default?: LabDefinition };
+  } catch {
+    return undefined;
+  }
 }

@@ -48,6 +48,8 @@ export const en = {
   'help.run.set': 'set a demo option (repeatable)',
   'help.run.timeout': 'hard time limit for the demo',
   'help.run.allEvents': "also show quiet events: stream internals (resume, pause, readable, …) and a lab's low-level detail",
+  'help.run.packets': 'also capture the packets on the wire (tcpdump, in a private network) and show them on the trace',
+  'help.run.diagram': 'draw the run as a sequence diagram at the end (actors as columns, packets as arrows)',
   'help.init': 'create your exercise workspace (default ./netlab-exercises)',
   'help.init.dir': 'where to create it',
   'help.grade': 'grade your exercises through real sockets (exit 0: all passed, 1: not yet)',

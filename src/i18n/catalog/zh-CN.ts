@@ -47,6 +47,8 @@ export const zhCN = {
   'help.run.set': '设置一个演示选项（可重复使用）',
   'help.run.timeout': '演示的硬性时间上限',
   'help.run.allEvents': '同时显示默认隐藏的事件：流的内部事件（resume、pause、readable…）和实验的底层细节',
+  'help.run.packets': '同时抓取线路上的数据包（tcpdump，在私有网络中）并显示在跟踪里',
+  'help.run.diagram': '在最后把这次运行画成时序图（参与者为列，数据包为箭头）',
   'help.init': '创建你的练习工作区（默认 ./netlab-exercises）',
   'help.init.dir': '在哪里创建',
   'help.grade': '通过真实的套接字为你的练习评分（退出码 0：全部通过，1：尚未通过）',
