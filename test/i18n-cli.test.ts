@@ -83,3 +83,22 @@ describe('hints in the chosen language', () => {
     expect(en.stdout).not.toMatch(HAN);
   });
 });
+
+describe('netlab init in the chosen language', () => {
+  test('Given zh-CN, the workspace README is Chinese, with the labs’ Chinese titles; in English it has no Chinese', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-i18n-init-'));
+    try {
+      expect((await runCli(['init', join(dir, 'zh'), '--lang', 'zh-CN'], { env: neutral })).code).toBe(0);
+      const zh = readFileSync(join(dir, 'zh', 'README.md'), 'utf8');
+      expect(zh).toContain('# 我的 netlab 练习');
+      expect(zh).toContain('| `udp.ts` | UDP 数据报 | `netlab run udp` |');
+      expect((await runCli(['init', join(dir, 'en')], { env: neutral })).code).toBe(0);
+      expect(readFileSync(join(dir, 'en', 'README.md'), 'utf8')).not.toMatch(HAN);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,6 +30,32 @@ export const zhCN = {
   'run.serving': '{title}：服务运行在 {address}',
   'run.tryIt': '在另一个终端里试试：',
   'run.tracedBelow': '所有连上来的东西都会在下面跟踪显示。按 Ctrl-C 停止。',
+  // The workspace's README.md, which `netlab init` writes; {rows} is the table of labs.
+  'init.readme': `# 我的 netlab 练习
+
+这里的每个文件都是一道练习：一个带有 \`// TODO\` 标记的初始文件。让它做到注释里说的事，然后让 netlab 通过真实的套接字为它评分。
+
+| 文件 | 实验 | 看演示 |
+|---|---|---|
+{rows}
+
+## 命令
+
+在这个目录里运行它们（在别处运行时，加上 \`--dir <这个目录>\`）。它们写成 \`netlab …\` 的形式，在 netlab 是你机器上的一个命令时可用（全局安装，或在 netlab 的克隆里 \`npm link\`）。\`npm run netlab -- …\` 的形式总是可用，例如 \`npm run netlab -- run tcp-echo\`：它运行安装在这个目录里的 netlab，或者创建这个目录的那个 netlab（见 \`netlab.mjs\`）。
+
+- \`netlab run <lab>\`：观看实验的演示和它的实时跟踪；\`netlab run <lab> --use <lab>.ts\` 用你的代码代替参考实现来运行演示。
+- \`netlab grade\`（或 \`npm run grade\`）为每道练习评分；\`netlab grade tcp-echo\` 只评一道。每项检查都会说明发送了什么、期望什么、收到了什么，失败时还附上事件的跟踪。退出码 0 表示全部通过。
+- \`netlab watch tcp-echo\` 在你每次保存时重新评分。
+- \`netlab hint <lab>\` 显示下一条提示（netlab 会记住你看过哪些）。
+- \`netlab solution <lab>\` 在你的练习通过后显示参考答案。
+- \`netlab reset <lab>\` 恢复初始文件（你的文件会保留为备份）。
+
+## 你的编辑器
+
+评分不需要在这里安装任何东西：netlab 直接运行你的 TypeScript，并允许它导入 Node 的内置模块和 \`undici\`。要在编辑器里获得类型检查和补全，在这个目录里运行一次 \`npm install\`（它会安装 \`@types/node\` 和 \`undici\`）。
+
+每道练习放在它自己的文件里，以实验命名（\`.ts\`、\`.mts\`、\`.js\` 和 \`.mjs\` 都可以）。你的代码在自己的进程里运行，并有时间限制，所以一个错误不会让 netlab 卡住。
+`,
   'grade.notStarted': '{lab}：尚未开始（用 `netlab init` 创建 {file}）',
   'grade.checks': { other: '{count} 项检查' },
   'grade.points': { other: '{count} 分' },
