@@ -36,8 +36,14 @@ function matrixVersions() {
 function runVitest(node, files, env) {
   return new Promise((resolve) => {
     const child = spawn(node, [vitest, 'run', ...files], { cwd: root, stdio: 'inherit', env });
+    // Stopped from outside (not by Ctrl-C, which reaches vitest too): stop vitest with it.
+    const forward = (sig) => child.kill(sig);
+    for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, forward);
     child.on('error', () => resolve(1));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('close', (code, signal) => {
+      for (const sig of ['SIGTERM', 'SIGHUP']) process.off(sig, forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
