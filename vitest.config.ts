@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // netlab speaks the language of the locale (LANG=zh_CN.UTF-8 → Chinese); the suite asserts
+    // English texts whatever the developer's locale is, and the language tests choose their own.
+    env: { NETLAB_LANG: 'en' },
     reporters: ['default', './test/reporters/summary-line.ts'],
   },
 });
