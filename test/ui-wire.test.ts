@@ -4,27 +4,15 @@
  * is what the 80×24 screen shows.
  */
 import { describe, expect, it } from 'vitest';
-import { appReducer, initialState, type AppState, type AppStep } from '../src/ui/app-reducer.js';
+import { initialState, type AppState, type AppStep } from '../src/ui/app-reducer.js';
 import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
 import { stripAnsi, textWidth } from '../src/ui/text.js';
-import type { SessionCommand } from '../src/session/types.js';
 import type { TraceLine } from '../src/trace/event.js';
-import { echoTrace, ev, snapshotOf } from './ui-fixtures.js';
+import { echoTrace, ev, play, snapshotOf } from './ui-fixtures.js';
 
 const SIZE = { columns: 80, rows: 24 };
-
-function play(start: AppStep | AppState, ...inputs: Array<Input | string>): AppStep {
-  let state = 'state' in start && 'commands' in start ? start.state : (start as AppState);
-  const commands: SessionCommand[] = 'commands' in start ? [...start.commands] : [];
-  for (const input of inputs) {
-    const step = appReducer(state, typeof input === 'string' ? { type: 'key', key: input } : input, plainTheme);
-    state = step.state;
-    commands.push(...step.commands);
-  }
-  return { state, commands };
-}
 
 const text = (state: AppState) => {
   const f = frame(state, plainTheme);
