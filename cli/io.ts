@@ -22,7 +22,7 @@ function isNetlabError(err: unknown): err is NetlabError {
 }
 
 /** Print a failure the way every command does: one clear line on stderr, then the exit code. */
-export function fail(err: unknown): never {
+export function exitWithError(err: unknown): never {
   const chalk = colourFor(process.stderr);
   if (isNetlabError(err)) {
     process.stderr.write(`${chalk.red('netlab:')} ${err.message}\n`);

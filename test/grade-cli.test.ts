@@ -166,6 +166,36 @@ describe('a file that cannot load is reported once per lab, in the learner\'s te
   }, 120_000);
 });
 
+describe('solution --force is recorded where a teacher sees it', () => {
+  test('a committed record in the workspace, shown by every reporter for that lab', async () => {
+    const dir = join(tmp.dir, 'peeked');
+    expect((await run(['init', dir])).code).toBe(0);
+    const forced = await run(['solution', 'tcp-echo', '--force', '--dir', dir]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toBe(readFileSync(join(ROOT, 'labs/tcp-echo/exercise/solution.ts'), 'utf8'));
+    const record = JSON.parse(readFileSync(join(dir, 'netlab-record.json'), 'utf8'));
+    expect(record.labs['tcp-echo'].solutionViewedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Object.keys(record.labs)).toEqual(['tcp-echo']);
+    // The workspace's .gitignore leaves it to be committed with the learner's work.
+    const { spawnSync } = await import('node:child_process');
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    expect(spawnSync('git', ['check-ignore', '-q', 'netlab-record.json'], { cwd: dir }).status, 'not ignored by git').toBe(1);
+    expect(spawnSync('git', ['check-ignore', '-q', '.netlab/progress.json'], { cwd: dir }).status, 'progress is ignored').toBe(0);
+
+    const pretty = await run(['grade', 'tcp-echo', 'udp', '--dir', dir]);
+    expect(pretty.stdout.match(/the reference solution was viewed \(netlab solution --force\) on \d{4}-\d\d-\d\d [\d:]+ UTC, before this lab passed/g)).toHaveLength(1);
+    expect(pretty.stdout.split('\n\n')[0]).toMatch(/^tcp-echo [\s\S]*solution was viewed/);
+
+    const json = JSON.parse((await run(['grade', 'tcp-echo', 'udp', '--dir', dir, '--reporter', 'json'])).stdout);
+    expect(json.labs.map((l: { solution_viewed_at: string | null }) => l.solution_viewed_at)).toEqual([record.labs['tcp-echo'].solutionViewedAt, null]);
+    expect(validate(JSON.parse(readFileSync(join(ROOT, 'docs/grade-report.schema.json'), 'utf8')), json)).toEqual([]);
+    const junit = (await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'junit'])).stdout;
+    expect(junit).toContain(`<property name="solution-viewed-at" value="${record.labs['tcp-echo'].solutionViewedAt}"/>`);
+    const github = (await run(['grade', 'tcp-echo', '--dir', dir, '--reporter', 'github'])).stdout;
+    expect(github).toMatch(/^::warning title=tcp-echo%3A solution viewed::the reference solution was viewed/m);
+  }, 180_000);
+});
+
 describe('grading a workspace', () => {
   test('the reference solution: exit 0, one ✓ line per check, `N passed, 0 failed` last; progress recorded', async () => {
     const dir = workspace('solved', { 'tcp-echo.ts': join(ROOT, 'labs/tcp-echo/exercise/solution.ts') });

@@ -13,33 +13,31 @@ import type { ResultLine } from '../src/trace/event.js';
 import { Session } from '../src/session/session.js';
 import type { Grader, LabGrade, SessionCommand, SessionEvent } from '../src/session/types.js';
 import { echoTrace } from './ui-fixtures.js';
+import { fakeLab } from './helpers/fake-lab.js';
 
 let root: string;
 let labDir: string;
 let dir: string;
 
 function makeLab(): Lab {
-  labDir = join(root, 'labs', 'tcp-echo');
-  mkdirSync(join(labDir, 'exercise'), { recursive: true });
-  writeFileSync(join(labDir, 'lesson.md'), '## One\nfirst step\n\n## Two\nsecond step\n');
-  writeFileSync(join(labDir, 'hints.md'), '## Bytes\nwrite the chunk\n\n## Half-close\nallowHalfOpen\n');
-  writeFileSync(join(labDir, 'exercise', 'starter.ts'), '// TODO\n');
-  writeFileSync(join(labDir, 'exercise', 'solution.ts'), 'export const solved = true;\n');
-  return {
-    id: 'tcp-echo',
-    title: 'TCP echo server',
-    summary: 'echo',
-    order: 10,
-    exports: ['createEchoServer'],
-    scenarios: { tour: { title: 'the tour', run: async () => ({}) }, other: { title: 'another', run: async () => ({}) } },
-    dir: labDir,
-    lessonPath: join(labDir, 'lesson.md'),
-    hintsPath: join(labDir, 'hints.md'),
-    starterPath: join(labDir, 'exercise', 'starter.ts'),
-    solutionPath: join(labDir, 'exercise', 'solution.ts'),
-    graderPath: join(labDir, 'grader.test.ts'),
-    fixturesDir: join(labDir, 'fixtures'),
-  };
+  const lab = fakeLab(
+    root,
+    'tcp-echo',
+    {
+      'lesson.md': '## One\nfirst step\n\n## Two\nsecond step\n',
+      'hints.md': '## Bytes\nwrite the chunk\n\n## Half-close\nallowHalfOpen\n',
+      'exercise/starter.ts': '// TODO\n',
+      'exercise/solution.ts': 'export const solved = true;\n',
+    },
+    {
+      title: 'TCP echo server',
+      summary: 'echo',
+      exports: ['createEchoServer'],
+      scenarios: { tour: { title: 'the tour', run: async () => ({}) }, other: { title: 'another', run: async () => ({}) } },
+    },
+  );
+  labDir = lab.dir;
+  return lab;
 }
 
 beforeEach(() => {

@@ -8,7 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { findLab, loadLabs } from '../../src/lab/registry.js';
 import type { Lab } from '../../src/lab/types.js';
 import { NetlabError } from '../../src/errors.js';
-import { updateProgress, workspaceDir } from '../../src/workspace/workspace.js';
+import { workspaceDir } from '../../src/workspace/workspace.js';
+import { recordGrade } from '../../src/session/course.js';
 import { onInterrupt } from '../../src/runtime/cleanup.js';
 import type { GradeReport, LabReport } from '../../src/grade/types.js';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -64,18 +65,12 @@ export function existingWorkspace(dir: string | undefined): string {
   return ws;
 }
 
-/** Remember what grading found: last score, and the first pass (what `netlab list` shows). */
+/** Remember each lab's grade in the workspace (see {@link recordGrade}). */
 export function recordProgress(dir: string, labs: LabReport[]): void {
-  const now = new Date().toISOString();
+  const now = new Date();
   for (const lab of labs) {
-    if (lab.status !== 'passed' && lab.status !== 'failed') continue;
     try {
-      updateProgress(dir, lab.id, (p) => ({
-        ...p,
-        gradedAt: now,
-        lastScore: { passed: lab.checks.filter((c) => c.status === 'passed').length, total: lab.checks.filter((c) => c.status !== 'skipped').length },
-        ...(lab.status === 'passed' && !p.passedAt ? { passedAt: now } : {}),
-      }));
+      recordGrade(dir, lab.id, lab, now);
     } catch {
       /* a read-only workspace (CI checkout): grading still reports */
     }

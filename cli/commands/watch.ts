@@ -4,12 +4,12 @@
  * polling fallback (`--poll`, `NETLAB_WATCH_POLL=1`, or when file events are unavailable).
  * A save during grading queues one more run. `q` or Ctrl-C quits cleanly (exit 0).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { findLab, loadLabs } from '../../src/lab/registry.js';
 import type { Lab } from '../../src/lab/types.js';
-import { EXTENSIONS, findSubmission } from '../../src/workspace/workspace.js';
+import { findSubmission } from '../../src/workspace/workspace.js';
+import { watchSubmissions } from '../../src/session/course.js';
 import { onInterrupt } from '../../src/runtime/cleanup.js';
 import { colourFor } from '../io.js';
 import { existingWorkspace, parseTimeout, recordProgress } from './grade.js';
@@ -18,18 +18,6 @@ export interface WatchOptions {
   dir?: string;
   poll?: boolean;
   timeout?: string;
-}
-
-const DEBOUNCE_MS = 150;
-const POLL_MS = 400;
-
-/** The lab whose exercise file `name` is (`tcp-echo.ts` → tcp-echo), if any. */
-function labOfFile(name: string, labs: Lab[]): Lab | undefined {
-  return labs.find((lab) => EXTENSIONS.some((ext) => name === lab.id + ext));
-}
-
-function isCode(name: string): boolean {
-  return /\.(?:ts|mts|cts|js|mjs|cjs)$/.test(name) && !name.startsWith('.');
 }
 
 export async function watchCommand(id: string | undefined, options: WatchOptions): Promise<void> {
@@ -43,23 +31,6 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
   const interactive = Boolean(process.stdin.isTTY && out.isTTY);
   const shown = relative(process.cwd(), dir) || '.';
 
-  /** Labs to grade after a change of `name` (a lab's file, or a helper module: every watched lab with a file). */
-  const affected = (name: string): Lab[] => {
-    const lab = labOfFile(name, all);
-    if (lab) return [lab];
-    return all.filter((l) => findSubmission(dir, l.id));
-  };
-
-  // What the files held when last graded: saves that change nothing do not grade again.
-  const fingerprints = new Map<string, string>();
-  const fingerprint = (name: string): string => {
-    try {
-      return createHash('sha1').update(readFileSync(join(dir, name))).digest('hex');
-    } catch {
-      return 'missing';
-    }
-  };
-
   let controller = new AbortController();
   let running: Promise<void> | undefined;
   let queued = new Set<string>();
@@ -67,7 +38,7 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
 
   const banner = () =>
     chalk.dim(
-      `netlab watch · ${id ? `${id} in ${shown}/` : `${shown}/`} · ${options.poll || process.env.NETLAB_WATCH_POLL === '1' ? 'polling' : 'file events'} · save to grade again${interactive ? ' · q to quit' : ' · Ctrl-C to quit'}`,
+      `netlab watch · ${id ? `${id} in ${shown}/` : `${shown}/`} · ${watching.mode} · save to grade again${interactive ? ' · q to quit' : ' · Ctrl-C to quit'}`,
     );
 
   const grade = async (labs: Lab[]): Promise<void> => {
@@ -102,85 +73,18 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
       });
   };
 
-  // Debounce bursts of events (editors write, rename and touch in one save).
-  const changed = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  const onChange = (name: string | null) => {
-    if (!name || !isCode(name)) return;
-    changed.add(name);
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const names = [...changed].filter((n) => {
-        const now = fingerprint(n);
-        const before = fingerprints.get(n);
-        fingerprints.set(n, now);
-        return now !== before;
-      });
-      changed.clear();
-      const labs = new Map<string, Lab>();
-      for (const n of names) for (const lab of affected(n)) labs.set(lab.id, lab);
-      if (labs.size) schedule([...labs.values()]);
-    }, DEBOUNCE_MS);
-  };
-
-  const codeFiles = () => {
-    try {
-      return readdirSync(dir).filter(isCode);
-    } catch {
-      return [];
-    }
-  };
-  for (const name of codeFiles()) fingerprints.set(name, fingerprint(name));
-
-  let watcher: FSWatcher | undefined;
-  let poller: NodeJS.Timeout | undefined;
-  const startPolling = () => {
-    const stamps = new Map<string, string>();
-    const stamp = (n: string) => {
-      try {
-        const s = statSync(join(dir, n));
-        return `${s.mtimeMs}:${s.size}`;
-      } catch {
-        return 'missing';
-      }
-    };
-    for (const n of codeFiles()) stamps.set(n, stamp(n));
-    poller = setInterval(() => {
-      const names = new Set([...codeFiles(), ...stamps.keys()]);
-      for (const n of names) {
-        const now = stamp(n);
-        if (stamps.get(n) !== now) {
-          stamps.set(n, now);
-          onChange(n);
-        }
-      }
-    }, POLL_MS);
-  };
-  if (options.poll || process.env.NETLAB_WATCH_POLL === '1') {
-    options.poll = true;
-    startPolling();
-  } else {
-    try {
-      watcher = watch(dir, { persistent: true }, (_event, name) => onChange(name ? String(name) : null));
-      watcher.on('error', () => {
-        watcher?.close();
-        watcher = undefined;
-        options.poll = true;
-        startPolling();
-      });
-    } catch {
-      options.poll = true;
-      startPolling();
-    }
-  }
+  const watching = watchSubmissions({
+    dir,
+    labs: all,
+    poll: options.poll || process.env.NETLAB_WATCH_POLL === '1',
+    onChange: (labs) => schedule(labs),
+  });
 
   const done = new Promise<void>((resolveDone) => {
     const quit = () => {
       if (quitting) return;
       quitting = true;
-      clearTimeout(timer);
-      clearInterval(poller);
-      watcher?.close();
+      watching.close();
       controller.abort();
       if (interactive) {
         process.stdin.setRawMode(false);

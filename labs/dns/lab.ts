@@ -24,11 +24,11 @@ import {
  */
 async function privateNetwork(ctx: DemoContext): Promise<{ network: PrivateNetwork | null; reason?: string }> {
   // Imported when a demo needs it: `netlab list` loads every lab.ts and should stay light.
-  const { openPrivateNetwork, privateNetworkUnavailable } = await import('../../src/runtime/namespace.js');
+  const { privateNetworkUnavailable } = await import('../../src/runtime/namespace.js');
   let reason = privateNetworkUnavailable();
   if (!reason) {
     try {
-      const network = await openPrivateNetwork({ hosts: LAB_HOSTS, resolvConf: LAB_RESOLV_CONF }, { signal: ctx.signal });
+      const network = await ctx.privateNetwork({ hosts: LAB_HOSTS, resolvConf: LAB_RESOLV_CONF });
       ctx.note(
         `private network ready: a new user + mount + network namespace with loopback up, where the lab's hosts file ` +
           `and resolv.conf (nameserver 127.0.0.1) are bind-mounted over /etc/hosts and /etc/resolv.conf. ` +

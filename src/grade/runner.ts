@@ -17,7 +17,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
-import { findSubmission, isUntouchedStarter } from '../workspace/workspace.js';
+import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 
@@ -43,7 +43,7 @@ export interface GradeLabsOptions {
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
-export interface Submission {
+export interface GradeJob {
   lab: Lab;
   /** The learner's module, or null when the lab is not started. */
   file: string | null;
@@ -51,6 +51,8 @@ export interface Submission {
   expected?: string;
   /** The file is still the lab's starter as `netlab init` wrote it: not started, nothing runs. */
   untouched?: boolean;
+  /** When the learner had the solution shown before passing (the workspace's record), for the report. */
+  solutionViewedAt?: string;
 }
 
 export interface GradeSubmissionsOptions {
@@ -68,13 +70,16 @@ export interface GradeSubmissionsOptions {
 /** Grade the learner's workspace: one report for the given labs. */
 export async function gradeLabs(options: GradeLabsOptions): Promise<GradeReport> {
   const started = Date.now();
-  const submissions: Submission[] = options.labs.map((lab) => {
+  const record = readRecord(options.dir);
+  const submissions: GradeJob[] = options.labs.map((lab) => {
     const file = findSubmission(options.dir, lab.id);
+    const viewed = record.labs[lab.id]?.solutionViewedAt;
+    const seen = viewed ? { solutionViewedAt: viewed } : {};
     if (file && existsSync(lab.starterPath) && isUntouchedStarter(file, readFileSync(lab.starterPath, 'utf8'))) {
       // Its checks are declared (so the points possible are known) but none runs.
-      return { lab, file: null, expected: file, untouched: true };
+      return { lab, file: null, expected: file, untouched: true, ...seen };
     }
-    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`) };
+    return { lab, file: file ?? null, expected: join(options.dir, `${lab.id}.ts`), ...seen };
   });
   const labs = await gradeSubmissions(submissions, options);
   return buildReport(options.dir, labs, Date.now() - started);
@@ -104,7 +109,7 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
  * runs once and declares its checks for every submission of that lab (the contract test grades
  * all fixtures at once); labs run side by side. Reports come back in input order.
  */
-export async function gradeSubmissions(submissions: Submission[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
+export async function gradeSubmissions(submissions: GradeJob[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
   const reports: Array<LabReport | undefined> = new Array(submissions.length);
   const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
 
@@ -204,7 +209,8 @@ async function prepareAll(files: Array<string | null>): Promise<Map<string, Prep
     [...code].map(async ([file, source]) => {
       const ts = /\.[mc]?ts$/.test(file);
       try {
-        const result = await transform(source, { loader: ts ? 'ts' : 'js', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file });
+        // JavaScript is only parsed (Node runs it as it is): no target, so no lowering can fail.
+        const result = await transform(source, ts ? { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file } : { loader: 'js', sourcefile: file });
         out.set(file, ts && result.code.length <= MAX_TRANSPILED ? { transpiled: result.code } : {});
       } catch (err) {
         const syntax = syntaxError(err, file);
@@ -259,7 +265,7 @@ class Collector implements Reporter {
   private readonly endedAt = new WeakMap<CheckReport, number>();
 
   constructor(
-    private readonly submissions: Submission[],
+    private readonly submissions: GradeJob[],
     private readonly loadErrors: ReadonlyMap<number, LoadError>,
     private readonly onProgress?: (p: GradeProgress) => void,
   ) {}
@@ -369,7 +375,7 @@ function spanOf(span: { start: number; end: number } | undefined): number {
   return span ? span.end - span.start : 0;
 }
 
-function checkReport(testCase: TestCase, sub: Submission): CheckReport {
+function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   const meta = (testCase.meta() as { netlab?: CheckMeta }).netlab;
   const result = testCase.result();
   const weight = meta?.points ?? 1;
@@ -440,7 +446,7 @@ function notLoaded(checks: CheckReport[], file: string): CheckReport[] {
   }));
 }
 
-function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
+function finishLab(s: GradeJob, graded: CheckReport[], extra: { error?: string; interrupted?: boolean; loadError?: LoadError }, durationMs: number): LabReport {
   const skip = s.lab.unsupported?.() ?? null;
   const file = s.file ?? s.expected ?? `${s.lab.id}.ts`;
   let status: LabStatus;
@@ -478,6 +484,7 @@ function finishLab(s: Submission, graded: CheckReport[], extra: { error?: string
     ...(reason ? { reason } : {}),
     ...(s.untouched ? { untouched: true } : {}),
     ...(loadError ? { loadError } : {}),
+    ...(s.solutionViewedAt ? { solutionViewedAt: s.solutionViewedAt } : {}),
     ...(error ? { error } : {}),
     points: { earned: sum(checks, 'earned'), possible: sum(checks, 'possible') },
     checks,

@@ -65,6 +65,8 @@ export interface LabReport {
   reason?: string;
   /** Not started because the file is still the lab's starter, unchanged since `netlab init`. */
   untouched?: boolean;
+  /** ISO time the learner had the reference solution shown before the lab passed (`netlab solution --force`). */
+  solutionViewedAt?: string;
   /** Set when the grader itself could not run (a bug in the lab, not in the learner's code). */
   error?: string;
   /**

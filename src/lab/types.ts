@@ -1,6 +1,6 @@
 import type { JsonObject } from '../trace/event.js';
 import type { ActorProcess } from '../runtime/spawn.js';
-import type { PrivateNetwork } from '../runtime/namespace.js';
+import type { PrivateNetwork, PrivateNetworkFiles } from '../runtime/namespace.js';
 import type { TracePolicy } from '../trace/policy.js';
 import type { ParamsOf, Program, ProgramSpec } from '../runtime/contract.js';
 import type { ProgramProcess } from '../runtime/spawn.js';
@@ -36,6 +36,13 @@ export interface DemoContext {
   note(text: string): void;
   /** A private temporary directory, removed when the run ends. */
   tempDir(): string;
+  /**
+   * A private network with the lab's own hosts file and resolv.conf (see
+   * src/runtime/namespace.ts), closed when the run ends; with `--packets` its loopback is
+   * captured too. Rejects with `NETLAB_ERR_UNSUPPORTED` and the reason where this machine
+   * cannot make one (check `privateNetworkUnavailable()` first to announce a fallback).
+   */
+  privateNetwork(files: PrivateNetworkFiles): Promise<PrivateNetwork>;
   /**
    * Absolute path of the module that implements the exercise's exports for this run: the
    * reference solution, or the learner's file with `--use`.

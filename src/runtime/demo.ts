@@ -11,6 +11,7 @@ import type { Program } from './contract.js';
 import { resolveProgram } from './spawn.js';
 import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 
 export interface DemoOptions {
   scenario?: string;
@@ -23,6 +24,13 @@ export interface DemoOptions {
   /** Hard limit for the whole run (default 30 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Capture the packets on the wire too: the run's programs go into a private network whose
+   * loopback tcpdump records, and each packet is a `wire` event. Where that is impossible, the
+   * run goes on without packets and `onPacketsUnavailable` hears why, in one line.
+   */
+  packets?: boolean;
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** A run's scope, its trace feeding `onLine`. */
@@ -52,14 +60,27 @@ function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: O
       scope.spawn({ actor, program: resolveProgram(lab.dir, typeof program === 'string' ? program : program.path), ...spawnOptions })) as DemoContext['spawn'],
     note: (text) => scope.collector.note('netlab', text),
     tempDir: () => scope.tempDir(),
+    privateNetwork: (files) => scope.privateNetwork(files),
   };
+}
+
+/** With `--packets`, start the capture before any program; say why not where it cannot be. */
+async function startCapture(scope: ProcessScope, options: Pick<DemoOptions, 'packets' | 'onPacketsUnavailable'>): Promise<void> {
+  if (!options.packets) return;
+  const reason = await scope.capturePackets();
+  if (reason) options.onPacketsUnavailable?.(reason);
+}
+
+/** The summary, with what the capture saw (the completeness of the wire trace). */
+function withWire(summary: JsonObject, scope: ProcessScope): JsonObject {
+  return scope.wire ? { ...summary, packets: { captured: scope.wire.captured, traced: scope.wire.traced } } : summary;
 }
 
 export function pickScenario(lab: Lab, name?: string): string {
   const names = Object.keys(lab.scenarios);
   if (name === undefined) return names[0]!;
   if (!lab.scenarios[name]) {
-    throw new NetlabError('NETLAB_ERR_UNKNOWN_SCENARIO', `lab ${lab.id} has no scenario "${name}". Scenarios: ${names.join(', ')}`);
+    throw new NetlabError('NETLAB_ERR_UNKNOWN_SCENARIO', t('run.unknownScenario', { lab: lab.id, name, names: names.join(', ') }));
   }
   return name;
 }
@@ -79,6 +100,7 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
     await scope.dispose();
     throw err;
   }
+  await startCapture(scope, options);
   const timeoutMs = options.timeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   const onAbort = () => scope.abort();
@@ -93,7 +115,8 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
         scope.signal.addEventListener('abort', () => reject(new NetlabError('NETLAB_ERR_DEMO_FAILED', 'interrupted')), { once: true });
       }),
     ]);
-    return { type: 'result', ok: true, lab: lab.id, scenario, summary: (summary ?? {}) as JsonObject };
+    await scope.dispose();
+    return { type: 'result', ok: true, lab: lab.id, scenario, summary: withWire((summary ?? {}) as JsonObject, scope) };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     return {
@@ -124,7 +147,9 @@ export async function serveLab(lab: Lab, options: Omit<DemoOptions, 'scenario' |
   if (unsupported) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', `lab ${lab.id} cannot run here: ${unsupported}`);
   const scope = openScope(options.onLine);
   try {
-    const info = await lab.serve(demoContext(lab, 'serve', scope, options));
+    const ctx = demoContext(lab, 'serve', scope, options);
+    await startCapture(scope, options);
+    const info = await lab.serve(ctx);
     return { info, stop: () => scope.dispose() };
   } catch (err) {
     await scope.dispose();

@@ -1,22 +1,32 @@
 /**
- * A private network for a lab: a Linux user + mount + network namespace
- * (`unshare --user --map-root-user --mount --net`) with loopback up and lab files
- * bind-mounted over `/etc/hosts`, `/etc/resolv.conf` and `/etc/nsswitch.conf`.
+ * A private network for a run: a Linux user + mount + network namespace
+ * (`unshare --user --keep-caps --mount --net`) with loopback up, optionally the lab's own
+ * `/etc/hosts`, `/etc/resolv.conf` and `/etc/nsswitch.conf` bind-mounted over the real ones, and
+ * optionally a packet capture of its loopback (`tcpdump`, see src/wire/).
  *
  * Programs inside see the lab's hosts file and talk to the lab's DNS server through the
  * operating system's own resolver (getaddrinfo), while the machine's files are never written:
  * a bind mount in a private mount namespace is visible only to the processes in it, and it
- * disappears with them. No root is needed: the user namespace maps the caller to root inside,
- * which is what allows the mounts and `ip link set lo up` (and a server on port 53).
+ * disappears with them. No root is needed: the user namespace gives its creator every
+ * capability inside it, which allows the mounts, `ip link set lo up` and the capture.
  *
- * Shape: one small "anchor" process creates the namespaces, makes the mounts and then waits
- * on its stdin. Every program that should run inside is started with the prefix
- * {@link PrivateNetwork.launcher} (`nsenter --target <anchor> …`), which `exec`s node in place:
- * the program keeps netlab's IPC channel, trace and shared clock, and its pid is the one netlab
- * kills. The anchor ends when the network is closed, when netlab exits, or, if netlab is killed
- * outright, when its stdin pipe reaches end-of-file; the namespace ends with its last process.
+ * Why the user is left unmapped (`--keep-caps`) rather than mapped to root (`--map-root-user`):
+ * tcpdump, started as root, drops its privileges to its own user, which a namespace mapped to
+ * root cannot provide (setgroups is denied there), so it refuses to capture. Unmapped, it keeps
+ * the capabilities it inherited and captures. The programs that join keep the caller's own user
+ * and no privilege; the setup lets anyone bind ports below 1024 in this network instead
+ * (`ip_unprivileged_port_start`, per network namespace), for a DNS server on port 53.
+ *
+ * Shape: one small "anchor" process creates the namespaces, makes the mounts, starts the
+ * capture and then waits on its stdin. Every program that should run inside is started with
+ * the prefix {@link PrivateNetwork.launcher} (`nsenter --target <anchor> …`), which `exec`s node
+ * in place: the program keeps netlab's IPC channel, trace and shared clock, and its pid is the
+ * one netlab kills. The anchor ends when the network is closed, when netlab exits, or, if netlab
+ * is killed outright, when its stdin pipe reaches end-of-file; the namespace ends with its last
+ * process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeTempDir, removeTempDir, trackChild } from './cleanup.js';
@@ -44,10 +54,11 @@ export const DISABLE_ENV = 'NETLAB_NO_NAMESPACE';
 const DEFAULT_NSSWITCH = ['passwd: files', 'group: files', 'shadow: files', 'hosts: files dns', 'networks: files', 'protocols: files', 'services: files', ''].join('\n');
 
 /**
- * Runs inside the new namespaces as "root" of the user namespace. Arguments: the hosts file,
- * the resolv.conf, the nsswitch.conf, an empty directory (hides a host nscd socket, whose
- * cache would answer with the machine's hosts file), and the mode: `probe` exits at once,
- * `anchor` stays until its stdin ends.
+ * Runs inside the new namespaces, with every capability of the new user namespace. Arguments:
+ * the hosts file, the resolv.conf, the nsswitch.conf and an empty directory (hides a host nscd
+ * socket, whose cache would answer with the machine's hosts file), each `-` for none; the
+ * mode: `probe` exits at once, `anchor` stays until its stdin ends; and the capture program, or
+ * `-`. A capture writes its pcap stream to file descriptor 3 and says it listens on stderr.
  */
 const SETUP_SCRIPT = `set -e
 PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
@@ -55,15 +66,22 @@ if command -v ip >/dev/null 2>&1; then ip link set lo up
 elif command -v ifconfig >/dev/null 2>&1; then ifconfig lo up
 else echo "neither ip nor ifconfig is installed: cannot bring loopback up (install iproute2)" >&2; exit 97
 fi
-mount --bind "$1" /etc/hosts
-mount --bind "$2" /etc/resolv.conf
-if [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
-for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done
+echo 0 > /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null || true
+if [ "$1" != - ]; then mount --bind "$1" /etc/hosts; fi
+if [ "$2" != - ]; then mount --bind "$2" /etc/resolv.conf; fi
+if [ "$3" != - ] && [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
+if [ "$4" != - ]; then for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done; fi
+CAP=
+if [ "$6" != - ]; then "$6" -i lo --immediate-mode -U -n -s 262144 -w - >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
+exec 3>&-
 echo ready
-if [ "$5" = anchor ]; then exec cat >/dev/null; fi
+if [ "$5" = anchor ]; then
+  cat >/dev/null || true
+  if [ -n "$CAP" ]; then kill "$CAP" 2>/dev/null || true; wait "$CAP" 2>/dev/null || true; fi
+fi
 `;
 
-const UNSHARE_FLAGS = ['--user', '--map-root-user', '--mount', '--net'];
+const UNSHARE_FLAGS = ['--user', '--keep-caps', '--mount', '--net'];
 
 /** An executable on PATH or in the usual system directories, as an absolute path. */
 export function findExecutable(name: string): string | undefined {
@@ -96,8 +114,9 @@ function tools(): Tools | string {
   return { unshare, nsenter, sh };
 }
 
-/** Write the files the setup script mounts into a fresh private directory. */
-function writeFiles(dir: string, files: PrivateNetworkFiles): string[] {
+/** Write the files the setup script mounts into a fresh private directory (`-` for none). */
+function writeFiles(dir: string, files: PrivateNetworkFiles | undefined): string[] {
+  if (!files) return ['-', '-', '-', '-'];
   const hosts = join(dir, 'hosts');
   const resolv = join(dir, 'resolv.conf');
   const nsswitch = join(dir, 'nsswitch.conf');
@@ -128,6 +147,17 @@ export function privateNetworkUnavailable(): string | null {
   return cachedReason;
 }
 
+/**
+ * Why packets cannot be captured here, or null when they can: a capture runs tcpdump inside a
+ * private network, so it needs both.
+ */
+export function captureUnavailable(): string | null {
+  if (process.platform !== 'linux') return `capturing packets needs Linux network namespaces (this is ${process.platform}); run without --packets`;
+  if (!findExecutable('tcpdump')) return 'tcpdump is not installed (Debian/Ubuntu: apt-get install tcpdump)';
+  const reason = privateNetworkUnavailable();
+  return reason ? `no private network to capture in: ${reason}` : null;
+}
+
 function probe(): string | null {
   if (process.platform !== 'linux') return `private network namespaces need Linux (this is ${process.platform})`;
   const found = tools();
@@ -135,7 +165,7 @@ function probe(): string | null {
   const dir = makeTempDir('netlab-ns-');
   try {
     const paths = writeFiles(dir, { hosts: '127.0.0.1 localhost\n', resolvConf: 'nameserver 127.0.0.1\n' });
-    const r = spawnSync(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'probe'], {
+    const r = spawnSync(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'probe', '-'], {
       encoding: 'utf8',
       timeout: 5000,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +183,83 @@ function probe(): string | null {
   }
 }
 
+/**
+ * The packet capture of a private network's loopback: tcpdump's pcap stream, as it is written.
+ * `stop()` ends tcpdump (it flushes, then reports how many packets it captured).
+ */
+export class NetworkCapture {
+  private stderr = '';
+  private readonly ended: Promise<void>;
+  private lastData = 0;
+  private reader: ((chunk: Buffer) => void) | undefined;
+  private pending: Buffer[] = [];
+
+  /** Receive the pcap stream from its first byte (what arrived before is handed over first). */
+  read(reader: (chunk: Buffer) => void): void {
+    this.reader = reader;
+    for (const chunk of this.pending.splice(0)) reader(chunk);
+  }
+
+  constructor(
+    /** tcpdump's pid (a process of the same user as netlab). */
+    readonly pid: number,
+    /** The pcap stream (tcpdump `-w -`). */
+    readonly stream: Readable,
+    anchorStderr: Readable,
+  ) {
+    anchorStderr.on('data', (c: string) => (this.stderr = (this.stderr + c).slice(-4000)));
+    // Kept until a reader comes: the pcap stream starts with its file header, which must not be lost.
+    stream.on('data', (chunk: Buffer) => {
+      this.lastData = performance.now();
+      if (this.reader) this.reader(chunk);
+      else this.pending.push(chunk);
+    });
+    this.ended = new Promise((resolve) => {
+      if (stream.readableEnded) resolve();
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+    });
+  }
+
+  /**
+   * Stop capturing; resolves when the stream has ended, with tcpdump's own counts if it gave
+   * them. tcpdump stops at once on SIGTERM, leaving behind what the kernel had not handed it
+   * yet, so it is first given a moment of quiet (no new bytes) to catch up.
+   */
+  async stop(timeoutMs = 2000): Promise<{ captured: number | null; received: number | null }> {
+    let last = this.lastData;
+    for (let waited = 0; waited < 1000; waited += 30) {
+      await new Promise((r) => setTimeout(r, 30));
+      if (this.lastData === last && waited >= 60) break;
+      last = this.lastData;
+    }
+    try {
+      process.kill(this.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    // tcpdump prints its counts on exit; the anchor's stderr carries them a moment after the stream ends.
+    for (let i = 0; i < 20 && !/received by filter/.test(this.stderr); i++) await new Promise((r) => setTimeout(r, 10));
+    const count = (what: string) => {
+      const m = new RegExp(`(\\d+) packets? ${what}`).exec(this.stderr);
+      return m ? Number(m[1]) : null;
+    };
+    return { captured: count('captured'), received: count('received by filter') };
+  }
+
+  /** Kill tcpdump outright (netlab is going away). */
+  kill(): void {
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 /** A running private network. Start programs in it with {@link launcher}; {@link close} ends it. */
 export class PrivateNetwork {
   private closed = false;
@@ -161,6 +268,8 @@ export class PrivateNetwork {
     private readonly anchor: ChildProcess,
     private readonly nsenter: string,
     private readonly exited: Promise<void>,
+    /** The capture of its loopback, when one was asked for. */
+    readonly capture?: NetworkCapture,
   ) {}
 
   /** Pid of the anchor process that holds the namespaces. */
@@ -182,16 +291,26 @@ export class PrivateNetwork {
     return !this.closed && this.anchor.exitCode === null && this.anchor.signalCode === null;
   }
 
-  /** End the anchor. Programs still inside keep the namespace until they end (netlab kills them). */
+  /**
+   * End the anchor (it stops the capture first). Programs still inside keep the namespace until
+   * they end (netlab kills them).
+   */
   async close(): Promise<void> {
+    if (this.closed) return this.exited;
     this.closed = true;
     if (this.anchor.exitCode === null && this.anchor.signalCode === null) {
+      // End of stdin: the anchor stops tcpdump (which flushes) and exits.
+      this.anchor.stdin?.end();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       try {
         this.anchor.kill('SIGKILL');
       } catch {
         /* already gone */
       }
     }
+    this.capture?.kill();
     await this.exited;
   }
 }
@@ -199,6 +318,8 @@ export class PrivateNetwork {
 export interface OpenOptions {
   /** Closes the network when aborted (a demo run's `ctx.signal`). */
   signal?: AbortSignal;
+  /** Capture every packet on the network's loopback with tcpdump (see {@link captureUnavailable}). */
+  capture?: boolean;
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
 }
@@ -208,16 +329,17 @@ export interface OpenOptions {
  * `NETLAB_ERR_UNSUPPORTED` and the reason when this machine cannot (see
  * {@link privateNetworkUnavailable}): callers announce a fallback instead.
  */
-export async function openPrivateNetwork(files: PrivateNetworkFiles, options: OpenOptions = {}): Promise<PrivateNetwork> {
-  const reason = privateNetworkUnavailable();
+export async function openPrivateNetwork(files: PrivateNetworkFiles | undefined, options: OpenOptions = {}): Promise<PrivateNetwork> {
+  const reason = options.capture ? captureUnavailable() : privateNetworkUnavailable();
   if (reason) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', reason);
   const found = tools() as Tools;
+  const tcpdump = options.capture ? findExecutable('tcpdump')! : '-';
   const dir = makeTempDir('netlab-ns-');
   let anchor: ChildProcess;
   try {
     const paths = writeFiles(dir, files);
-    anchor = spawn(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'anchor'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    anchor = spawn(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'anchor', tcpdump], {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
   } catch (err) {
     removeTempDir(dir);
@@ -228,19 +350,24 @@ export async function openPrivateNetwork(files: PrivateNetworkFiles, options: Op
   anchor.stdin!.on('error', () => {});
   const exited = new Promise<void>((resolve) => anchor.once('exit', () => resolve()));
   let stderr = '';
+  let out = '';
   anchor.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-2000)));
   const timeoutMs = options.timeoutMs ?? 10_000;
   try {
     await new Promise<void>((resolve, reject) => {
-      let out = '';
       const timer = setTimeout(() => reject(new NetlabError('NETLAB_ERR_TIMEOUT', `the private network was not ready within ${timeoutMs} ms`)), timeoutMs);
+      // Ready when the anchor says so and, with a capture, once tcpdump listens on loopback.
+      const check = () => {
+        if (!out.includes('ready\n')) return;
+        if (options.capture && !/listening on/.test(stderr)) return;
+        clearTimeout(timer);
+        resolve();
+      };
       anchor.stdout!.setEncoding('utf8').on('data', (c: string) => {
         out += c;
-        if (out.includes('ready\n')) {
-          clearTimeout(timer);
-          resolve();
-        }
+        check();
       });
+      anchor.stderr!.on('data', check);
       anchor.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new NetlabError('NETLAB_ERR_UNSUPPORTED', `the private network could not be set up (${lastLine(stderr) || `exit ${code ?? signal}`})`));
@@ -259,7 +386,10 @@ export async function openPrivateNetwork(files: PrivateNetworkFiles, options: Op
     removeTempDir(dir);
   }
   anchor.stdout!.resume();
-  const network = new PrivateNetwork(anchor, found.nsenter, exited);
+  const capturePid = Number(/capture (\d+)/.exec(out)?.[1]);
+  const capture = options.capture && capturePid ? new NetworkCapture(capturePid, anchor.stdio[3] as Readable, anchor.stderr!) : undefined;
+  if (!options.capture) (anchor.stdio[3] as Readable | null)?.resume();
+  const network = new PrivateNetwork(anchor, found.nsenter, exited, capture);
   if (options.signal) {
     if (options.signal.aborted) await network.close();
     else options.signal.addEventListener('abort', () => void network.close(), { once: true });

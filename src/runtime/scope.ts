@@ -7,7 +7,8 @@
  */
 import type { Json } from '../trace/event.js';
 import type { TraceCollector } from '../trace/collector.js';
-import type { PrivateNetwork } from './namespace.js';
+import { captureUnavailable, openPrivateNetwork, type PrivateNetwork, type PrivateNetworkFiles } from './namespace.js';
+import type { TracedCapture, WireStats } from '../wire/capture.js';
 import { ActorProcess } from './spawn.js';
 import { makeTempDir, removeTempDir } from './cleanup.js';
 
@@ -23,6 +24,9 @@ export interface ScopeSpawnOptions {
   network?: PrivateNetwork;
 }
 
+/** How long lines wait for packets that happened before them (see TraceCollector.widenWindow). */
+const CAPTURE_WINDOW_MS = 250;
+
 export class ProcessScope {
   private readonly controller = new AbortController();
   /** Aborted when the scope ends (or is aborted): stop waiting. */
@@ -31,8 +35,49 @@ export class ProcessScope {
   private readonly dirs: string[] = [];
   private readonly cleanups: Array<() => unknown> = [];
   private disposed: Promise<void> | undefined;
+  private readonly networks: PrivateNetwork[] = [];
+  private readonly captures: TracedCapture[] = [];
+  private packets = false;
+  /** Where programs run when they ask for no network of their own (with packet capture on). */
+  private defaultNetwork: PrivateNetwork | undefined;
+  /** What the captures saw, once the scope has ended (null: no capture ran). */
+  wire: WireStats | null = null;
 
   constructor(readonly collector: TraceCollector) {}
+
+  /**
+   * Capture packets from now on: every program of the scope runs in a private network whose
+   * loopback is captured, and each packet is a `wire` event on the trace. Resolves with the
+   * reason when this machine cannot (then nothing changes and the run goes on without packets).
+   */
+  async capturePackets(): Promise<string | null> {
+    const reason = captureUnavailable();
+    if (reason) return reason;
+    this.packets = true;
+    // Packets reach netlab through tcpdump's pipe, later than events over IPC.
+    this.collector.widenWindow(CAPTURE_WINDOW_MS);
+    try {
+      this.defaultNetwork = await this.privateNetwork();
+      return null;
+    } catch (err) {
+      this.packets = false;
+      return (err as Error).message;
+    }
+  }
+
+  /**
+   * A private network (see namespace.ts), closed when the scope ends; with packet capture on,
+   * its loopback is captured too.
+   */
+  async privateNetwork(files?: PrivateNetworkFiles): Promise<PrivateNetwork> {
+    const network = await openPrivateNetwork(files, { capture: this.packets, signal: this.signal });
+    this.networks.push(network);
+    if (network.capture) {
+      const { traceCapture } = await import('../wire/capture.js');
+      this.captures.push(traceCapture(network, this.collector));
+    }
+    return network;
+  }
 
   /** Start a program; it is killed when the scope ends. */
   spawn(options: ScopeSpawnOptions): ActorProcess {
@@ -44,7 +89,7 @@ export class ProcessScope {
       cwd: options.cwd,
       t0: this.collector.t0,
       onLine: this.collector.push,
-      launcher: options.network?.launcher(options.cwd),
+      launcher: (options.network ?? this.defaultNetwork)?.launcher(options.cwd),
     });
     this.started.push(child);
     return child;
@@ -87,6 +132,15 @@ export class ProcessScope {
       }
     }
     await Promise.all(this.started.map((p) => p.kill()));
+    // After the processes: their last packets (FIN, RST) are on the wire by now.
+    if (this.captures.length > 0) {
+      const stats = await Promise.all(this.captures.map((c) => c.stop()));
+      this.wire = {
+        captured: stats.some((s) => s.captured === null) ? null : stats.reduce((n, s) => n + s.captured!, 0),
+        traced: stats.reduce((n, s) => n + s.traced, 0),
+      };
+    }
+    await Promise.all(this.networks.map((n) => n.close()));
     for (const dir of this.dirs) removeTempDir(dir);
     this.collector.close();
   }

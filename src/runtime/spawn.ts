@@ -81,8 +81,9 @@ export class ActorProcess {
         buffered += chunk;
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
-          options.onLine({ type: 'output', t: t(), actor: this.actor, stream, text: buffered.slice(0, nl) });
+          const text = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
+          options.onLine(relayedLine(text) ?? { type: 'output', t: t(), actor: this.actor, stream, text });
         }
       });
       this.child[stream]!.on('end', () => {
@@ -189,6 +190,23 @@ export class ActorProcess {
       }
     }
     return this.exited;
+  }
+}
+
+/**
+ * A trace line written to stdout by a process that has no IPC channel to netlab (a grandchild:
+ * a worker that the traced program forked itself inherits its stdout). Such a process prefixes
+ * each NDJSON line with an ASCII record separator, which ordinary output never starts with.
+ */
+export const RELAY_PREFIX = '\u001e';
+
+function relayedLine(text: string): UnsequencedLine | undefined {
+  if (!text.startsWith(RELAY_PREFIX)) return undefined;
+  try {
+    const line = JSON.parse(text.slice(RELAY_PREFIX.length)) as UnsequencedLine;
+    return line && typeof line === 'object' && typeof line.t === 'number' && typeof line.actor === 'string' ? line : undefined;
+  } catch {
+    return undefined;
   }
 }
 

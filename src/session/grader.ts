@@ -68,7 +68,7 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
       });
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      const fail = (message: string): LabGrade => ({ lab: request.lab, status: 'error', message, checks: [] });
+      const errorGrade = (message: string): LabGrade => ({ lab: request.lab, status: 'error', message, checks: [] });
       const finish = (grade: LabGrade) => {
         if (settled) return;
         settled = true;
@@ -78,23 +78,23 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         killGroup(child, 'SIGKILL');
         resolve(grade);
       };
-      const onAbort = () => finish(fail('grading was stopped'));
+      const onAbort = () => finish(errorGrade('grading was stopped'));
       request.signal.addEventListener('abort', onAbort, { once: true });
       const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000) + 60_000;
-      timer = setTimeout(() => finish(fail(`grading did not finish within ${Math.round(limit / 1000)} s and was stopped`)), limit);
+      timer = setTimeout(() => finish(errorGrade(`grading did not finish within ${Math.round(limit / 1000)} s and was stopped`)), limit);
       child.on('message', (message: GradeWorkerMessage) => {
         if (message.k === 'check') {
           if (!settled) request.onCheck?.(toCheckGrade(message.check));
         } else if (message.k === 'report') {
           finish(toLabGrade(message.report, request.lab));
         } else {
-          finish(fail(message.error.message));
+          finish(errorGrade(message.error.message));
         }
       });
-      child.on('error', (err) => finish(fail(`could not start grading: ${err.message}`)));
+      child.on('error', (err) => finish(errorGrade(`could not start grading: ${err.message}`)));
       child.on('exit', (code, signal) => {
         const tail = stderr.trim().split('\n').slice(-5).join('\n');
-        finish(fail(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
+        finish(errorGrade(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
       });
       if (request.signal.aborted) onAbort();
       else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}) } satisfies GradeWorkerRequest);

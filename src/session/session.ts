@@ -4,12 +4,13 @@
  * reveals hints, watches the learner's file, and reports everything as {@link SessionEvent}s.
  * The UI (src/ui/) gets a {@link SessionPort} and an AbortSignal, nothing else.
  */
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import type { Lab } from '../lab/types.js';
 import { readSections } from '../lab/lesson.js';
 import type { ResultLine, TraceLine } from '../trace/event.js';
 import type { DemoOptions } from '../runtime/demo.js';
-import { EXTENSIONS, findSubmission, labStatus, readProgress, updateProgress } from '../workspace/workspace.js';
+import { EXTENSIONS, findSubmission, labStatus, readProgress } from '../workspace/workspace.js';
+import { openSolution, recordGrade, revealHint, watchSubmissions, type SubmissionWatch } from './course.js';
 import type {
   Grader,
   LabGrade,
@@ -81,7 +82,7 @@ export class Session implements SessionPort {
   private nextRunId = 1;
   private grading = new Map<string, AbortController>();
   private tasks = new Set<Promise<unknown>>();
-  private watched: { lab: string; timer: NodeJS.Timeout; stamp: string } | undefined;
+  private watched: { lab: string; watch: SubmissionWatch } | undefined;
   /** Hints revealed while there is no workspace to remember them in. */
   private readonly memoryHints = new Map<string, number>();
   private disposed = false;
@@ -305,20 +306,10 @@ export class Session implements SessionPort {
       this.grading.delete(lab.id);
     }
     if (this.disposed) return;
-    if (grade.status === 'passed' || grade.status === 'failed') {
-      const passed = grade.checks.filter((c) => c.status === 'passed').length;
-      const total = grade.checks.filter((c) => c.status !== 'skipped').length;
-      const now = new Date().toISOString();
-      try {
-        updateProgress(dir, lab.id, (p) => ({
-          ...p,
-          gradedAt: now,
-          lastScore: { passed, total },
-          ...(grade.status === 'passed' ? { passedAt: p.passedAt ?? now } : {}),
-        }));
-      } catch (err) {
-        this.emit({ type: 'notice', level: 'warn', text: `Could not save your progress in ${dir}: ${(err as Error).message}` });
-      }
+    try {
+      recordGrade(dir, lab.id, grade);
+    } catch (err) {
+      this.emit({ type: 'notice', level: 'warn', text: `Could not save your progress in ${dir}: ${(err as Error).message}` });
     }
     this.emit({ type: 'graded', lab: lab.id, grade });
     this.emitProgress();
@@ -326,36 +317,28 @@ export class Session implements SessionPort {
 
   private async hint(labId: string): Promise<void> {
     const lab = this.lab(labId);
-    const hints = readSections(lab.hintsPath);
-    const dir = this.options.dir;
-    const shown = this.progress()[lab.id]?.hintsShown ?? 0;
-    if (hints.length === 0) {
+    // Without a workspace (or a writable one), hints are remembered for this session only.
+    const reveal = revealHint(this.options.dir, lab, this.memoryHints.get(lab.id) ?? 0);
+    if (!reveal) {
       this.emit({ type: 'notice', level: 'info', text: `${lab.id} has no hints.` });
       return;
     }
-    if (shown >= hints.length) {
-      this.emit({ type: 'notice', level: 'info', text: `That was the last hint (${hints.length} of ${hints.length}).` });
+    if (reveal.again) {
+      this.emit({ type: 'notice', level: 'info', text: `That was the last hint (${reveal.total} of ${reveal.total}).` });
       return;
     }
-    this.memoryHints.set(lab.id, shown + 1);
-    // Remember it in the workspace; without one, only for this session (never create it silently).
-    if (existsSync(dir)) {
-      try {
-        updateProgress(dir, lab.id, (p) => ({ ...p, hintsShown: shown + 1 }));
-      } catch {
-        /* a read-only workspace: the hint is remembered for this session only */
-      }
-    }
+    this.memoryHints.set(lab.id, reveal.number);
     this.emitProgress();
   }
 
   private async solution(labId: string): Promise<void> {
     const lab = this.lab(labId);
-    if (!this.progress()[lab.id]?.passed) {
+    const access = openSolution(this.options.dir, lab);
+    if (!access.open) {
       this.emit({ type: 'notice', level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' });
       return;
     }
-    this.emit({ type: 'solution', lab: lab.id, source: readFileSync(lab.solutionPath, 'utf8') });
+    this.emit({ type: 'solution', lab: lab.id, source: access.source });
   }
 
   private async initWorkspace(): Promise<void> {
@@ -366,7 +349,7 @@ export class Session implements SessionPort {
       outcome = { ok: false, message: (err as Error)?.message ?? String(err) };
     }
     // The starter that init just wrote is not a save of the learner's.
-    if (this.watched) this.watched.stamp = this.stamp(this.watched.lab);
+    this.watched?.watch.rebase();
     this.emit({ type: 'init-done', ...outcome });
     this.emitProgress();
   }
@@ -375,37 +358,25 @@ export class Session implements SessionPort {
 
   private watch(labId: string): void {
     this.unwatch();
-    this.lab(labId);
-    const timer = setInterval(() => this.poll(), this.options.pollMs ?? 500);
-    timer.unref();
-    this.watched = { lab: labId, timer, stamp: this.stamp(labId) };
+    const lab = this.lab(labId);
+    const watch = watchSubmissions({
+      dir: this.options.dir,
+      labs: [lab],
+      poll: true,
+      intervalMs: this.options.pollMs ?? 500,
+      // The interactive lab lives as long as its screen, not as long as a watch.
+      persistent: false,
+      onChange: () => {
+        this.emit({ type: 'file-changed', lab: lab.id, file: findSubmission(this.options.dir, lab.id) ?? null });
+        this.emitProgress();
+      },
+    });
+    this.watched = { lab: labId, watch };
   }
 
   private unwatch(): void {
-    if (this.watched) clearInterval(this.watched.timer);
+    this.watched?.watch.close();
     this.watched = undefined;
-  }
-
-  /** Which file the learner has for `lab`, and when it was last written. */
-  private stamp(labId: string): string {
-    const file = findSubmission(this.options.dir, labId);
-    if (!file) return '';
-    try {
-      const s = statSync(file);
-      return `${file}\0${s.mtimeMs}\0${s.size}`;
-    } catch {
-      return '';
-    }
-  }
-
-  private poll(): void {
-    const w = this.watched;
-    if (!w) return;
-    const stamp = this.stamp(w.lab);
-    if (stamp === w.stamp) return;
-    w.stamp = stamp;
-    this.emit({ type: 'file-changed', lab: w.lab, file: findSubmission(this.options.dir, w.lab) ?? null });
-    this.emitProgress();
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ResultLine, TraceLine } from '../trace/event.js';
 import type { TracePolicy } from '../trace/policy.js';
-import type { LabStatus } from '../workspace/workspace.js';
+import type { LabStanding } from '../workspace/workspace.js';
 
 /** One step of a lesson, or one hint: a `## ` heading and the Markdown under it. */
 export interface SectionView {
@@ -44,7 +44,7 @@ export interface WorkspaceView {
 
 /** The learner's standing in one lab, from the workspace and `.netlab/progress.json`. */
 export interface LabProgressView {
-  status: LabStatus;
+  status: LabStanding;
   /** The learner's file for this lab, if there is one. */
   file: string | null;
   /** How many hints have been revealed. */

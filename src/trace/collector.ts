@@ -33,7 +33,7 @@ export class TraceCollector {
   readonly t0: number;
   /** Milliseconds since the run started, on the clock every process of the run shares. */
   readonly now: () => number;
-  private readonly windowMs: number;
+  private windowMs: number;
   private readonly maxHeld: number;
   private readonly keep: number;
   /** Lines waiting for their window, sorted by `t` (equal times in order of arrival). */
@@ -45,6 +45,7 @@ export class TraceCollector {
   private closed = false;
   private readonly subscribers = new Set<(line: TraceLine) => void>();
   private readonly arrivalSubscribers = new Set<(line: TraceLine) => void>();
+  private readonly refiners = new Set<(line: TraceLine) => TraceLine | undefined>();
   private readonly probes = new Map<string, Probe>();
 
   constructor(options: CollectorOptions = {}) {
@@ -72,6 +73,16 @@ export class TraceCollector {
     return () => this.arrivalSubscribers.delete(fn);
   }
 
+  /**
+   * Replace a line, just before it is released in order, by a fuller one (`fn` returns it, or
+   * undefined to keep the line): facts known only once the lines around it have arrived, such
+   * as which actor owns the address a packet came from. Returns a function that removes `fn`.
+   */
+  refine(fn: (line: TraceLine) => TraceLine | undefined): () => void {
+    this.refiners.add(fn);
+    return () => this.refiners.delete(fn);
+  }
+
   /** Add a line (from a child process, or from this one). Arrow: it is passed around as a callback. */
   push = (line: UnsequencedLine): void => {
     const entry = { ...line, seq: 0 } as TraceLine;
@@ -86,6 +97,14 @@ export class TraceCollector {
     else this.held.splice(i, 0, entry);
     this.pump();
   };
+
+  /**
+   * Hold lines at least `ms` for earlier ones: a source slower than IPC (a packet capture
+   * read from tcpdump's pipe) needs a wider window to take its place in order.
+   */
+  widenWindow(ms: number): void {
+    this.windowMs = Math.max(this.windowMs, ms);
+  }
 
   /** A sentence of narration from `actor`, now. */
   note(actor: string, text: string): void {
@@ -168,7 +187,9 @@ export class TraceCollector {
     for (const line of out) this.deliver(line);
   }
 
-  private deliver(line: TraceLine): void {
+  private deliver(original: TraceLine): void {
+    let line = original;
+    for (const refine of this.refiners) line = refine(line) ?? line;
     line.seq = ++this.seq;
     if (this.keep > 0) {
       this.kept.push(line);

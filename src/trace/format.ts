@@ -3,6 +3,7 @@
  * the interactive lab. Colour is applied through a `Paint` so callers decide (chalk, none).
  */
 import stringWidth from 'string-width';
+import { WIRE_ACTOR, formatWireDetail } from '../wire/format.js';
 import type { Json, JsonObject, TraceLine } from './event.js';
 import { isQuiet, type TracePolicy } from './policy.js';
 
@@ -111,7 +112,8 @@ export function formatLine(line: TraceLine, paint: Paint = plainPaint, layout: T
     case 'event': {
       const name = line.name === 'error' ? paint.error(line.name) : paint.bold(line.name);
       const pad = ' '.repeat(Math.max(1, layout.name + 1 - stringWidth(line.name)));
-      return `${time}  ${actor} ${paint.dim(padColumns(line.object, layout.object))} ${name}${pad}${formatDetail(line.detail)}`;
+      const detail = line.actor === WIRE_ACTOR ? formatWireDetail(line.detail) : formatDetail(line.detail);
+      return `${time}  ${actor} ${paint.dim(padColumns(line.object, layout.object))} ${name}${pad}${detail}`;
     }
   }
 }

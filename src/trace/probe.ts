@@ -134,7 +134,10 @@ export class Probe {
     if (!describer) return detail;
     try {
       const extra = describer(emitter, args);
-      return extra ? { ...detail, ...extra } : detail;
+      if (!extra) return detail;
+      // netlab's generic description (the raw `args`) says nothing a lab's own facts do not.
+      const generic = Object.keys(detail).length === 1 && 'args' in detail;
+      return generic ? extra : { ...detail, ...extra };
     } catch {
       // A lab's describer that throws costs its extra facts, never the event.
       return detail;

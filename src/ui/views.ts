@@ -12,7 +12,7 @@ import { displayPath } from './exercise-doc.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
 import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
-import type { LabStatus } from '../workspace/workspace.js';
+import type { LabStanding } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
 
 export interface Frame {
@@ -32,7 +32,7 @@ function spread(left: string, right: string, width: number): string {
   return padEnd(truncate(left, room), room) + ' ' + right;
 }
 
-function statusMark(status: LabStatus, theme: Theme): string {
+function statusMark(status: LabStanding, theme: Theme): string {
   return status === 'passed' ? theme.ok('● passed ') : status === 'started' ? theme.warn('◐ started') : theme.dim('○ new    ');
 }
 

@@ -4,7 +4,7 @@
  * learner's file.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const DEFAULT_WORKSPACE = 'netlab-exercises';
 export const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
@@ -48,7 +48,7 @@ export interface LabProgress {
   lastScore?: { passed: number; total: number };
   /** How many hints the learner has revealed. */
   hintsShown?: number;
-  /** Set when the solution was shown before a pass (`--force`). */
+  /** Set when the solution was shown before a pass (`--force`); the committed record has when. */
   solutionForced?: boolean;
 }
 
@@ -61,31 +61,66 @@ function progressPath(dir: string): string {
   return join(dir, '.netlab', 'progress.json');
 }
 
-export function readProgress(dir: string): Progress {
+/** A `{ version: 1, labs }` file of the workspace; missing or unreadable reads as empty. */
+function readLabsFile<T>(path: string): { version: 1; labs: Record<string, T> } {
   try {
-    const data = JSON.parse(readFileSync(progressPath(dir), 'utf8')) as Progress;
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { version: 1; labs: Record<string, T> };
     if (data && data.version === 1 && typeof data.labs === 'object') return data;
   } catch {
-    /* no progress yet, or unreadable: start fresh (the file is rewritten on the next save) */
+    /* nothing yet, or unreadable: start fresh (the file is rewritten on the next save) */
   }
   return { version: 1, labs: {} };
 }
 
-/** Update one lab's progress atomically (write to a temp file, then rename). */
-export function updateProgress(dir: string, labId: string, change: (p: LabProgress) => LabProgress): Progress {
-  const progress = readProgress(dir);
-  progress.labs[labId] = change({ ...progress.labs[labId] });
-  const path = progressPath(dir);
-  mkdirSync(join(dir, '.netlab'), { recursive: true });
+/** Change one lab's entry of such a file atomically (write to a temp file, then rename). */
+function updateLabsFile<T>(path: string, labId: string, change: (entry: T) => T): { version: 1; labs: Record<string, T> } {
+  const data = readLabsFile<T>(path);
+  data.labs[labId] = change({ ...data.labs[labId] } as T);
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(progress, null, 2) + '\n');
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
   renameSync(tmp, path);
-  return progress;
+  return data;
 }
 
-export type LabStatus = 'new' | 'started' | 'passed';
+export function readProgress(dir: string): Progress {
+  return readLabsFile<LabProgress>(progressPath(dir));
+}
 
-export function labStatus(dir: string, labId: string, starter: string | undefined, progress = readProgress(dir)): LabStatus {
+/** Update one lab's progress atomically. */
+export function updateProgress(dir: string, labId: string, change: (p: LabProgress) => LabProgress): Progress {
+  return updateLabsFile(progressPath(dir), labId, change);
+}
+
+/**
+ * The course record: what a teacher should see of the learner's way through the labs, in a
+ * file the learner commits with their work (`.netlab/`, where progress lives, is ignored by
+ * git). Grade reports show it.
+ */
+export const RECORD_FILE = 'netlab-record.json';
+
+export interface LabRecord {
+  /** ISO time the reference solution was first shown before the lab passed (`netlab solution --force`). */
+  solutionViewedAt?: string;
+}
+
+export interface CourseRecord {
+  version: 1;
+  labs: Record<string, LabRecord>;
+}
+
+export function readRecord(dir: string): CourseRecord {
+  return readLabsFile<LabRecord>(join(dir, RECORD_FILE));
+}
+
+export function updateRecord(dir: string, labId: string, change: (r: LabRecord) => LabRecord): CourseRecord {
+  return updateLabsFile(join(dir, RECORD_FILE), labId, change);
+}
+
+/** Where the learner stands in a lab (what `netlab list` and the home screen show); a grade's verdict is `LabStatus` in src/grade/types.ts. */
+export type LabStanding = 'new' | 'started' | 'passed';
+
+export function labStatus(dir: string, labId: string, starter: string | undefined, progress = readProgress(dir)): LabStanding {
   if (progress.labs[labId]?.passedAt) return 'passed';
   const file = findSubmission(dir, labId);
   if (!file) return 'new';

@@ -158,8 +158,8 @@ export function watchChildren(child: ChildProcess): { pids: Set<number>; stop: (
  * Run `netlab ...args` to completion while watching its children; resolves with the result, its
  * NDJSON lines (if any), the children it had, and which of them outlived it (should be none).
  */
-export async function runWatched<T = Record<string, unknown>>(args: string[], timeoutMs = 60_000) {
-  const cli = startCli(args);
+export async function runWatched<T = Record<string, unknown>>(args: string[], timeoutMs = 60_000, env?: NodeJS.ProcessEnv) {
+  const cli = startCli(args, { env });
   const watch = watchChildren(cli);
   const result = await collect(cli, timeoutMs);
   watch.stop();

@@ -9,7 +9,7 @@
  */
 import { relative } from 'node:path';
 import type { CheckReport, GradeReport, LabReport } from '../types.js';
-import { renderTrace } from './pretty.js';
+import { renderTrace, solutionViewedNote } from './pretty.js';
 import { plainPaint } from '../../trace/format.js';
 
 /** Escape the data part of a workflow command. */
@@ -79,6 +79,8 @@ function markdown(report: GradeReport, cwd: string): string {
     }),
   ];
   for (const lab of report.labs) {
+    const viewed = solutionViewedNote(lab);
+    if (viewed) out.push('', `> ⚠️ ${lab.id}: ${viewed}.`);
     if (lab.status === 'not-started' || lab.status === 'skipped') continue;
     out.push('', `### ${lab.id}: ${lab.title}`, '');
     for (const c of lab.checks) out.push(`- ${checkMark(c)} **${c.id}** ${c.title} (${c.points.earned}/${c.points.possible})${c.status === 'skipped' ? `: skipped, ${c.reason}` : ''}`);
@@ -123,6 +125,8 @@ export function renderGithub(report: GradeReport, cwd = process.cwd()): GithubOu
   let errors = 0;
   for (const lab of report.labs) {
     const file = relative(cwd, lab.file) || lab.file;
+    const viewed = solutionViewedNote(lab);
+    if (viewed) lines.push(command('warning', { title: `${lab.id}: solution viewed` }, viewed));
     if (lab.status === 'not-started') {
       lines.push(command('error', { title: `${lab.id}: not started` }, `${lab.reason ?? 'not started'}: ${file} (0/${lab.points.possible} points)`));
       continue;

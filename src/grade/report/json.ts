@@ -33,6 +33,8 @@ export interface JsonLab {
   file: string;
   points: Points;
   duration_ms: number;
+  /** When the reference solution was shown before the lab passed (`netlab solution --force`), or null. */
+  solution_viewed_at: string | null;
 }
 
 export interface JsonReport {
@@ -76,6 +78,7 @@ export function toJsonReport(report: GradeReport): JsonReport {
       file: lab.file,
       points: lab.points,
       duration_ms: lab.durationMs,
+      solution_viewed_at: lab.solutionViewedAt ?? null,
     })),
     tests: report.labs.flatMap((lab) =>
       lab.checks.map((c) => {

@@ -55,6 +55,7 @@ function suiteOf(lab: LabReport, timestamp: string): string {
     ['status', lab.status],
     ['file', lab.file],
     ...(lab.reason ? [['reason', lab.reason]] : []),
+    ...(lab.solutionViewedAt ? [['solution-viewed-at', lab.solutionViewedAt]] : []),
   ]
     .map(([k, v]) => `      <property name="${xml(k!)}" value="${xml(v!)}"/>`)
     .join('\n');

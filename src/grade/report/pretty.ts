@@ -92,8 +92,20 @@ export function renderCheck(check: CheckReport, chalk: ChalkInstance, options: P
   return out.join('\n');
 }
 
+/** The line a teacher looks for: the reference solution was shown before the lab passed. */
+export function solutionViewedNote(lab: LabReport): string | undefined {
+  if (!lab.solutionViewedAt) return undefined;
+  return `the reference solution was viewed (netlab solution --force) on ${lab.solutionViewedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, before this lab passed`;
+}
+
 /** One lab's block: a heading, its checks, and its points. */
 export function renderLab(lab: LabReport, chalk: ChalkInstance, options: PrettyOptions = {}): string {
+  const block = renderLabBlock(lab, chalk, options);
+  const viewed = solutionViewedNote(lab);
+  return viewed ? `${block}\n  ${chalk.yellow('!')} ${viewed}` : block;
+}
+
+function renderLabBlock(lab: LabReport, chalk: ChalkInstance, options: PrettyOptions): string {
   const cwd = options.cwd ?? process.cwd();
   const file = displayPath(lab.file, cwd);
   if (lab.status === 'not-started') {
