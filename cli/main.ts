@@ -9,6 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { resolveLanguage } from '../src/i18n/language.js';
+import { setLanguage, t } from '../src/i18n/messages.js';
+import { localizeCommander, localizeCommanderError } from './localize.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,18 +29,26 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = new Command('netlab')
-    .description('Learn network programming with Node.js: real sockets, live traces of the events Node emits, graded exercises.')
-    .version(pkg.version, '-v, --version')
+  // The language comes first: every help text below is in it. Child processes (demos, graders,
+  // the interactive lab) inherit the choice through NETLAB_LANG.
+  const language = resolveLanguage(argv.slice(2), process.env);
+  await setLanguage(language);
+  process.env.NETLAB_LANG = language;
+  const program = new Command('netlab');
+  await localizeCommander(program, language);
+  program
+    .description(t('help.program'))
+    .version(pkg.version, '-v, --version', t('help.version'))
+    .option('--lang <tag>', t('help.lang'))
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'netlab: ')) });
+    .configureOutput({ outputError: (str, write) => write(localizeCommanderError(str)) });
 
   program
     .command('start', { isDefault: true })
-    .description('open the interactive lab (optionally at one lab)')
-    .argument('[lab]', 'lab id to open')
-    .option('--dir <workspace>', 'the exercise workspace', undefined)
+    .description(t('help.start'))
+    .argument('[lab]', t('help.start.lab'))
+    .option('--dir <workspace>', t('help.dir'), undefined)
     // A mistyped command with arguments (`netlab rn tcp-echo`) lands here: start answers it
     // with a "did you mean", which commander's "too many arguments" could not give.
     .allowExcessArguments()
@@ -48,9 +59,9 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('list')
-    .description('list the labs in order, with your progress')
-    .option('--json', 'NDJSON on stdout')
-    .option('--dir <workspace>', 'the exercise workspace')
+    .description(t('help.list'))
+    .option('--json', t('help.list.json'))
+    .option('--dir <workspace>', t('help.dir'))
     .action(async (options: { json?: boolean; dir?: string }) => {
       const { listCommand } = await import('./commands/list.js');
       await listCommand(options);
@@ -58,17 +69,17 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('run')
-    .description("run a lab's demo and stream its trace")
-    .argument('<lab>', 'lab id (see `netlab list`)')
-    .option('--json', 'NDJSON on stdout: one trace event per line, a result line last')
-    .option('--scenario <name>', 'which scenario to run (`--scenario help` lists them)')
-    .option('--serve', "keep the lab's server running for real tools (nc, curl, dig) until Ctrl-C")
-    .option('--use <file>', 'run the demo with your implementation instead of the reference one')
-    .option('--set <key=value>', 'set a demo option (repeatable)', collect)
-    .option('--timeout <ms>', 'hard time limit for the demo', '30000')
-    .option('--all-events', "also show quiet events: stream internals (resume, pause, readable, …) and a lab's low-level detail")
-    .option('--packets', 'also capture the packets on the wire (tcpdump, in a private network) and show them on the trace')
-    .option('--diagram', 'draw the run as a sequence diagram at the end (actors as columns, packets as arrows)')
+    .description(t('help.run'))
+    .argument('<lab>', t('help.run.lab'))
+    .option('--json', t('help.run.json'))
+    .option('--scenario <name>', t('help.run.scenario'))
+    .option('--serve', t('help.run.serve'))
+    .option('--use <file>', t('help.run.use'))
+    .option('--set <key=value>', t('help.run.set'), collect)
+    .option('--timeout <ms>', t('help.run.timeout'), '30000')
+    .option('--all-events', t('help.run.allEvents'))
+    .option('--packets', t('help.run.packets'))
+    .option('--diagram', t('help.run.diagram'))
     .action(async (lab: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       await runCommand(lab, options);
@@ -76,8 +87,8 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('init')
-    .description('create your exercise workspace (default ./netlab-exercises)')
-    .argument('[dir]', 'where to create it')
+    .description(t('help.init'))
+    .argument('[dir]', t('help.init.dir'))
     .action(async (dir: string | undefined) => {
       const { initCommand } = await import('./commands/init.js');
       await initCommand(dir);
@@ -85,12 +96,12 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('grade')
-    .description('grade your exercises through real sockets (exit 0: all passed, 1: not yet)')
-    .argument('[lab...]', 'labs to grade (default: all)')
-    .option('--dir <workspace>', 'the exercise workspace (default ./netlab-exercises)')
-    .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--timeout <ms>', 'hard time limit for grading one lab, in milliseconds (default 60000)')
+    .description(t('help.grade'))
+    .argument('[lab...]', t('help.grade.labs'))
+    .option('--dir <workspace>', t('help.dirDefault'))
+    .addOption(new Option('--reporter <reporter>', t('help.grade.reporter')).choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
+    .option('--output <file>', t('help.grade.output'))
+    .option('--timeout <ms>', t('help.gradeTimeout'))
     .action(async (labs: string[], options) => {
       const { gradeCommand } = await import('./commands/grade.js');
       await gradeCommand(labs, options);
@@ -98,11 +109,11 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('watch')
-    .description('grade again every time you save an exercise (q or Ctrl-C to quit)')
-    .argument('[lab]', 'the lab to watch (default: every lab with a file in the workspace)')
-    .option('--dir <workspace>', 'the exercise workspace (default ./netlab-exercises)')
-    .option('--poll', 'check files for changes by polling (where file events do not work)')
-    .option('--timeout <ms>', 'hard time limit for grading one lab, in milliseconds (default 60000)')
+    .description(t('help.watch'))
+    .argument('[lab]', t('help.watch.lab'))
+    .option('--dir <workspace>', t('help.dirDefault'))
+    .option('--poll', t('help.watch.poll'))
+    .option('--timeout <ms>', t('help.gradeTimeout'))
     .action(async (lab: string | undefined, options) => {
       const { watchCommand } = await import('./commands/watch.js');
       await watchCommand(lab, options);
@@ -110,9 +121,9 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('reset')
-    .description("put a lab's starter back (your file is kept as a backup)")
-    .argument('<lab>', 'lab id')
-    .option('--dir <workspace>', 'the exercise workspace')
+    .description(t('help.reset'))
+    .argument('<lab>', t('help.lab'))
+    .option('--dir <workspace>', t('help.dir'))
     .action(async (lab: string, options: { dir?: string }) => {
       const { resetCommand } = await import('./commands/reset.js');
       await resetCommand(lab, options);
@@ -120,9 +131,9 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('hint')
-    .description('show the next hint for a lab')
-    .argument('<lab>', 'lab id')
-    .option('--dir <workspace>', 'the exercise workspace')
+    .description(t('help.hint'))
+    .argument('<lab>', t('help.lab'))
+    .option('--dir <workspace>', t('help.dir'))
     .action(async (lab: string, options: { dir?: string }) => {
       const { hintCommand } = await import('./commands/hint.js');
       await hintCommand(lab, options);
@@ -130,10 +141,10 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('solution')
-    .description('show the reference solution (after your exercise passed)')
-    .argument('<lab>', 'lab id')
-    .option('--dir <workspace>', 'the exercise workspace')
-    .option('--force', 'show it before passing (recorded in your progress)')
+    .description(t('help.solution'))
+    .argument('<lab>', t('help.lab'))
+    .option('--dir <workspace>', t('help.dir'))
+    .option('--force', t('help.solution.force'))
     .action(async (lab: string, options: { dir?: string; force?: boolean }) => {
       const { solutionCommand } = await import('./commands/solution.js');
       await solutionCommand(lab, options);

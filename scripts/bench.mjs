@@ -3,9 +3,11 @@
 // the same run on the same machine. Prints a table; exits 1 if a bar is missed.
 //   npm run bench            (builds first, if a source changed)
 //   BENCH_RUNS=15 npm run bench
+//   BENCH_STRESS_ROUNDS=3 npm run bench    (the load run: 3 rounds; 0 skips it)
+//   BENCH_NPM_TEST=1 npm run bench         (also times a whole `npm test`)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
@@ -129,12 +131,12 @@ if (existsSync(join(root, 'dist/src/grade/runner.js'))) {
     const labs = readdirSync(join(root, 'dist/labs')).filter((id) => existsSync(join(root, 'dist/labs', id, 'exercise/solution.ts')));
     for (const id of labs) cpSync(join(root, 'dist/labs', id, 'exercise/solution.ts'), join(ws, `${id}.ts`));
     const ms = wall([cli, 'grade', '--dir', ws, '--reporter', 'json'], { stdio: 'ignore', allowFail: true });
-    row(`grade ${labs.length} reference solutions`, `${(ms / 1000).toFixed(1)} s`, '≤ 15 s (six labs)', ms <= 15_000);
+    row(`grade ${labs.length} reference solutions`, `${(ms / 1000).toFixed(1)} s = ${(ms / startup.baseline).toFixed(0)}×`, '≤ 12 s (nine labs)', ms <= 12_000, `load ${loadavg()[0].toFixed(1)}`);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }
 } else {
-  row('grade reference solutions', 'n/a', '≤ 15 s', true, 'grading not built');
+  row('grade reference solutions', 'n/a', '≤ 12 s', true, 'grading not built');
 }
 
 // 4. Trace flood: 50 000 events from a child over IPC into NDJSON and the pretty printer.
@@ -211,6 +213,37 @@ for (const file of ['bench-agent.mjs']) {
   for (const r of await mod.benchAgent()) {
     row(r.name, `${r.measured.toFixed(0)} ms / ideal ${r.ideal.toFixed(0)} ms = ${r.ratio.toFixed(3)}`, '1.00–1.10', r.ratio >= 1 && r.ratio <= 1.1);
   }
+}
+
+// 6. Verdicts independent of load: every fixture of every lab graded alone and beside three
+// `netlab grade` of all labs, BENCH_STRESS_ROUNDS times (default 1; 0 skips it).
+{
+  const rounds = Number(process.env.BENCH_STRESS_ROUNDS ?? 1);
+  if (rounds > 0) {
+    const { benchStress } = await import(join(root, 'scripts', 'bench-stress.mjs'));
+    const r = await benchStress({ rounds, onRun: (x) => console.error(`stress ${x.when}: ${x.checks} checks in ${x.seconds.toFixed(1)} s`) });
+    for (const c of r.changed) console.error(`verdict changed: ${c.key} (${c.when})\n  first: ${c.first}\n  then:  ${c.then}`);
+    row(
+      `stress: ${r.checks} verdicts × ${r.runs} gradings`,
+      `${r.changed.length} changed`,
+      'none changed',
+      r.changed.length === 0,
+      `${rounds} round(s), alone and beside 3× netlab grade (${r.loadRuns} ran); peak load ${r.load.toFixed(1)}`,
+    );
+  }
+}
+
+// 7. `npm test` whole (build and type-check included), on this Node only; opt-in (minutes):
+// BENCH_NPM_TEST=1.
+if (process.env.BENCH_NPM_TEST === '1') {
+  const env = { ...process.env, NETLAB_NODE_MATRIX: '0', CI: '' };
+  const start = process.hrtime.bigint();
+  // A source file touched so that the build is part of the time, as on a fresh clone.
+  rmSync(join(root, 'dist', '.build-stamp'), { force: true });
+  const r = spawnSync('npm', ['test', '--silent'], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const counts = /^(\d+) passed, (\d+) failed/m.exec(r.stdout.split('\n').filter(Boolean).at(-1) ?? '');
+  row('npm test (this Node)', `${s.toFixed(0)} s = ${((s * 1000) / startup.baseline).toFixed(0)}×`, '≤ 240 s', s <= 240, `${counts ? `${counts[1]} passed, ${counts[2]} failed` : `exit ${r.status}`}; load ${loadavg()[0].toFixed(1)}`);
 }
 
 const width = Math.max(...rows.map((r) => r.name.length));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { labCatalog } from '../../src/lab/registry.js';
 import { findSubmission, labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
 import { colourLevel } from '../colour-level.js';
+import { t } from '../../src/i18n/messages.js';
 
 export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
   const labs = await labCatalog();
@@ -27,15 +28,15 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
   // chalk is loaded only when there is colour to print.
   const level = colourLevel(process.stdout);
   const chalk = level > 0 ? new (await import('chalk')).Chalk({ level }) : { dim: plain, yellow: plain, green: plain, bold: plain };
-  const mark = { new: chalk.dim('○ new    '), started: chalk.yellow('◐ started'), passed: chalk.green('● passed ') };
+  const mark = { new: chalk.dim(t('list.status.new')), started: chalk.yellow(t('list.status.started')), passed: chalk.green(t('list.status.passed')) };
   const width = Math.max(...rows.map((r) => r.id.length));
   rows.forEach((row, i) => {
-    const skip = row.unsupported ? chalk.dim(` (not on this machine: ${row.unsupported})`) : '';
+    const skip = row.unsupported ? chalk.dim(` (${t('lab.unsupported', { reason: row.unsupported })})`) : '';
     process.stdout.write(`${String(i + 1).padStart(2)}. ${chalk.bold(row.id.padEnd(width))}  ${mark[row.status]}  ${row.title}${skip}\n`);
     process.stdout.write(`    ${' '.repeat(width)}             ${chalk.dim(row.summary)}\n`);
   });
   const passed = rows.filter((r) => r.status === 'passed').length;
-  process.stdout.write(`\n${passed}/${rows.length} passed. Try: netlab run ${rows[0]?.id ?? '<lab>'}   ·   netlab init   ·   netlab grade\n`);
+  process.stdout.write(`\n${t('list.footer', { passed, total: rows.length, lab: rows[0]?.id ?? '<lab>' })}\n`);
 }
 
 function plain(text: string): string {

@@ -9,6 +9,7 @@ import type { ResultLine, TraceLine } from '../../src/trace/event.js';
 import { renderSummary } from '../../src/trace/summary.js';
 import { NetlabError } from '../../src/errors.js';
 import { colourFor } from '../io.js';
+import { t } from '../../src/i18n/messages.js';
 
 export interface RunOptions {
   json?: boolean;
@@ -26,7 +27,7 @@ function parseSets(sets: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) throw new NetlabError('NETLAB_ERR_USAGE', `--set takes key=value, got "${s}"`);
+    if (eq <= 0) throw new NetlabError('NETLAB_ERR_USAGE', t('run.badSet', { got: s }));
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
@@ -35,7 +36,7 @@ function parseSets(sets: string[] = []): Record<string, string> {
 export async function runCommand(id: string, options: RunOptions): Promise<void> {
   const lab = await findLab(id);
   const timeoutMs = Number(options.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new NetlabError('NETLAB_ERR_USAGE', `--timeout must be a positive number of milliseconds, got "${options.timeout}"`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new NetlabError('NETLAB_ERR_USAGE', t('run.badTimeout', { got: String(options.timeout) }));
   if (options.scenario === 'help' || options.scenario === 'list') {
     for (const [name, s] of Object.entries(lab.scenarios)) process.stdout.write(`${name.padEnd(16)} ${s.title}\n`);
     return;
@@ -44,7 +45,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   let use: string | undefined;
   if (options.use !== undefined) {
     use = resolve(options.use);
-    if (!existsSync(use)) throw new NetlabError('NETLAB_ERR_USAGE', `--use: no file at ${use}`);
+    if (!existsSync(use)) throw new NetlabError('NETLAB_ERR_USAGE', t('run.noUseFile', { file: use }));
   }
   const sets = parseSets(options.set);
   const human = options.json ? process.stderr : process.stdout;
@@ -73,7 +74,9 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     const controller = new AbortController();
     const handle = await serveLab(lab, { use, onLine, options: sets, signal: controller.signal, ...packets });
     json?.write({ type: 'serve', lab: lab.id, address: handle.info.address, commands: handle.info.commands });
-    human.write(`\n${chalk.bold(`${lab.title}: serving on ${handle.info.address}`)}\nTry it from another terminal:\n${handle.info.commands.map((c) => `  ${chalk.cyan(c)}`).join('\n')}\nEverything that connects is traced below. Ctrl-C to stop.\n\n`);
+    human.write(
+      `\n${chalk.bold(t('run.serving', { title: lab.title, address: handle.info.address }))}\n${t('run.tryIt')}\n${handle.info.commands.map((c) => `  ${chalk.cyan(c)}`).join('\n')}\n${t('run.tracedBelow')}\n\n`,
+    );
     await new Promise<void>((resolveStop) => {
       onInterrupt(() => resolveStop());
     });

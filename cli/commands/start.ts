@@ -1,6 +1,7 @@
 import { loadLabs } from '../../src/lab/registry.js';
 import { NetlabError, closest } from '../../src/errors.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
+import { t } from '../../src/i18n/messages.js';
 
 const COMMANDS = ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution', 'watch', 'reset'];
 
@@ -21,10 +22,10 @@ export async function startCommand(id: string | undefined, options: StartOptions
   // `netlab` is `netlab start`, so a mistyped command (`netlab rn tcp-echo`) arrives here as a lab.
   if (id !== undefined && !labs.some((l) => l.id === id)) {
     const guess = closest(id, [...labs.map((l) => l.id), ...COMMANDS]);
-    throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', `unknown lab or command "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab --help\` or \`netlab list\`.`);
+    throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', t(guess ? 'start.unknownDidYouMean' : 'start.unknown', { id, guess: guess ?? '' }));
   }
   if (extra.length) {
-    throw new NetlabError('NETLAB_ERR_USAGE', `netlab start opens one lab, got "${[id, ...extra].join(' ')}". Did you mean \`netlab run ${id}\`?`);
+    throw new NetlabError('NETLAB_ERR_USAGE', t('start.oneLab', { got: [id, ...extra].join(' '), id: id ?? '' }));
   }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     // Nothing interactive can start: a usage error, with what works without a terminal.

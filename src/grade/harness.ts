@@ -254,13 +254,16 @@ const definitions: CheckDefinition[] = [];
 
 /**
  * One suite per submission, declared at the first check: vitest collects a suite's tests after
- * the file has run, so each suite sees every check. Submissions are graded one after the other
- * (so each one's time limit measures its own checks), the checks of one submission side by side.
+ * the file has run, so each suite sees every check. Submissions are graded side by side, at most
+ * `concurrency` checks of the file at once: vitest hands out those places first come, first
+ * served, so one submission's checks run close together (its time limit, counted from its
+ * first check, measures its own checks), and a check that waits on a timer leaves the CPU to
+ * the next submission's checks instead of to nobody.
  */
 function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget): void {
   for (const submission of target.submissions) {
     const name = submission.file ? basename(submission.file) : `${lab} (not started)`;
-    describe(`${name} [${submission.key}]`, () => {
+    describe(`${name} [${submission.key}]`, { concurrent: ctx.concurrency > 1 }, () => {
       for (const def of definitions) declareCheck(ctx, lab, target, submission, def);
     });
   }
@@ -275,29 +278,65 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
     if (target.skip) return context.skip(target.skip);
     if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
     const file = submission.file;
-    let state = states.get(submission.key);
-    if (!state) {
-      state = { started: Date.now() };
-      states.set(submission.key, state);
+    const leave = await gate.enter(Boolean(options.alone));
+    try {
+      let state = states.get(submission.key);
+      if (!state) {
+        state = { started: Date.now() };
+        states.set(submission.key, state);
+      }
+      if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
+      const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
+      if (labLeft <= 0) {
+        throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
+      }
+      const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
+      const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
+      const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
+      await run.dispose();
+      if (message === undefined) return;
+      if (message.skipped !== undefined) {
+        task.meta.netlab = { ...meta, points: 0 };
+        return context.skip(message.skipped);
+      }
+      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
+      throw new CheckFailure(message.text, message.timedOut);
+    } finally {
+      leave();
     }
-    if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
-    const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
-    if (labLeft <= 0) {
-      throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
-    }
-    const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
-    const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
-    const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
-    await run.dispose();
-    if (message === undefined) return;
-    if (message.skipped !== undefined) {
-      task.meta.netlab = { ...meta, points: 0 };
-      return context.skip(message.skipped);
-    }
-    task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
-    throw new CheckFailure(message.text, message.timedOut);
   });
 }
+
+/**
+ * Checks of a grader file share it, except a check declared `alone` (one that measures time):
+ * it waits until no other check of the file runs, of any submission, and none starts until it
+ * ends. Those waiting for it hold their place among the `concurrency` running, so it is never
+ * starved.
+ */
+class CheckGate {
+  private running = 0;
+  private exclusive: Promise<void> | undefined;
+  private idle: (() => void) | undefined;
+
+  async enter(alone: boolean): Promise<() => void> {
+    while (this.exclusive) await this.exclusive;
+    if (!alone) {
+      this.running++;
+      return () => {
+        if (--this.running === 0) this.idle?.();
+      };
+    }
+    let release!: () => void;
+    this.exclusive = new Promise((resolve) => (release = resolve));
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.idle = undefined;
+    return () => {
+      this.exclusive = undefined;
+      release();
+    };
+  }
+}
+const gate = new CheckGate();
 
 /** Run a check's function under its limit; undefined if it passed, else why it failed. */
 async function execute(

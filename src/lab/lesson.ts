@@ -1,4 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
+import type { Language } from '../i18n/language.js';
+import { currentLanguage } from '../i18n/messages.js';
+import { localizedPath } from './texts.js';
 
 export interface Section {
   title: string;
@@ -23,6 +26,11 @@ export function splitSections(markdown: string): Section[] {
   return sections.map((s) => ({ title: s.title, body: s.body.trim() }));
 }
 
-export function readSections(path: string): Section[] {
-  return existsSync(path) ? splitSections(readFileSync(path, 'utf8')) : [];
+/**
+ * The sections of `path` (`lesson.md`, `hints.md`) in `language`: its translation beside it
+ * (`lesson.zh-CN.md`) when there is one, else the English file.
+ */
+export function readSections(path: string, language: Language = currentLanguage()): Section[] {
+  const file = localizedPath(path, language);
+  return existsSync(file) ? splitSections(readFileSync(file, 'utf8')) : [];
 }

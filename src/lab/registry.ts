@@ -8,18 +8,23 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Lab, LabDefinition } from './types.js';
 import { NetlabError, closest } from '../errors.js';
+import type { Language } from '../i18n/language.js';
+import { currentLanguage, t } from '../i18n/messages.js';
+import { localizeLab, readLabTexts } from './texts.js';
 
 export const LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
 
-let cache: Promise<Lab[]> | undefined;
+const cache = new Map<Language, Promise<Lab[]>>();
 
-export function loadLabs(labsDir: string = LABS_DIR): Promise<Lab[]> {
-  if (labsDir !== LABS_DIR) return discover(labsDir);
-  cache ??= discover(labsDir);
-  return cache;
+/** The labs, with their titles and scenario titles in `language` where translated. */
+export function loadLabs(labsDir: string = LABS_DIR, language: Language = currentLanguage()): Promise<Lab[]> {
+  if (labsDir !== LABS_DIR) return discover(labsDir, language);
+  let labs = cache.get(language);
+  if (!labs) cache.set(language, (labs = discover(labsDir, language)));
+  return labs;
 }
 
-async function discover(labsDir: string): Promise<Lab[]> {
+async function discover(labsDir: string, language: Language): Promise<Lab[]> {
   const folders = readdirSync(labsDir, { withFileTypes: true }).filter((d) => d.isDirectory());
   const labs = await Promise.all(
     folders.map(async (folder) => {
@@ -27,7 +32,8 @@ async function discover(labsDir: string): Promise<Lab[]> {
       const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
       if (!entry) return undefined;
       const mod = (await import(pathToFileURL(entry).href)) as { default?: LabDefinition };
-      return validate(mod.default, dir, folder.name);
+      const lab = validate(mod.default, dir, folder.name);
+      return localizeLab(lab, readLabTexts(dir, language));
     }),
   );
   return labs.filter((lab): lab is Lab => lab !== undefined).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
@@ -58,10 +64,7 @@ export async function findLab(id: string): Promise<Lab> {
   const lab = labs.find((l) => l.id === id);
   if (lab) return lab;
   const guess = closest(id, labs.map((l) => l.id));
-  throw new NetlabError(
-    'NETLAB_ERR_UNKNOWN_LAB',
-    `unknown lab "${id}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`netlab list\` to see the labs.`,
-  );
+  throw new NetlabError('NETLAB_ERR_UNKNOWN_LAB', t(guess ? 'lab.unknownDidYouMean' : 'lab.unknown', { lab: id, guess: guess ?? '' }));
 }
 
 /** What `netlab list` shows of a lab, without loading its code. */
@@ -81,15 +84,17 @@ export interface LabCard {
  * themselves (scripts/copy-assets.mjs); only a lab that checks its platform is imported, to ask.
  * Without a catalog (a checkout running from source) it loads the labs.
  */
-export async function labCatalog(labsDir: string = LABS_DIR): Promise<LabCard[]> {
+export async function labCatalog(labsDir: string = LABS_DIR, language: Language = currentLanguage()): Promise<LabCard[]> {
   const path = join(labsDir, 'catalog.json');
   if (!existsSync(path)) {
-    return (await loadLabs(labsDir)).map((lab) => ({ id: lab.id, title: lab.title, summary: lab.summary, order: lab.order, dir: lab.dir, unsupported: lab.unsupported?.() ?? null }));
+    return (await loadLabs(labsDir, language)).map((lab) => ({ id: lab.id, title: lab.title, summary: lab.summary, order: lab.order, dir: lab.dir, unsupported: lab.unsupported?.() ?? null }));
   }
   const entries = JSON.parse(readFileSync(path, 'utf8')) as Array<Omit<LabCard, 'dir' | 'unsupported'> & { checksPlatform: boolean }>;
   return Promise.all(
     entries.map(async ({ checksPlatform, ...card }) => {
       const dir = join(labsDir, card.id);
+      const texts = readLabTexts(dir, language);
+      card = { ...card, title: texts.title || card.title, summary: texts.summary || card.summary };
       let unsupported: string | null = null;
       if (checksPlatform) {
         // The build's CommonJS copy of the definition first: requiring it does not start the

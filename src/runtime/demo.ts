@@ -11,6 +11,7 @@ import type { Program } from './contract.js';
 import { resolveProgram } from './spawn.js';
 import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 
 export interface DemoOptions {
   scenario?: string;
@@ -79,7 +80,7 @@ export function pickScenario(lab: Lab, name?: string): string {
   const names = Object.keys(lab.scenarios);
   if (name === undefined) return names[0]!;
   if (!lab.scenarios[name]) {
-    throw new NetlabError('NETLAB_ERR_UNKNOWN_SCENARIO', `lab ${lab.id} has no scenario "${name}". Scenarios: ${names.join(', ')}`);
+    throw new NetlabError('NETLAB_ERR_UNKNOWN_SCENARIO', t('run.unknownScenario', { lab: lab.id, name, names: names.join(', ') }));
   }
   return name;
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, join, resolve } from 'node:path';
 import type { Lab } from '../lab/types.js';
 import { NetlabError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 import { WORKSPACE_PACKAGE_NAME } from './workspace.js';
 
 export interface InitResult {
@@ -157,40 +158,6 @@ export function workspaceTsconfig(): { compilerOptions: Record<string, unknown>;
 
 function readme(labs: Lab[]): string {
   const rows = labs.map((lab) => `| \`${lab.id}.ts\` | ${lab.title} | \`netlab run ${lab.id}\` |`).join('\n');
-  return `# My netlab exercises
-
-Each file here is one exercise: a starter with \`// TODO\` markers. Make it do what its comment
-says, then let netlab grade it through real sockets.
-
-| file | lab | see the demo |
-|---|---|---|
-${rows}
-
-## Commands
-
-Run them in this folder (from elsewhere, add \`--dir <this folder>\`). They are written as
-\`netlab …\`, which works when netlab is a command on your machine (installed globally, or
-\`npm link\` in a netlab clone). It always works as \`npm run netlab -- …\`, e.g.
-\`npm run netlab -- run tcp-echo\`: that runs netlab installed in this folder, or the netlab
-that created this folder (see \`netlab.mjs\`).
-
-- \`netlab run <lab>\`: watch the lab's demo and its live trace; \`netlab run <lab> --use <lab>.ts\`
-  runs the demo with your code instead of the reference one.
-- \`netlab grade\` (or \`npm run grade\`) grades every exercise; \`netlab grade tcp-echo\` grades
-  one. Each check says what was sent, what was expected and what came back, with the trace of
-  the events when it fails. Exit code 0 means everything passed.
-- \`netlab watch tcp-echo\` grades again each time you save.
-- \`netlab hint <lab>\` shows the next hint (netlab remembers which you have seen).
-- \`netlab solution <lab>\` shows the reference solution once your exercise passes.
-- \`netlab reset <lab>\` puts the starter back (your file is kept as a backup).
-
-## Your editor
-
-Grading needs nothing installed here: netlab runs your TypeScript as it is, and lets it import
-Node's built-in modules and \`undici\`. For type-checking and completion in your editor, run
-\`npm install\` once in this folder (it installs \`@types/node\` and \`undici\`).
-
-Keep each exercise in its file, named after its lab (\`.ts\`, \`.mts\`, \`.js\` and \`.mjs\` work).
-Your code runs in its own process with a time limit, so a mistake cannot hang netlab.
-`;
+  // The README speaks the learner's language (the one netlab init ran in).
+  return t('init.readme', { rows });
 }

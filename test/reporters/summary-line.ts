@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Ends `npm test` with the plain line `N passed, N failed` (counting tests), which CI reads.
- * Skipped tests are reported after it when there are any.
+ * Skipped tests are reported after it when there are any. When the suite runs on several Node
+ * versions (scripts/test.mjs), each run writes its counts to `NETLAB_SUMMARY_FILE` instead, and
+ * the one line at the very end adds them up.
  */
 export default class SummaryLineReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -20,6 +23,8 @@ export default class SummaryLineReporter implements Reporter {
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
     }
     failed += unhandledErrors.length;
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const file = process.env.NETLAB_SUMMARY_FILE;
+    if (file) writeFileSync(file, JSON.stringify({ passed, failed, skipped }));
+    else process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

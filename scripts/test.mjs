@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm test`: vitest on the running Node; in CI (CI=true) or with NETLAB_NODE_MATRIX set, also
+// on the other supported Node versions (scripts/node-matrix.mjs fetches them into a cache
+// folder), for the tests that differ between versions: every lab's reference, starter and
+// fixtures graded (the contract test), every lab's own tests (its demo), and the CLI tests.
+// It ends with one line, `N passed, N failed`, counting every test of every run.
+//   npm test                              this Node only (a developer's default)
+//   npm test -- test/cli.test.ts          vitest's arguments, as before
+//   NETLAB_NODE_MATRIX=1 npm test         also Node 22 and 24
+//   NETLAB_NODE_MATRIX=24 npm test        also Node 24 only
+//   NETLAB_NODE_MATRIX=0 CI=true npm test no matrix in CI
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNode, MATRIX } from './node-matrix.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const args = process.argv.slice(2);
+
+/** What the other Node versions run (vitest filters; the labs' own tests include their demos). */
+const MATRIX_TESTS = ['test/contract.test.ts', 'test/cli.test.ts', 'test/grade-cli.test.ts', 'labs/'];
+
+function matrixVersions() {
+  const setting = (process.env.NETLAB_NODE_MATRIX ?? '').trim();
+  if (setting === '0' || setting === 'false') return [];
+  if (setting === '1' || setting === 'true') return MATRIX;
+  // A list of major versions: 22 or 22,24.
+  if (/^\d+(\s*,\s*\d+)*$/.test(setting)) return setting.split(/\s*,\s*/);
+  if (setting || process.env.CI === 'true' || process.env.CI === '1') return MATRIX;
+  return [];
+}
+
+function runVitest(node, files, env) {
+  return new Promise((resolve) => {
+    const child = spawn(node, [vitest, 'run', ...files], { cwd: root, stdio: 'inherit', env });
+    // Stopped from outside (not by Ctrl-C, which reaches vitest too): stop vitest with it.
+    const forward = (sig) => child.kill(sig);
+    for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, forward);
+    child.on('error', () => resolve(1));
+    child.on('close', (code, signal) => {
+      for (const sig of ['SIGTERM', 'SIGHUP']) process.off(sig, forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+const majors = matrixVersions().filter((m) => m !== process.versions.node.split('.')[0]);
+if (majors.length === 0) {
+  // A developer's plain `npm test`: exactly vitest, which prints the closing line itself.
+  process.exitCode = await runVitest(process.execPath, args, process.env);
+} else {
+  const work = mkdtempSync(join(tmpdir(), 'netlab-test-'));
+  // Fetch the other Nodes while the first run goes on (downloading costs little CPU).
+  const fetched = majors.map((m) => ensureNode(m));
+  const runs = [];
+  const cleanup = () => rmSync(work, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  try {
+    const run = async (label, node, files) => {
+      const file = join(work, `summary-${runs.length}.json`);
+      // The fetched Node comes first on PATH too, for anything a test starts by name.
+      const env = { ...process.env, NETLAB_SUMMARY_FILE: file, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
+      const code = await runVitest(node, files, env);
+      let counts;
+      try {
+        counts = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        // vitest ended before its reporters did: that run counts as one failure.
+        counts = { passed: 0, failed: 1, skipped: 0 };
+      }
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      runs.push({ label, code, ...counts });
+    };
+    await run(`node ${process.version} (all tests)`, process.execPath, args);
+    for (const [i, major] of majors.entries()) {
+      const got = await fetched[i];
+      if ('error' in got) {
+        console.log(`\nnode ${major}: not run (${got.error})`);
+        runs.push({ label: `node ${major}: not installed`, code: 0, passed: 0, failed: 0, skipped: 0 });
+        continue;
+      }
+      console.log(`\n── node ${got.version}: ${args.length ? args.join(' ') : MATRIX_TESTS.join(' ')} ──\n`);
+      await run(`node ${got.version}`, got.bin, args.length ? args : MATRIX_TESTS);
+    }
+  } finally {
+    cleanup();
+  }
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  console.log('');
+  for (const r of runs) {
+    for (const k of Object.keys(total)) total[k] += r[k];
+    console.log(`  ${r.label} — passed ${r.passed}, failed ${r.failed}${r.skipped ? `, skipped ${r.skipped}` : ''}`);
+  }
+  process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`);
+  process.exitCode = runs.some((r) => r.code !== 0 || r.failed > 0) ? 1 : 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * The CLI in the chosen language: `--lang`, NETLAB_LANG and the locale reach the help, the
+ * lab list, scenario titles and usage errors; English users see no Chinese; Chinese help
+ * still fits 80 columns.
+ */
+import { describe, expect, test } from 'vitest';
+import stringWidth from 'string-width';
+import { runCli } from './helpers/cli.js';
+
+const HAN = /\p{Script=Han}/u;
+// The test worker's own locale must not choose for these runs.
+const neutral = { LC_ALL: undefined, LC_MESSAGES: undefined, LANG: 'C.UTF-8', NETLAB_LANG: undefined };
+
+describe('choosing the language on the command line and in the environment', () => {
+  test('Given NETLAB_LANG=zh-CN, when listing, then the titles and summaries are Chinese', async () => {
+    const r = await runCli(['list'], { env: { ...neutral, NETLAB_LANG: 'zh-CN' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('TCP 回显服务器');
+    expect(r.stdout).toContain('UDP 数据报');
+    expect(r.stdout).not.toContain('TCP echo server');
+    expect(r.stdout).toContain('○ 未开始');
+    expect(r.stdout).toMatch(/已通过 0\/\d+。/);
+  });
+
+  test('Given LANG=zh_CN.UTF-8, when asking for help, then it is Chinese', async () => {
+    const r = await runCli(['--help'], { env: { ...neutral, LANG: 'zh_CN.UTF-8' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('用法');
+    expect(r.stdout).toContain('按顺序列出所有实验及你的进度');
+  });
+
+  test('Given --lang zh-CN after the command, then the scenario titles are Chinese', async () => {
+    const r = await runCli(['run', 'udp', '--scenario', 'help', '--lang', 'zh-CN'], { env: neutral });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain('一个客户端套接字，两个服务器');
+  });
+
+  test('--lang en beats a Chinese locale; an English user sees no Chinese', async () => {
+    for (const [args, env] of [
+      [['--help', '--lang', 'en'], { ...neutral, LANG: 'zh_CN.UTF-8' }],
+      [['--help'], neutral],
+      [['list'], { ...neutral, LANG: 'en_US.UTF-8' }],
+      [['run', 'tcp-echo', '--scenario', 'help'], neutral],
+    ] as const) {
+      const r = await runCli([...args], { env });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(HAN);
+    }
+  });
+
+  test('usage errors and "did you mean" are Chinese, with the usual exit code 2', async () => {
+    const unknownLab = await runCli(['run', 'udpp', '--lang', 'zh-CN'], { env: neutral });
+    expect(unknownLab.code).toBe(2);
+    expect(unknownLab.stderr).toContain('你是想输入 "udp" 吗？');
+    const badChoice = await runCli(['grade', '--reporter', 'xml', '--lang', 'zh-CN'], { env: neutral });
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr).toContain("选项 '--reporter <reporter>' 的参数值 'xml' 无效");
+    const unknownOption = await runCli(['list', '--bogus'], { env: { ...neutral, NETLAB_LANG: 'zh-CN' } });
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toContain("未知选项 '--bogus'");
+  });
+
+  test('Chinese help fits 80 columns, measured in terminal columns', async () => {
+    for (const command of [[], ['run'], ['grade'], ['watch'], ['start']]) {
+      const r = await runCli([...command, '--help', '--lang', 'zh-CN'], { env: neutral });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(HAN);
+      const wide = r.stdout.split('\n').filter((line) => stringWidth(line) > 80);
+      expect(wide, `netlab ${command.join(' ')} --help`).toEqual([]);
+    }
+  });
+});
+
+describe('hints in the chosen language', () => {
+  test('Given zh-CN, netlab hint shows the Chinese hint, in the same place of the list as the English one', async () => {
+    const zh = await runCli(['hint', 'udp', '--lang', 'zh-CN'], { env: neutral });
+    const en = await runCli(['hint', 'udp'], { env: neutral });
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toContain('提示 1/');
+    expect(zh.stdout).toContain('回复发往哪里？');
+    // Same number of hints: the progress that counts them means the same in both languages.
+    expect(/提示 1\/(\d+)/.exec(zh.stdout)![1]).toBe(/Hint 1 of (\d+)/.exec(en.stdout)![1]);
+    expect(en.stdout).not.toMatch(HAN);
+  });
+});
+
+describe('netlab init in the chosen language', () => {
+  test('Given zh-CN, the workspace README is Chinese, with the labs’ Chinese titles; in English it has no Chinese', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-i18n-init-'));
+    try {
+      expect((await runCli(['init', join(dir, 'zh'), '--lang', 'zh-CN'], { env: neutral })).code).toBe(0);
+      const zh = readFileSync(join(dir, 'zh', 'README.md'), 'utf8');
+      expect(zh).toContain('# 我的 netlab 练习');
+      expect(zh).toContain('| `udp.ts` | UDP 数据报 | `netlab run udp` |');
+      expect((await runCli(['init', join(dir, 'en')], { env: neutral })).code).toBe(0);
+      expect(readFileSync(join(dir, 'en', 'README.md'), 'utf8')).not.toMatch(HAN);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
