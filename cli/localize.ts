@@ -39,16 +39,20 @@ const words = new Intl.Segmenter('zh', { granularity: 'word' });
  */
 function wrapWords(line: string, width: number, columns: (s: string) => number): string {
   const rows: string[] = [];
-  let row = '';
+  let row: string[] = [];
   for (const { segment } of words.segment(line)) {
-    if (row !== '' && columns(row + segment) > width && segment.trim() !== '') {
-      rows.push(row.trimEnd());
-      row = '';
+    if (row.length && columns(row.join('') + segment) > width && segment.trim() !== '') {
+      // Chinese punctuation that closes (，。）…) never starts a row: the word before it moves too.
+      const carried = CLOSING.test(segment) && row.length > 1 ? row.splice(-1) : [];
+      rows.push(row.join('').trimEnd());
+      row = carried;
     }
-    if (row !== '' || segment.trim() !== '') row += segment;
+    if (row.length || segment.trim() !== '') row.push(segment);
   }
-  return [...rows, row.trimEnd()].join('\n');
+  return [...rows, row.join('').trimEnd()].join('\n');
 }
+
+const CLOSING = /^[，。、；：！？）」』》】]/;
 
 /** Set `program` (and the commands added to it afterwards) to speak `language`. */
 export async function localizeCommander(program: Command, language: Language, args: readonly string[]): Promise<void> {
