@@ -4,7 +4,7 @@
  * reducers: keys to the screen on view, the controller's events to the screen they concern
  * (trace lines reach the trace screen even while the learner reads the lesson).
  *
- * Global keys: Ctrl-C quits; `?` help; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
+ * Global keys: Ctrl-C quits; `?` help; `L` the next language; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
  * switch between lesson, trace and exercise; `n` next lab; `r` and `x` act on the trace
  * screen and `g` `h` `s` `i` `t` on the exercise screen from anywhere in a lab.
  */
@@ -138,6 +138,9 @@ export function appReducer(state: AppState, input: Input, theme: Theme): AppStep
     }
     case 'notice':
       return { state: { ...state, notice: { level: input.level, text: input.text } }, commands: [] };
+    case 'language':
+      // Same labs, same order: only their texts changed (a lesson keeps its step).
+      return { state: { ...state, labs: input.labs }, commands: [] };
     case 'key':
       return onKey({ ...state, notice: null }, input.key, input, theme);
     default:
@@ -155,6 +158,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     return withLab(state, 'exercise', exerciseReducer(state.lab!.exercise, input, ctx), [], 'exercise');
   }
   if (key === '?') return { state: { ...state, help: true }, commands: [] };
+  if (key === 'L') return { state, commands: [{ type: 'language' }] };
 
   if (state.screen === 'home' || !ctx || !state.lab) {
     if (key === 'q' || key === 'escape') return quit(state);
