@@ -17,6 +17,7 @@ import { initialLesson, lessonReducer, type LessonState } from './lesson-reducer
 import { NO_PROGRESS, type LabContext, type Notice, type Step } from './screen.js';
 import type { Theme } from './theme.js';
 import { initialTrace, isRunning, traceReducer, type TraceState } from './trace-reducer.js';
+import { t } from '../i18n/index.js';
 
 export type Tab = 'lesson' | 'trace' | 'exercise';
 export const TABS: readonly Tab[] = ['lesson', 'trace', 'exercise'];
@@ -172,7 +173,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case 'q':
     case 'escape':
       return {
-        state: { ...state, screen: 'home', lab: null, home: { selected: lab.index }, notice: isRunning(lab.trace) ? { level: 'info', text: 'The demo was stopped.' } : null },
+        state: { ...state, screen: 'home', lab: null, home: { selected: lab.index }, notice: isRunning(lab.trace) ? { level: 'info', text: t('ui.app.demoStopped') } : null },
         commands: [{ type: 'close', lab: ctx.lab.id }],
       };
     case 'tab':
@@ -186,7 +187,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case '3':
       return { state: { ...state, lab: { ...lab, tab: TABS[Number(key) - 1]! } }, commands: [] };
     case 'n': {
-      if (lab.index + 1 >= state.labs.length) return { state: { ...state, notice: { level: 'info', text: 'This is the last lab. q goes back to the list.' } }, commands: [] };
+      if (lab.index + 1 >= state.labs.length) return { state: { ...state, notice: { level: 'info', text: t('ui.app.lastLab') } }, commands: [] };
       return openLab(state, lab.index + 1);
     }
     case 'r':
