@@ -183,7 +183,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const body: string[] = scenarioRows(lab, tr, cw, theme);
   const headerRows = body.length;
   const log = tr.log;
-  const events = log ? t('ui.trace.events', { count: log.received }) : '';
+  const packets = tr.runPackets && log ? (tr.wireNote ? ', no packets' : `, ${tr.packetCount} packet${tr.packetCount === 1 ? '' : 's'}`) : '';
+  const events = log ? t('ui.trace.events', { count: log.received }) + packets : '';
   const time = tr.elapsed !== null ? t('ui.trace.in', { time: formatTime(tr.elapsed).trim() }) : '';
   switch (tr.status) {
     case 'idle':
@@ -207,7 +208,13 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   }
   const height = traceWindow(state.size, headerRows);
   let more = false;
-  if (log) {
+  const diagram = tr.diagram;
+  if (log && diagram) {
+    body.push(theme.bold(diagram.header));
+    if (diagram.rows.length === 0) body.push(theme.dim('  (nothing to draw yet)'));
+    body.push(...window(diagram.rows, tr.offset, height - 1).map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
+    more = tr.offset + height - 1 < diagram.rows.length;
+  } else if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(t('ui.trace.dropped', { count: log.dropped, lab: lab.id })));
     body.push(...window(log.rows, tr.offset, height - (log.dropped > 0 && tr.offset === 0 ? 1 : 0)));
     more = tr.offset + height < log.rows.length;
@@ -225,10 +232,21 @@ function traceFrame(state: AppState, theme: Theme): Frame {
     ];
     for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
   }
-  const tip = running ? t('ui.trace.tipRunning') : more ? t('ui.trace.tipMore') : tr.log ? t('ui.trace.tipAgain') : t('ui.trace.tipRun');
+  const sideways = diagram && diagram.left + diagram.right > 0 ? `${diagram.left ? `‹ ${diagram.left} ` : ''}< > more actors${diagram.right ? ` ${diagram.right} ›` : ''}` : '';
+  const tip = running
+    ? t('ui.trace.tipRunning')
+    : sideways
+      ? `${sideways}; ↑↓ scroll; d the log`
+      : more
+        ? t('ui.trace.tipMore')
+        : tr.log
+          ? tr.packets ? 'r runs it again with packets, u your file; d diagram, p no packets' : 'r runs the reference again, u your file; p with its packets; d diagram'
+          : 'r runs the demo, u runs it with your file, p with its packets';
+  const view: [string, string] = ['d', tr.view === 'log' ? 'diagram' : 'log'];
+  const wire: [string, string] = ['p', tr.packets ? 'no packets' : 'packets'];
   const keys: Array<[string, string]> = running
-    ? [['x', t('ui.key.stop')], ['↑↓', t('ui.key.scroll')], ['End', t('ui.key.follow')], ['Tab', t('ui.key.screens')], help(), back()]
-    : [['r', t('ui.key.run')], ['u', t('ui.key.runYours')], ['←→', t('ui.key.scenario')], ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
+    ? [['x', t('ui.key.stop')], wire, view, ['↑↓', t('ui.key.scroll')], ['End', t('ui.key.follow')], ['Tab', t('ui.key.screens')], help(), back()]
+    : [['r', t('ui.key.run')], ['u', 'yours'], wire, view, ...(sideways ? [['<>', 'actors'] as [string, string]] : []), ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['←→', t('ui.key.scenario')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -277,9 +295,9 @@ const HELP_ROWS: Array<[string, MessageKey]> = [
   ['← →', 'ui.help.row4'],
   ['Tab  1 2 3', 'ui.help.row5'],
   ['r  u  x', 'ui.help.row6'],
+  ['p  d', 'ui.help.packets'],
   ['a', 'ui.help.row7'],
-  ['g', 'ui.help.row8'],
-  ['h', 'ui.help.row9'],
+  ['g  h', 'ui.help.row8'],
   ['s', 'ui.help.row10'],
   ['t', 'ui.help.row11'],
   ['< >', 'ui.help.row12'],
