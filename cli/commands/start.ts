@@ -8,6 +8,8 @@ const COMMANDS = ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution', '
 
 export interface StartOptions {
   dir?: string;
+  /** `--lang` or `NETLAB_LANG` named the language: it beats the one remembered in the workspace. */
+  languageNamed?: boolean;
 }
 
 /**
@@ -19,9 +21,13 @@ export interface StartOptions {
  * only then load Ink and React, which take most of the startup time, and hand over to them.
  */
 export async function startCommand(id: string | undefined, options: StartOptions, extra: string[] = []): Promise<void> {
-  // The language switched to in the app last time, unless this run names one.
-  const remembered = startLanguage(process.argv.slice(2), process.env, workspaceDir(options.dir));
-  if (remembered !== currentLanguage()) await setLanguage(remembered);
+  // The language switched to in the app last time, unless this run names one. The lab's
+  // processes inherit it.
+  const language = startLanguage(options.languageNamed ?? false, workspaceDir(options.dir), currentLanguage());
+  if (language !== currentLanguage()) {
+    await setLanguage(language);
+    process.env.NETLAB_LANG = language;
+  }
   const labs = await loadLabs();
   // `netlab` is `netlab start`, so a mistyped command (`netlab rn tcp-echo`) arrives here as a lab.
   if (id !== undefined && !labs.some((l) => l.id === id)) {

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LANGUAGES, matchLanguage, resolveLanguage, type Language } from '../i18n/language.js';
+import { LANGUAGES, matchLanguage, type Language } from '../i18n/language.js';
 
 function settingsPath(dir: string): string {
   return join(dir, '.netlab', 'settings.json');
@@ -42,14 +42,12 @@ export function saveLanguage(dir: string, language: Language): boolean {
   return true;
 }
 
-function explicit(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  return argv.some((a) => a === '--lang' || a.startsWith('--lang=')) || Boolean(env.NETLAB_LANG?.trim());
-}
-
-/** The language `netlab start` speaks: `--lang`, `NETLAB_LANG`, the workspace's, then the locale. */
-export function startLanguage(argv: readonly string[], env: NodeJS.ProcessEnv, dir: string): Language {
-  if (explicit(argv, env)) return resolveLanguage(argv, env);
-  return savedLanguage(dir) ?? resolveLanguage(argv, env);
+/**
+ * The language `netlab start` speaks: the one this run named (`--lang`, `NETLAB_LANG`) if
+ * `named`, else the workspace's, else `resolved` (the locale's, or English).
+ */
+export function startLanguage(named: boolean, dir: string, resolved: Language): Language {
+  return named ? resolved : savedLanguage(dir) ?? resolved;
 }
 
 /** The language after `language` (what `L` switches to). */

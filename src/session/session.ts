@@ -183,6 +183,8 @@ export class Session implements SessionPort {
   private async switchLanguage(): Promise<void> {
     const language = nextLanguage(currentLanguage());
     await setLanguage(language);
+    // The demos and graders started from now on speak it too.
+    process.env.NETLAB_LANG = language;
     // Titles and summaries come from the lab's files in that language; lessons and hints are
     // read again by `labView`.
     const labs = this.options.loadLabs ? await this.options.loadLabs(language) : [...this.labs.values()];
