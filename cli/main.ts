@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
   // The language comes first: every help text below is in it. Child processes (demos, graders,
   // the interactive lab) inherit the choice through NETLAB_LANG.
   const language = resolveLanguage(argv.slice(2), process.env);
+  // Named for this run (not taken from the locale): `netlab start` prefers it to the workspace's.
+  const languageNamed = argv.slice(2).some((a) => a === '--lang' || a.startsWith('--lang=')) || Boolean(process.env.NETLAB_LANG?.trim());
   await setLanguage(language);
   process.env.NETLAB_LANG = language;
   const program = new Command('netlab');
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
     .allowExcessArguments()
     .action(async (lab: string | undefined, options: { dir?: string }, command: Command) => {
       const { startCommand } = await import('./commands/start.js');
-      await startCommand(lab, options, command.args.slice(1));
+      await startCommand(lab, { ...options, languageNamed }, command.args.slice(1));
     });
 
   program

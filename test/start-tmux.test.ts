@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureUnavailable } from '../src/runtime/namespace.js';
 
@@ -208,6 +209,58 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     term.keys('q', 'q');
     await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
   }, 180_000);
+
+  it('speaks Chinese with NETLAB_LANG=zh-CN: the home and a whole lesson fit 80 columns; L switches and is remembered', async () => {
+    term = new Terminal(terminalEnv({ NO_COLOR: '1', NETLAB_LANG: 'zh-CN' }));
+    // A workspace, so that the switch is remembered.
+    mkdirSync(join(term.cwd, 'netlab-exercises'));
+    term.start('start');
+    let screen = await term.waitFor((s) => s.includes('q 退出'), 'the list of labs in Chinese');
+    expect(screen).toContain('进度');
+    expect(screen).toMatch(/›\s+1\. tcp-echo\s+○ 未开始\s+TCP 回显服务器/);
+    expect(screen).toContain('第一次来？');
+    for (const row of screen.split('\n')) expect(stringWidth(row), row).toBeLessThanOrEqual(80);
+
+    term.keys('Enter');
+    screen = await term.waitFor((s) => /第 1\/\d+ 步/.test(s), 'the first lesson step');
+    for (let pages = 0; pages < 80 && !/最后一步/.test(screen); pages++) {
+      const rows = screen.replace(/\n+$/, '').split('\n');
+      expect(rows[0], screen).toMatch(/^netlab › tcp-echo/);
+      expect(rows.at(-1), screen).toMatch(/q 返回$/);
+      for (const row of rows) expect(stringWidth(row), row).toBeLessThanOrEqual(80);
+      const before = screen;
+      term.keys(screen.includes('下面还有') ? 'PgDn' : 'Right');
+      screen = await term.waitFor((s) => s !== before, 'the next page');
+    }
+    expect(screen).toMatch(/最后一步/);
+
+    term.keys('L');
+    screen = await term.waitFor((s) => s.includes('Now in English. Remembered in your workspace.'), 'the switch to English');
+    expect(screen).toMatch(/q back$/m);
+    term.keys('q', 'q');
+    await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
+    expect(JSON.parse(readFileSync(join(term.cwd, 'netlab-exercises', '.netlab', 'settings.json'), 'utf8'))).toEqual({ language: 'en' });
+  }, 120_000);
+
+  it('remembers the language switched to, unless NETLAB_LANG says otherwise; English users see no Chinese', async () => {
+    term = new Terminal(terminalEnv({ NO_COLOR: '1', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', NETLAB_LANG: '' }));
+    mkdirSync(join(term.cwd, 'netlab-exercises', '.netlab'), { recursive: true });
+    writeFileSync(join(term.cwd, 'netlab-exercises', '.netlab', 'settings.json'), JSON.stringify({ language: 'zh-CN' }));
+    term.start('start');
+    await term.waitFor((s) => s.includes('q 退出'), 'the remembered Chinese');
+    term.keys('q');
+    await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
+    term.close();
+
+    term = new Terminal(terminalEnv({ NO_COLOR: '1', NETLAB_LANG: 'en' }));
+    mkdirSync(join(term.cwd, 'netlab-exercises', '.netlab'), { recursive: true });
+    writeFileSync(join(term.cwd, 'netlab-exercises', '.netlab', 'settings.json'), JSON.stringify({ language: 'zh-CN' }));
+    term.start('start');
+    const screen = await term.waitFor((s) => s.includes('q quit'), 'English, as NETLAB_LANG says');
+    expect(screen).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+    term.keys('q');
+    await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
+  }, 60_000);
 
   it('a learner goes from nothing to a passed tcp-echo exercise using only the screen', async () => {
     term = new Terminal(terminalEnv());

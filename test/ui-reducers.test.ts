@@ -9,7 +9,8 @@ import { frame } from '../src/ui/views.js';
 import { stripAnsi, textWidth } from '../src/ui/text.js';
 import { createTheme } from '../src/ui/theme.js';
 import { Chalk } from 'chalk';
-import type { LabGrade } from '../src/session/types.js';
+import type { LabGrade, LabView } from '../src/session/types.js';
+import type { Theme } from '../src/ui/theme.js';
 import { echoTrace, ev, NEW, play, snapshotOf, WORKSPACE } from './ui-fixtures.js';
 
 const SIZE = { columns: 80, rows: 24 };
@@ -361,13 +362,10 @@ describe('terminal size', () => {
 });
 
 describe('80×24 with the real lessons', () => {
-  it('every step of every lab fits: no row wider than 80 columns, titles whole, code never wrapped', async () => {
-    const { loadLabs } = await import('../src/lab/registry.js');
-    const { labView } = await import('../src/session/session.js');
-    const labs = (await loadLabs()).map(labView);
+  /** Page through every step of every lab, in `themes`, checking each frame. */
+  function everyStepFits(labs: LabView[], themes: Theme[]): void {
     expect(labs.length).toBeGreaterThan(0);
-    const colour = createTheme(new Chalk({ level: 1 }));
-    for (const theme of [plainTheme, colour]) {
+    for (const theme of themes) {
       let s: AppStep = initialState(snapshotOf({ labs, progress: {} }), SIZE);
       s = { state: appReducer(s.state, { type: 'key', key: 'enter' }, theme).state, commands: [] };
       for (const lab of labs) {
@@ -389,6 +387,28 @@ describe('80×24 with the real lessons', () => {
         });
         s = { state: appReducer(s.state, { type: 'key', key: 'n' }, theme).state, commands: [] };
       }
+    }
+  }
+
+  it('every step of every lab fits: no row wider than 80 columns, titles whole, code never wrapped', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    everyStepFits((await loadLabs()).map(labView), [plainTheme, createTheme(new Chalk({ level: 1 }))]);
+  });
+
+  it('in Chinese too: every step of every lab fits 80 columns (CJK two columns wide), titles whole', async () => {
+    const { loadLabs } = await import('../src/lab/registry.js');
+    const { labView } = await import('../src/session/session.js');
+    const { setLanguage, currentLanguage } = await import('../src/i18n/index.js');
+    const before = currentLanguage();
+    await setLanguage('zh-CN');
+    try {
+      const labs = (await loadLabs(undefined, 'zh-CN')).map(labView);
+      // The Chinese lessons were read, not the English fallback.
+      expect(labs.find((l) => l.id === 'tcp-echo')!.steps[0]!.title).toMatch(/[\u4e00-\u9fff]/);
+      everyStepFits(labs, [plainTheme]);
+    } finally {
+      await setLanguage(before);
     }
   });
 

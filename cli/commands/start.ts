@@ -1,12 +1,15 @@
 import { loadLabs } from '../../src/lab/registry.js';
 import { NetlabError, closest } from '../../src/errors.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
-import { t } from '../../src/i18n/messages.js';
+import { currentLanguage, setLanguage, t } from '../../src/i18n/messages.js';
+import { startLanguage } from '../../src/session/language.js';
 
 const COMMANDS = ['start', 'list', 'run', 'init', 'grade', 'hint', 'solution', 'watch', 'reset'];
 
 export interface StartOptions {
   dir?: string;
+  /** `--lang` or `NETLAB_LANG` named the language: it beats the one remembered in the workspace. */
+  languageNamed?: boolean;
 }
 
 /**
@@ -18,6 +21,13 @@ export interface StartOptions {
  * only then load Ink and React, which take most of the startup time, and hand over to them.
  */
 export async function startCommand(id: string | undefined, options: StartOptions, extra: string[] = []): Promise<void> {
+  // The language switched to in the app last time, unless this run names one. The lab's
+  // processes inherit it.
+  const language = startLanguage(options.languageNamed ?? false, workspaceDir(options.dir), currentLanguage());
+  if (language !== currentLanguage()) {
+    await setLanguage(language);
+    process.env.NETLAB_LANG = language;
+  }
   const labs = await loadLabs();
   // `netlab` is `netlab start`, so a mistyped command (`netlab rn tcp-echo`) arrives here as a lab.
   if (id !== undefined && !labs.some((l) => l.id === id)) {
@@ -57,6 +67,7 @@ export async function startCommand(id: string | undefined, options: StartOptions
     runDemo: (lab, o) => runDemo!(lab, o),
     grader: (request) => grader!(request),
     init: (dir) => init!(dir),
+    loadLabs: (language) => loadLabs(undefined, language),
   });
   const firstFrame = paintFirstFrame({ snapshot: session.snapshot, theme, openAt: id });
 

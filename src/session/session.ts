@@ -10,6 +10,9 @@ import { readSections } from '../lab/lesson.js';
 import type { ResultLine, TraceLine } from '../trace/event.js';
 import type { DemoOptions } from '../runtime/demo.js';
 import { EXTENSIONS, findSubmission, labStatus, readProgress } from '../workspace/workspace.js';
+import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
+import type { Language } from '../i18n/language.js';
+import { nextLanguage, saveLanguage } from './language.js';
 import { openSolution, recordGrade, revealHint, watchSubmissions, type SubmissionWatch } from './course.js';
 import type {
   Grader,
@@ -43,6 +46,8 @@ export interface SessionOptions {
   pollMs?: number;
   /** Trace lines are delivered in batches at most this often, ms (default 30). */
   batchMs?: number;
+  /** The labs again, with their titles in `language` (the language key); else `labs` as they are. */
+  loadLabs?: (language: Language) => Promise<Lab[]>;
 }
 
 interface ActiveRun {
@@ -170,7 +175,28 @@ export class Session implements SessionPort {
       case 'refresh':
         this.emitProgress();
         return;
+      case 'language':
+        return this.switchLanguage();
     }
+  }
+
+  private async switchLanguage(): Promise<void> {
+    const language = nextLanguage(currentLanguage());
+    await setLanguage(language);
+    // The demos and graders started from now on speak it too.
+    process.env.NETLAB_LANG = language;
+    // Titles and summaries come from the lab's files in that language; lessons and hints are
+    // read again by `labView`.
+    const labs = this.options.loadLabs ? await this.options.loadLabs(language) : [...this.labs.values()];
+    for (const lab of labs) this.labs.set(lab.id, lab);
+    let saved = false;
+    try {
+      saved = saveLanguage(this.options.dir, language);
+    } catch {
+      // Not remembered (a read-only workspace): this session still speaks it.
+    }
+    this.emit({ type: 'language', language, labs: labs.map(labView) });
+    this.emit({ type: 'notice', level: 'info', text: t(saved ? 'ui.language.saved' : 'ui.language.switched') });
   }
 
   // ── Workspace and progress ──────────────────────────────────────────────

@@ -140,7 +140,9 @@ export type SessionCommand =
   /** Create the workspace (`netlab init`), after the learner said yes. */
   | { type: 'init' }
   /** Re-read the workspace (statuses on the home screen). */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** Speak the next language (remembered in the workspace). */
+  | { type: 'language' };
 
 /** What the controller tells the UI. */
 export type SessionEvent =
@@ -159,6 +161,8 @@ export type SessionEvent =
   /** The learner's file for `lab` appeared or was saved. */
   | { type: 'file-changed'; lab: string; file: string | null }
   | { type: 'progress'; workspace: WorkspaceView; progress: Record<string, LabProgressView> }
+  /** The language changed: the labs' texts in it (the UI's own texts follow `t`). */
+  | { type: 'language'; language: string; labs: LabView[] }
   /** A sentence for the status line. */
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; text: string };
 

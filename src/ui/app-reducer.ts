@@ -4,7 +4,7 @@
  * reducers: keys to the screen on view, the controller's events to the screen they concern
  * (trace lines reach the trace screen even while the learner reads the lesson).
  *
- * Global keys: Ctrl-C quits; `?` help; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
+ * Global keys: Ctrl-C quits; `?` help; `L` the next language; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
  * switch between lesson, trace and exercise; `n` next lab; `r` `u` `p` and `x` act on the trace
  * screen and `g` `h` `s` `i` `t` on the exercise screen from anywhere in a lab.
  */
@@ -17,6 +17,7 @@ import { initialLesson, lessonReducer, type LessonState } from './lesson-reducer
 import { NO_PROGRESS, type LabContext, type Notice, type Step } from './screen.js';
 import type { Theme } from './theme.js';
 import { initialTrace, isRunning, traceReducer, type TraceState } from './trace-reducer.js';
+import { t } from '../i18n/index.js';
 
 export type Tab = 'lesson' | 'trace' | 'exercise';
 export const TABS: readonly Tab[] = ['lesson', 'trace', 'exercise'];
@@ -142,6 +143,9 @@ export function appReducer(state: AppState, input: Input, theme: Theme): AppStep
     }
     case 'notice':
       return { state: { ...state, notice: { level: input.level, text: input.text } }, commands: [] };
+    case 'language':
+      // Same labs, same order: only their texts changed (a lesson keeps its step).
+      return { state: { ...state, labs: input.labs }, commands: [] };
     case 'key':
       return onKey({ ...state, notice: null }, input.key, input, theme);
     default:
@@ -159,6 +163,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     return withLab(state, 'exercise', exerciseReducer(state.lab!.exercise, input, ctx), [], 'exercise');
   }
   if (key === '?') return { state: { ...state, help: true }, commands: [] };
+  if (key === 'L') return { state, commands: [{ type: 'language' }] };
 
   if (state.screen === 'home' || !ctx || !state.lab) {
     if (key === 'q' || key === 'escape') return quit(state);
@@ -172,7 +177,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case 'q':
     case 'escape':
       return {
-        state: { ...state, screen: 'home', lab: null, home: { selected: lab.index }, notice: isRunning(lab.trace) ? { level: 'info', text: 'The demo was stopped.' } : null },
+        state: { ...state, screen: 'home', lab: null, home: { selected: lab.index }, notice: isRunning(lab.trace) ? { level: 'info', text: t('ui.app.demoStopped') } : null },
         commands: [{ type: 'close', lab: ctx.lab.id }],
       };
     case 'tab':
@@ -186,7 +191,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case '3':
       return { state: { ...state, lab: { ...lab, tab: TABS[Number(key) - 1]! } }, commands: [] };
     case 'n': {
-      if (lab.index + 1 >= state.labs.length) return { state: { ...state, notice: { level: 'info', text: 'This is the last lab. q goes back to the list.' } }, commands: [] };
+      if (lab.index + 1 >= state.labs.length) return { state: { ...state, notice: { level: 'info', text: t('ui.app.lastLab') } }, commands: [] };
       return openLab(state, lab.index + 1);
     }
     case 'r':

@@ -10,9 +10,10 @@ import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import type { LabContext } from './screen.js';
 import { codeBlock } from './code-block.js';
-import { textWidth, truncate, wrapText } from './text.js';
+import { padEnd, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import { TraceLog } from './trace-log.js';
+import { t } from '../i18n/index.js';
 
 export interface ExerciseView {
   /** Which failed check's trace is shown (index among the failed checks; `t` cycles). */
@@ -51,12 +52,12 @@ export function passesNow(view: ExerciseView, progress: LabProgressView): boolea
  * learner's file, the last grade and whether the file was saved since.
  */
 export function exerciseTip(view: ExerciseView, progress: LabProgressView): string {
-  if (view.grading) return 'Grading: this takes a few seconds…';
-  if (!progress.file) return 'Press i to get your starter file.';
-  if (view.savedSinceGrade) return hasGrade(view, progress) ? 'Saved since the last grade: press g to grade again.' : 'Saved: press g to grade it.';
-  if (passesNow(view, progress)) return 'Passed: s shows the reference solution, n opens the next lab.';
-  if (view.grade?.status === 'failed') return 'Fix what the ✗ checks say, save, press g again.';
-  return 'Edit your file, save, press g.';
+  if (view.grading) return t('ui.ex.tipGrading');
+  if (!progress.file) return t('ui.ex.tipNoFile');
+  if (view.savedSinceGrade) return hasGrade(view, progress) ? t('ui.ex.savedAgain') : t('ui.ex.saved');
+  if (passesNow(view, progress)) return t('ui.ex.tipPassed');
+  if (view.grade?.status === 'failed') return t('ui.ex.tipFailed');
+  return t('ui.ex.tipEdit');
 }
 
 /** The failed checks of a grade, in report order. */
@@ -104,37 +105,39 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   const anchors = { grade: 0, trace: 0, hints: 0, lastHint: 0, solution: 0 };
   const code = { shift: view.codeShift, overflow: 0 };
   const fileName = `${lab.id}.ts`;
+  const exports = lab.exports.map((e) => theme.code(`${e}()`)).join(', ');
+  const keys = { i: theme.key('i'), g: theme.key('g'), s: theme.key('s'), n: theme.key('n'), h: theme.key('h'), init: theme.code('netlab init') };
 
   if (!workspace.exists) {
-    para(`Your exercise: write ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')} in a file of your own, ${theme.bold(fileName)}.`);
+    para(t('ui.ex.writeOwn', { exports, file: theme.bold(fileName) }));
     rows.push('');
-    para(`netlab keeps your exercise files in a workspace folder, ${theme.bold(displayPath(workspace.dir))}, which does not exist yet.`);
+    para(t('ui.ex.noWorkspace', { dir: theme.bold(displayPath(workspace.dir)) }));
     rows.push('');
-    if (view.initRunning) para(theme.warn('Creating it…'));
-    else para(`Press ${theme.key('i')} to create it (it is what ${theme.code('netlab init')} does: one starter file per lab, with // TODO markers; nothing is ever overwritten).`);
+    if (view.initRunning) para(theme.warn(t('ui.ex.creating')));
+    else para(t('ui.ex.pressCreate', keys));
   } else if (!progress.file) {
-    para(`Your exercise: write ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')} in ${theme.bold(displayPath(`${workspace.dir}/${fileName}`))}.`);
+    para(t('ui.ex.writeIn', { exports, file: theme.bold(displayPath(`${workspace.dir}/${fileName}`)) }));
     rows.push('');
-    para(`The workspace ${theme.bold(displayPath(workspace.dir))} has no ${fileName} yet.`);
-    if (view.initRunning) para(theme.warn('Adding it…'));
-    else para(`Press ${theme.key('i')} to add the starter file (${theme.code('netlab init')} never overwrites a file).`);
+    para(t('ui.ex.noFileYet', { dir: theme.bold(displayPath(workspace.dir)), file: fileName }));
+    if (view.initRunning) para(theme.warn(t('ui.ex.adding')));
+    else para(t('ui.ex.pressAdd', keys));
   } else {
-    para(`${theme.dim('Your file')}  ${theme.bold(displayPath(progress.file))}`);
-    para(`${theme.dim('Exports  ')}  ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')}`);
+    para(`${theme.dim(t('ui.ex.yourFile'))}  ${theme.bold(displayPath(progress.file))}`);
+    para(`${theme.dim(padEnd(t('ui.ex.exports'), textWidth(t('ui.ex.yourFile'))))}  ${lab.exports.map((e) => theme.code(`${e}()`)).join(', ')}`);
     rows.push('');
     if (view.savedSinceGrade) {
-      para(theme.accent(hasGrade(view, progress) ? `Saved since the last grade: press g to grade again.` : `Saved: press g to grade it.`));
+      para(theme.accent(hasGrade(view, progress) ? t('ui.ex.savedAgain') : t('ui.ex.saved')));
     } else if (passesNow(view, progress)) {
-      para(`Your file passes. Press ${theme.key('s')} to compare it with the reference solution, or ${theme.key('n')} for the next lab. Changed it? Save and press ${theme.key('g')} again.`);
+      para(t('ui.ex.filePasses', keys));
     } else {
-      para(`Open it in your editor, replace the // TODO parts, save, then press ${theme.key('g')} to grade it. netlab checks it through real sockets.`);
+      para(t('ui.ex.openEdit', keys));
     }
   }
 
   rows.push('');
   anchors.grade = rows.length;
   if (view.grading) {
-    rows.push(section('Grading', width, theme));
+    rows.push(section(t('ui.ex.sectionGrading'), width, theme));
     para(theme.warn('Grading… each check runs your code in a fresh process, through real sockets.'));
     if (view.liveChecks.length) rows.push(theme.dim(`${view.liveChecks.length} done so far:`));
     const liveWidth = Math.min(24, Math.max(0, ...view.liveChecks.map((c) => c.id.length)));
@@ -145,11 +148,11 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
     const counted = g.checks.filter((c) => c.status !== 'skipped').length;
     const head =
       g.status === 'passed' ? theme.ok(`Passed: ${passed} of ${counted} checks`)
-      : g.status === 'failed' ? theme.fail(`Not yet: ${passed} of ${counted} checks pass`)
-      : g.status === 'not-started' ? theme.warn('Not started')
+      : g.status === 'failed' ? theme.fail(t('ui.ex.notYet', { passed, count: counted }))
+      : g.status === 'not-started' ? theme.warn(t('ui.ex.notStartedTitle'))
       : g.status === 'skipped' ? theme.warn('Skipped')
-      : theme.fail('Grading could not run');
-    rows.push(section('Last grade', width, theme));
+      : theme.fail(t('ui.ex.couldNotRunTitle'));
+    rows.push(section(t('ui.ex.sectionLastGrade'), width, theme));
     para(head + (g.points && g.points.possible > 0 && (g.status === 'passed' || g.status === 'failed') ? theme.dim(`  ·  ${g.points.earned} of ${g.points.possible} points`) : ''));
     if (g.message) for (const line of g.message.split('\n')) para(line, '  ');
     const idWidth = Math.min(24, Math.max(0, ...g.checks.map((c) => c.id.length)));
@@ -167,55 +170,55 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
         }
       }
       if (check.status === 'failed' && check.output) {
-        rows.push('    ' + theme.dim('What your code printed:'));
+        rows.push('    ' + theme.dim(t('ui.ex.printed')));
         const lines = check.output.replace(/\n$/, '').split('\n');
         for (const line of lines.slice(0, OUTPUT_ROWS)) rows.push(...wrapText('    ' + theme.dim('│ ') + line, width, '    ' + theme.dim('│ ')));
-        if (lines.length > OUTPUT_ROWS) rows.push('    ' + theme.dim(`… ${lines.length - OUTPUT_ROWS} more lines`));
+        if (lines.length > OUTPUT_ROWS) rows.push('    ' + theme.dim(t('ui.ex.moreLines', { count: lines.length - OUTPUT_ROWS })));
       }
       const failedIndex = failed.indexOf(check);
       if (check.status === 'failed' && check.trace?.length && failedIndex !== shownTrace) {
-        rows.push('    ' + theme.dim(`Its trace: press t${failed.length > 2 ? ' (more than once)' : ''} to show it here.`));
+        rows.push('    ' + theme.dim(t(failed.length > 2 ? 'ui.ex.itsTraceMore' : 'ui.ex.itsTrace')));
       }
       if (check.status === 'failed' && check.trace?.length && failedIndex === shownTrace) {
         anchors.trace = rows.length;
-        rows.push('    ' + theme.dim('What your code did (its trace during this check):'));
-        if (check.traceOmitted) rows.push('    ' + theme.dim(`… ${check.traceOmitted} earlier lines not kept`));
+        rows.push('    ' + theme.dim(t('ui.ex.did')));
+        if (check.traceOmitted) rows.push('    ' + theme.dim(t('ui.ex.earlierLines', { count: check.traceOmitted })));
         for (const r of checkTrace(check, width - 4, theme, lab.trace)) rows.push('    ' + r);
       }
     }
     if (g.status === 'passed') {
       rows.push('');
-      para(`${theme.ok('Well done.')} Press ${theme.key('s')} to compare with the reference solution, or ${theme.key('n')} for the next lab.`);
+      para(t('ui.ex.wellDone', { ...keys, done: theme.ok(t('ui.ex.wellDoneMark')) }));
     }
   } else {
-    rows.push(section('Grade', width, theme));
-    if (progress.lastScore) para(`Last time: ${progress.lastScore.passed} of ${progress.lastScore.total} checks passed${progress.passed ? ' (passed)' : ''}. Press ${theme.key('g')} to grade again.`);
-    else para(`Not graded yet. Press ${theme.key('g')} when you want to check your code.`);
+    rows.push(section(t('ui.ex.sectionGrade'), width, theme));
+    if (progress.lastScore) para(t(progress.passed ? 'ui.ex.lastTimePassed' : 'ui.ex.lastTime', { ...keys, passed: progress.lastScore.passed, count: progress.lastScore.total }));
+    else para(t('ui.ex.notGraded', keys));
   }
 
   rows.push('');
   anchors.hints = rows.length;
   const hints = lab.hints;
   const shown = Math.min(progress.hintsShown, hints.length);
-  rows.push(section(hints.length ? `Hints (${shown} of ${hints.length})` : 'Hints', width, theme));
+  rows.push(section(hints.length ? t('ui.ex.sectionHintsOf', { shown, count: hints.length }) : t('ui.ex.sectionHints'), width, theme));
   anchors.lastHint = rows.length;
   hints.slice(0, shown).forEach((hint, n) => {
     anchors.lastHint = rows.length;
     rows.push(theme.bold(`${n + 1}. ${hint.title}`));
     for (const r of renderMarkdown(hint.body, width - 3, theme, code)) rows.push(r === '' ? '' : '   ' + r);
   });
-  if (hints.length === 0) para(theme.dim('This lab has no hints.'));
-  else if (shown < hints.length) para(`Stuck? Press ${theme.key('h')} for ${shown === 0 ? 'a hint' : 'the next hint'}.`);
+  if (hints.length === 0) para(theme.dim(t('ui.ex.noHintsHere')));
+  else if (shown < hints.length) para(t(shown === 0 ? 'ui.ex.stuck' : 'ui.ex.stuckNext', keys));
 
   rows.push('');
   anchors.solution = rows.length;
-  rows.push(section('Reference solution', width, theme));
+  rows.push(section(t('ui.ex.sectionSolution'), width, theme));
   if (view.solution !== null) {
     rows.push(...codeBlock(view.solution, 'ts', width, theme, code));
   } else if (progress.passed) {
-    para(`Unlocked: press ${theme.key('s')} to see it.`);
+    para(t('ui.ex.unlocked', keys));
   } else {
-    para(theme.dim('Locked until your exercise passes.'));
+    para(theme.dim(t('ui.ex.locked')));
   }
   return { rows, anchors, codeOverflow: code.overflow };
 }

@@ -11,6 +11,7 @@ import type { Input } from './input.js';
 import { layout, type Size } from './layout.js';
 import { clampOffset, scrollBy } from './scroll.js';
 import type { LabContext, Step } from './screen.js';
+import { t } from '../i18n/index.js';
 
 export interface ExerciseState extends ExerciseView {
   /** Waiting for y/n: create the workspace? */
@@ -68,10 +69,10 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       const passed = g.checks.filter((c) => c.status === 'passed').length;
       const counted = g.checks.filter((c) => c.status !== 'skipped').length;
       const notice =
-        g.status === 'passed' ? { level: 'ok' as const, text: `${lab.id} passed: ${passed} of ${counted} checks. s shows the solution, n the next lab.` }
-        : g.status === 'failed' ? { level: 'warn' as const, text: `${passed} of ${counted} checks pass: read the ✗ ones, fix your file, save, press g again.` }
-        : g.status === 'not-started' ? { level: 'warn' as const, text: g.message ?? 'Not started.' }
-        : { level: 'error' as const, text: (g.message ?? 'Grading could not run.').split('\n')[0]! };
+        g.status === 'passed' ? { level: 'ok' as const, text: t('ui.ex.passedNotice', { lab: lab.id, passed, count: counted }) }
+        : g.status === 'failed' ? { level: 'warn' as const, text: t('ui.ex.failedNotice', { passed, count: counted }) }
+        : g.status === 'not-started' ? { level: 'warn' as const, text: g.message ?? t('ui.ex.notStarted') }
+        : { level: 'error' as const, text: (g.message ?? t('ui.ex.couldNotRun')).split('\n')[0]! };
       return { state: scrollTo(next, 'grade', ctx), notice };
     }
     case 'solution':
@@ -86,15 +87,15 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       return {
         state: next,
         notice: input.ok
-          ? { level: 'ok', text: `Workspace ready: open ${file} in your editor, fill in the // TODO parts, save, press g.` }
-          : { level: 'error', text: `netlab init failed: ${input.message.split('\n')[0]}` },
+          ? { level: 'ok', text: t('ui.ex.ready', { file }) }
+          : { level: 'error', text: t('ui.ex.initFailed', { message: input.message.split('\n')[0]! }) },
       };
     }
     case 'file-changed':
       if (input.lab !== lab.id) return { state };
       return {
         state: { ...state, savedSinceGrade: input.file !== null },
-        notice: input.file ? { level: 'info', text: `${displayPath(input.file)} changed: press g to grade it.` } : undefined,
+        notice: input.file ? { level: 'info', text: t('ui.ex.changed', { file: displayPath(input.file) }) } : undefined,
       };
     case 'progress': {
       // A hint was revealed: bring it into view.
@@ -116,27 +117,27 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
       return { state: { ...state, confirmInit: false, initRunning: true }, commands: [{ type: 'init' }], notice: { level: 'info', text: `Creating ${displayPath(workspace.dir)}…` } };
     }
     if (key === 'n' || key === 'N' || key === 'escape' || key === 'q') {
-      return { state: { ...state, confirmInit: false }, notice: { level: 'info', text: 'Nothing was created. Press i when you are ready.' } };
+      return { state: { ...state, confirmInit: false }, notice: { level: 'info', text: t('ui.ex.nothingCreated') } };
     }
     return { state };
   }
   switch (key) {
     case 'g':
-      if (state.grading) return { state, notice: { level: 'info', text: 'Grading is already running.' } };
+      if (state.grading) return { state, notice: { level: 'info', text: t('ui.ex.alreadyGrading') } };
       return { state: { ...state, grading: Boolean(progress.file) }, commands: [{ type: 'grade', lab: lab.id }] };
     case 'h':
-      if (lab.hints.length === 0) return { state, notice: { level: 'info', text: `${lab.id} has no hints.` } };
+      if (lab.hints.length === 0) return { state, notice: { level: 'info', text: t('ui.ex.noHints', { lab: lab.id }) } };
       if (progress.hintsShown >= lab.hints.length) {
-        return { state: scrollTo(state, 'lastHint', ctx), notice: { level: 'info', text: `That was the last hint (${lab.hints.length} of ${lab.hints.length}).` } };
+        return { state: scrollTo(state, 'lastHint', ctx), notice: { level: 'info', text: t('ui.ex.lastHint', { count: lab.hints.length }) } };
       }
       return { state, commands: [{ type: 'hint', lab: lab.id }] };
     case 's':
-      if (!progress.passed) return { state, notice: { level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' } };
+      if (!progress.passed) return { state, notice: { level: 'warn', text: t('ui.ex.solutionLocked') } };
       if (state.solution !== null) return { state: scrollTo(state, 'solution', ctx) };
       return { state, commands: [{ type: 'solution', lab: lab.id }] };
     case 't': {
       const failed = state.grade ? failedChecks(state.grade) : [];
-      if (failed.length === 0) return { state, notice: { level: 'info', text: 'No failing check to show the trace of.' } };
+      if (failed.length === 0) return { state, notice: { level: 'info', text: t('ui.ex.noFailingTrace') } };
       const traceOf = (state.traceOf + 1) % failed.length;
       const next = { ...state, traceOf };
       const doc = exerciseDoc(next, ctx);
@@ -144,7 +145,7 @@ export function exerciseReducer(state: ExerciseState, input: Input, ctx: LabCont
     }
     case 'i':
       if (state.initRunning) return { state };
-      if (workspace.exists && progress.file) return { state, notice: { level: 'info', text: `You already have ${displayPath(progress.file)}: edit it and press g.` } };
+      if (workspace.exists && progress.file) return { state, notice: { level: 'info', text: t('ui.ex.alreadyHave', { file: displayPath(progress.file) }) } };
       return { state: { ...state, confirmInit: true } };
   }
   const doc = exerciseDoc(state, ctx);

@@ -13,6 +13,7 @@ import type { LabContext, Step } from './screen.js';
 import { padEnd, textWidth, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import type { LabView } from '../session/types.js';
+import { t } from '../i18n/index.js';
 
 export interface LessonState {
   /** The step shown, from 0. */
@@ -33,10 +34,10 @@ export function lessonHeader(lab: LabView, step: number, width: number, theme: T
   const section = lab.steps[step];
   if (!section) return [];
   const left = lab.steps.length - step - 1;
-  const count = `Step ${step + 1} of ${lab.steps.length}  `;
+  const count = t('ui.lesson.stepOf', { n: step + 1, count: lab.steps.length });
   const title = `${theme.dim(count)}${theme.heading(section.title)}`;
   const dots = lab.steps.map((_, i) => (i < step ? theme.accent('●') : i === step ? theme.bold('◉') : theme.dim('○'))).join('');
-  const togo = theme.dim(left === 0 ? 'last step' : `${left} to go`);
+  const togo = theme.dim(left === 0 ? t('ui.lesson.lastStep') : t('ui.lesson.toGo', { count: left }));
   for (const right of [`${togo} ${dots}`, dots]) {
     const room = width - textWidth(right) - 1;
     if (textWidth(title) <= room) return [padEnd(title, room) + ' ' + right, ''];
@@ -86,7 +87,7 @@ export function lessonReducer(state: LessonState, input: Input, ctx: LabContext)
     if (state.step + 1 < steps) return { state: { step: state.step + 1, offset: 0, codeShift: 0 } };
     return {
       state,
-      notice: { level: 'info', text: steps ? 'That was the last step. Press r to watch the demo run, or 3 for the exercise.' : 'This lab has no lesson yet: press r to run its demo.' },
+      notice: { level: 'info', text: steps ? t('ui.lesson.noticeLast') : t('ui.lesson.noticeNone') },
     };
   }
   if (key === 'left' || key === 'backspace') {

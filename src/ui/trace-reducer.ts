@@ -17,6 +17,7 @@ import { TraceLog } from './trace-log.js';
 import { padEnd, textWidth, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import type { LabView } from '../session/types.js';
+import { t } from '../i18n/index.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'passed' | 'failed' | 'stopped';
 
@@ -92,9 +93,9 @@ export const initialTrace: TraceState = {
  */
 export function scenarioRows(lab: LabView, state: TraceState, width: number, theme: Theme): string[] {
   const scenario = lab.scenarios[state.scenario];
-  const which = state.status === 'idle' ? '' : state.learnerCode ? theme.warn('your code') : theme.dim('reference code');
+  const which = state.status === 'idle' ? '' : state.learnerCode ? theme.warn(t('ui.trace.yourCode')) : theme.dim(t('ui.trace.referenceCode'));
   const arrows = lab.scenarios.length > 1 ? [theme.dim('‹ '), theme.dim(' ›')] : ['', ''];
-  const name = `${theme.dim('Scenario')} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${state.scenario + 1}/${lab.scenarios.length}`)}`;
+  const name = `${theme.dim(t('ui.trace.scenario'))} ${arrows[0]}${theme.bold(scenario?.name ?? '-')}${arrows[1]} ${theme.dim(`${state.scenario + 1}/${lab.scenarios.length}`)}`;
   const left = `${name} ${scenario?.title ?? ''}`;
   const room = width - (which ? textWidth(which) + 1 : 0);
   const rows = wrapText(left, room, '  ');
@@ -151,12 +152,12 @@ export function isRunning(state: TraceState): boolean {
  */
 function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext, packets = state.packets): Step<TraceState> {
   const { lab } = ctx;
-  if (isRunning(state)) return { state, notice: { level: 'info', text: 'A run is in progress: x stops it.' } };
-  if (lab.unsupported) return { state, notice: { level: 'warn', text: `This machine cannot run ${lab.id}: ${lab.unsupported}` } };
+  if (isRunning(state)) return { state, notice: { level: 'info', text: t('ui.trace.busy') } };
+  if (lab.unsupported) return { state, notice: { level: 'warn', text: t('ui.trace.cannotRunLab', { lab: lab.id, reason: lab.unsupported }) } };
   const scenario = lab.scenarios[state.scenario]?.name;
   if (!scenario) return { state };
   if (learnerCode && !ctx.progress.file) {
-    return { state, notice: { level: 'warn', text: 'You have no file for this lab yet: create it on the exercise screen (3, then i).' } };
+    return { state, notice: { level: 'warn', text: t('ui.trace.noFile') } };
   }
   return {
     state: { ...state, status: 'starting', learnerCode },
@@ -209,12 +210,12 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       state.log.text(summary);
       const status: RunStatus = input.stopped ? 'stopped' : result.ok ? 'passed' : 'failed';
       const notice = input.stopped
-        ? { level: 'info' as const, text: 'Stopped. Every process of the run was killed.' }
+        ? { level: 'info' as const, text: t('ui.trace.stoppedNotice') }
         : result.ok && state.wireNote
           ? { level: 'warn' as const, text: `The run finished without its packets: ${state.wireNote}` }
         : result.ok
-          ? { level: 'ok' as const, text: 'The run finished: scroll up (↑, PgUp, Home) to read the whole trace.' }
-          : { level: 'error' as const, text: `The demo failed: ${result.error?.message.split('\n')[0] ?? 'unknown error'}` };
+          ? { level: 'ok' as const, text: t('ui.trace.finishedNotice') }
+          : { level: 'error' as const, text: t('ui.trace.demoFailed', { message: result.error?.message.split('\n')[0] ?? 'unknown error' }) };
       return { state: settle({ ...state, status }, ctx), notice };
     }
     case 'key':
@@ -234,7 +235,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       state.log?.setAllEvents(allEvents);
       return {
         state: settle({ ...state, allEvents }, ctx),
-        notice: { level: 'info', text: allEvents ? 'Every event, the quiet ones too: a hides them again.' : `Quiet events hidden again (${lab.id}'s trace keeps some quiet): a shows them.` },
+        notice: { level: 'info', text: allEvents ? t('ui.trace.allShown') : t('ui.trace.quietHidden', { lab: lab.id }) },
       };
     }
     case 'x':
@@ -263,7 +264,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     }
     case 'left':
     case 'right': {
-      if (running) return { state, notice: { level: 'info', text: 'Wait for the run to end (or x to stop it) to choose another scenario.' } };
+      if (running) return { state, notice: { level: 'info', text: t('ui.trace.waitScenario') } };
       const n = lab.scenarios.length;
       if (n < 2) return { state };
       const scenario = (state.scenario + (key === 'right' ? 1 : n - 1)) % n;

@@ -14,6 +14,7 @@ import { padEnd, textWidth, truncate, wrapText } from './text.js';
 import { isRunning, scenarioRows, traceWindow } from './trace-reducer.js';
 import type { LabStanding } from '../workspace/workspace.js';
 import { formatTime } from '../trace/format.js';
+import { t, type MessageKey } from '../i18n/index.js';
 
 export interface Frame {
   header: string;
@@ -23,7 +24,7 @@ export interface Frame {
   keys: string;
 }
 
-const TAB_NAMES: Record<Tab, string> = { lesson: 'Lesson', trace: 'Trace', exercise: 'Exercise' };
+const tabName = (tab: Tab): string => t(tab === 'lesson' ? 'ui.tab.lesson' : tab === 'trace' ? 'ui.tab.trace' : 'ui.tab.exercise');
 
 /** `left` and `right` on one row of `width` columns; `left` is cut first. */
 function spread(left: string, right: string, width: number): string {
@@ -33,7 +34,7 @@ function spread(left: string, right: string, width: number): string {
 }
 
 function statusMark(status: LabStanding, theme: Theme): string {
-  return status === 'passed' ? theme.ok('● passed ') : status === 'started' ? theme.warn('◐ started') : theme.dim('○ new    ');
+  return status === 'passed' ? theme.ok(t('list.status.passed')) : status === 'started' ? theme.warn(t('list.status.started')) : theme.dim(t('list.status.new'));
 }
 
 export function progressBar(done: number, total: number, cells: number): string {
@@ -75,29 +76,29 @@ export function homeFrame(state: AppState, theme: Theme): Frame {
   const labs = state.labs;
   const passed = labs.filter((l) => state.progress[l.id]?.passed).length;
   const rows: string[] = [];
-  rows.push(...wrapText(theme.dim('Learn network programming with Node.js: real servers and clients on this machine, a live trace of the events Node emits, and exercises graded through real sockets.'), cw));
+  rows.push(...wrapText(theme.dim(t('ui.home.intro')), cw));
   rows.push('');
-  rows.push(`${theme.bold('Progress')}  ${theme.ok(progressBar(passed, labs.length, 24))}  ${passed} of ${labs.length} labs passed`);
+  rows.push(`${theme.bold(t('ui.home.progress'))}  ${theme.ok(progressBar(passed, labs.length, 24))}  ${t('ui.home.passedOf', { passed, count: labs.length })}`);
   rows.push('');
   const idWidth = Math.max(0, ...labs.map((l) => l.id.length));
   const listTop = rows.length;
   labs.forEach((lab, i) => {
     const selected = i === state.home.selected;
     const status = state.progress[lab.id]?.status ?? 'new';
-    const line = `${selected ? theme.accent('›') : ' '} ${String(i + 1).padStart(2)}. ${selected ? theme.bold(lab.id.padEnd(idWidth)) : lab.id.padEnd(idWidth)}  ${statusMark(status, theme)}  ${lab.title}${lab.unsupported ? theme.dim(' (not on this machine)') : ''}`;
+    const line = `${selected ? theme.accent('›') : ' '} ${String(i + 1).padStart(2)}. ${selected ? theme.bold(lab.id.padEnd(idWidth)) : lab.id.padEnd(idWidth)}  ${statusMark(status, theme)}  ${lab.title}${lab.unsupported ? theme.dim(t('ui.home.notHere')) : ''}`;
     rows.push(truncate(line, cw));
   });
   const selected = labs[state.home.selected];
   const details: string[] = [''];
   if (selected) {
     details.push(...wrapText(`${theme.bold(selected.id)}: ${selected.summary}`, cw));
-    if (selected.unsupported) details.push(...wrapText(theme.warn(`This machine cannot run it: ${selected.unsupported}`), cw));
+    if (selected.unsupported) details.push(...wrapText(theme.warn(t('ui.home.cannotRun', { reason: selected.unsupported })), cw));
   }
   details.push('');
   const ws = state.workspace.exists
-    ? `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)}`
-    : `${theme.dim('Workspace')}  ${displayPath(state.workspace.dir)} ${theme.dim("(not created yet: press i on a lab's exercise screen)")}`;
-  details.push(...wrapText(ws, cw, '           '));
+    ? `${theme.dim(t('ui.home.workspace'))}  ${displayPath(state.workspace.dir)}`
+    : `${theme.dim(t('ui.home.workspace'))}  ${displayPath(state.workspace.dir)} ${theme.dim(t('ui.home.workspaceMissing'))}`;
+  details.push(...wrapText(ws, cw, ' '.repeat(textWidth(t('ui.home.workspace')) + 2)));
   // With many labs, keep the chosen one in view and the details below.
   const room = body - listTop - details.length;
   let list = rows.slice(listTop);
@@ -109,21 +110,21 @@ export function homeFrame(state: AppState, theme: Theme): Frame {
   const first = labs[0];
   const tips =
     passed === 0 && first && state.home.selected === 0
-      ? [`New here? Press Enter to open ${first.id}: read the lesson, watch the demo, then solve the exercise.`, `New here? Enter opens ${first.id}: its lesson, its live demo, then the exercise.`, `New here? Enter opens ${first.id}.`]
-      : ['Enter opens the chosen lab.'];
-  const tip = tips.find((t) => textWidth(t) <= width) ?? tips[tips.length - 1]!;
+      ? [t('ui.home.tipNew1', { lab: first.id }), t('ui.home.tipNew2', { lab: first.id }), t('ui.home.tipNew3', { lab: first.id })]
+      : [t('ui.home.tipOpen')];
+  const tip = tips.find((text) => textWidth(text) <= width) ?? tips[tips.length - 1]!;
   return {
-    header: spread(theme.title('netlab') + theme.dim('  learn network programming with Node.js'), `${passed}/${labs.length} passed`, width),
+    header: spread(theme.title('netlab') + theme.dim(t('ui.home.tagline')), t('ui.home.passedShort', { passed, total: labs.length }), width),
     body: all.slice(0, body),
     status: noticeRow(state, theme) ?? theme.dim(tip),
-    keys: keyBar([['↑↓', 'choose'], ['Enter', 'open'], ['?', 'help'], ['q', 'quit']], theme, width),
+    keys: keyBar([['↑↓', t('ui.key.choose')], ['Enter', t('ui.key.open')], ['L', t('ui.key.language')], ['?', t('ui.key.help')], ['q', t('ui.key.quit')]], theme, width),
   };
 }
 
 function labHeader(state: AppState, theme: Theme): string {
   const { width } = layout(state.size);
   const lab = state.labs[state.lab!.index]!;
-  const tabs = TABS.map((t, i) => (t === state.lab!.tab ? theme.selected(`[${i + 1} ${TAB_NAMES[t]}]`) : theme.dim(` ${i + 1} ${TAB_NAMES[t]} `))).join('');
+  const tabs = TABS.map((t, i) => (t === state.lab!.tab ? theme.selected(`[${i + 1} ${tabName(t)}]`) : theme.dim(` ${i + 1} ${tabName(t)} `))).join('');
   // The lab's title goes first when the row is short, never half of it (the home screen and
   // the lesson show it whole).
   const room = width - textWidth(tabs) - 1;
@@ -132,8 +133,8 @@ function labHeader(state: AppState, theme: Theme): string {
   return spread(left, tabs, width);
 }
 
-const BACK: [string, string] = ['q', 'back'];
-const HELP: [string, string] = ['?', 'help'];
+const back = (): [string, string] => ['q', t('ui.key.back')];
+const help = (): [string, string] => ['?', t('ui.key.help')];
 
 function lessonFrame(state: AppState, theme: Theme): Frame {
   const ctx = labContext(state, theme)!;
@@ -146,7 +147,7 @@ function lessonFrame(state: AppState, theme: Theme): Frame {
   let more = false;
   let wide = false;
   if (lab.steps.length === 0) {
-    body.push(...wrapText(`${lab.id} has no lesson yet. Press ${theme.key('r')} to run its demo, or ${theme.key('3')} for the exercise.`, cw));
+    body.push(...wrapText(t('ui.lesson.none', { lab: lab.id, r: theme.key('r'), three: theme.key('3') }), cw));
   } else {
     body.push(...lessonHeader(lab, ls.step, cw, theme));
     const doc = lessonDoc(lab, ls.step, state.size, theme, ls.codeShift);
@@ -156,13 +157,13 @@ function lessonFrame(state: AppState, theme: Theme): Frame {
   }
   const lastStep = ls.step + 1 >= lab.steps.length;
   const tip = more
-    ? `↓ more below: ↑↓ scroll, PgUp PgDn pages${wide ? '; < > move the code sideways' : ''}`
+    ? t('ui.more') + (wide ? t('ui.lesson.moreWide') : '')
     : wide
-      ? ls.codeShift > 0 ? '< moves the code back; > further right' : 'Some code is wider than the screen (›): > shows the rest, < goes back.'
-      : lastStep ? 'Done reading? r runs the demo and shows its live trace; 3 opens the exercise.' : '→ or Enter: next step';
-  const keys: Array<[string, string]> = [['←→', 'step'], ['↑↓', 'scroll']];
-  if (wide) keys.push(['<>', 'code']);
-  keys.push(['r', 'run demo'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK);
+      ? ls.codeShift > 0 ? t('ui.lesson.codeBack') : t('ui.lesson.codeWide')
+      : lastStep ? t('ui.lesson.done') : t('ui.lesson.next');
+  const keys: Array<[string, string]> = [['←→', t('ui.key.step')], ['↑↓', t('ui.key.scroll')]];
+  if (wide) keys.push(['<>', t('ui.key.code')]);
+  keys.push(['r', t('ui.key.runDemo')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back());
   return {
     header: labHeader(state, theme),
     body,
@@ -183,26 +184,26 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const headerRows = body.length;
   const log = tr.log;
   const packets = tr.runPackets && log ? (tr.wireNote ? ', no packets' : `, ${tr.packetCount} packet${tr.packetCount === 1 ? '' : 's'}`) : '';
-  const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}${packets}` : '';
-  const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
+  const events = log ? t('ui.trace.events', { count: log.received }) + packets : '';
+  const time = tr.elapsed !== null ? t('ui.trace.in', { time: formatTime(tr.elapsed).trim() }) : '';
   switch (tr.status) {
     case 'idle':
-      body.push(lab.unsupported ? theme.warn(`Cannot run here: ${lab.unsupported}`) : `Press ${theme.key('r')} to run it.`);
+      body.push(lab.unsupported ? theme.warn(t('ui.trace.cannotRun', { reason: lab.unsupported })) : t('ui.trace.pressRun', { r: theme.key('r') }));
       break;
     case 'starting':
-      body.push(theme.warn(`● starting ${scenario?.name ?? ''}…`));
+      body.push(theme.warn(t('ui.trace.starting', { name: scenario?.name ?? '' })));
       break;
     case 'running':
-      body.push(theme.warn(`● running ${tr.ran}… ${events}`));
+      body.push(theme.warn(t('ui.trace.running', { name: tr.ran ?? '', events })));
       break;
     case 'passed':
-      body.push(theme.ok(`✓ ${tr.ran} finished: ${events}${time}`));
+      body.push(theme.ok(t('ui.trace.finished', { name: tr.ran ?? '', events, time })));
       break;
     case 'failed':
-      body.push(theme.fail(`✗ ${tr.ran} failed: ${events}${time}`));
+      body.push(theme.fail(t('ui.trace.failed', { name: tr.ran ?? '', events, time })));
       break;
     case 'stopped':
-      body.push(theme.warn(`■ ${tr.ran} stopped: ${events}${time}`));
+      body.push(theme.warn(t('ui.trace.stopped', { name: tr.ran ?? '', events, time })));
       break;
   }
   const height = traceWindow(state.size, headerRows);
@@ -214,44 +215,44 @@ function traceFrame(state: AppState, theme: Theme): Frame {
     body.push(...window(diagram.rows, tr.offset, height - 1).map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
     more = tr.offset + height - 1 < diagram.rows.length;
   } else if (log) {
-    if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
+    if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(t('ui.trace.dropped', { count: log.dropped, lab: lab.id })));
     body.push(...window(log.rows, tr.offset, height - (log.dropped > 0 && tr.offset === 0 ? 1 : 0)));
     more = tr.offset + height < log.rows.length;
   } else {
     body.push('');
     const intro = [
-      `netlab starts the lab's programs as separate processes with real sockets on this machine and shows every event Node emits in them, as it happens:`,
+      t('ui.trace.intro1'),
       '',
       `  ${theme.dim('time')}      ${theme.dim('actor')}      ${theme.dim('object')}                 ${theme.dim('event')}        ${theme.dim('details')}`,
       `  ${formatTime(12.3)}  ${theme.tracePaint().actor('server', 'server    ')} net.Socket#1           ${theme.bold('data')}         5 B "hello"`,
       '',
-      `Time is in ms since the run started (one clock for every process); each actor has its own colour; events are named as Node spells them; bytes show as a count and an escaped preview; a flood of identical events is folded into one row. Lines with » are netlab's narration.`,
+      t('ui.trace.intro2'),
       '',
-      `r runs the demo with the reference solution; u runs it with your own file instead.${lab.scenarios.length > 1 ? ' ←→ chooses another scenario.' : ''}`,
+      t('ui.trace.intro3') + (lab.scenarios.length > 1 ? t('ui.trace.intro3Scenarios') : ''),
     ];
     for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
   }
   const sideways = diagram && diagram.left + diagram.right > 0 ? `${diagram.left ? `‹ ${diagram.left} ` : ''}< > more actors${diagram.right ? ` ${diagram.right} ›` : ''}` : '';
   const tip = running
-    ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.'
+    ? t('ui.trace.tipRunning')
     : sideways
       ? `${sideways}; ↑↓ scroll; d the log`
       : more
-        ? '↑↓ PgUp PgDn Home End scroll the trace'
+        ? t('ui.trace.tipMore')
         : tr.log
           ? tr.packets ? 'r runs it again with packets, u your file; d diagram, p no packets' : 'r runs the reference again, u your file; p with its packets; d diagram'
           : 'r runs the demo, u runs it with your file, p with its packets';
   const view: [string, string] = ['d', tr.view === 'log' ? 'diagram' : 'log'];
   const wire: [string, string] = ['p', tr.packets ? 'no packets' : 'packets'];
   const keys: Array<[string, string]> = running
-    ? [['x', 'stop'], wire, view, ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['u', 'yours'], wire, view, ...(sideways ? [['<>', 'actors'] as [string, string]] : []), ['a', tr.allEvents ? 'fewer events' : 'all events'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    ? [['x', t('ui.key.stop')], wire, view, ['↑↓', t('ui.key.scroll')], ['End', t('ui.key.follow')], ['Tab', t('ui.key.screens')], help(), back()]
+    : [['r', t('ui.key.run')], ['u', 'yours'], wire, view, ...(sideways ? [['<>', 'actors'] as [string, string]] : []), ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['←→', t('ui.key.scenario')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
 function confirmQuestion(dir: string, exists: boolean, width: number, theme: Theme): string {
-  const full = exists ? `Add the missing starter files to ${dir}? (y/n)` : `Create ${dir} with a starter file per lab? (y/n)`;
-  const short = exists ? 'Add the missing starter files to your workspace? (y/n)' : 'Create the workspace folder named above, with a starter file per lab? (y/n)';
+  const full = exists ? t('ui.confirm.addTo', { dir }) : t('ui.confirm.create', { dir });
+  const short = exists ? t('ui.confirm.addShort') : t('ui.confirm.createShort');
   const text = textWidth(full) + 2 <= width ? full : short;
   return `${theme.warn('?')} ${text}`;
 }
@@ -269,51 +270,52 @@ function exerciseFrame(state: AppState, theme: Theme): Frame {
       header: labHeader(state, theme),
       body,
       status: confirmQuestion(displayPath(ctx.workspace.dir), ctx.workspace.exists, width, theme),
-      keys: keyBar([['y', 'yes, create it'], ['n', 'no']], theme, width, 0),
+      keys: keyBar([['y', t('ui.key.yesCreate')], ['n', t('ui.key.no')]], theme, width, 0),
     };
   }
-  const keys: Array<[string, string]> = [['g', 'grade'], ['h', 'hint']];
+  const keys: Array<[string, string]> = [['g', t('ui.key.grade')], ['h', t('ui.key.hint')]];
   const failing = ex.grade ? ex.grade.checks.filter((c) => c.status === 'failed' && c.trace?.length).length : 0;
-  if (failing > 1) keys.push(['t', 'next trace']);
-  if (ctx.progress.passed) keys.push(['s', 'solution']);
-  if (!ctx.progress.file) keys.push(['i', 'create file']);
-  if (doc.codeOverflow > 0) keys.push(['<>', 'code']);
-  keys.push(['n', 'next lab'], ['↑↓', 'scroll'], ['Tab', 'screens'], HELP, BACK);
+  if (failing > 1) keys.push(['t', t('ui.key.nextTrace')]);
+  if (ctx.progress.passed) keys.push(['s', t('ui.key.solution')]);
+  if (!ctx.progress.file) keys.push(['i', t('ui.key.createFile')]);
+  if (doc.codeOverflow > 0) keys.push(['<>', t('ui.key.code')]);
+  keys.push(['n', t('ui.key.nextLab')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], help(), back());
   return {
     header: labHeader(state, theme),
     body,
-    status: noticeRow(state, theme) ?? theme.dim(more && !ex.grading ? '↓ more below: ↑↓ scroll, PgUp PgDn pages' : exerciseTip(ex, ctx.progress)),
+    status: noticeRow(state, theme) ?? theme.dim(more && !ex.grading ? t('ui.more') : exerciseTip(ex, ctx.progress)),
     keys: keyBar(keys, theme, width),
   };
 }
 
-const HELP_ROWS: Array<[string, string]> = [
-  ['↑ ↓  j k', 'move in a list, scroll a page'],
-  ['PgUp PgDn Home End', 'scroll by pages, to the top, to the end'],
-  ['Enter', 'open the chosen lab (in a lesson: next step)'],
-  ['← →', 'previous / next lesson step; choose a demo scenario'],
-  ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
-  ['r  u  x', 'run the demo: r the reference, u your file; x stops it'],
-  ['p  d', 'p: capture the packets too (or not); d: diagram or log'],
-  ['a', 'show every event in the trace, quiet ones too (or not)'],
-  ['g  h', 'grade your exercise; reveal the next hint'],
-  ['s', 'show the reference solution (once your exercise passed)'],
-  ['t', "show the next failing check's trace"],
-  ['< >', 'move wide code, or the diagram\'s actors, sideways'],
-  ['i', 'create your workspace (netlab init), after asking'],
-  ['n', 'next lab'],
-  ['q  Esc', 'back; on the list of labs: quit'],
-  ['Ctrl-C', 'quit (every process netlab started is stopped)'],
+const HELP_ROWS: Array<[string, MessageKey]> = [
+  ['↑ ↓  j k', 'ui.help.row1'],
+  ['PgUp PgDn Home End', 'ui.help.row2'],
+  ['Enter', 'ui.help.row3'],
+  ['← →', 'ui.help.row4'],
+  ['Tab  1 2 3', 'ui.help.row5'],
+  ['r  u  x', 'ui.help.row6'],
+  ['p  d', 'ui.help.packets'],
+  ['a', 'ui.help.row7'],
+  ['g  h', 'ui.help.row8'],
+  ['s', 'ui.help.row10'],
+  ['t', 'ui.help.row11'],
+  ['< >', 'ui.help.row12'],
+  ['i', 'ui.help.row13'],
+  ['n', 'ui.help.row14'],
+  ['L', 'ui.help.language'],
+  ['q  Esc', 'ui.help.row15'],
+  ['Ctrl-C', 'ui.help.row16'],
 ];
 
 function helpFrame(state: AppState, theme: Theme, under: Frame): Frame {
   const { width } = layout(state.size);
   const cw = contentWidth(state.size);
-  const body: string[] = [theme.heading('Keys')];
-  for (const [k, what] of HELP_ROWS) body.push(truncate(`  ${padEnd(theme.key(k), 20)} ${what}`, cw));
+  const body: string[] = [theme.heading(t('ui.help.keys'))];
+  for (const [k, what] of HELP_ROWS) body.push(truncate(`  ${padEnd(theme.key(k), 20)} ${t(what)}`, cw));
   body.push('');
-  body.push(...wrapText(theme.dim('Passes and hints are saved in your workspace. Also: netlab list, run, grade.'), cw));
-  return { header: under.header, body: body.slice(0, layout(state.size).body), status: theme.dim('Any key closes the help.'), keys: keyBar([['any key', 'close']], theme, width, 0) };
+  body.push(...wrapText(theme.dim(t('ui.help.footer')), cw));
+  return { header: under.header, body: body.slice(0, layout(state.size).body), status: theme.dim(t('ui.help.close')), keys: keyBar([[t('ui.key.anyKey'), t('ui.key.close')]], theme, width, 0) };
 }
 
 export function frame(state: AppState, theme: Theme): Frame {
