@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import { currentCheck, CheckFailure } from './harness.js';
+import { t } from '../i18n/messages.js';
 import { previewBytes } from '../trace/detail.js';
 import { formatBytes } from '../trace/format.js';
 
@@ -36,7 +37,7 @@ export function connectTcp(port: number, options: { host?: string; actor?: strin
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new CheckFailure(`could not connect to your server at ${host}:${port} within ${limit} ms`, true));
+      reject(new CheckFailure(t('grade.h.connectTimeout', { address: `${host}:${port}`, ms: limit }), true));
     }, limit);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -44,7 +45,7 @@ export function connectTcp(port: number, options: { host?: string; actor?: strin
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new CheckFailure(`could not connect to your server at ${host}:${port}: ${err.code ?? err.message}${err.code === 'ECONNREFUSED' ? ' (nothing is listening there any more: did the server crash or close?)' : ''}`));
+      reject(new CheckFailure(t(err.code === 'ECONNREFUSED' ? 'grade.h.connectRefused' : 'grade.h.connectFailed', { address: `${host}:${port}`, error: err.code ?? err.message })));
     });
     socket.connect(port, host);
   });

@@ -18,6 +18,8 @@ export interface LabTexts {
   scenarios?: Record<string, string>;
   /** Option descriptions, by option name (the key in lab.ts's `options`). */
   options?: Record<string, string>;
+  /** Grader check titles, by check id (`check('<id>', '<title>', …)` in grader.test.ts). */
+  checks?: Record<string, string>;
 }
 
 /** `dir/lesson.md` in `language`: `dir/lesson.zh-CN.md` when it exists, else the English file. */
