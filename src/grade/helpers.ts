@@ -194,9 +194,8 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 /** "5 bytes" / "1 byte" / "2.0 MiB (2097152 bytes)". */
 export function bytesText(n: number): string {
-  if (n === 1) return '1 byte';
-  if (n < 1024) return `${n} bytes`;
-  return `${formatBytes(n)} (${n} bytes)`;
+  const bytes = t('grade.bytes', { count: n });
+  return n < 1024 ? bytes : `${formatBytes(n)} (${bytes})`;
 }
 
 /** End our side and wait (briefly) for the peer to close, so the learner never sees a reset. */

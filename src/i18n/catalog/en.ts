@@ -124,6 +124,7 @@ Your code runs in its own process with a time limit, so a mistake cannot hang ne
   'grade.h.connectTimeout': 'could not connect to your server at {address} within {ms} ms',
   'grade.h.connectFailed': 'could not connect to your server at {address}: {error}',
   'grade.h.connectRefused': 'could not connect to your server at {address}: {error} (nothing is listening there any more: did the server crash or close?)',
+  'grade.bytes': { one: '{count} byte', other: '{count} bytes' },
   'grade.notStarted': '{lab}: not started (create {file} with `netlab init`)',
   'grade.checks': { one: '{count} check', other: '{count} checks' },
   'grade.points': { one: '{count} point', other: '{count} points' },

@@ -109,6 +109,7 @@ export const zhCN = {
   'grade.h.connectTimeout': '在 {ms} ms 内无法连接到你位于 {address} 的服务器',
   'grade.h.connectFailed': '无法连接到你位于 {address} 的服务器：{error}',
   'grade.h.connectRefused': '无法连接到你位于 {address} 的服务器：{error}（那里已经没有程序在监听：服务器崩溃或关闭了吗？）',
+  'grade.bytes': { other: '{count} 字节' },
   'grade.notStarted': '{lab}：尚未开始（用 `netlab init` 创建 {file}）',
   'grade.checks': { other: '{count} 项检查' },
   'grade.points': { other: '{count} 分' },
