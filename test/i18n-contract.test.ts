@@ -100,7 +100,7 @@ describe(`grader failure messages in ${LANG}`, () => {
 });
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s in ${LANG}`, (_id, lab) => {
-  test(`has every ${LANG} text (lesson, hints, title, summary, scenario titles, option descriptions)`, () => {
+  test(`has every ${LANG} text (lesson, hints, title, summary, scenario titles, option descriptions, check titles)`, () => {
     const missing: string[] = [];
     for (const file of ['lesson', 'hints']) if (!existsSync(source(lab, `${file}.${LANG}.md`))) missing.push(`${file}.${LANG}.md`);
     const textsFile = source(lab, `texts.${LANG}.json`);

@@ -62,8 +62,10 @@ describe.skipIf(Boolean(unavailable))(`packets on the trace${unavailable ? ` (sk
     expect(synAck).toBeGreaterThan(syn);
     expect(connect).toBeGreaterThan(synAck);
     expect(r.lines[syn]!.detail).toMatchObject({ seq: 0, len: 0 });
-    // And data segments carry the bytes
-    expect(r.wire.some((l) => l.detail?.path === 'client#1 → server' && l.detail?.preview === 'hello ')).toBe(true);
+    // And data segments carry the bytes; the two back-to-back writes may share one segment
+    // (a loaded machine queues them together), so only the first segment's start is fixed
+    const data = r.wire.filter((l) => l.detail?.path === 'client#1 → server' && Number(l.detail?.len) > 0);
+    expect(String(data[0]?.detail?.preview)).toMatch(/^hello /);
     // And end() is a FIN, followed by the peer's 'end' event
     const finIn = at(r.lines, (l) => l.name === 'FIN' && l.detail?.path === 'client#1 → server');
     const serverEnd = at(r.lines, (l) => l.actor === 'server' && l.name === 'end');

@@ -16,12 +16,12 @@ import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { Lab } from '../lab/types.js';
-import { readLabTexts } from '../lab/texts.js';
-import { currentLanguage } from '../i18n/messages.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
+import { checkTitle } from '../lab/texts.js';
+import { currentLanguage } from '../i18n/messages.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -377,14 +377,6 @@ function spanOf(span: { start: number; end: number } | undefined): number {
   return span ? span.end - span.start : 0;
 }
 
-/** The check titles of `lab` in the language grading speaks, by check id (none for English). */
-const checkTitles = new Map<string, Record<string, string>>();
-function checkTitle(lab: Lab, id: string, english: string): string {
-  let titles = checkTitles.get(lab.dir);
-  if (!titles) checkTitles.set(lab.dir, (titles = readLabTexts(lab.dir, currentLanguage()).checks ?? {}));
-  return titles[id] || english;
-}
-
 function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   const meta = (testCase.meta() as { netlab?: CheckMeta }).netlab;
   const result = testCase.result();
@@ -393,7 +385,8 @@ function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   const status = result.state === 'passed' ? 'passed' : result.state === 'skipped' ? 'skipped' : 'failed';
   const report: CheckReport = {
     id: meta?.id ?? testCase.name,
-    title: checkTitle(sub.lab, meta?.id ?? testCase.name, meta?.title ?? testCase.name),
+    // In the learner's language when the lab has the check's title translated.
+    title: checkTitle(sub.lab.dir, meta?.id ?? testCase.name, currentLanguage()) ?? meta?.title ?? testCase.name,
     status,
     points: { earned: status === 'passed' ? weight : 0, possible: status === 'skipped' && unsupported ? 0 : weight },
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),

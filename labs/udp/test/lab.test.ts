@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine, startServing } from '../../../test/helpers/cli.js';
 import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 type Line = JsonLine;
@@ -76,19 +76,26 @@ describe('netlab run udp --json (the tour)', () => {
 });
 
 describe('netlab run udp --scenario …', () => {
-  test('boundaries: five sends are five messages of the same sizes; 65,508 bytes is EMSGSIZE', async () => {
+  test('boundaries: five sends are five messages of the same sizes; 65,503 bytes (reply 65,507) goes through; 65,508 bytes is EMSGSIZE', async () => {
     const r = await run(['run', 'udp', '--json', '--scenario', 'boundaries']);
     expect(r.code, r.stderr).toBe(0);
     const sizes = [10, 100, 1000, 10_000, 60_000];
-    expect(events(r.lines, 'server', 'message').map((m) => m.detail!.bytes)).toEqual(sizes);
-    expect(events(r.lines, 'client', 'message').map((m) => m.detail!.bytes)).toEqual(sizes.map((n) => n + 4));
-    expect(events(r.lines, 'client', 'send failed')[0]!.detail).toMatchObject({ code: 'EMSGSIZE' });
-    // TCP got the same bytes, in whatever chunks (no assertion on their number: that varies)
+    const udp = [...sizes, 65_503];
+    expect(events(r.lines, 'server', 'message').map((m) => m.detail!.bytes)).toEqual(udp);
+    // The reply "ack:" + 65,503 bytes is 65,507: the largest IPv4 UDP payload still arrives whole.
+    expect(events(r.lines, 'client', 'message').map((m) => m.detail!.bytes)).toEqual(udp.map((n) => n + 4));
+    const failed = events(r.lines, 'client', 'send failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.detail).toMatchObject({ code: 'EMSGSIZE' });
+    // TCP got the same five writes' bytes, in whatever chunks (no assertion on their number: that varies)
     const tcp = events(r.lines, 'tcp-server', 'data').reduce((sum, e) => sum + Number(e.detail!.bytes), 0);
     expect(tcp).toBe(sizes.reduce((a, b) => a + b));
     const result = r.lines.at(-1)!;
-    expect(result).toMatchObject({ ok: true, summary: { udpMessages: 5 } });
-    expect((result.summary as { lines: string[] }).lines.join('\n')).toMatch(/UDP\s+5 × message\s+10, 100, 1000, 10000, 60000/);
+    expect(result).toMatchObject({ ok: true, summary: { udpMessages: 6 } });
+    const lines = (result.summary as { lines: string[] }).lines.join('\n');
+    expect(lines).toMatch(/sent\s+6 × send\(\)\s+10, 100, 1000, 10000, 60000, 65503/);
+    expect(lines).toMatch(/UDP\s+6 × message\s+10, 100, 1000, 10000, 60000, 65503/);
+    expect(lines).toMatch(/sent\s+5 × write\(\)\s+10, 100, 1000, 10000, 60000/);
   });
 
   test('many-peers: one client socket gets replies from two servers, told apart by rinfo', async () => {
@@ -144,10 +151,7 @@ export async function sendDatagram() { throw new Error('not yet'); }
 
 describe('netlab run udp --serve', () => {
   test('prints nc -u commands, answers a real UDP client, traces it, and stops cleanly on Ctrl-C', async () => {
-    const cli = startCli(['run', 'udp', '--serve', '--json']);
-    const out = new JsonLines<Line>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('udp');
     const match = /^udp 127\.0\.0\.1:(\d+)$/.exec(serve.address);
     expect(match, serve.address).not.toBeNull();
     const serverPort = Number(match![1]);

@@ -130,25 +130,57 @@ describe('netlab run websocket-handshake --json', () => {
     expect(named('undici:websocket:pong', 'undici')[0]!.detail).toMatchObject({ payload: { bytes: 16, preview: 'ping from undici' } });
   });
 
-  test('close: the code comes back, undici reports a clean close', async () => {
+  test('close: the code comes back, an empty close is answered empty, a 1-byte close body is a 1002', async () => {
     const { r, result, named } = await run('close');
     expect(result.ok, r.stderr).toBe(true);
     expect(named('close', 'undici').find((e) => e.object === 'WebSocket#1')!.detail).toMatchObject({ code: 4000, wasClean: true });
-    const closes = named('frame-sent').filter((e) => e.detail!.opcode === 'close (0x8)').map((e) => e.detail!.code);
-    expect(closes).toEqual([4000, 1001]);
+    // One connection per client, in order: undici (4000), raw-client (1001), empty-close, one-byte-close.
+    const closes = (name: string) =>
+      named(name, 'server')
+        .filter((e) => e.detail!.opcode === 'close (0x8)')
+        .map((e) => [e.object, e.detail!.length, e.detail!.code]);
+    expect(closes('frame-received')).toEqual([
+      ['net.Socket#1', 13, 4000],
+      ['net.Socket#2', 12, 1001],
+      ['net.Socket#3', 0, null],
+      ['net.Socket#4', 1, null],
+    ]);
+    // Echo the code; an empty body gets an empty answer; a 1-byte body cannot hold a code: 1002.
+    expect(closes('frame-sent')).toEqual([
+      ['net.Socket#1', 2, 4000],
+      ['net.Socket#2', 2, 1001],
+      ['net.Socket#3', 0, null],
+      ['net.Socket#4', 46, 1002],
+    ]);
+    expect(named('frame-sent', 'server').at(-1)!.detail).toMatchObject({ reason: 'a close payload is empty or at least 2 bytes' });
   });
 
-  test('rejected: 400 for a bad key, 426 naming version 13, close 1002 for an unmasked frame', async () => {
+  test('rejected: 101 for a token-list Connection with its own Origin, 403 cross-origin, 400 bad key, 426 naming version 13, close 1002 for an unmasked frame', async () => {
     const { r, result, named } = await run('rejected');
     expect(result.ok, r.stderr).toBe(true);
+    expect(result.summary).toEqual({ crossOrigin: 403, badKey: 400, oldVersion: 426, unmasked: 1002 });
     const heads = named('response-head').map((e) => e.detail!);
-    expect(heads[0]).toMatchObject({ status: 400 });
-    expect(heads[1]).toMatchObject({ status: 426, headers: { 'Sec-WebSocket-Version': '13' } });
-    expect(heads[2]).toMatchObject({ status: 101 });
+    expect(heads.map((h) => h.status)).toEqual([101, 403, 400, 426, 101]);
+    expect(heads[3]).toMatchObject({ headers: { 'Sec-WebSocket-Version': '13' } });
+
+    // browser-like: "Connection: keep-alive, Upgrade" is a token list containing upgrade, and the
+    // Origin is the server's own: accepted, and its close 1000 is echoed.
+    const upgrades = named('upgrade', 'server').map((e) => e.detail!);
+    expect(upgrades[0]).toMatchObject({ headers: { connection: 'keep-alive, Upgrade', origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) } });
+    expect(named('upgrade', 'browser-like')[0]!.detail).toMatchObject({ statusCode: 101 });
+    // cross-origin: a foreign page's Origin is refused with 403.
+    expect(upgrades[1]).toMatchObject({ headers: { origin: 'http://evil.example' } });
+    expect(named('response', 'cross-origin')[0]!.detail).toMatchObject({ statusCode: 403 });
+
     // After a refusal the bytes are an HTTP body, not frames.
-    expect(named('response-body')[0]!.detail).toMatchObject({ preview: expect.stringContaining('Sec-WebSocket-Key must be 16 bytes') });
-    expect(named('frame-sent').map((e) => e.detail!.code)).toEqual([1002]);
+    expect(named('response-body').map((e) => e.detail!.preview)).toEqual([
+      expect.stringContaining('Origin http://evil.example is not allowed'),
+      expect.stringContaining('Sec-WebSocket-Key must be 16 bytes'),
+      expect.stringContaining('version 8 is not supported'),
+    ]);
     expect(named('response', 'bad-key')[0]!.detail).toMatchObject({ statusCode: 400 });
+    expect(named('response', 'old-version')[0]!.detail).toMatchObject({ statusCode: 426 });
+    expect(named('frame-sent').map((e) => e.detail!.code)).toEqual([1000, 1002]);
     expect(named('frame-received').at(-1)!.detail).toMatchObject({ mask: false, preview: 'look, no mask' });
     expect(named('frame-sent').at(-1)!.detail).toMatchObject({ opcode: 'close (0x8)', code: 1002 });
   });
