@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialState, type AppState, type AppStep } from '../src/ui/app-reducer.js';
+import { DIAGRAM_LINES } from '../src/ui/trace-reducer.js';
 import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
@@ -124,6 +125,15 @@ describe('d: the run as a sequence diagram', () => {
     const after = frame(down.state, plainTheme).body.map(stripAnsi);
     expect(after.some((r) => /^\s+0\.0ms/.test(r))).toBe(false);
     expect(after.find((r) => /client#1/.test(r) && !/[▶◀]/.test(r))).toBeDefined();
+  });
+
+  it('a flood draws its last lines only, and says how many earlier ones the log has', () => {
+    const flood: TraceLine[] = Array.from({ length: DIAGRAM_LINES + 250 }, (_, i) => packet(i, 'ACK', i % 2 ? 'server → client#1' : 'client#1 → server'));
+    const s = play(opened(), 'p', started(1, true), { type: 'trace', runId: 1, lab: 'tcp-echo', lines: flood }, ended(1), 'd', 'home');
+    const diagram = s.state.lab!.trace.diagram!;
+    expect(diagram.rows[0]).toBe('… 250 earlier lines not drawn: d shows the whole log');
+    expect(diagram.rows).toHaveLength(DIAGRAM_LINES + 1);
+    expect(diagram.rows.at(-1)).toMatch(/^\s+649\.0ms/);
   });
 
   it('< and > move the columns sideways when there are more actors than fit in 80 columns', () => {

@@ -107,13 +107,22 @@ export function traceWindow(size: Size, headerRows = 1): number {
   return Math.max(1, layout(size).body - headerRows - 1);
 }
 
-/** The run as a sequence diagram `width` columns wide, from the log's lines. */
+/**
+ * The diagram draws the last lines of a run only: it is drawn again whole as lines arrive, and a
+ * flood of thousands of events would make every batch cost seconds (the log keeps them all).
+ */
+export const DIAGRAM_LINES = 400;
+
+/** The run as a sequence diagram `width` columns wide, from the log's last lines. */
 function drawDiagram(state: TraceState, ctx: LabContext): DiagramView {
-  const drawing = renderDiagram(state.log?.lines ?? [], { width: contentWidth(ctx.size), firstActor: state.firstActor, policy: ctx.lab.trace, allEvents: state.allEvents });
+  const all = state.log?.lines ?? [];
+  const left = Math.max(0, all.length - DIAGRAM_LINES);
+  const drawing = renderDiagram(left ? all.slice(left) : all, { width: contentWidth(ctx.size), firstActor: state.firstActor, policy: ctx.lab.trace, allEvents: state.allEvents });
   const first = drawing.shown.length ? drawing.actors.indexOf(drawing.shown[0]!) : 0;
   // The drawing ends with a row naming the actors off-screen: the key bar says it instead.
   const hidden = drawing.shown.length < drawing.actors.length;
   const rows = drawing.rows.slice(1, hidden ? -1 : undefined);
+  if (left) rows.unshift(`… ${left} earlier lines not drawn: d shows the whole log`);
   return { header: drawing.rows[0] ?? '', rows, left: first, right: drawing.actors.length - first - drawing.shown.length };
 }
 
@@ -129,9 +138,7 @@ function settle(state: TraceState, ctx: LabContext): TraceState {
   const diagram = state.view === 'diagram' ? drawDiagram(state, ctx) : null;
   const next = { ...state, diagram, firstActor: diagram ? diagram.left : state.firstActor };
   const { total, height } = scrollable(next, ctx);
-  // The version changes with every row the log gets, and with the diagram's.
-  const version = (state.log?.rows.length ?? 0) + (state.log?.dropped ?? 0) + (diagram ? diagram.rows.length * 7919 + diagram.left : 0);
-  return { ...next, version, offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
+  return { ...next, version: (state.log?.rows.length ?? 0) + (state.log?.dropped ?? 0), offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
 }
 
 export function isRunning(state: TraceState): boolean {
