@@ -26,6 +26,25 @@ import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/co
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
+import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
+import type { Language } from '../i18n/language.js';
+
+// A grader runs in a vitest worker, which inherits the CLI's choice through NETLAB_LANG but not
+// its loaded catalogue: load it here, so that the harness's own messages speak that language.
+if (currentLanguage() !== 'en') await setLanguage(currentLanguage());
+
+/**
+ * One failure message in each language the lab has it in; English is required and is what a
+ * language without its own text gets. The values go into template strings in every language:
+ * `fail(msg({ en: `sent ${n} bytes`, 'zh-CN': `发送了 ${n} 字节` }))`.
+ */
+export type Msg = { en: string } & { [L in Exclude<Language, 'en'>]?: string };
+
+/** The text of `message` in the language grading speaks (English when the lab lacks it). */
+export function msg(message: Msg): string {
+  const language = currentLanguage();
+  return (language !== 'en' && message[language]) || message.en;
+}
 
 /** Options of one check. */
 export interface CheckOptions {
@@ -118,8 +137,8 @@ class CheckInterrupted extends Error {
 }
 
 /** Fail the current check with a message the learner can act on. */
-export function fail(message: string): never {
-  throw new CheckFailure(message);
+export function fail(message: string | Msg): never {
+  throw new CheckFailure(typeof message === 'string' ? message : msg(message));
 }
 
 /** How many trace lines a failing check carries in its report (the last ones). */
@@ -285,10 +304,10 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
         state = { started: Date.now() };
         states.set(submission.key, state);
       }
-      if (state.blocked) throw new CheckFailure(`not run: ${state.blocked}`);
+      if (state.blocked) throw new CheckFailure(t('grade.h.notRun', { reason: state.blocked }));
       const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
       if (labLeft <= 0) {
-        throw new CheckFailure(`not run: the time limit for this lab (${ctx.labTimeoutMs} ms, \`netlab grade --timeout\`) was used up by earlier checks`, true);
+        throw new CheckFailure(t('grade.h.labTimeUsed', { ms: ctx.labTimeoutMs }), true);
       }
       const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
       const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
@@ -356,7 +375,7 @@ async function execute(
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           timedOut = true;
-          reject(new CheckFailure(`timed out after ${limit} ms`, true));
+          reject(new CheckFailure(t('grade.h.timedOut', { ms: limit }), true));
         }, limit);
       }),
       // The run was cancelled (Ctrl-C, `netlab watch` quitting): stop now, do not wait for limits.
@@ -405,7 +424,7 @@ async function describeFailure(
     if (run.submissions.some((s) => !s.loaded && s.running)) {
       return {
         message: stuck
-          ? `your module did not finish loading within ${limit} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`
+          ? t('grade.h.loadStuck', { ms: limit })
           : stillLoading(limit),
         timedOut: true,
         blocked: stuck,
@@ -413,17 +432,18 @@ async function describeFailure(
     }
     if (stuck) {
       return {
-        message: `timed out after ${limit} ms: your code stopped responding. Something blocks the event loop (a busy loop, or synchronous work that never ends), so no event can be handled.`,
+        message: t('grade.h.blocked', { ms: limit }),
         timedOut: true,
         blocked: true,
       };
     }
-    return { message: `timed out after ${limit} ms: the check did not finish, something never happened (see the trace for the last events).`, timedOut: true, blocked: false };
+    return { message: t('grade.h.checkTimeout', { ms: limit }), timedOut: true, blocked: false };
   }
   // Whatever the grader saw, a learner process that no longer answers is the real story.
   const blocked = await blockedSubmission(run);
-  const note = 'Your code stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends), so no event can be handled.';
-  const withNote = (text: string) => (blocked && !/stopped responding/.test(text) ? `${text}\n${note}` : text);
+  const note = t('grade.h.blockedNote');
+  const said = t('grade.h.stoppedResponding');
+  const withNote = (text: string) => (blocked && !/stopped responding/.test(text) && !text.includes(said) ? `${text}\n${note}` : text);
   if (err instanceof CheckFailure) {
     return { message: withNote(err.message), timedOut: err.timedOut || blocked, blocked };
   }
@@ -491,8 +511,8 @@ class SubmissionImpl implements Submission {
   endDescription(): string {
     if (this.interrupted) return new CheckInterrupted().message;
     const fatal = this.process.fatal;
-    if (fatal) return `your code crashed: ${learnerStack(fatal, this.file)}`;
-    return `your code's process ended by itself (${this.process.describeExit().replace(/^\S+ /, '')}): something called process.exit(), or nothing kept it alive`;
+    if (fatal) return t('grade.h.crashed', { stack: learnerStack(fatal, this.file) });
+    return t('grade.h.exited', { how: this.process.describeExit().replace(/^\S+ /, '') });
   }
 
   async start(timeoutMs: number): Promise<void> {
@@ -505,14 +525,14 @@ class SubmissionImpl implements Submission {
       throw new CheckFailure(
         alive
           ? stillLoading(timeoutMs)
-          : `your module did not finish loading within ${timeoutMs} ms and stopped responding: is there a busy loop (or endless synchronous work) at the top level?`,
+          : t('grade.h.loadStuck', { ms: timeoutMs }),
         true,
       );
     }
     if (!info.ok) {
       await this.kill();
       if (info.stage === 'exports') throw new CheckFailure(info.error.message);
-      throw new CheckFailure(`your module threw while it was loading, before any check could run:\n${learnerStack(info.error, this.file)}`);
+      throw new CheckFailure(`${t('grade.h.threwAtLoad')}\n${learnerStack(info.error, this.file)}`);
     }
     this.loaded = true;
   }
@@ -527,14 +547,14 @@ class SubmissionImpl implements Submission {
         const alive = await this.responsive(750);
         throw new CheckFailure(
           alive
-            ? `your code did not answer within ${limit} ms: an await (or a callback) that never comes?`
-            : `your code did not answer within ${limit} ms and stopped responding: something blocks the event loop (a busy loop, or synchronous work that never ends?)`,
+            ? t('grade.h.noAnswer', { ms: limit })
+            : t('grade.h.noAnswerBlocked', { ms: limit }),
           true,
         );
       }
       if (e.code === 'NETLAB_ERR_CHILD_EXITED') throw new CheckFailure(this.endDescription());
       if (e.code === HOST_FAILURE) throw new CheckFailure(e.message);
-      throw new CheckFailure(`your code threw an error:\n${learnerStack(e, this.file)}`);
+      throw new CheckFailure(`${t('grade.h.threw')}\n${learnerStack(e, this.file)}`);
     }
   }
 
@@ -558,12 +578,12 @@ class SubmissionImpl implements Submission {
       });
       const onAbort = () => {
         finish();
-        reject(new CheckFailure(`the check ended while waiting for ${options.what}`));
+        reject(new CheckFailure(t('grade.h.checkEnded', { what: options.what })));
       };
       const timer = setTimeout(() => {
         finish();
-        if (!this.process.running) reject(new CheckFailure(`${this.endDescription()}\n(the grader was waiting for ${options.what})`));
-        else reject(new CheckFailure(`waited ${limit} ms for ${options.what}, in vain`, true));
+        if (!this.process.running) reject(new CheckFailure(`${this.endDescription()}\n${t('grade.h.waitingFor', { what: options.what })}`));
+        else reject(new CheckFailure(t('grade.h.waitedInVain', { ms: limit, what: options.what }), true));
       }, limit);
       this.run.signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -591,7 +611,7 @@ class SubmissionImpl implements Submission {
  * all (`--timeout 10`). Which one cannot be told from outside, so the message names both.
  */
 function stillLoading(limit: number): string {
-  return `your module did not finish loading within ${limit} ms: does it await something at its top level that never settles? If not, ${limit} ms is too short to load it: give it more time with \`netlab grade --timeout <ms>\`.`;
+  return t('grade.h.stillLoading', { ms: limit });
 }
 
 function safeMatch(match: (line: TraceEvent) => boolean, line: TraceEvent): boolean {

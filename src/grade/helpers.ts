@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import { currentCheck, CheckFailure } from './harness.js';
+import { t } from '../i18n/messages.js';
 import { previewBytes } from '../trace/detail.js';
 import { formatBytes } from '../trace/format.js';
 
@@ -36,7 +37,7 @@ export function connectTcp(port: number, options: { host?: string; actor?: strin
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new CheckFailure(`could not connect to your server at ${host}:${port} within ${limit} ms`, true));
+      reject(new CheckFailure(t('grade.h.connectTimeout', { address: `${host}:${port}`, ms: limit }), true));
     }, limit);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -44,7 +45,7 @@ export function connectTcp(port: number, options: { host?: string; actor?: strin
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new CheckFailure(`could not connect to your server at ${host}:${port}: ${err.code ?? err.message}${err.code === 'ECONNREFUSED' ? ' (nothing is listening there any more: did the server crash or close?)' : ''}`));
+      reject(new CheckFailure(t(err.code === 'ECONNREFUSED' ? 'grade.h.connectRefused' : 'grade.h.connectFailed', { address: `${host}:${port}`, error: err.code ?? err.message })));
     });
     socket.connect(port, host);
   });
@@ -193,9 +194,8 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 /** "5 bytes" / "1 byte" / "2.0 MiB (2097152 bytes)". */
 export function bytesText(n: number): string {
-  if (n === 1) return '1 byte';
-  if (n < 1024) return `${n} bytes`;
-  return `${formatBytes(n)} (${n} bytes)`;
+  const bytes = t('grade.bytes', { count: n });
+  return n < 1024 ? bytes : `${formatBytes(n)} (${bytes})`;
 }
 
 /** End our side and wait (briefly) for the peer to close, so the learner never sees a reset. */

@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import type { CheckReport, GradeReport, LabReport } from '../types.js';
 import { renderTrace, solutionViewedNote } from './pretty.js';
 import { plainPaint } from '../../trace/format.js';
+import { t } from '../../i18n/messages.js';
 
 /** Escape the data part of a workflow command. */
 export function escapeData(text: string): string {
@@ -54,7 +55,9 @@ function checkMark(c: CheckReport): string {
 }
 
 function labMark(l: LabReport): string {
-  return { passed: '✅ passed', failed: '❌ not yet', 'not-started': '⚪ not started', skipped: '➖ skipped', interrupted: '⏸️ interrupted' }[l.status];
+  const marks = { passed: '✅', failed: '❌', 'not-started': '⚪', skipped: '➖', interrupted: '⏸️' } as const;
+  const words = { passed: 'grade.verdict.passed', failed: 'grade.verdict.notYet', 'not-started': 'grade.status.notStarted', skipped: 'grade.skipped', interrupted: 'grade.verdict.interrupted' } as const;
+  return `${marks[l.status]} ${t(words[l.status])}`;
 }
 
 /** A fenced block that cannot be closed by its own content. */
@@ -65,13 +68,13 @@ function fence(text: string, info = ''): string {
 }
 
 function markdown(report: GradeReport, cwd: string): string {
-  const t = report.totals;
+  const totals = report.totals;
   const out = [
-    `## netlab: ${t.points.earned}/${t.points.possible} points`,
+    `## netlab: ${t('grade.labPoints', { count: totals.points.possible, points: `${totals.points.earned}/${totals.points.possible}` })}`,
     '',
-    `${t.passed} checks passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}.`,
+    t(totals.skipped ? 'grade.summary.checksSkipped' : 'grade.summary.checks', { passed: totals.passed, failed: totals.failed, skipped: totals.skipped }),
     '',
-    '| lab | status | points | checks | file |',
+    `| ${t('grade.table.header')} |`,
     '|---|---|---|---|---|',
     ...report.labs.map((l) => {
       const counted = l.checks.filter((c) => c.status !== 'skipped');
@@ -83,16 +86,16 @@ function markdown(report: GradeReport, cwd: string): string {
     if (viewed) out.push('', `> ⚠️ ${lab.id}: ${viewed}.`);
     if (lab.status === 'not-started' || lab.status === 'skipped') continue;
     out.push('', `### ${lab.id}: ${lab.title}`, '');
-    for (const c of lab.checks) out.push(`- ${checkMark(c)} **${c.id}** ${c.title} (${c.points.earned}/${c.points.possible})${c.status === 'skipped' ? `: skipped, ${c.reason}` : ''}`);
-    if (lab.error) out.push('', `> grader error (a problem with the lab, not with the submission): ${lab.error}`);
+    for (const c of lab.checks) out.push(`- ${checkMark(c)} **${c.id}** ${c.title} (${c.points.earned}/${c.points.possible})${c.status === 'skipped' ? `: ${t('grade.checkSkippedShort', { reason: c.reason ?? '' })}` : ''}`);
+    if (lab.error) out.push('', `> ${t('grade.graderError')} ${t('grade.graderErrorNote')} ${lab.error}`);
     if (lab.loadError) {
-      out.push('', `❌ \`${relative(cwd, lab.file) || lab.file}\` did not load, so none of its checks could run:`, '', fence(lab.loadError.message, 'text'));
+      out.push('', `❌ ${t('grade.fileDidNotLoad', { file: `\`${relative(cwd, lab.file) || lab.file}\`` })}`, '', fence(lab.loadError.message, 'text'));
       continue;
     }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
-      out.push('', `<details><summary>❌ ${lab.id} › ${c.id}${c.timedOut ? ' (timed out)' : ''}</summary>`, '', fence(c.message ?? 'failed', 'text'));
-      if (c.trace?.length) out.push('', 'Trace of this check:', '', fence(renderTrace(c.trace, plainPaint, 60, c.traceOmitted).join('\n'), 'text'));
-      if (c.output) out.push('', 'Output of the code:', '', fence(c.output.trimEnd(), 'text'));
+      out.push('', `<details><summary>❌ ${lab.id} › ${c.id}${c.timedOut ? ` (${t('grade.timedOut')})` : ''}</summary>`, '', fence(c.message ?? t('grade.failed'), 'text'));
+      if (c.trace?.length) out.push('', t('grade.traceHeading'), '', fence(renderTrace(c.trace, plainPaint, 60, c.traceOmitted).join('\n'), 'text'));
+      if (c.output) out.push('', t('grade.outputHeading'), '', fence(c.output.trimEnd(), 'text'));
       out.push('', '</details>');
     }
   }
@@ -107,7 +110,7 @@ function classroom(report: GradeReport): string {
       .map((c) => ({
         name: `${lab.id} › ${c.id}: ${c.title}`,
         status: c.status === 'passed' ? 'pass' : 'fail',
-        message: c.status === 'passed' ? '' : (c.message ?? (lab.status === 'not-started' ? `${lab.id} is not started` : (c.reason ?? ''))),
+        message: c.status === 'passed' ? '' : (c.message ?? (lab.status === 'not-started' ? t('grade.labNotStartedShort', { lab: lab.id }) : (c.reason ?? ''))),
         test_code: `netlab grade ${lab.id}`,
         filename: lab.file,
         line_no: 0,
@@ -126,31 +129,32 @@ export function renderGithub(report: GradeReport, cwd = process.cwd()): GithubOu
   for (const lab of report.labs) {
     const file = relative(cwd, lab.file) || lab.file;
     const viewed = solutionViewedNote(lab);
-    if (viewed) lines.push(command('warning', { title: `${lab.id}: solution viewed` }, viewed));
+    if (viewed) lines.push(command('warning', { title: `${lab.id}: ${t('grade.solutionViewedTitle')}` }, viewed));
     if (lab.status === 'not-started') {
-      lines.push(command('error', { title: `${lab.id}: not started` }, `${lab.reason ?? 'not started'}: ${file} (0/${lab.points.possible} points)`));
+      lines.push(command('error', { title: `${lab.id}: ${t('grade.status.notStarted')}` }, `${lab.reason ?? t('grade.status.notStarted')}: ${file} (${t('grade.labPoints', { count: lab.points.possible, points: `0/${lab.points.possible}` })})`));
       continue;
     }
     if (lab.status === 'skipped') {
-      lines.push(command('notice', { title: `${lab.id}: skipped` }, lab.reason ?? 'skipped on this machine'));
+      lines.push(command('notice', { title: `${lab.id}: ${t('grade.skipped')}` }, lab.reason ?? t('grade.skippedHere')));
       continue;
     }
-    if (lab.status === 'interrupted') lines.push(command('warning', { title: `${lab.id}: interrupted` }, lab.reason ?? 'grading was interrupted'));
-    if (lab.error) lines.push(command('error', { title: `${lab.id}: grader error` }, lab.error));
+    if (lab.status === 'interrupted') lines.push(command('warning', { title: `${lab.id}: ${t('grade.verdict.interrupted')}` }, lab.reason ?? t('grade.wasInterrupted')));
+    if (lab.error) lines.push(command('error', { title: `${lab.id}: ${t('grade.graderError')}` }, lab.error));
     if (lab.loadError) {
       // One annotation for the lab: every check would carry the same error.
       const line = lab.loadError.line ?? lineIn(lab.loadError.message, lab.file) ?? 1;
-      if (errors++ < MAX_ERRORS) lines.push(command('error', { file, line, title: `${lab.id}: ${file} did not load (0/${lab.points.possible})` }, lab.loadError.message));
+      if (errors++ < MAX_ERRORS) lines.push(command('error', { file, line, title: `${lab.id}: ${t('grade.fileNotLoaded', { file })} (0/${lab.points.possible})` }, lab.loadError.message));
       continue;
     }
     for (const c of lab.checks.filter((x) => x.status === 'failed')) {
       const props = { file, line: lineIn(c.message ?? '', lab.file) ?? 1, title: `${lab.id} › ${c.id} (${c.points.earned}/${c.points.possible})` };
-      if (errors++ < MAX_ERRORS) lines.push(command('error', props, `${c.title}\n\n${c.message ?? 'failed'}`));
+      if (errors++ < MAX_ERRORS) lines.push(command('error', props, `${c.title}\n\n${c.message ?? t('grade.failed')}`));
     }
-    if (lab.status === 'passed') lines.push(command('notice', { file, title: `${lab.id}: passed` }, `${lab.points.earned}/${lab.points.possible} points`));
+    if (lab.status === 'passed') lines.push(command('notice', { file, title: `${lab.id}: ${t('grade.verdict.passed')}` }, t('grade.labPoints', { count: lab.points.possible, points: `${lab.points.earned}/${lab.points.possible}` })));
   }
-  if (errors > MAX_ERRORS) lines.push(command('warning', { title: 'more failures' }, `${errors - MAX_ERRORS} more failing checks: see the job summary`));
-  const t = report.totals;
-  lines.push(`netlab: ${t.points.earned}/${t.points.possible} points`, `${t.passed} passed, ${t.failed} failed`);
+  if (errors > MAX_ERRORS) lines.push(command('warning', { title: t('grade.moreFailuresTitle') }, t('grade.moreFailures', { count: errors - MAX_ERRORS })));
+  // The last two lines stay English in every language: CI and scripts read them.
+  const totals = report.totals;
+  lines.push(`netlab: ${totals.points.earned}/${totals.points.possible} points`, `${totals.passed} passed, ${totals.failed} failed`);
   return { log: lines.join('\n') + '\n', summary: markdown(report, cwd), classroom: classroom(report) };
 }

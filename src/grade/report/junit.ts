@@ -9,6 +9,7 @@
 import type { CheckReport, GradeReport, LabReport } from '../types.js';
 import { renderTrace } from './pretty.js';
 import { plainPaint } from '../../trace/format.js';
+import { t } from '../../i18n/messages.js';
 
 /** Text safe in XML 1.0: escaped markup, no characters XML forbids. */
 export function xml(text: string): string {
@@ -27,17 +28,17 @@ function seconds(ms: number): string {
 
 function caseOf(lab: LabReport, check: CheckReport): string {
   const open = `    <testcase classname="netlab.${xml(lab.id)}" name="${xml(`${check.id}: ${check.title}`)}" time="${seconds(check.durationMs)}"`;
-  const points = `points ${check.points.earned}/${check.points.possible}`;
+  const points = t('grade.junitPoints', { points: `${check.points.earned}/${check.points.possible}` });
   if (check.status === 'passed') return `${open}/>`;
   if (check.status === 'skipped' && lab.status === 'not-started') {
-    return `${open}>\n      <failure type="not-started" message="${xml(`not started (${points})`)}">${xml(`${lab.reason ?? 'not started'}\nExpected ${lab.file}`)}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure type="not-started" message="${xml(`${t('grade.status.notStarted')} (${points})`)}">${xml(`${lab.reason ?? t('grade.status.notStarted')}\n${t('grade.expectedFile', { file: lab.file })}`)}</failure>\n    </testcase>`;
   }
   // Interrupted checks are skipped too: `reason` says the user stopped grading.
-  if (check.status === 'skipped') return `${open}>\n      <skipped message="${xml(check.reason ?? 'skipped')}"/>\n    </testcase>`;
-  if (lab.loadError) return `${open}>\n      <failure type="not-loaded" message="${xml(`${check.message ?? 'not run'} (${points})`)}"/>\n    </testcase>`;
-  const message = check.message ?? 'failed';
+  if (check.status === 'skipped') return `${open}>\n      <skipped message="${xml(check.reason ?? t('grade.skipped'))}"/>\n    </testcase>`;
+  if (lab.loadError) return `${open}>\n      <failure type="not-loaded" message="${xml(`${check.message ?? t('grade.notRun')} (${points})`)}"/>\n    </testcase>`;
+  const message = check.message ?? t('grade.failed');
   const body = [message];
-  if (check.trace?.length) body.push('', 'trace of this check:', ...renderTrace(check.trace, plainPaint, 80, check.traceOmitted));
+  if (check.trace?.length) body.push('', t('grade.traceHeading'), ...renderTrace(check.trace, plainPaint, 80, check.traceOmitted));
   const out = check.output ? `\n      <system-out>${xml(check.output)}</system-out>` : '';
   return `${open}>\n      <failure type="${check.timedOut ? 'timeout' : 'failure'}" message="${xml(`${message.split('\n')[0]} (${points})`)}">${xml(body.join('\n'))}</failure>${out}\n    </testcase>`;
 }
