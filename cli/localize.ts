@@ -39,28 +39,37 @@ const words = new Intl.Segmenter('zh', { granularity: 'word' });
  */
 function wrapWords(line: string, width: number, columns: (s: string) => number): string {
   const rows: string[] = [];
-  let row = '';
+  let row: string[] = [];
   for (const { segment } of words.segment(line)) {
-    if (row !== '' && columns(row + segment) > width && segment.trim() !== '') {
-      rows.push(row.trimEnd());
-      row = '';
+    if (row.length && columns(row.join('') + segment) > width && segment.trim() !== '') {
+      // Chinese punctuation that closes (，。）…) never starts a row: the word before it moves too.
+      const carried = CLOSING.test(segment) && row.length > 1 ? row.splice(-1) : [];
+      rows.push(row.join('').trimEnd());
+      row = carried;
     }
-    if (row !== '' || segment.trim() !== '') row += segment;
+    if (row.length || segment.trim() !== '') row.push(segment);
   }
-  return [...rows, row.trimEnd()].join('\n');
+  return [...rows, row.join('').trimEnd()].join('\n');
 }
 
+const CLOSING = /^[，。、；：！？）」』》】]/;
+
 /** Set `program` (and the commands added to it afterwards) to speak `language`. */
-export async function localizeCommander(program: Command, language: Language): Promise<void> {
+export async function localizeCommander(program: Command, language: Language, args: readonly string[]): Promise<void> {
   if (language === 'en') return;
+  // Width-aware layout only for a run that shows help: importing it starts the ESM loader and
+  // string-width, a large part of `netlab list`'s startup budget.
+  const showsHelp = args.includes('--help') || args.includes('-h') || args[0] === 'help';
   // The UI's width-aware text functions, imported from where the build put them: the installed
   // CLI is a CommonJS bundle, and a computed import() stays a real import of that ESM module
   // (and of string-width under it) instead of being folded into the bundle.
-  const text = (await import(new URL('../src/ui/text.js', import.meta.url).href)) as typeof import('../src/ui/text.js');
+  const text = showsHelp ? ((await import(new URL('../src/ui/text.js', import.meta.url).href)) as typeof import('../src/ui/text.js')) : undefined;
   program.configureHelp({
-    displayWidth: (s: string) => text.textWidth(s),
-    // commander wraps at spaces only; a Chinese sentence has none, so wrap by columns too.
-    boxWrap: (s: string, width: number) => s.split('\n').map((line) => wrapWords(line, width, text.textWidth)).join('\n'),
+    ...(text && {
+      displayWidth: (s: string) => text.textWidth(s),
+      // commander wraps at spaces only; a Chinese sentence has none, so wrap between words.
+      boxWrap: (s: string, width: number) => s.split('\n').map((line) => wrapWords(line, width, text.textWidth)).join('\n'),
+    }),
     styleTitle: (title: string) => (TITLES[title] ? t(TITLES[title]) : title),
     optionDescription(this: Help, option: Option) {
       return withExtras(option.description, Object.getPrototypeOf(this).optionDescription.call(this, option));

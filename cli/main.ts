@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   await setLanguage(language);
   process.env.NETLAB_LANG = language;
   const program = new Command('netlab');
-  await localizeCommander(program, language);
+  await localizeCommander(program, language, argv.slice(2));
   program
     .description(t('help.program'))
     .version(pkg.version, '-v, --version', t('help.version'))

@@ -246,6 +246,12 @@ if (process.env.BENCH_NPM_TEST === '1') {
   row('npm test (this Node)', `${s.toFixed(0)} s = ${((s * 1000) / startup.baseline).toFixed(0)}×`, '≤ 240 s', s <= 240, `${counts ? `${counts[1]} passed, ${counts[2]} failed` : `exit ${r.status}`}; load ${loadavg()[0].toFixed(1)}`);
 }
 
+// 8. The wire: what `--packets` costs, and whether every packet captured reaches the trace.
+{
+  const { benchWire } = await import(join(root, 'scripts', 'bench-wire.mjs'));
+  for (const r of await benchWire({ root, cli, runs, median })) row(r.name, r.value, r.bar, r.ok, r.note);
+}
+
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`netlab bench (node ${process.version}, ${runs} runs each)\n`);
 for (const r of rows) {

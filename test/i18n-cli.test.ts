@@ -102,3 +102,28 @@ describe('netlab init in the chosen language', () => {
     }
   });
 });
+
+describe('grading in the chosen language', () => {
+  test('Given zh-CN, a failing check is reported under its Chinese title; ids and JSON keys stay', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-i18n-grade-'));
+    try {
+      const ws = join(dir, 'ws');
+      expect((await runCli(['init', ws], { env: neutral })).code).toBe(0);
+      // The reference solution with the wrong prefix: the mistake ack-format catches.
+      const solution = readFileSync(new URL('../labs/udp/exercise/solution.ts', import.meta.url), 'utf8');
+      writeFileSync(join(ws, 'udp.ts'), solution.replaceAll("'ack:'", "'nak:'"));
+      const r = await runCli(['grade', 'udp', '--dir', ws, '--reporter', 'json', '--lang', 'zh-CN'], { env: neutral, timeoutMs: 120_000 });
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as { labs: Array<{ id: string; title: string }>; tests: Array<{ lab: string; id: string; name: string; status: string }> };
+      expect(report.labs.find((l) => l.id === 'udp')!.title).toBe('UDP 数据报');
+      const ack = report.tests.find((c) => c.lab === 'udp' && c.id === 'ack-format')!;
+      expect(ack.status).toBe('fail');
+      expect(ack.name).toBe('udp › 回复是字节 "ack:" 后面恰好跟着收到的字节');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});

@@ -56,7 +56,7 @@ function stepMismatches(file: string, english: string, translated: string): stri
 }
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s in ${LANG}`, (_id, lab) => {
-  test(`has every ${LANG} text (lesson, hints, title, summary, scenario titles, option descriptions)`, () => {
+  test(`has every ${LANG} text (lesson, hints, title, summary, scenario titles, option descriptions, check titles)`, () => {
     const missing: string[] = [];
     for (const file of ['lesson', 'hints']) if (!existsSync(source(lab, `${file}.${LANG}.md`))) missing.push(`${file}.${LANG}.md`);
     const textsFile = source(lab, `texts.${LANG}.json`);
@@ -66,6 +66,10 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s in ${LANG}`, (_
     if (!texts.summary) missing.push(`texts.${LANG}.json: summary`);
     for (const name of Object.keys(lab.scenarios)) if (!texts.scenarios?.[name]) missing.push(`texts.${LANG}.json: scenarios.${name}`);
     for (const name of Object.keys(lab.options ?? {})) if (!texts.options?.[name]) missing.push(`texts.${LANG}.json: options.${name}`);
+    // Check ids as the grader declares them: check('binary-safe', 'title', …).
+    const checkIds = [...readFileSync(source(lab, 'grader.test.ts'), 'utf8').matchAll(/\bcheck\(\s*['"`]([a-z0-9-]+)['"`]/g)].map((m) => m[1]!);
+    for (const id of checkIds) if (!texts.checks?.[id]) missing.push(`texts.${LANG}.json: checks.${id}`);
+    for (const id of Object.keys(texts.checks ?? {})) if (!checkIds.includes(id)) missing.push(`texts.${LANG}.json: checks.${id} is not a check of grader.test.ts`);
     // A translated name that lab.ts does not have is a typo or a renamed scenario.
     for (const name of Object.keys(texts.scenarios ?? {})) if (!(name in lab.scenarios)) missing.push(`texts.${LANG}.json: scenarios.${name} is not a scenario of lab.ts`);
     for (const name of Object.keys(texts.options ?? {})) if (!(name in (lab.options ?? {}))) missing.push(`texts.${LANG}.json: options.${name} is not an option of lab.ts`);

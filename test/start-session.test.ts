@@ -175,6 +175,27 @@ describe('demo runs', () => {
     expect(finished).toBe(true);
   });
 
+  it('asks runDemo for the packets when the UI does, and passes on why there are none', async () => {
+    const asked: Array<boolean | undefined> = [];
+    const h = harness({
+      runDemo: async (_lab, options) => {
+        asked.push(options.packets);
+        if (options.packets) options.onPacketsUnavailable?.('no tcpdump on this machine');
+        return { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} };
+      },
+    });
+    let ended = h.next('run-ended');
+    h.send({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false });
+    await ended;
+    const unavailable = h.next('packets-unavailable');
+    ended = h.next('run-ended');
+    h.send({ type: 'run', lab: 'tcp-echo', scenario: 'tour', learnerCode: false, packets: true });
+    expect(await unavailable).toEqual({ type: 'packets-unavailable', runId: 2, lab: 'tcp-echo', reason: 'no tcpdump on this machine' });
+    await ended;
+    expect(asked).toEqual([false, true]);
+    expect(h.events.find((e) => e.type === 'run-started' && e.runId === 2)).toMatchObject({ packets: true });
+  });
+
   it('runs the learner file with `use` only when there is one', async () => {
     const uses: Array<string | undefined> = [];
     const h = harness({ runDemo: async (_l, o) => (uses.push(o.use), { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }) });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureUnavailable } from '../src/runtime/namespace.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -248,6 +249,40 @@ describe.skipIf(!hasTmux)('netlab start in a real terminal (tmux, 80×24)', () =
     term.keys('q');
     await term.waitFor((s) => s.includes('netlab exited with 0'), 'netlab to exit');
   }, 180_000);
+
+  // Capture needs tcpdump and user namespaces; where they are missing, the reducer tests cover the keys.
+  const noCapture = captureUnavailable();
+  it.skipIf(noCapture !== null)(`p reruns the demo with its packets, d draws it as a sequence diagram at 80×24${noCapture ? ` (skipped: ${noCapture})` : ''}`, async () => {
+    term = new Terminal(terminalEnv({ NO_COLOR: '1' }));
+    term.start('start', 'tcp-echo');
+    await term.waitFor((s) => s.includes('netlab › tcp-echo'), 'the lab');
+    term.keys('2', 'p');
+    let screen = await term.waitFor((s) => /✓ tour finished: \d+ events, [1-9]\d* packets/.test(s), 'the run with packets', 60_000);
+    term.keys('Home');
+    screen = await term.waitFor((s) => /wire\s+tcp\s+SYN /i.test(s), 'the handshake at the top of the trace');
+    expect(screen).toMatch(/wire\s+tcp\s+SYN-ACK\s+server → client#\d/i);
+    term.keys('d');
+    screen = await term.waitFor((s) => s.includes('d log'), 'the diagram');
+    const rows = screen.replace(/\n+$/, '').split('\n');
+    expect(rows).toHaveLength(23);
+    expect(rows[0]).toMatch(/^netlab › tcp-echo/);
+    expect(rows.at(-1)).toMatch(/q back$/);
+    // The actors' names head the columns; the handshake's arrows go between them, time flowing down.
+    expect(rows, screen).toContainEqual(expect.stringMatching(/^\s+server\s+client#\d\s+client#\d\s*$/));
+    const syn = rows.findIndex((r) => /SYN/.test(r) && /[▶◀]/.test(r) && !/SYN-ACK/.test(r));
+    const synAck = rows.findIndex((r) => /SYN-ACK/.test(r));
+    expect(syn).toBeGreaterThan(0);
+    expect(synAck).toBeGreaterThan(syn);
+    // Every packet of the run is on the trace: scroll to the end and find the FINs.
+    term.keys('End');
+    screen = await term.waitFor((s) => /FIN/.test(s), 'the FINs at the end of the diagram');
+    term.keys('q', 'q');
+    screen = await term.waitFor((s) => s.includes('netlab exited with'), 'netlab to exit');
+    expect(screen).toContain('netlab exited with 0');
+    // Nothing of the capture outlives the run (tcpdump included).
+    const left = descendants(term.panePid()).map(cmdline);
+    expect(left).toEqual(['sleep 600']);
+  }, 120_000);
 
   it.each([
     ['Ctrl-C', 'netlab exited with 0'],

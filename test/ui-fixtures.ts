@@ -4,7 +4,10 @@
  */
 import type { LabProgressView, LabView, SessionCommand, SessionEvent, SessionPort, SessionSnapshot } from '../src/session/types.js';
 import type { TraceLine } from '../src/trace/event.js';
+import { appReducer, type AppState, type AppStep } from '../src/ui/app-reducer.js';
+import type { Input } from '../src/ui/input.js';
 import { stripAnsi } from '../src/ui/text.js';
+import { plainTheme } from '../src/ui/theme.js';
 
 export const WORKSPACE = '/nonexistent-netlab-home/netlab-exercises';
 
@@ -130,3 +133,15 @@ export const KEYS = {
   home: '\u001B[H',
   ctrlC: '\u0003',
 } as const;
+
+/** Feed inputs (a string is a key) to the app's reducer one after the other; collect every command. */
+export function play(start: AppStep | AppState, ...inputs: Array<Input | string>): AppStep {
+  let state = 'state' in start && 'commands' in start ? start.state : (start as AppState);
+  const commands: SessionCommand[] = 'commands' in start ? [...start.commands] : [];
+  for (const input of inputs) {
+    const step = appReducer(state, typeof input === 'string' ? { type: 'key', key: input } : input, plainTheme);
+    state = step.state;
+    commands.push(...step.commands);
+  }
+  return { state, commands };
+}

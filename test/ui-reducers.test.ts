@@ -4,28 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appReducer, initialState, type AppState, type AppStep } from '../src/ui/app-reducer.js';
-import type { Input } from '../src/ui/input.js';
 import { plainTheme } from '../src/ui/theme.js';
 import { frame } from '../src/ui/views.js';
 import { stripAnsi, textWidth } from '../src/ui/text.js';
 import { createTheme } from '../src/ui/theme.js';
 import { Chalk } from 'chalk';
-import type { LabGrade, SessionCommand } from '../src/session/types.js';
-import { echoTrace, ev, NEW, snapshotOf, WORKSPACE } from './ui-fixtures.js';
+import type { LabGrade } from '../src/session/types.js';
+import { echoTrace, ev, NEW, play, snapshotOf, WORKSPACE } from './ui-fixtures.js';
 
 const SIZE = { columns: 80, rows: 24 };
-
-/** Feed inputs one after the other; collect every command. */
-function play(start: AppStep | AppState, ...inputs: Array<Input | string>): AppStep {
-  let state = 'state' in start && 'commands' in start ? start.state : (start as AppState);
-  const commands: SessionCommand[] = 'commands' in start ? [...start.commands] : [];
-  for (const input of inputs) {
-    const step = appReducer(state, typeof input === 'string' ? { type: 'key', key: input } : input, plainTheme);
-    state = step.state;
-    commands.push(...step.commands);
-  }
-  return { state, commands };
-}
 
 const home = () => initialState(snapshotOf(), SIZE);
 const text = (state: AppState) => {

@@ -86,7 +86,8 @@ describe('lessons in a terminal', () => {
   });
 
   it('reads ** around inline code as strong, not as literal asterisks', () => {
-    expect(renderInline('**Since Node 19 it has `keepAlive: true`**, and **`::1`** first', plainTheme)).toBe('Since Node 19 it has `keepAlive: true`, and `::1` first');
+    // Inline code's spaces are no-break spaces, so that it is never wrapped.
+    expect(renderInline('**Since Node 19 it has `keepAlive: true`**, and **`::1`** first', plainTheme)).toBe('Since Node 19 it has `keepAlive:\u00a0true`, and `::1` first');
     const styled = renderInline('**`::1`**', colour);
     expect(stripAnsi(styled)).toBe('::1');
     expect(styled).toContain('\x1b[1m');
@@ -127,6 +128,43 @@ describe('lessons in a terminal', () => {
     expect(wrapText('网络编程 网络编程', 9)).toEqual(['网络编程', '网络编程']);
     expect(sliceColumns('ab网络cd', 1, 4)).toBe('b网');
     expect(sliceColumns('ab网络cd', 3, 4)).toBe('络c');
+  });
+
+  describe('Chinese paragraphs (real lines from the zh-CN lessons)', () => {
+    const tcpEcho = '- `net.Server` 负责接受连接。绑定完成后它触发一次 `listening`，每接受一个客户端触发一次 `connection`，出问题时触发 `error`，彻底关闭后触发 `close`。';
+    const agent = '不传 `agent` 选项时，请求使用 `http.globalAgent`。传 `agent: false` 时，它会得到一个专属的一次性 Agent（两者后文都会细说）。';
+    const run = '运行 `netlab run tcp-echo`：跟踪里的每一行，都是一个真实的 `Server` 或 `Socket` 在真实进程（`server`、`client#1`、`client#2`）中触发的事件，并带有时间。';
+    const closing = new Set([...'。，、：；！？）」']);
+
+    for (const width of [24, 31, 40, 57, 78]) {
+      it(`breaks between characters at ${width} columns, never inside inline code or before closing punctuation`, () => {
+        for (const md of [tcpEcho, agent, run]) {
+          const rows = renderMarkdown(md, width, plainTheme);
+          for (const r of rows) {
+            expect(textWidth(r)).toBeLessThanOrEqual(width);
+            // Inline code keeps its backticks without colour: an odd count means it was cut.
+            expect((r.match(/`/g) ?? []).length % 2, r).toBe(0);
+            expect(closing.has(r.trimStart()[0]!), r).toBe(false);
+          }
+          // Nothing lost but the spaces the breaks replace.
+          expect(rows.map((r) => r.trim()).join('').replace(/^• /, '').replace(/[ \u00a0]/g, '')).toBe(md.replace(/^- /, '').replace(/ /g, ''));
+        }
+      });
+    }
+
+    it('fills the row instead of leaving it half empty, as a space-only wrap did', () => {
+      const rows = wrapText('网络编程网络编程网络编程', 10);
+      expect(rows).toEqual(['网络编程网', '络编程网络', '编程']);
+    });
+
+    it('keeps opening punctuation with what follows and closing punctuation with what precedes', () => {
+      expect(wrapText('甲乙丙丁戊。己', 10)).toEqual(['甲乙丙丁', '戊。己']);
+      expect(wrapText('甲乙丙丁（戊己', 10)).toEqual(['甲乙丙丁', '（戊己']);
+    });
+
+    it('breaks between a CJK character and a Latin word, keeping the word whole', () => {
+      expect(wrapText('触发一次listening事件', 12)).toEqual(['触发一次', 'listening事', '件']);
+    });
   });
 
   it('leaves snake_case and lone asterisks alone', () => {

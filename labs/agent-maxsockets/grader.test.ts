@@ -373,14 +373,20 @@ check('total-time', 'takes about the ideal time: no socket sits idle while URLs 
     const outcome = await fetchAll(sub, urls, k);
     bodiesOf(outcome, urls, k);
     const idle = Math.round(idleSocketMs(server.answered, urls.length, k));
-    // Waves of k waste about (N/k)·(slow − quick) = 1140 ms here, one request at a time more;
-    // a pool wastes a few ms per hand-over. Both bounds leave room for a busy machine.
-    const maxIdle = 500;
-    const maxTotal = ideal * 2 + 400;
-    if (idle > maxIdle || outcome.ms > maxTotal) {
+    // Judged on idle socket time against a baseline measured in this check, never on wall time
+    // (a busy machine stretches that for everyone): waves of k leave a socket idle behind every
+    // slow answer, (N/k)·(k−1)·(slow − quick) with the answer times measured here (about
+    // 1140 ms on a quiet machine; one request at a time wastes more); a pool only its hand-overs.
+    const took = server.answered.map((r) => r.answer - r.arrive).sort((a, b) => a - b);
+    const half = Math.floor(took.length / 2);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const wavesIdle = Math.round((urls.length / k) * (k - 1) * (mean(took.slice(half)) - mean(took.slice(0, half))));
+    const maxIdle = Math.round(wavesIdle * 0.45);
+    if (idle > maxIdle) {
       fail(
-        `fetchAll(${urls.length} URLs, ${k}), answers taking ${slow} ms and ${quick} ms in turn, took ${Math.round(outcome.ms)} ms, ` +
-          `about ${ideal} ms would do; while URLs were still waiting, your ${k} sockets sat idle for ${idle} ms in all (allowed: ${maxIdle} ms). ` +
+        `fetchAll(${urls.length} URLs, ${k}), answers taking ${slow} ms and ${quick} ms in turn: while URLs were still waiting, your ${k} sockets sat idle for ${idle} ms in all. ` +
+          `Waves of ${k} would leave them idle about ${wavesIdle} ms with the answer times measured here, a pool next to nothing (allowed: ${maxIdle} ms, 45% of the waves' figure; ` +
+          `this check judges idle socket time, not wall time, so a busy machine does not count against you). It took ${Math.round(outcome.ms)} ms; about ${ideal} ms would do. ` +
           'Waiting for each group of maxSockets requests (or for each request) before starting the next leaves a socket idle behind every slow answer: ' +
           'start every request at once and let the agent hand each freed socket to the next request.',
       );

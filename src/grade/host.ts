@@ -23,6 +23,20 @@ import type { ArgOf, CommandSpecs, HostContract, ResultOf } from '../runtime/con
 // Lab hosts tell their own failures apart from the learner's errors by this code.
 export { HOST_FAILURE } from './host-protocol.js';
 
+/**
+ * What a value the learner's function returned is, in a learner's words: the name of one of
+ * `kinds` (`net.Server`), `null`, `undefined`, `promiseWord` for a thenable (the learner made
+ * the function `async`), else its class or type. For messages such as "returned a Promise, not a
+ * net.Server".
+ */
+export function kindOfValue(value: unknown, kinds: ReadonlyArray<readonly [new (...args: never[]) => unknown, string]>, promiseWord = 'a Promise'): string {
+  for (const [ctor, name] of kinds) if (value instanceof ctor) return name;
+  if (value === null || value === undefined) return String(value);
+  if (typeof (value as { then?: unknown }).then === 'function') return promiseWord;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
 /** The learner's module: whatever it exports. */
 export type LearnerModule = Record<string, unknown>;
 

@@ -20,6 +20,8 @@ import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
+import { checkTitle } from '../lab/texts.js';
+import { currentLanguage } from '../i18n/messages.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -383,7 +385,8 @@ function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   const status = result.state === 'passed' ? 'passed' : result.state === 'skipped' ? 'skipped' : 'failed';
   const report: CheckReport = {
     id: meta?.id ?? testCase.name,
-    title: meta?.title ?? testCase.name,
+    // In the learner's language when the lab has the check's title translated.
+    title: checkTitle(sub.lab.dir, meta?.id ?? testCase.name, currentLanguage()) ?? meta?.title ?? testCase.name,
     status,
     points: { earned: status === 'passed' ? weight : 0, possible: status === 'skipped' && unsupported ? 0 : weight },
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),

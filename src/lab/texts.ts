@@ -18,6 +18,8 @@ export interface LabTexts {
   scenarios?: Record<string, string>;
   /** Option descriptions, by option name (the key in lab.ts's `options`). */
   options?: Record<string, string>;
+  /** Grader check titles, by check id (the first argument of `check()` in grader.test.ts). */
+  checks?: Record<string, string>;
 }
 
 /** `dir/lesson.md` in `language`: `dir/lesson.zh-CN.md` when it exists, else the English file. */
@@ -34,6 +36,11 @@ export function readLabTexts(dir: string, language: Language): LabTexts {
   const path = join(dir, `texts.${language}.json`);
   if (!existsSync(path)) return {};
   return JSON.parse(readFileSync(path, 'utf8')) as LabTexts;
+}
+
+/** The title of check `id` of the lab in `dir` in `language`, or undefined (then: the grader's English). */
+export function checkTitle(dir: string, id: string, language: Language): string | undefined {
+  return readLabTexts(dir, language).checks?.[id] || undefined;
 }
 
 interface Translatable {

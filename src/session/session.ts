@@ -156,7 +156,7 @@ export class Session implements SessionPort {
         this.emitProgress();
         return;
       case 'run':
-        return this.startRun(command.lab, command.scenario, command.learnerCode);
+        return this.startRun(command.lab, command.scenario, command.learnerCode, command.packets === true);
       case 'stop':
         return this.stop();
       case 'grade':
@@ -216,7 +216,7 @@ export class Session implements SessionPort {
     await run.done;
   }
 
-  private async startRun(labId: string, scenario: string, learnerCode: boolean): Promise<void> {
+  private async startRun(labId: string, scenario: string, learnerCode: boolean, packets: boolean): Promise<void> {
     const lab = this.lab(labId);
     await this.stop();
     if (this.disposed) return;
@@ -244,7 +244,7 @@ export class Session implements SessionPort {
       batch.push(line);
       timer ??= setTimeout(flush, this.options.batchMs ?? 30);
     };
-    this.emit({ type: 'run-started', runId: id, lab: lab.id, scenario, learnerCode });
+    this.emit({ type: 'run-started', runId: id, lab: lab.id, scenario, learnerCode, packets });
     const done = (async () => {
       let result: ResultLine;
       try {
@@ -254,6 +254,11 @@ export class Session implements SessionPort {
           onLine,
           signal: controller.signal,
           timeoutMs: this.options.runTimeoutMs ?? 30_000,
+          packets,
+          onPacketsUnavailable: (reason) => {
+            flush();
+            this.emit({ type: 'packets-unavailable', runId: id, lab: lab.id, reason });
+          },
         });
       } catch (err) {
         const e = err as { code?: string; message?: string };

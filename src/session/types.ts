@@ -125,8 +125,11 @@ export type SessionCommand =
   | { type: 'open'; lab: string }
   /** The learner left the lab: stop its demo, stop watching. */
   | { type: 'close'; lab: string }
-  /** Run a scenario of the lab's demo; `learnerCode` runs it with the learner's file (`--use`). */
-  | { type: 'run'; lab: string; scenario: string; learnerCode: boolean }
+  /**
+   * Run a scenario of the lab's demo; `learnerCode` runs it with the learner's file (`--use`),
+   * `packets` captures its packets too (`--packets`).
+   */
+  | { type: 'run'; lab: string; scenario: string; learnerCode: boolean; packets?: boolean }
   /** Stop the running demo. */
   | { type: 'stop' }
   | { type: 'grade'; lab: string }
@@ -141,7 +144,9 @@ export type SessionCommand =
 
 /** What the controller tells the UI. */
 export type SessionEvent =
-  | { type: 'run-started'; runId: number; lab: string; scenario: string; learnerCode: boolean }
+  | { type: 'run-started'; runId: number; lab: string; scenario: string; learnerCode: boolean; packets?: boolean }
+  /** The run asked for packets and goes on without them: why, in one line. */
+  | { type: 'packets-unavailable'; runId: number; lab: string; reason: string }
   /** Trace lines of a run, in order, batched (a flood arrives as a few large batches). */
   | { type: 'trace'; runId: number; lab: string; lines: TraceLine[] }
   | { type: 'run-ended'; runId: number; lab: string; result: ResultLine; stopped: boolean }

@@ -5,7 +5,7 @@
  * (trace lines reach the trace screen even while the learner reads the lesson).
  *
  * Global keys: Ctrl-C quits; `?` help; `q`/Esc back (home: quit); Tab / Shift-Tab / 1 2 3
- * switch between lesson, trace and exercise; `n` next lab; `r` and `x` act on the trace
+ * switch between lesson, trace and exercise; `n` next lab; `r` `u` `p` and `x` act on the trace
  * screen and `g` `h` `s` `i` `t` on the exercise screen from anywhere in a lab.
  */
 import type { LabProgressView, LabView, SessionCommand, SessionSnapshot, WorkspaceView } from '../session/types.js';
@@ -42,6 +42,8 @@ export interface AppState {
   notice: Notice | null;
   /** The learner quit: the app unmounts, the command stops everything. */
   quitting: boolean;
+  /** Demo runs capture their packets (`p` on the trace), in every lab until `p` again. */
+  packets?: boolean;
 }
 
 export interface AppStep {
@@ -66,7 +68,7 @@ function openLab(state: AppState, index: number): AppStep {
       screen: 'lab',
       help: false,
       home: { selected: index },
-      lab: { index, tab: lab.steps.length ? 'lesson' : 'trace', lesson: initialLesson, trace: initialTrace, exercise: initialExercise },
+      lab: { index, tab: lab.steps.length ? 'lesson' : 'trace', lesson: initialLesson, trace: { ...initialTrace, packets: state.packets === true }, exercise: initialExercise },
       notice: null,
     },
     commands,
@@ -99,8 +101,10 @@ function withLab<K extends 'lesson' | 'trace' | 'exercise'>(
   tab?: Tab,
 ): AppStep {
   const lab = state.lab!;
+  // The trace's `p` is remembered for the session, not only for this lab.
+  const packets = key === 'trace' ? (step.state as TraceState).packets : state.packets;
   return {
-    state: { ...state, lab: { ...lab, [key]: step.state, ...(tab ? { tab } : {}) }, notice: step.notice ?? state.notice },
+    state: { ...state, packets, lab: { ...lab, [key]: step.state, ...(tab ? { tab } : {}) }, notice: step.notice ?? state.notice },
     commands: [...commands, ...(step.commands ?? [])],
   };
 }
@@ -188,6 +192,7 @@ function onKey(state: AppState, key: string, input: Input, theme: Theme): AppSte
     case 'r':
     case 'x':
     case 'u':
+    case 'p':
       return withLab(state, 'trace', traceReducer(lab.trace, input, ctx), [], 'trace');
     case 'g':
     case 'h':

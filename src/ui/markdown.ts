@@ -16,9 +16,13 @@ function inline(tokens: readonly Token[] | undefined, theme: Theme): string {
   let out = '';
   for (const token of tokens ?? []) {
     switch (token.type) {
-      case 'codespan':
-        out += theme.colour ? theme.code(token.text) : `\`${token.text}\``;
+      case 'codespan': {
+        // No-break spaces: a short command (`netlab run tcp-echo`) stays on one row, as a
+        // reader copies it whole; one longer than a row is still cut where it must be.
+        const code = token.text.length <= 40 ? token.text.replace(/ /g, '\u00a0') : token.text;
+        out += theme.colour ? theme.code(code) : `\`${code}\``;
         break;
+      }
       case 'strong':
         out += theme.bold(inline(token.tokens, theme));
         break;

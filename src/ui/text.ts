@@ -137,11 +137,26 @@ export function hardWrap(text: string, width: number): string[] {
 }
 
 /**
- * Wrap `text` to rows of at most `width` columns: at spaces where possible, mid-word when a
- * word is longer than a row. Continuation rows start with `indent`. Colours survive the breaks.
+ * Wrap `text` to rows of at most `width` columns: at spaces and between CJK characters where
+ * possible, mid-word when a word is longer than a row. Continuation rows start with `indent`.
+ * Colours survive the breaks.
  */
 export function wrapText(text: string, width: number, indent = ''): string[] {
   return wrapTokens(tokenize(text), Math.max(1, width), indent, true);
+}
+
+// Chinese (and Japanese, Korean) text has no spaces: a row may end between any two of its
+// characters. Han, kana, hangul, CJK punctuation and the full-width forms.
+const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u{20000}-\u{3FFFF}]/u;
+// The simple form of the CJK line-breaking rules (kinsoku): closing punctuation never starts a
+// row and opening punctuation never ends one, so `。` stays with the word it ends.
+const NO_BREAK_BEFORE = new Set([...'。，、：；！？）」』】》〉〕］｝”’…‥・·—～％,.;:!?)]}%']);
+const NO_BREAK_AFTER = new Set([...'（「『【《〈〔［｛“‘([{']);
+
+/** May a row end between `before` and `after` (two graphemes, neither a space)? */
+function cjkBreak(before: string, after: string): boolean {
+  if (!CJK.test(before) && !CJK.test(after)) return false;
+  return !NO_BREAK_BEFORE.has(after) && !NO_BREAK_AFTER.has(before);
 }
 
 function wrapTokens(tokens: Token[], width: number, indent: string, atSpaces: boolean): string[] {
@@ -153,6 +168,8 @@ function wrapTokens(tokens: Token[], width: number, indent: string, atSpaces: bo
   // Where the row could break: index in `row`, width there, SGR state to reopen after it.
   let breakAt: { index: number; width: number; reopen: string; close: string } | undefined;
   const indentWidth = textWidth(indent);
+  // The last grapheme placed, to find the breaks between CJK characters.
+  let previous = '';
 
   const newRow = (rest: string, restWidth: number) => {
     rows.push(row);
@@ -179,11 +196,17 @@ function wrapTokens(tokens: Token[], width: number, indent: string, atSpaces: bo
       }
       row += ' ';
       rowWidth += 1;
-      breakAt = { index: row.length, width: rowWidth, reopen: sgr.reopen(), close: sgr.close() };
+      previous = ' ';
+      // A break here leaves something before the space on the row.
+      if (rowWidth > (rows.length ? indentWidth : 0) + 1) breakAt = { index: row.length, width: rowWidth, reopen: sgr.reopen(), close: sgr.close() };
       continue;
     }
+    if (atSpaces && previous !== '' && previous !== ' ' && rowWidth > (rows.length ? indentWidth : 0) && cjkBreak(previous, token.text)) {
+      breakAt = { index: row.length, width: rowWidth, reopen: sgr.reopen(), close: sgr.close() };
+    }
+    previous = token.text;
     if (rowWidth + token.width > limit && rowWidth > (rows.length ? indentWidth : 0)) {
-      if (breakAt && breakAt.width > (rows.length ? indentWidth : 0) + 1) {
+      if (breakAt) {
         // Move the word that does not fit to the next row.
         const head = row.slice(0, breakAt.index).replace(/ $/, '');
         const tail = row.slice(breakAt.index);

@@ -107,6 +107,11 @@ export class TraceLog {
     return log;
   }
 
+  /** The trace lines received, in order (the oldest may be gone past a flood), quiet ones too. */
+  get lines(): readonly TraceLine[] {
+    return this.history;
+  }
+
   append(lines: readonly TraceLine[]): void {
     this.received += lines.length;
     this.history.push(...lines);

@@ -2,8 +2,12 @@
  * The live trace screen: pick a scenario (←/→), `r` runs it, the trace streams in (the
  * window follows the end while it runs), the lab's summary is appended when it ends, and the
  * whole log stays scrollable afterwards. `r` runs the reference implementation, `u` the
- * learner's file; `x` stops a run.
+ * learner's file; `x` stops a run. `p` runs it again with its packets captured (and keeps doing
+ * so until pressed again); `d` shows the run as a sequence diagram instead of the log (`<` `>`
+ * move its columns sideways when there are more actors than fit).
  */
+import { renderDiagram } from '../wire/diagram.js';
+import { WIRE_ACTOR } from '../wire/format.js';
 import { renderSummary } from '../trace/summary.js';
 import type { Input } from './input.js';
 import { contentWidth, layout, type Size } from './layout.js';
@@ -37,6 +41,28 @@ export interface TraceState {
   elapsed: number | null;
   /** Show the lines the lab keeps quiet too (the `a` key). */
   allEvents: boolean;
+  /** Runs capture their packets (the `p` key); the app keeps it from lab to lab. */
+  packets: boolean;
+  /** The run shown asked for its packets. */
+  runPackets: boolean;
+  /** Packets on the trace of the run shown. */
+  packetCount: number;
+  /** Why the run shown has no packets although it asked for them. */
+  wireNote: string | null;
+  /** The log, or the run drawn as a sequence diagram (the `d` key). */
+  view: 'log' | 'diagram';
+  /** The first actor column of the diagram (`<` `>`). */
+  firstActor: number;
+  /** The diagram's rows at this width (its first row, the actors' names, stays on top), or null in the log view. */
+  diagram: DiagramView | null;
+}
+
+export interface DiagramView {
+  header: string;
+  rows: string[];
+  /** Actors off-screen on the left and on the right. */
+  left: number;
+  right: number;
 }
 
 export const initialTrace: TraceState = {
@@ -51,6 +77,13 @@ export const initialTrace: TraceState = {
   follow: true,
   elapsed: null,
   allEvents: false,
+  packets: false,
+  runPackets: false,
+  packetCount: 0,
+  wireNote: null,
+  view: 'log',
+  firstActor: 0,
+  diagram: null,
 };
 
 /**
@@ -74,11 +107,38 @@ export function traceWindow(size: Size, headerRows = 1): number {
   return Math.max(1, layout(size).body - headerRows - 1);
 }
 
+/**
+ * The diagram draws the last lines of a run only: it is drawn again whole as lines arrive, and a
+ * flood of thousands of events would make every batch cost seconds (the log keeps them all).
+ */
+export const DIAGRAM_LINES = 400;
+
+/** The run as a sequence diagram `width` columns wide, from the log's last lines. */
+function drawDiagram(state: TraceState, ctx: LabContext): DiagramView {
+  const all = state.log?.lines ?? [];
+  const left = Math.max(0, all.length - DIAGRAM_LINES);
+  const drawing = renderDiagram(left ? all.slice(left) : all, { width: contentWidth(ctx.size), firstActor: state.firstActor, policy: ctx.lab.trace, allEvents: state.allEvents });
+  const first = drawing.shown.length ? drawing.actors.indexOf(drawing.shown[0]!) : 0;
+  // The drawing ends with a row naming the actors off-screen: the key bar says it instead.
+  const hidden = drawing.shown.length < drawing.actors.length;
+  const rows = drawing.rows.slice(1, hidden ? -1 : undefined);
+  if (left) rows.unshift(`… ${left} earlier lines not drawn: d shows the whole log`);
+  return { header: drawing.rows[0] ?? '', rows, left: first, right: drawing.actors.length - first - drawing.shown.length };
+}
+
+/** Rows the window scrolls over, and the window's height, in the view on screen. */
+function scrollable(state: TraceState, ctx: LabContext): { total: number; height: number } {
+  const height = traceWindow(ctx.size, scenarioRows(ctx.lab, state, contentWidth(ctx.size), ctx.theme).length);
+  // The diagram's header row (the actors' names) stays above its window.
+  if (state.diagram) return { total: state.diagram.rows.length, height: Math.max(1, height - 1) };
+  return { total: state.log?.rows.length ?? 0, height };
+}
+
 function settle(state: TraceState, ctx: LabContext): TraceState {
-  const { size } = ctx;
-  const total = state.log?.rows.length ?? 0;
-  const height = traceWindow(size, scenarioRows(ctx.lab, state, contentWidth(size), ctx.theme).length);
-  return { ...state, version: total + (state.log?.dropped ?? 0), offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
+  const diagram = state.view === 'diagram' ? drawDiagram(state, ctx) : null;
+  const next = { ...state, diagram, firstActor: diagram ? diagram.left : state.firstActor };
+  const { total, height } = scrollable(next, ctx);
+  return { ...next, version: (state.log?.rows.length ?? 0) + (state.log?.dropped ?? 0), offset: state.follow ? maxOffset(total, height) : clampOffset(state.offset, total, height) };
 }
 
 export function isRunning(state: TraceState): boolean {
@@ -89,7 +149,7 @@ export function isRunning(state: TraceState): boolean {
  * `r` runs the chosen scenario with the reference solution, `u` with the learner's file (what
  * `netlab run <lab> --use <file>` does).
  */
-function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext): Step<TraceState> {
+function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext, packets = state.packets): Step<TraceState> {
   const { lab } = ctx;
   if (isRunning(state)) return { state, notice: { level: 'info', text: 'A run is in progress: x stops it.' } };
   if (lab.unsupported) return { state, notice: { level: 'warn', text: `This machine cannot run ${lab.id}: ${lab.unsupported}` } };
@@ -100,8 +160,19 @@ function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext): Ste
   }
   return {
     state: { ...state, status: 'starting', learnerCode },
-    commands: [{ type: 'run', lab: lab.id, scenario, learnerCode }],
+    commands: [{ type: 'run', lab: lab.id, scenario, learnerCode, ...(packets ? { packets: true } : {}) }],
   };
+}
+
+/** `p`: capture the packets of this run and the next ones, or stop capturing them. */
+function togglePackets(state: TraceState, ctx: LabContext): Step<TraceState> {
+  const packets = !state.packets;
+  const next = { ...state, packets };
+  if (!packets) return { state: next, notice: { level: 'info', text: 'Packets off: the next run shows Node\'s events only (p captures them again).' } };
+  if (isRunning(state)) return { state: next, notice: { level: 'info', text: 'Packets on: the next run captures them (x stops this one).' } };
+  const step = startRun(next, state.status === 'idle' ? false : state.learnerCode, ctx, true);
+  if (!step.commands?.length) return { state: next, notice: step.notice };
+  return { ...step, notice: { level: 'info', text: 'Running again with its packets: each one is a wire line (d draws the run as a diagram).' } };
 }
 
 export function traceReducer(state: TraceState, input: Input, ctx: LabContext): Step<TraceState> {
@@ -113,13 +184,20 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     case 'run-started': {
       if (input.lab !== lab.id) return { state };
       const log = new TraceLog(theme, contentWidth(size), undefined, lab.trace, state.allEvents);
-      return { state: settle({ ...state, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, ctx) };
+      const wire = { runPackets: input.packets === true, packetCount: 0, wireNote: null };
+      return { state: settle({ ...state, ...wire, status: 'running', runId: input.runId, ran: input.scenario, log, follow: true, offset: 0, elapsed: null, learnerCode: input.learnerCode }, ctx) };
+    }
+    case 'packets-unavailable': {
+      if (input.runId !== state.runId) return { state };
+      return { state: { ...state, wireNote: input.reason }, notice: { level: 'warn', text: `No packets: ${input.reason}` } };
     }
     case 'trace': {
       if (input.runId !== state.runId || !state.log) return { state };
       state.log.append(input.lines);
       const last = input.lines[input.lines.length - 1];
-      return { state: settle({ ...state, elapsed: last ? last.t : state.elapsed }, ctx) };
+      let packetCount = state.packetCount;
+      for (const line of input.lines) if (line.actor === WIRE_ACTOR && line.type === 'event') packetCount++;
+      return { state: settle({ ...state, packetCount, elapsed: last ? last.t : state.elapsed }, ctx) };
     }
     case 'run-ended': {
       if (input.runId !== state.runId || !state.log) return { state };
@@ -132,6 +210,8 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       const status: RunStatus = input.stopped ? 'stopped' : result.ok ? 'passed' : 'failed';
       const notice = input.stopped
         ? { level: 'info' as const, text: 'Stopped. Every process of the run was killed.' }
+        : result.ok && state.wireNote
+          ? { level: 'warn' as const, text: `The run finished without its packets: ${state.wireNote}` }
         : result.ok
           ? { level: 'ok' as const, text: 'The run finished: scroll up (↑, PgUp, Home) to read the whole trace.' }
           : { level: 'error' as const, text: `The demo failed: ${result.error?.message.split('\n')[0] ?? 'unknown error'}` };
@@ -160,6 +240,27 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     case 'x':
       if (!running) return { state };
       return { state, commands: [{ type: 'stop' }] };
+    case 'p':
+      return togglePackets(state, ctx);
+    case 'd': {
+      const view = state.view === 'log' ? 'diagram' : 'log';
+      const text =
+        view === 'log'
+          ? 'The log again: d draws the diagram.'
+          : state.packetCount > 0 || !state.log
+            ? 'The run as a sequence diagram, time flowing down: d shows the log again.'
+            : "The run's events as a diagram; p runs it again with its packets as arrows. d: the log.";
+      return { state: settle({ ...state, view, follow: state.follow || !state.log }, ctx), notice: { level: 'info', text } };
+    }
+    case '<':
+    case '>':
+    case ',':
+    case '.': {
+      if (!state.diagram) return { state };
+      const step = key === '>' || key === '.' ? 1 : -1;
+      if ((step > 0 && state.diagram.right === 0) || (step < 0 && state.diagram.left === 0)) return { state };
+      return { state: settle({ ...state, firstActor: state.diagram.left + step }, ctx) };
+    }
     case 'left':
     case 'right': {
       if (running) return { state, notice: { level: 'info', text: 'Wait for the run to end (or x to stop it) to choose another scenario.' } };
@@ -169,8 +270,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       return { state: { ...state, scenario } };
     }
   }
-  const total = state.log?.rows.length ?? 0;
-  const height = traceWindow(size, scenarioRows(lab, state, contentWidth(size), theme).length);
+  const { total, height } = scrollable(state, ctx);
   const offset = scrollBy(key, state.offset, total, height);
   if (offset === undefined) return { state };
   return { state: { ...state, offset, follow: offset >= maxOffset(total, height) } };

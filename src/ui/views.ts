@@ -182,7 +182,8 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const body: string[] = scenarioRows(lab, tr, cw, theme);
   const headerRows = body.length;
   const log = tr.log;
-  const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}` : '';
+  const packets = tr.runPackets && log ? (tr.wireNote ? ', no packets' : `, ${tr.packetCount} packet${tr.packetCount === 1 ? '' : 's'}`) : '';
+  const events = log ? `${log.received} event${log.received === 1 ? '' : 's'}${packets}` : '';
   const time = tr.elapsed !== null ? ` in ${formatTime(tr.elapsed).trim()}` : '';
   switch (tr.status) {
     case 'idle':
@@ -206,7 +207,13 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   }
   const height = traceWindow(state.size, headerRows);
   let more = false;
-  if (log) {
+  const diagram = tr.diagram;
+  if (log && diagram) {
+    body.push(theme.bold(diagram.header));
+    if (diagram.rows.length === 0) body.push(theme.dim('  (nothing to draw yet)'));
+    body.push(...window(diagram.rows, tr.offset, height - 1).map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
+    more = tr.offset + height - 1 < diagram.rows.length;
+  } else if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(`… ${log.dropped} earlier rows not kept (netlab run ${lab.id} --json keeps every event)`));
     body.push(...window(log.rows, tr.offset, height - (log.dropped > 0 && tr.offset === 0 ? 1 : 0)));
     more = tr.offset + height < log.rows.length;
@@ -224,10 +231,21 @@ function traceFrame(state: AppState, theme: Theme): Frame {
     ];
     for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
   }
-  const tip = running ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.' : more ? '↑↓ PgUp PgDn Home End scroll the trace' : tr.log ? 'r runs the reference again, u your file; ←→ another scenario' : 'r runs the demo, u runs it with your file';
+  const sideways = diagram && diagram.left + diagram.right > 0 ? `${diagram.left ? `‹ ${diagram.left} ` : ''}< > more actors${diagram.right ? ` ${diagram.right} ›` : ''}` : '';
+  const tip = running
+    ? 'Streaming… x stops the run; ↑ scrolls back, End follows again.'
+    : sideways
+      ? `${sideways}; ↑↓ scroll; d the log`
+      : more
+        ? '↑↓ PgUp PgDn Home End scroll the trace'
+        : tr.log
+          ? tr.packets ? 'r runs it again with packets, u your file; d diagram, p no packets' : 'r runs the reference again, u your file; p with its packets; d diagram'
+          : 'r runs the demo, u runs it with your file, p with its packets';
+  const view: [string, string] = ['d', tr.view === 'log' ? 'diagram' : 'log'];
+  const wire: [string, string] = ['p', tr.packets ? 'no packets' : 'packets'];
   const keys: Array<[string, string]> = running
-    ? [['x', 'stop'], ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
-    : [['r', 'run'], ['u', 'run yours'], ['←→', 'scenario'], ['a', tr.allEvents ? 'fewer events' : 'all events'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
+    ? [['x', 'stop'], wire, view, ['↑↓', 'scroll'], ['End', 'follow'], ['Tab', 'screens'], HELP, BACK]
+    : [['r', 'run'], ['u', 'yours'], wire, view, ...(sideways ? [['<>', 'actors'] as [string, string]] : []), ['a', tr.allEvents ? 'fewer events' : 'all events'], ['←→', 'scenario'], ['↑↓', 'scroll'], ['Tab', 'screens'], ['n', 'next lab'], HELP, BACK];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
@@ -276,12 +294,12 @@ const HELP_ROWS: Array<[string, string]> = [
   ['← →', 'previous / next lesson step; choose a demo scenario'],
   ['Tab  1 2 3', 'switch between lesson, trace and exercise'],
   ['r  u  x', 'run the demo: r the reference, u your file; x stops it'],
+  ['p  d', 'p: capture the packets too (or not); d: diagram or log'],
   ['a', 'show every event in the trace, quiet ones too (or not)'],
-  ['g', 'grade your exercise'],
-  ['h', 'reveal the next hint'],
+  ['g  h', 'grade your exercise; reveal the next hint'],
   ['s', 'show the reference solution (once your exercise passed)'],
   ['t', "show the next failing check's trace"],
-  ['< >', 'move code wider than the screen sideways'],
+  ['< >', 'move wide code, or the diagram\'s actors, sideways'],
   ['i', 'create your workspace (netlab init), after asking'],
   ['n', 'next lab'],
   ['q  Esc', 'back; on the list of labs: quit'],

@@ -176,3 +176,21 @@ export async function runWatched<T = Record<string, unknown>>(args: string[], ti
   }
   return { ...result, lines, children: watch.pids, survivors };
 }
+
+/** What `netlab run <lab> --serve --json` printed once it serves: its address and commands. */
+export interface Serving {
+  address: string;
+  commands: string[];
+}
+
+/**
+ * Start `netlab run <lab> --serve --json` (with `extra` arguments) and wait until it serves:
+ * the process, its JSON lines, its end (collected), and the `serve` line.
+ */
+export async function startServing(lab: string, extra: string[] = [], options: { env?: NodeJS.ProcessEnv } = {}) {
+  const cli = startCli(['run', lab, '--serve', '--json', ...extra], options);
+  const out = new JsonLines<JsonLine>(cli);
+  const done = collect(cli);
+  const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as Serving;
+  return { cli, out, done, serve };
+}

@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { hostFail, hostSubmission, kindOfValue } from '../../../src/grade/host.js';
 import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import { emptyStats, watchWrites, writeEventDetail, writeEventName } from '../write-probe.js';
@@ -46,12 +46,7 @@ function sampleMemory(): void {
 }
 setInterval(sampleMemory, 10).unref();
 
-function kindOf(value: unknown): string {
-  if (value instanceof net.Server) return 'net.Server';
-  if (value === null || value === undefined) return String(value);
-  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
-  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
-}
+const kindOf = (value: unknown): string => kindOfValue(value, [[net.Server, 'net.Server']]);
 
 hostSubmission(firehoseHost, {
   /** createFirehose(totalBytes), traced, listening on a free port of 127.0.0.1; resolves with the port. */

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine, startServing } from '../../../test/helpers/cli.js';
 import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 const sh = promisify(execFile);
@@ -138,10 +138,7 @@ describe('netlab run backpressure --scenario …', () => {
 
 describe('netlab run backpressure --serve', () => {
   test('prints nc commands that work: nc gets exactly the stream; a stalled reader is printed too; Ctrl-C stops everything', async () => {
-    const cli = startCli(['run', 'backpressure', '--serve', '--json', '--set', 'total=1m']);
-    const out = new JsonLines<JsonLine>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('backpressure', ['--set', 'total=1m']);
     const port = Number(/^127\.0\.0\.1:(\d+)$/.exec(serve.address)![1]);
     const pids = await childrenOf(cli.pid!);
     expect(pids.length).toBeGreaterThan(0);

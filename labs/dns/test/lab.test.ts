@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as packet from 'dns-packet';
-import { JsonLines, collect, isAlive, processesMarked, runCli, startCli } from '../../../test/helpers/cli.js';
+import { JsonLines, collect, isAlive, processesMarked, runCli, startCli, startServing } from '../../../test/helpers/cli.js';
 import { parseNdjson } from '../../../src/trace/ndjson.js';
 import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
 import type { ResultLine, TraceEvent } from '../../../src/trace/event.js';
@@ -281,10 +281,7 @@ describe('nothing outlives a run', () => {
 
   test('--serve: dig-ready commands, real queries traced, Ctrl-C stops everything', async () => {
     const id = randomUUID();
-    const cli = startCli(['run', 'dns', '--serve', '--json'], { env: { NETLAB_DNS_TEST: id } });
-    const out = new JsonLines<Line>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('dns', [], { env: { NETLAB_DNS_TEST: id } });
     const port = Number(/^127\.0\.0\.1:(\d+)/.exec(serve.address)![1]);
     expect(serve.commands[0]).toBe(`dig @127.0.0.1 -p ${port} shop.netlab.test`);
     // A real client, as dig would be: a Resolver pointed at the printed port.

@@ -9,7 +9,7 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
+import { hostFail, hostSubmission, type LearnerModule, kindOfValue } from '../../../src/grade/host.js';
 import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
@@ -22,12 +22,7 @@ let server: http.Server | undefined;
 const lateWrites: LateWrite[] = [];
 let closeEmitted = false;
 
-function kindOf(value: unknown): string {
-  if (value instanceof http.Server) return 'http.Server';
-  if (value === null || value === undefined) return String(value);
-  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
-  return (value as object).constructor?.name ?? typeof value;
-}
+const kindOf = (value: unknown): string => kindOfValue(value, [[http.Server, 'http.Server']]);
 
 /** Record calls to write/writeHead/end on `res` made after its client aborted the request. */
 function watchLateWrites(req: http.IncomingMessage, res: http.ServerResponse): void {

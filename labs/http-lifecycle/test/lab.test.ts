@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine, startServing } from '../../../test/helpers/cli.js';
 
 type Line = JsonLine;
 
@@ -119,10 +119,7 @@ function sh(command: string): Promise<{ code: number; out: string }> {
 
 describe('netlab run http-lifecycle --serve', () => {
   test('every printed curl command works against the server, which traces it; Ctrl-C stops everything', async () => {
-    const cli = startCli(['run', 'http-lifecycle', '--serve', '--json']);
-    const out = new JsonLines<Line>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('http-lifecycle');
     expect(serve.address).toMatch(/^127\.0\.0\.1:\d+$/);
     const pids = await childrenOf(cli.pid!);
     expect(pids.length).toBeGreaterThan(0);

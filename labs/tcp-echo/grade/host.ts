@@ -5,7 +5,7 @@
  * backpressure. Reading those numbers changes nothing in how the learner's code behaves.
  */
 import * as net from 'node:net';
-import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
+import { hostFail, hostSubmission, type LearnerModule, kindOfValue } from '../../../src/grade/host.js';
 import { probe, trace } from '../../../src/runtime/child.js';
 import { formatAddress } from '../../../src/trace/detail.js';
 import { echoHost, type Inspection, type SocketStats } from '../contract.js';
@@ -15,14 +15,8 @@ export type { Inspection, SocketStats } from '../contract.js';
 
 const sockets = new Set<net.Socket>();
 
-function kindOf(value: unknown): string {
-  if (value instanceof net.Server) return 'net.Server';
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof (value as { then?: unknown }).then === 'function') return 'promise';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
+// `promise`: the `returns-server` check tells an async function by this word.
+const kindOf = (value: unknown): string => kindOfValue(value, [[net.Server, 'net.Server']], 'promise');
 
 /**
  * Call the learner's createEchoServer(), noting whether it called listen() itself (listen()

@@ -7,7 +7,7 @@
  */
 import * as dgram from 'node:dgram';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { hostFail, hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
+import { hostFail, hostSubmission, type LearnerModule, kindOfValue } from '../../../src/grade/host.js';
 import { probe, trace, traceChannels } from '../../../src/runtime/child.js';
 import { errorDetail, formatAddress } from '../../../src/trace/detail.js';
 import type { Json } from '../../../src/trace/event.js';
@@ -68,14 +68,7 @@ diagnosticsChannel.subscribe('udp.socket', (message) => {
   socket.once('close', () => (watched.open = false));
 });
 
-function kindOf(value: unknown): string {
-  if (value instanceof dgram.Socket) return 'dgram.Socket';
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
+const kindOf = (value: unknown): string => kindOfValue(value, [[dgram.Socket, 'dgram.Socket']]);
 
 function describe(value: unknown): SendOutcome['reply'] {
   const isBuffer = Buffer.isBuffer(value);

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine, startServing } from '../../../test/helpers/cli.js';
 import { parseNdjson } from '../../../src/trace/ndjson.js';
 
 type Line = JsonLine;
@@ -151,10 +151,7 @@ export async function sendDatagram() { throw new Error('not yet'); }
 
 describe('netlab run udp --serve', () => {
   test('prints nc -u commands, answers a real UDP client, traces it, and stops cleanly on Ctrl-C', async () => {
-    const cli = startCli(['run', 'udp', '--serve', '--json']);
-    const out = new JsonLines<Line>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('udp');
     const match = /^udp 127\.0\.0\.1:(\d+)$/.exec(serve.address);
     expect(match, serve.address).not.toBeNull();
     const serverPort = Number(match![1]);

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine } from '../../../test/helpers/cli.js';
+import { JsonLines, childrenOf, collect, isAlive, runWatched, startCli, type JsonLine, startServing } from '../../../test/helpers/cli.js';
 import { parseNdjson } from '../../../src/trace/ndjson.js';
 import { writeFixtureTo } from '../../../test/helpers/fixtures.js';
 import unixSocketLab from '../lab.js';
@@ -153,10 +153,7 @@ unixOnly('netlab run unix-socket --scenario …', () => {
 
 unixOnly('netlab run unix-socket --serve', () => {
   test('prints nc -U and curl commands, serves real clients, and leaves nothing behind on Ctrl-C', async () => {
-    const cli = startCli(['run', 'unix-socket', '--serve', '--json']);
-    const out = new JsonLines<Line>(cli);
-    const done = collect(cli);
-    const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as { address: string; commands: string[] };
+    const { cli, out, done, serve } = await startServing('unix-socket');
     const path = serve.address;
     expect(path).toMatch(/echo\.sock$/);
     expect(serve.commands[0]).toBe(`nc -U ${path}`);
