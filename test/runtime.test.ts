@@ -142,7 +142,7 @@ await self.waitForCommand('stop');
     );
     const lab = {
       id: 'typed', title: 't', summary: 's', order: 1, exports: [], dir,
-      lessonPath: '', hintsPath: '', starterPath: '', solutionPath: '', graderPath: '', fixturesDir: '',
+      lessonPath: '', hintsPath: '', starterPath: '', solutionPath: '', graderPath: '',
       scenarios: {
         main: {
           title: 'typed',

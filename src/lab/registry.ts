@@ -54,7 +54,6 @@ function validate(definition: LabDefinition | undefined, dir: string, folder: st
     starterPath: join(dir, 'exercise', 'starter.ts'),
     solutionPath: join(dir, 'exercise', 'solution.ts'),
     graderPath: existsSync(graderJs) ? graderJs : join(dir, 'grader.test.ts'),
-    fixturesDir: join(dir, 'fixtures'),
   };
 }
 

@@ -115,8 +115,9 @@ export interface Lab extends LabDefinition {
   solutionPath: string;
   /** `grader.test.js` (or `.ts` in a checkout): the vitest file that grades a submission. */
   graderPath: string;
-  /** `fixtures/`: known-good and known-bad submissions, named `good-*.ts` and `bad-<check-slug>--*.ts`. */
-  fixturesDir: string;
+  // No fixtures path: fixtures are test data, not built into dist/. Tests read them from the
+  // lab's source folder (labs/<id>/fixtures/index.ts, edits of the solution) with
+  // src/lab/fixtures.ts.
 }
 
 export function defineLab(definition: LabDefinition): LabDefinition {

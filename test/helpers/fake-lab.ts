@@ -25,7 +25,6 @@ export function fakeLab(root: string, id: string, files: Record<string, string>,
     starterPath: join(dir, 'exercise', 'starter.ts'),
     solutionPath: join(dir, 'exercise', 'solution.ts'),
     graderPath: join(dir, 'grader.test.ts'),
-    fixturesDir: join(dir, 'fixtures'),
     ...extra,
   } as Lab;
 }
