@@ -41,6 +41,11 @@ export interface Handoff {
   /** Bytes the primary had read from the connection when it sent the handle. */
   bytesReadByPrimary: number;
   keepOpen: boolean;
+  /**
+   * The worker acknowledged the handle (Node's NODE_HANDLE_ACK): the connection is the worker's
+   * now, and without keepOpen the primary's copy is closed.
+   */
+  acked: boolean;
   /** The primary's own copy of the connection is still open (now, when asked). */
   openInPrimary: boolean;
 }
@@ -112,6 +117,13 @@ function record(child: ChildProcess, actor: string): void {
   child.on('message', (message: unknown) => {
     if (rec.readyAt === null && typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') rec.readyAt = since();
   });
+  // Node's own acknowledgement of a handle, one per handle sent, in order. Listening changes
+  // nothing: Node handles it before this listener runs.
+  child.on('internalMessage' as 'message', (message: unknown) => {
+    if ((message as { cmd?: unknown } | null)?.cmd !== 'NODE_HANDLE_ACK') return;
+    const next = rec.handoffs.find((h) => !h.acked);
+    if (next) next.acked = true;
+  });
   child.once('exit', (code, signal) => {
     rec.exitedAt = since();
     rec.code = code;
@@ -124,7 +136,7 @@ function record(child: ChildProcess, actor: string): void {
     const [message, handle, maybeOptions] = args;
     if (isSocket(handle)) {
       const keepOpen = typeof maybeOptions === 'object' && maybeOptions !== null && (maybeOptions as { keepOpen?: boolean }).keepOpen === true;
-      const handoff: Handoff = { remotePort: handle.remotePort ?? null, bytesReadByPrimary: handle.bytesRead, keepOpen, openInPrimary: true };
+      const handoff: Handoff = { remotePort: handle.remotePort ?? null, bytesReadByPrimary: handle.bytesRead, keepOpen, acked: false, openInPrimary: true };
       rec.handoffs.push(handoff);
       handedSockets.set(handoff, new WeakRef(handle));
       const detail: JsonObject = { to: actor, message: typeof message === 'string' ? message : JSON.stringify(message ?? null), remote: `127.0.0.1:${handoff.remotePort}`, bytesRead: handoff.bytesReadByPrimary };

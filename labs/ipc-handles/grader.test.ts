@@ -73,10 +73,13 @@ async function ask(sub: Submission, port: number, what = 'hello', options: { atO
   return answerOf(client, what);
 }
 
-/** Wait until the primary has sent the connection from `clientPort` to a worker. */
+/**
+ * Wait until the connection from `clientPort` is the worker's: sent by the primary and
+ * acknowledged by the worker (from then on the primary holds no copy that could read it).
+ */
 async function handedOver(sub: Submission, clientPort: number): Promise<void> {
   const deadline = Date.now() + 4000;
-  while (!(await sub.call<ChildRecord[]>('children')).some((k) => k.handoffs.some((h) => h.remotePort === clientPort))) {
+  while (!(await sub.call<ChildRecord[]>('children')).some((k) => k.handoffs.some((h) => h.remotePort === clientPort && h.acked))) {
     if (Date.now() > deadline) {
       fail(`we connected from port ${clientPort}; within 4 s your primary did not hand the connection to a worker (worker.send('connection', socket)). Is every connection handed to a ready worker, and kept until one is ready?`);
     }

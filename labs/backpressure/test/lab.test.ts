@@ -74,7 +74,9 @@ describe('netlab run backpressure --json (the tour: polite vs impolite)', () => 
     expect(polite.peakWritableLength).toBeLessThanOrEqual(hwm + 64 * 1024);
     expect(impolite.peakWritableLength).toBeGreaterThan(summary.totalBytes / 4);
     expect(impolite.peakBufferGrowth).toBeGreaterThan(summary.totalBytes / 4);
-    expect(impolite.peakBufferGrowth).toBeGreaterThan(4 * polite.peakBufferGrowth);
+    // (Buffer memory also counts garbage not yet collected, so the writers are compared by what
+    // their sockets held.)
+    expect(impolite.peakWritableLength).toBeGreaterThan(4 * polite.peakWritableLength);
     expect(impolite.peakRssGrowth).toBeGreaterThan(summary.totalBytes / 4);
     expect(polite.drains).toBe(polite.falseReturns);
     expect(events(r.lines, 'impolite', 'write→false').length).toBe(impolite.falseReturns);
