@@ -45,7 +45,6 @@ function packetEnds(line: TraceLine & { type: 'event' }): [string, string] | und
 
 function packetLabel(line: TraceLine & { type: 'event' }): string {
   const len = Number(line.detail.len ?? 0);
-  if (line.name.startsWith('ICMP')) return line.name.replace('ICMP ', 'ICMP ');
   return len > 0 ? `${line.name} ${len} B` : line.name;
 }
 
