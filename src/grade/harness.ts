@@ -33,18 +33,9 @@ import type { Language } from '../i18n/language.js';
 // its loaded catalogue: load it here, so that the harness's own messages speak that language.
 if (currentLanguage() !== 'en') await setLanguage(currentLanguage());
 
-/**
- * One failure message in each language the lab has it in; English is required and is what a
- * language without its own text gets. The values go into template strings in every language:
- * `fail(msg({ en: `sent ${n} bytes`, 'zh-CN': `发送了 ${n} 字节` }))`.
- */
-export type Msg = { en: string } & { [L in Exclude<Language, 'en'>]?: string };
+import { localize, type Msg } from '../i18n/localized.js';
 
-/** The text of `message` in the language grading speaks (English when the lab lacks it). */
-export function msg(message: Msg): string {
-  const language = currentLanguage();
-  return (language !== 'en' && message[language]) || message.en;
-}
+export { msg, type Msg } from '../i18n/localized.js';
 
 /** Options of one check. */
 export interface CheckOptions {
@@ -138,7 +129,7 @@ class CheckInterrupted extends Error {
 
 /** Fail the current check with a message the learner can act on. */
 export function fail(message: string | Msg): never {
-  throw new CheckFailure(typeof message === 'string' ? message : msg(message));
+  throw new CheckFailure(localize(message));
 }
 
 /** How many trace lines a failing check carries in its report (the last ones). */

@@ -5,3 +5,4 @@
  */
 export { LANGUAGES, DEFAULT_LANGUAGE, matchLanguage, resolveLanguage, type Language } from './language.js';
 export { t, setLanguage, currentLanguage, translator, loadTranslation, type MessageKey, type Message, type PluralMessage, type Translation, type Translate, type Vars } from './messages.js';
+export { msg, localize, type Msg } from './localized.js';

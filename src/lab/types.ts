@@ -4,6 +4,7 @@ import type { PrivateNetwork, PrivateNetworkFiles } from '../runtime/namespace.j
 import type { TracePolicy } from '../trace/policy.js';
 import type { ParamsOf, Program, ProgramSpec } from '../runtime/contract.js';
 import type { ProgramProcess } from '../runtime/spawn.js';
+import type { Msg } from '../i18n/localized.js';
 
 /** How `ctx.spawn` starts a program (besides its params). */
 export interface DemoSpawnOptions {
@@ -32,8 +33,8 @@ export interface DemoContext {
     program: Program<S>,
     ...options: S extends { params: object } ? [options: DemoSpawnOptions & { params: ParamsOf<S> }] : [options?: DemoSpawnOptions]
   ): ProgramProcess<S>;
-  /** Narrate, as the `netlab` actor. */
-  note(text: string): void;
+  /** Narrate, as the `netlab` actor: a plain string, or `{ en, 'zh-CN' }` said in the run's language. */
+  note(text: string | Msg): void;
   /** A private temporary directory, removed when the run ends. */
   tempDir(): string;
   /**

@@ -12,6 +12,7 @@ import { createClock } from '../trace/clock.js';
 import type { TracePolicy } from '../trace/policy.js';
 import type { NetlabErrorCode } from '../errors.js';
 import type { ArgOf, CommandsOf, ParamsOf, Program, ProgramSpec, ReadyOf, ResultOf } from './contract.js';
+import { localize, type Msg } from '../i18n/localized.js';
 import { ENV, toWireError, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** This process's actor name, given by the parent (`server`, `client#1`). */
@@ -87,8 +88,8 @@ export function traceChannels(...groups: ChannelGroup[]): () => void {
 }
 
 /** Narrate: a sentence that appears in the trace at this moment. */
-export function note(text: string, t: number = now()): void {
-  emitLine({ type: 'note', t, actor, text });
+export function note(text: string | Msg, t: number = now()): void {
+  emitLine({ type: 'note', t, actor, text: localize(text) });
 }
 
 /**

@@ -12,6 +12,7 @@ import { resolveProgram } from './spawn.js';
 import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
 import { t } from '../i18n/messages.js';
+import { localize } from '../i18n/localized.js';
 
 export interface DemoOptions {
   scenario?: string;
@@ -58,7 +59,7 @@ function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: O
     signal: scope.signal,
     spawn: ((actor: string, program: string | Program, spawnOptions: DemoSpawnOptions & { params?: object } = {}) =>
       scope.spawn({ actor, program: resolveProgram(lab.dir, typeof program === 'string' ? program : program.path), ...spawnOptions })) as DemoContext['spawn'],
-    note: (text) => scope.collector.note('netlab', text),
+    note: (text) => scope.collector.note('netlab', localize(text)),
     tempDir: () => scope.tempDir(),
     privateNetwork: (files) => scope.privateNetwork(files),
   };
