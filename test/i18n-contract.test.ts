@@ -134,7 +134,7 @@ function summaryKeysInDemoTests(lab: Lab): string[] {
 }
 
 /** Labs whose grader says every failure message in Chinese too: they must stay complete. */
-const MESSAGES_DONE = ['tcp-echo', 'backpressure', 'ipc-handles', 'unix-socket', 'http-lifecycle', 'dns', 'udp'];
+const MESSAGES_DONE = ['tcp-echo', 'backpressure', 'ipc-handles', 'unix-socket', 'http-lifecycle', 'dns', 'udp', 'websocket-handshake', 'agent-maxsockets'];
 
 describe(`grader failure messages in ${LANG}`, () => {
   test.each(MESSAGES_DONE)(`%s says every failure message in ${LANG} too`, (id) => {
