@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureUnavailable } from '../src/runtime/namespace.js';
-import type { GradeReport } from '../src/grade/types.js';
+import type { JsonReport } from '../src/grade/report/json.js';
 import type { TraceLine } from '../src/trace/event.js';
 import { runWatched } from './helpers/cli.js';
 import { ROOT, tempDir } from './grade-support.js';
@@ -33,10 +33,10 @@ async function grade(packets: boolean, env?: NodeJS.ProcessEnv) {
   const r = await runWatched(args, 120_000, env);
   expect(r.survivors, 'processes that outlived netlab').toEqual([]);
   expect(r.code, r.stderr).toBe(1);
-  return { ...r, report: JSON.parse(r.stdout) as GradeReport };
+  return { ...r, report: JSON.parse(r.stdout) as JsonReport };
 }
 
-const verdicts = (report: GradeReport) => report.labs.flatMap((l) => l.checks.map((c) => `${c.id}: ${c.status}`));
+const verdicts = (report: JsonReport) => report.tests.map((c) => `${c.id}: ${c.status}`);
 const wire = (trace: TraceLine[] | undefined) => (trace ?? []).filter((l) => l.type === 'event' && l.actor === 'wire');
 
 describe.skipIf(Boolean(unavailable))(`a failing check's packets on its trace${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
@@ -46,8 +46,8 @@ describe.skipIf(Boolean(unavailable))(`a failing check's packets on its trace${u
 
     // Then the verdicts are the same
     expect(verdicts(withPackets.report)).toEqual(verdicts(without.report));
-    const check = withPackets.report.labs[0]!.checks.find((c) => c.id === 'echoes-interactively')!;
-    expect(check.status).toBe('failed');
+    const check = withPackets.report.tests.find((c) => c.id === 'echoes-interactively')!;
+    expect(check.status).toBe('fail');
 
     // And the failing check's trace holds its connection's packets: the handshake, our data, the server's RST
     const packets = wire(check.trace);
@@ -66,7 +66,7 @@ describe.skipIf(Boolean(unavailable))(`a failing check's packets on its trace${u
     if (reset >= 0) expect(rst).toBeLessThan(reset);
 
     // And without --packets no trace has a packet
-    for (const c of without.report.labs[0]!.checks) expect(wire(c.trace)).toEqual([]);
+    for (const c of without.report.tests) expect(wire(c.trace)).toEqual([]);
   }, 240_000);
 });
 
@@ -75,7 +75,7 @@ test('where capture is impossible, --packets says why in one line and grading go
   const said = r.stderr.split('\n').filter((l) => /packets not captured/.test(l));
   expect(said).toHaveLength(1);
   expect(said[0]).toMatch(/NETLAB_NO_NAMESPACE/);
-  const checks = r.report.labs[0]!.checks;
-  expect(checks.find((c) => c.id === 'echoes-interactively')?.status).toBe('failed');
+  const checks = r.report.tests;
+  expect(checks.find((c) => c.id === 'echoes-interactively')?.status).toBe('fail');
   for (const c of checks) expect(wire(c.trace)).toEqual([]);
 }, 120_000);

@@ -33,7 +33,8 @@ class CaptureFile {
   private readonly pcap = new PcapStream((record) => this.add(record));
   private records: PcapRecord[] = [];
   private readonly marks = new Set<string>();
-  private broken = false;
+  /** The file cannot be read (or is not a capture): no packets, and nothing to wait for. */
+  broken = false;
   /** Checks of this worker that may still ask for packets: their start (epoch ms). */
   readonly active = new Map<object, number>();
 
@@ -55,7 +56,7 @@ class CaptureFile {
         this.pcap.push(Buffer.from(buffer.subarray(0, n)));
       }
     } catch (err) {
-      // Not written yet: the next read tries again. Anything else: no packets, the verdict stands.
+      // Not there yet: the next read tries again. Anything else: no packets.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.broken = true;
     }
   }
@@ -162,7 +163,7 @@ export class CheckPackets {
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
     for (;;) {
       this.file.read();
-      if (this.file.seen(mark) || Date.now() >= deadline) return;
+      if (this.file.seen(mark) || this.file.broken || Date.now() >= deadline) return;
       await new Promise((r) => setTimeout(r, SYNC_POLL_MS));
     }
   }
