@@ -36,9 +36,10 @@ function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** The first bytes of a payload, escaped (its length is shown beside it). */
+/** The first bytes of a payload, escaped, `…` when there is more (its length is shown beside it). */
 function preview(payload: Buffer, length: number): string {
-  return previewBytes(payload.subarray(0, 24)) + (length > 24 ? '…' : '');
+  const shown = payload.subarray(0, 24);
+  return previewBytes(shown) + (length > shown.length ? '…' : '');
 }
 
 /** The one name TCP segments are called by, from their flags. */
