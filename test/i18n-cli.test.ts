@@ -127,3 +127,27 @@ describe('grading in the chosen language', () => {
     }
   }, 150_000);
 });
+
+describe('a demo run in the chosen language', () => {
+  test('Given zh-CN, the title and the summary after the trace are Chinese; the keys stay in --json; English shows the keys', async () => {
+    const zh = await runCli(['run', 'udp', '--lang', 'zh-CN'], { env: neutral, timeoutMs: 60_000 });
+    expect(zh.code, zh.stderr).toBe(0);
+    expect(zh.stdout).toContain('— 场景 "tour"：');
+    const summary = zh.stdout.slice(zh.stdout.lastIndexOf('\n\n'));
+    expect(summary).toMatch(/^服务器: 127\.0\.0\.1:\d+$/m);
+    expect(summary).toContain('\n对端数: 3\n');
+    expect(summary).toContain('\n数据报数: 6\n');
+    expect(summary).toContain('✓ udp / tour 已完成');
+    expect(summary).not.toMatch(/^(server|peers|datagrams):/m);
+
+    const json = await runCli(['run', 'udp', '--json', '--lang', 'zh-CN'], { env: neutral, timeoutMs: 60_000 });
+    const result = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { summary: Record<string, unknown> };
+    expect(Object.keys(result.summary)).toEqual(['server', 'peers', 'datagrams']);
+
+    const en = await runCli(['run', 'udp'], { env: neutral, timeoutMs: 60_000 });
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout).toContain(' — scenario "tour": ');
+    expect(en.stdout).toMatch(/\n\nserver: 127\.0\.0\.1:\d+\npeers: 3\ndatagrams: 6\n✓ udp \/ tour finished\n$/);
+    expect(en.stdout + en.stderr).not.toMatch(HAN);
+  }, 150_000);
+});

@@ -67,6 +67,7 @@ export function labView(lab: Lab): LabView {
     exports: [...lab.exports],
     unsupported: safeUnsupported(lab),
     trace: { show: lab.trace?.show, quiet: lab.trace?.quiet },
+    ...(lab.summaryLabels ? { summaryLabels: lab.summaryLabels } : {}),
   };
 }
 

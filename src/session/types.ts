@@ -32,6 +32,8 @@ export interface LabView {
   unsupported: string | null;
   /** What its trace shows and keeps quiet (the lab's trace policy, without its functions). */
   trace?: Pick<TracePolicy, 'show' | 'quiet'>;
+  /** Labels of its demo summary's keys in the chosen language; none in English. */
+  summaryLabels?: Record<string, string>;
 }
 
 /** The learner's workspace (SPEC §4). */

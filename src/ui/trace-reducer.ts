@@ -204,7 +204,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       if (input.runId !== state.runId || !state.log) return { state };
       const { result } = input;
       state.log.end();
-      const summary = renderSummary(result, theme.chalk).split('\n');
+      const summary = renderSummary(result, theme.chalk, ctx.lab.summaryLabels).split('\n');
       state.log.text(['']);
       state.log.rule(`${result.lab} / ${result.scenario}`);
       state.log.text(summary);

@@ -12,11 +12,12 @@ import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Json, JsonObject } from '../../../src/trace/event.js';
 import { mark, note, params, ready, trace } from '../../../src/runtime/child.js';
+import { msg, type Msg } from '../../../src/i18n/index.js';
 
 export type Rrtype = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'NS' | 'PTR';
 
 export type Step =
-  | { say: string }
+  | { say: Msg }
   /** dns.promises.lookup(name, options) */
   | { lookup: string; options?: { all?: boolean; family?: 0 | 4 | 6; order?: 'verbatim' | 'ipv4first' } }
   /**
@@ -172,7 +173,7 @@ async function run(step: Step): Promise<StepResult | undefined> {
   if ('exercise' in step) {
     implementationModule ??= (await import(pathToFileURL(implementation!).href)) as typeof implementationModule;
     const fn = implementationModule?.lookupVsResolve;
-    if (typeof fn !== 'function') throw new Error(`${implementation} does not export lookupVsResolve()`);
+    if (typeof fn !== 'function') throw new Error(msg({ en: `${implementation} does not export lookupVsResolve()`, 'zh-CN': `${implementation} 没有导出 lookupVsResolve()` }));
     try {
       const result = await fn(step.exercise, step.server);
       const lookup = [...(result?.lookup ?? [])].map(String);

@@ -31,5 +31,5 @@ onCommand('close', async () => {
 
 running = await Promise.all(listeners.map((l) => startListener(l, seen)));
 const silent = listeners.filter((l) => l.silent).map((l) => l.label);
-if (silent.length) note(`${silent.join(', ')}: receives queries and never answers`);
+if (silent.length) note({ en: `${silent.join(', ')}: receives queries and never answers`, 'zh-CN': `${silent.join(', ')}：接收查询，但从不回答` });
 ready({ listeners: running.map(({ label, port }) => ({ label, port })) } satisfies ServerInfo);

@@ -6,6 +6,7 @@
  */
 import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { msg } from '../../../src/i18n/index.js';
 import { traceServersOnListen, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import type { Json } from '../../../src/trace/event.js';
@@ -47,9 +48,19 @@ hostSubmission({
     const begin = performance.now();
     const value = (await (mod.startPrimary as (p: string, n: number) => unknown)(WORKER_PATH, workers)) as Primary | undefined;
     const tookMs = Math.round(performance.now() - begin);
-    if (!value || typeof value !== 'object') hostFail(`startPrimary() resolved with ${String(value)}: resolve with { port, close }`);
-    if (typeof value.port !== 'number') hostFail(`startPrimary() resolved with port ${JSON.stringify(value.port ?? null)}: it must be the number of the port your server listens on (server.address().port)`);
-    if (typeof value.close !== 'function') hostFail('startPrimary() resolved without a close() function');
+    if (!value || typeof value !== 'object') {
+      hostFail(msg({ en: `startPrimary() resolved with ${String(value)}: resolve with { port, close }`, 'zh-CN': `startPrimary() resolve 的值是 ${String(value)}：应当 resolve 为 { port, close }` }));
+    }
+    if (typeof value.port !== 'number') {
+      const port = JSON.stringify(value.port ?? null);
+      hostFail(
+        msg({
+          en: `startPrimary() resolved with port ${port}: it must be the number of the port your server listens on (server.address().port)`,
+          'zh-CN': `startPrimary() resolve 的 port 是 ${port}：它必须是你的服务器监听的端口号（server.address().port）`,
+        }),
+      );
+    }
+    if (typeof value.close !== 'function') hostFail(msg({ en: 'startPrimary() resolved without a close() function', 'zh-CN': 'startPrimary() resolve 的值里没有 close() 函数' }));
     primary = value;
     return { port: value.port, tookMs } satisfies Started as unknown as Json;
   },
@@ -73,7 +84,7 @@ hostSubmission({
 
   /** Call close(); resolves with how long it took and what was left running. */
   async close() {
-    if (!primary) hostFail('startPrimary() has not resolved, so there is nothing to close');
+    if (!primary) hostFail(msg({ en: 'startPrimary() has not resolved, so there is nothing to close', 'zh-CN': 'startPrimary() 还没有 resolve，所以没有可关闭的东西' }));
     const begin = performance.now();
     await primary.close!();
     return {

@@ -8,11 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { bytesDetail, errorDetail } from '../../../src/trace/detail.js';
 import { mark, note, params, probe, ready, trace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
+import { msg, type Msg } from '../../../src/i18n/index.js';
 import { traceSends } from './sends.js';
 
 export type Step =
   /** Narrate. */
-  | { say: string }
+  | { say: Msg }
   /** One datagram per text, all in the same tick, to 127.0.0.1:port. */
   | { send: string | string[]; port: number }
   /** One datagram per size, all in the same tick, to 127.0.0.1:port. */
@@ -46,7 +47,10 @@ async function untilReplies(n: number): Promise<void> {
   const arrived = new Promise<void>((resolve) => waiters.push({ n, resolve }));
   const limit = sleep(3000, 'late' as const, { ref: false });
   if ((await Promise.race([arrived, limit])) === 'late') {
-    throw new Error(`expected ${n} replies in total, got ${replies} within 3 s: the server did not answer every datagram`);
+    throw new Error(msg({
+      en: `expected ${n} replies in total, got ${replies} within 3 s: the server did not answer every datagram`,
+      'zh-CN': `应当总共收到 ${n} 个回复，3 秒内只收到 ${replies} 个：服务器没有回答每一个数据报`,
+    }));
   }
 }
 /** This client's socket, created on first use (a client that only calls sendDatagram() has none). */
@@ -97,7 +101,10 @@ for (const step of steps) {
     const [r0, e0] = [replies, errors];
     await sleep(step.quiet);
     const [r, e] = [replies - r0, errors - e0];
-    note(`${step.quiet} ms later: ${r === 0 ? 'no reply' : `${r} ${r === 1 ? 'reply' : 'replies'}`}, ${e === 0 ? 'no error' : `${e} 'error' event${e === 1 ? '' : 's'}`}`);
+    note({
+      en: `${step.quiet} ms later: ${r === 0 ? 'no reply' : `${r} ${r === 1 ? 'reply' : 'replies'}`}, ${e === 0 ? 'no error' : `${e} 'error' event${e === 1 ? '' : 's'}`}`,
+      'zh-CN': `${step.quiet} 毫秒后：${r === 0 ? '没有回复' : `${r} 个回复`}，${e === 0 ? '没有错误' : `${e} 个 'error' 事件`}`,
+    });
   } else if ('connect' in step) {
     sock().connect(step.connect, '127.0.0.1');
     await once(sock(), 'connect');
@@ -106,7 +113,7 @@ for (const step of steps) {
     const mod = (await import(pathToFileURL(implementation!).href)) as {
       sendDatagram?: (m: string | Uint8Array, port: number, host?: string, timeoutMs?: number) => Promise<Buffer>;
     };
-    if (typeof mod.sendDatagram !== 'function') throw new Error(`${implementation} does not export sendDatagram()`);
+    if (typeof mod.sendDatagram !== 'function') throw new Error(msg({ en: `${implementation} does not export sendDatagram()`, 'zh-CN': `${implementation} 没有导出 sendDatagram()` }));
     // sendDatagram makes its own socket: diagnostics_channel `udp.socket` lets us trace it.
     const untrace = traceChannels('udp');
     const started = performance.now();

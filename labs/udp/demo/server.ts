@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type * as dgram from 'node:dgram';
 import { pathToFileURL } from 'node:url';
 import { note, onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
 import { traceSends } from './sends.js';
 
 interface ServerParams {
@@ -16,7 +17,9 @@ interface ServerParams {
 
 const p = params<ServerParams>();
 const mod = (await import(pathToFileURL(p.implementation).href)) as { createUdpServer?: () => dgram.Socket };
-if (typeof mod.createUdpServer !== 'function') throw new Error(`${p.implementation} does not export createUdpServer()`);
+if (typeof mod.createUdpServer !== 'function') {
+  throw new Error(msg({ en: `${p.implementation} does not export createUdpServer()`, 'zh-CN': `${p.implementation} 没有导出 createUdpServer()` }));
+}
 const server = traceSends(trace(mod.createUdpServer()));
 
 // A second 'message' listener only counts: datagram events have no flow control to disturb.
@@ -25,7 +28,7 @@ server.on('message', (msg: Buffer) => sizes.push(msg.length));
 
 onCommand('received', () => sizes);
 onCommand('close', () => {
-  note('server.close(): no connections to wait for, the socket just stops receiving');
+  note({ en: 'server.close(): no connections to wait for, the socket just stops receiving', 'zh-CN': 'server.close()：没有连接要等，套接字只是停止接收' });
   return new Promise((resolve) => server.close(() => resolve(null)));
 });
 

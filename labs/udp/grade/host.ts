@@ -11,6 +11,7 @@ import { hostFail, hostSubmission, type LearnerModule, kindOfValue } from '../..
 import { probe, trace, traceChannels } from '../../../src/runtime/child.js';
 import { errorDetail, formatAddress } from '../../../src/trace/detail.js';
 import type { Json } from '../../../src/trace/event.js';
+import { msg } from '../../../src/i18n/index.js';
 import { traceSends } from '../demo/sends.js';
 
 /** What the `server` operation reports. */
@@ -160,7 +161,7 @@ hostSubmission({
         await bound;
       } catch (err) {
         // The learner's own bind() failed (a fixed port already taken): say so, no port.
-        if (alreadyBound) return { port: 0, address: `its own bind() failed: ${String(errorDetail(err).message)}`, alreadyBound, type } satisfies ServerInfo;
+        if (alreadyBound) return { port: 0, address: msg({ en: `its own bind() failed: ${String(errorDetail(err).message)}`, 'zh-CN': `它自己的 bind() 失败了：${String(errorDetail(err).message)}` }), alreadyBound, type } satisfies ServerInfo;
         throw err;
       }
       address = server.address();

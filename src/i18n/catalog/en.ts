@@ -31,6 +31,18 @@ export const en = {
   'run.serving': '{title}: serving on {address}',
   'run.tryIt': 'Try it from another terminal:',
   'run.tracedBelow': 'Everything that connects is traced below. Ctrl-C to stop.',
+  'run.title': '— scenario "{name}": {title}',
+  'run.packetsNotCaptured': 'netlab: packets not captured:',
+  // The summary after a demo's trace (the app shows it too).
+  'run.summary.failed': '✗ the demo failed:',
+  'run.summary.unknownError': 'unknown error',
+  'run.summary.skipped': 'skipped: {reason}',
+  'run.summary.packets': 'packets:',
+  'run.summary.onTrace': '{traced} on the trace ({counted})',
+  'run.summary.noCount': 'tcpdump gave no count',
+  'run.summary.counted': 'tcpdump counted {captured}',
+  'run.summary.missing': 'tcpdump counted {captured}: {missing} missing',
+  'run.summary.finished': '✓ {lab} / {scenario} finished',
   // The workspace's README.md, which `netlab init` writes; {rows} is the table of labs.
   'init.readme': `# My netlab exercises
 

@@ -30,6 +30,17 @@ export const zhCN = {
   'run.serving': '{title}：服务运行在 {address}',
   'run.tryIt': '在另一个终端里试试：',
   'run.tracedBelow': '所有连上来的东西都会在下面跟踪显示。按 Ctrl-C 停止。',
+  'run.title': '— 场景 "{name}"：{title}',
+  'run.packetsNotCaptured': 'netlab：未抓取数据包：',
+  'run.summary.failed': '✗ 演示失败：',
+  'run.summary.unknownError': '未知错误',
+  'run.summary.skipped': '已跳过：{reason}',
+  'run.summary.packets': '数据包:',
+  'run.summary.onTrace': '跟踪中 {traced} 个（{counted}）',
+  'run.summary.noCount': 'tcpdump 没有给出计数',
+  'run.summary.counted': 'tcpdump 计得 {captured} 个',
+  'run.summary.missing': 'tcpdump 计得 {captured} 个：缺少 {missing} 个',
+  'run.summary.finished': '✓ {lab} / {scenario} 已完成',
   // The workspace's README.md, which `netlab init` writes; {rows} is the table of labs.
   'init.readme': `# 我的 netlab 练习
 
