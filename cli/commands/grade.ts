@@ -24,6 +24,8 @@ export interface GradeOptions {
   reporter?: string;
   output?: string;
   timeout?: string;
+  /** Put the packets of each failing check on its trace. */
+  packets?: boolean;
 }
 
 /** Parse `--timeout`: a positive number of milliseconds. */
@@ -108,6 +110,9 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
       }
     : undefined;
 
+  // Said before any lab, on stderr: stdout may be a JSON or JUnit report.
+  const onPacketsUnavailable = (reason: string) => process.stderr.write(`${colourFor(process.stderr).yellow(t('grade.packetsUnavailable'))} ${reason}\n`);
+
   const controller = new AbortController();
   // First Ctrl-C: stop grading, report what ran. A second one: leave at once.
   const off = onInterrupt(() => {
@@ -116,7 +121,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   });
   let report: GradeReport;
   try {
-    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal });
+    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal, packets: options.packets === true, onPacketsUnavailable });
   } finally {
     off();
   }

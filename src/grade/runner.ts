@@ -14,7 +14,8 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { GradeCapture } from './capture.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
@@ -42,6 +43,10 @@ export interface GradeLabsOptions {
   onProgress?: (progress: GradeProgress) => void;
   /** Stop grading: checks still running and labs not finished are reported as interrupted. */
   signal?: AbortSignal;
+  /** Put the packets of each failing check on its trace (`--packets`), when this machine can capture. */
+  packets?: boolean;
+  /** Why packets could not be captured (grading goes on without them), in one line. */
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
@@ -67,6 +72,8 @@ export interface GradeSubmissionsOptions {
   concurrency?: number;
   onProgress?: (progress: GradeProgress) => void;
   signal?: AbortSignal;
+  packets?: boolean;
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** Grade the learner's workspace: one report for the given labs. */
@@ -157,7 +164,15 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
     for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
     return submissions.map((_, i) => reports[i]!);
   }
-  const session = await VitestSession.open(collector, graders, context.concurrency);
+  const capture = options.packets ? await gradeCapture(options.onPacketsUnavailable) : undefined;
+  if (capture) context.packets = { file: capture.file };
+  let session: VitestSession;
+  try {
+    session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool);
+  } catch (err) {
+    await capture?.close();
+    throw err;
+  }
   try {
     // The backstop of the whole run: every lab is limited by the harness already.
     const perFile = Math.max(...Object.values(labs).map((l) => l.submissions.length));
@@ -168,8 +183,18 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await session.close(options.signal?.aborted ? INTERRUPTED_CLOSE_MS : undefined);
+    await capture?.close();
   }
   return submissions.map((s, i) => reports[i]!);
+}
+
+/** The capture grading runs in (src/grade/capture.ts), or undefined after saying why there is none. */
+async function gradeCapture(onUnavailable?: (reason: string) => void): Promise<GradeCapture | undefined> {
+  const { openGradeCapture } = await import('./capture.js');
+  const capture = await openGradeCapture();
+  if (typeof capture !== 'string') return capture;
+  onUnavailable?.(capture);
+  return undefined;
 }
 
 /** Largest transpiled module passed to learner processes (it travels in their environment). */
@@ -505,7 +530,7 @@ class VitestSession {
     readonly output: () => string,
   ) {}
 
-  static async open(collector: Collector, graders: string[], concurrency: number): Promise<VitestSession> {
+  static async open(collector: Collector, graders: string[], concurrency: number, pool?: PoolRunnerInitializer): Promise<VitestSession> {
     const savedExitCode = process.exitCode;
     const savedEnv = { ...process.env };
     // vite wants a cache folder; with vitest's cache off nothing is written there, so it is
@@ -541,7 +566,7 @@ class VitestSession {
           exclude: [],
           watch: false,
           reporters: [collector],
-          pool: 'forks',
+          pool: pool ?? 'forks',
           isolate: true,
           fileParallelism: true,
           maxWorkers: Math.max(1, Math.min(graders.length, availableParallelism())),
