@@ -84,7 +84,8 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
     throw new NetlabError('NETLAB_ERR_USAGE', t('cli.grade.badReporter', { choices: REPORTERS.join(', '), got: String(options.reporter) }));
   }
   const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
-  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  // Without --timeout the runner's default applies, scaled to how busy the machine is.
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
   const labs = await selectLabs(ids);
   const dir = existingWorkspace(options.dir);
   const output = options.output === undefined ? undefined : resolve(options.output);
@@ -121,7 +122,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   });
   let report: GradeReport;
   try {
-    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal, packets: options.packets === true, onPacketsUnavailable });
+    report = await gradeLabs({ labs, dir, ...(timeoutMs !== undefined ? { timeoutMs } : {}), onProgress, signal: controller.signal, packets: options.packets === true, onPacketsUnavailable });
   } finally {
     off();
   }

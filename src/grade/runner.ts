@@ -23,6 +23,7 @@ import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 import { checkTitle } from '../lab/texts.js';
 import { currentLanguage, t } from '../i18n/messages.js';
+import { measurePace, paced } from './pace.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -70,6 +71,11 @@ export interface GradeSubmissionsOptions {
   callTimeoutMs?: number;
   /** Checks of one grader file running at once (default 4). */
   concurrency?: number;
+  /**
+   * How much slower than a quiet machine this one is now (≥ 1): the default limits and the
+   * graders' own waits are multiplied by it. Measured at the start of the run when not given.
+   */
+  pace?: number;
   onProgress?: (progress: GradeProgress) => void;
   signal?: AbortSignal;
   packets?: boolean;
@@ -120,7 +126,6 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
  */
 export async function gradeSubmissions(submissions: GradeJob[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
   const reports: Array<LabReport | undefined> = new Array(submissions.length);
-  const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
 
   // A lab without a grader (an authoring mistake the contract test reports) cannot run.
   submissions.forEach((s, i) => {
@@ -132,7 +137,10 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
-  const prepared = await prepareAll(runnable.map((i) => submissions[i]!.file));
+  // The pace is measured while the files are transpiled (it waits on a process, not the CPU).
+  const [prepared, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
+  // Limits the caller chose are theirs; the defaults are for a quiet machine, so they scale.
+  const labTimeoutMs = options.timeoutMs ?? paced(DEFAULT_LAB_TIMEOUT_MS, pace);
   const loadErrors = new Map<number, LoadError>();
   for (const i of runnable) {
     const s = submissions[i]!;
@@ -149,9 +157,10 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   const context: GradeContext = {
     labs,
     labTimeoutMs,
-    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, labTimeoutMs),
-    callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
+    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? paced(DEFAULT_CHECK_TIMEOUT_MS, pace), labTimeoutMs),
+    callTimeoutMs: Math.min(options.callTimeoutMs ?? paced(DEFAULT_CALL_TIMEOUT_MS, pace), labTimeoutMs),
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    pace,
   };
   const collector = new Collector(submissions, loadErrors, options.onProgress);
   const onAbort = () => collector.interrupt();
@@ -177,7 +186,7 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
     // The backstop of the whole run: every lab is limited by the harness already.
     const perFile = Math.max(...Object.values(labs).map((l) => l.submissions.length));
     const waves = Math.ceil(graders.length / Math.max(1, Math.min(graders.length, availableParallelism())));
-    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + 30_000;
+    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + paced(30_000, pace);
     const interrupted = await session.run(context, graders, limit, options.signal);
     for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
   } finally {
