@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import { describe, expect, inject, test } from 'vitest';
-import type { Json, TraceEvent, TraceLine } from '../trace/event.js';
+import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
 import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
@@ -26,6 +26,7 @@ import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/co
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
+import { CheckPackets, mergeByTime } from './check-packets.js';
 import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
 import { paced as scaled, startTime } from './pace.js';
 import type { Language } from '../i18n/language.js';
@@ -182,6 +183,8 @@ class CheckRun implements CheckContext {
   output = '';
   readonly submissions: SubmissionImpl[] = [];
   deadline: number;
+  /** With `--packets`: this check's packets, for its trace if it fails. */
+  readonly packets: CheckPackets | undefined;
 
   constructor(
     readonly lab: string,
@@ -191,6 +194,7 @@ class CheckRun implements CheckContext {
     limitMs: number,
   ) {
     this.deadline = Date.now() + limitMs;
+    this.packets = context.packets ? new CheckPackets(this.collector, context.packets.file) : undefined;
     this.collector.onArrival((line) => {
       if (line.type === 'output' && this.output.length < OUTPUT_CHARS_KEPT) {
         this.output += `${line.text}\n`.slice(0, OUTPUT_CHARS_KEPT - this.output.length);
@@ -217,9 +221,9 @@ class CheckRun implements CheckContext {
     return this.scope.dispose();
   }
 
-  /** The last lines of the trace, for the report. */
-  reportTrace(): { trace: TraceLine[]; traceOmitted: number } {
-    const lines = this.collector.lines;
+  /** The last lines of the trace, with `packets` in their places, for the report. */
+  reportTrace(packets: UnsequencedLine[] = []): { trace: TraceLine[]; traceOmitted: number } {
+    const lines = mergeByTime(this.collector.lines, packets);
     const trace = lines.slice(-TRACE_LINES_IN_REPORT);
     return { trace, traceOmitted: this.collector.omitted + lines.length - trace.length };
   }
@@ -325,12 +329,14 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
       const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
       const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
       await run.dispose();
+      // After the verdict, which the packets never change: they only go on a failing check's trace.
+      const packets = await run.packets?.finish(message !== undefined && message.skipped === undefined);
       if (message === undefined) return;
       if (message.skipped !== undefined) {
         task.meta.netlab = { ...meta, points: 0 };
         return context.skip(message.skipped);
       }
-      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
+      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(packets), output: run.output || undefined };
       throw new CheckFailure(message.text, message.timedOut);
     } finally {
       leave();

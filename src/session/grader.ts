@@ -15,12 +15,14 @@ export interface GradeWorkerRequest {
   lab: string;
   dir: string;
   timeoutMs?: number;
+  packets?: boolean;
 }
 
 /** What the worker sends back: checks as they end, then the report (or why there is none). */
 export type GradeWorkerMessage =
   | { k: 'check'; check: CheckReport }
   | { k: 'report'; report: GradeReport }
+  | { k: 'packets-unavailable'; reason: string }
   | { k: 'error'; error: { code: string; message: string } };
 
 export const GRADE_WORKER = fileURLToPath(new URL('./grade-worker.js', import.meta.url));
@@ -89,6 +91,8 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
           if (!settled) request.onCheck?.(toCheckGrade(message.check));
         } else if (message.k === 'report') {
           finish(toLabGrade(message.report, request.lab));
+        } else if (message.k === 'packets-unavailable') {
+          if (!settled) request.onPacketsUnavailable?.(message.reason);
         } else {
           finish(errorGrade(message.error.message));
         }
@@ -99,7 +103,7 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         finish(errorGrade(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
       });
       if (request.signal.aborted) onAbort();
-      else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}) } satisfies GradeWorkerRequest);
+      else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.packets ? { packets: true } : {}) } satisfies GradeWorkerRequest);
     });
 }
 
