@@ -10,9 +10,9 @@
  * Where namespaces are unavailable, the checks that need a hosts file of the grader's are
  * skipped with the reason, and the others run with `localhost` (already in every hosts file).
  */
-import { check, fail, msg, skip, startSubmission, type CheckContext, type Submission } from '../../src/grade/harness.js';
+import { check, fail, msg, skip, startSubmission, type CheckContext, type TypedSubmission } from '../../src/grade/harness.js';
 import { openPrivateNetwork, privateNetworkUnavailable } from '../../src/runtime/namespace.js';
-import type { Listener } from './demo/listener.js';
+import { lookupHost, type Listener, type Outcome } from './contract.js';
 import type { Zone } from './demo/zone.js';
 
 const LAB = 'dns';
@@ -59,16 +59,8 @@ const LAB_ZONE: Zone = { [NAME.two]: { A: LABDNS.two }, [NAME.dnsOnly]: { A: LAB
 /** Why there is no private network here (checks then skip or use localhost), or null. */
 const unavailable = privateNetworkUnavailable();
 
-interface Outcome {
-  returned: unknown;
-  error: { code: string | null; message: string } | null;
-  serversBefore: { callback: string[]; promises: string[] };
-  serversAfter: { callback: string[]; promises: string[] };
-  queries: Array<{ label: string; question: string }>;
-}
-
 interface World {
-  sub: Submission;
+  sub: TypedSubmission<NonNullable<(typeof lookupHost)['ops']>>;
   dnsServer: string;
   /** lookupVsResolve(hostname, dnsServer) in the learner's process, with what happened around it. */
   call(hostname: string): Promise<Outcome>;
@@ -79,10 +71,10 @@ async function world(ctx: CheckContext, options: { needsHostsFile?: boolean } = 
     skip(msg({ en: `needs a hosts file of the grader's, in a private network namespace: ${unavailable}`, 'zh-CN': `需要评分器自己的 hosts 文件，放在一个私有网络命名空间里：${unavailable}` }));
   }
   let listeners: Listener[];
-  let sub: Submission;
+  let sub: World['sub'];
   if (unavailable) {
     ctx.note(msg({ en: `no private network here (${unavailable}): checking with localhost and the machine's own hosts file`, 'zh-CN': `这里没有私有网络（${unavailable}）：改用 localhost 和本机自己的 hosts 文件来检查` }));
-    sub = await startSubmission(LAB);
+    sub = await startSubmission(LAB, { host: lookupHost });
     listeners = [{ port: 0, label: 'dnsServer', zone: LAB_ZONE }];
   } else {
     const network = await openPrivateNetwork({ hosts: HOSTS_FILE, resolvConf: RESOLV_CONF }, { signal: ctx.signal });
@@ -91,15 +83,15 @@ async function world(ctx: CheckContext, options: { needsHostsFile?: boolean } = 
       en: `private network: hosts file says ${NAME.two} is ${HOSTS.two.join(' and ')} (and ${HOSTS.two6}), ${NAME.hostsOnly} is ${HOSTS.hostsOnly}`,
       'zh-CN': `私有网络：hosts 文件说 ${NAME.two} 是 ${HOSTS.two.join(' 和 ')}（以及 ${HOSTS.two6}），${NAME.hostsOnly} 是 ${HOSTS.hostsOnly}`,
     }));
-    sub = await startSubmission(LAB, { network });
+    sub = await startSubmission(LAB, { network, host: lookupHost });
     listeners = [
       { port: 53, label: 'resolv.conf', zone: SYSTEM_ZONE },
       { port: 0, label: 'dnsServer', zone: LAB_ZONE },
     ];
   }
-  const { ports } = await sub.call<{ ports: Record<string, number> }>('startDns', { listeners } as never);
+  const { ports } = await sub.call('startDns', { listeners });
   const dnsServer = `127.0.0.1:${ports.dnsServer}`;
-  return { sub, dnsServer, call: (hostname) => sub.call<Outcome>('lookupVsResolve', { hostname, dnsServer }) };
+  return { sub, dnsServer, call: (hostname) => sub.call('lookupVsResolve', { hostname, dnsServer }) };
 }
 
 const list = (a: readonly string[]) => (a.length ? a.join(', ') : '[]');

@@ -2,9 +2,8 @@ import { msg, type Msg } from '../../src/i18n/index.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import type { PrivateNetwork } from '../../src/runtime/namespace.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
-import type { Listener, ServerInfo } from './demo/dns-server.js';
-import type { Step, StepResult } from './demo/client.js';
+import type { ProgramProcess } from '../../src/runtime/spawn.js';
+import { dnsClient, dnsServer, tcpServer, type Listener, type Step, type StepResult } from './contract.js';
 import {
   DNS_ONLY,
   DOMAIN,
@@ -56,24 +55,21 @@ function exerciseSay(ctx: DemoContext, args: string): Msg {
 }
 
 async function startDns(ctx: DemoContext, network: PrivateNetwork | null, listeners: Listener[], actor = 'dns-server') {
-  const server = ctx.spawn(actor, 'demo/dns-server', { network: network ?? undefined, params: { listeners } as unknown as JsonObject });
-  const info = (await server.ready()) as unknown as ServerInfo;
+  const server = ctx.spawn(actor, dnsServer, { network: network ?? undefined, params: { listeners } });
+  const info = await server.ready();
   const ports = Object.fromEntries(info.listeners.map((l) => [l.label, l.port])) as Record<string, number>;
   return { server, ports };
 }
 
 async function runClient(ctx: DemoContext, network: PrivateNetwork | null, steps: Step[], actor = 'client'): Promise<StepResult[]> {
-  const client = ctx.spawn(actor, 'demo/client', {
-    network: network ?? undefined,
-    params: { steps, implementation: ctx.implementation } as unknown as JsonObject,
-  });
-  const { results } = (await client.ready(20_000)) as unknown as { results: StepResult[] };
+  const client = ctx.spawn(actor, dnsClient, { network: network ?? undefined, params: { steps, implementation: ctx.implementation } });
+  const { results } = await client.ready(20_000);
   await client.finish();
   return results;
 }
 
-async function queryCounts(server: ActorProcess): Promise<Record<string, number>> {
-  const stats = (await server.command('stats')) as { counts: Record<string, number> };
+async function queryCounts(server: ProgramProcess<NonNullable<(typeof dnsServer)['spec']>>): Promise<Record<string, number>> {
+  const stats = await server.command('stats');
   return stats.counts;
 }
 
@@ -246,8 +242,8 @@ export default defineLab({
             'zh-CN': `这里用的是本机自己的 hosts 文件：如果它没有 "::1 localhost" 这一行，localhost 在这里就只有一个地址`,
           });
         }
-        const v4 = ctx.spawn('server', 'demo/tcp-server', { network: network ?? undefined, params: { host: '127.0.0.1' } });
-        const { port } = (await v4.ready()) as { port: number };
+        const v4 = ctx.spawn('server', tcpServer, { network: network ?? undefined, params: { host: '127.0.0.1' } });
+        const { port } = await v4.ready();
         const results = await runClient(ctx, network, [
           { defaultResultOrder: true },
           { say: { en: `dns.lookup('localhost', { all: true }): in the order getaddrinfo gives (verbatim), ::1 first when the OS sorts it first`, 'zh-CN': `dns.lookup('localhost', { all: true })：按 getaddrinfo 给出的顺序（verbatim），操作系统把 ::1 排在前面时它就在前面` } },

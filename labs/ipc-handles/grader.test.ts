@@ -9,12 +9,13 @@ import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { check, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
 import { ByteReader, connectTcp } from '../../src/grade/helpers.js';
-import type { ChildRecord } from './children.js';
-import type { Started } from './grade/host.js';
+import { primaryHost, type ChildRecord, type Started } from './contract.js';
 
 const LAB = 'ipc-handles';
+
+type Submission = TypedSubmission<NonNullable<typeof primaryHost.ops>>;
 
 interface Reply {
   pid: number;
@@ -31,12 +32,13 @@ interface Reply {
  * others must not race against its workers starting).
  */
 async function started(workers: number, options: { readyDelayMs?: number; failFirst?: string; asResolved?: boolean } = {}): Promise<{ sub: Submission; port: number; took: number }> {
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: primaryHost });
+  const { asResolved, ...knobs } = options;
   let got: Started;
   try {
-    got = await sub.call<Started>('start', { workers, ...options }, 8000);
+    got = await sub.call('start', { workers, ...knobs }, 8000);
   } catch (err) {
-    const kids = await sub.call<ChildRecord[]>('children').catch(() => [] as ChildRecord[]);
+    const kids = await sub.call('children').catch((): ChildRecord[] => []);
     const ready = kids.filter((k) => k.readyAt !== null).length;
     if (/within|answer/i.test((err as Error).message) && sub.running) {
       fail(
@@ -50,10 +52,10 @@ async function started(workers: number, options: { readyDelayMs?: number; failFi
     }
     throw err;
   }
-  if (!options.asResolved) {
+  if (!asResolved) {
     const deadline = Date.now() + 8000;
     let ready = 0;
-    while ((ready = readyPids(await sub.call<ChildRecord[]>('children')).length) < workers) {
+    while ((ready = readyPids(await sub.call('children')).length) < workers) {
       if (Date.now() > deadline) {
         fail(
           msg({
@@ -90,7 +92,7 @@ async function ask(sub: Submission, port: number, what = 'hello', options: { atO
  */
 async function handedOver(sub: Submission, clientPort: number): Promise<void> {
   const deadline = Date.now() + 4000;
-  while (!(await sub.call<ChildRecord[]>('children')).some((k) => k.handoffs.some((h) => h.remotePort === clientPort && h.acked))) {
+  while (!(await sub.call('children')).some((k) => k.handoffs.some((h) => h.remotePort === clientPort && h.acked))) {
     if (Date.now() > deadline) {
       fail(
         msg({
@@ -145,7 +147,7 @@ function readyPids(kids: ChildRecord[]): number[] {
 check('resolves-when-ready', 'startPrimary() resolves once it listens and every worker is ready', { points: 2 }, async () => {
   // Workers that take 300 ms to be ready show a primary that resolves too early.
   const { sub, port } = await started(2, { readyDelayMs: 300, asResolved: true });
-  const kids = await sub.call<ChildRecord[]>('children');
+  const kids = await sub.call('children');
   if (kids.length === 0) fail(msg({ en: 'startPrimary() resolved, but forked no worker: fork(workerPath) once per worker', 'zh-CN': 'startPrimary() resolve 了，却没有 fork 任何工作进程：每个工作进程调用一次 fork(workerPath)' }));
   const ready = readyPids(kids);
   if (ready.length < 2) {
@@ -171,7 +173,7 @@ check('round-robin', 'connections go to the workers in turn: any 3 in a row to 3
   const { sub, port } = await started(3);
   const pids: number[] = [];
   for (let i = 0; i < 6; i++) pids.push((await ask(sub, port, `request ${i + 1}`)).pid);
-  const workers = readyPids(await sub.call<ChildRecord[]>('children'));
+  const workers = readyPids(await sub.call('children'));
   const used = new Set(pids);
   if (used.size < 3) {
     fail(
@@ -203,7 +205,7 @@ check('handle-passed', 'the socket is handed over, not proxied: the primary read
   const client = await connectTcp(port);
   client.write('written at once\n');
   await handedOver(sub, client.localPort!);
-  const kids = await sub.call<ChildRecord[]>('children');
+  const kids = await sub.call('children');
   const mine = kids.flatMap((k) => k.handoffs).find((h) => h.remotePort === client.localPort)!;
   if (mine.bytesReadByPrimary > 0) {
     fail(
@@ -230,7 +232,7 @@ check('no-copy-kept', 'once a socket is handed over, the primary keeps no copy o
   const { sub, port } = await started(2);
   const reply = await ask(sub, port);
   if (!reply.ended) fail(msg({ en: 'the worker answered, but our client got no EOF within 3 s', 'zh-CN': '工作进程回答了，但我们的客户端 3 秒内没有收到 EOF' }));
-  const mine = (await sub.call<ChildRecord[]>('children')).flatMap((k) => k.handoffs).find((h) => h.remotePort === reply.localPort);
+  const mine = (await sub.call('children')).flatMap((k) => k.handoffs).find((h) => h.remotePort === reply.localPort);
   if (!mine) fail(msg({ en: `our connection (from port ${reply.localPort}) was never sent to a worker as a handle`, 'zh-CN': `我们的连接（来自端口 ${reply.localPort}）从未作为句柄发送给工作进程` }));
   if (mine.openInPrimary) {
     fail(
@@ -251,7 +253,7 @@ check('restarts-worker', 'a worker killed with SIGKILL is replaced at once (with
   let kids: ChildRecord[] = [];
   const deadline = Date.now() + 5000;
   for (;;) {
-    kids = await sub.call<ChildRecord[]>('children');
+    kids = await sub.call('children');
     const dead = kids.find((k) => k.pid === victim);
     const replacement = dead?.exitedAt != null ? kids.find((k) => k.forkedAt >= dead.exitedAt! && k.pid !== victim) : undefined;
     if (dead?.exitedAt != null && replacement?.readyAt != null) {
@@ -298,7 +300,7 @@ check('waits-for-worker', 'a connection that arrives while no worker is ready wa
   await sub.call('readyDelay', { ms: 500 });
   await sub.call('kill', { pid: only });
   const deadline = Date.now() + 3000;
-  while (!(await sub.call<ChildRecord[]>('children')).find((k) => k.pid === only && k.exitedAt !== null)) {
+  while (!(await sub.call('children')).find((k) => k.pid === only && k.exitedAt !== null)) {
     if (Date.now() > deadline) fail(msg({ en: `we killed the only worker (${only}); your primary did not see it exit within 3 s`, 'zh-CN': `我们杀掉了唯一的工作进程（${only}）；你的主进程 3 秒内没有察觉它退出` }));
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -311,7 +313,7 @@ check('replaces-unready-worker', 'a worker that dies before it was ever ready is
   // netlab's worker: the first one forked exits before saying ready; the next ones work.
   const { sub, port } = await started(2, { failFirst: flag, asResolved: true });
   const deadline = Date.now() + 4000;
-  while (readyPids(await sub.call<ChildRecord[]>('children')).length < 2) {
+  while (readyPids(await sub.call('children')).length < 2) {
     if (Date.now() > deadline) {
       fail(
         msg({
@@ -331,8 +333,8 @@ check('replaces-unready-worker', 'a worker that dies before it was ever ready is
 check('close-stops-everything', 'close() stops listening, disconnects every worker, and resolves once all have exited', { points: 2 }, async () => {
   const { sub, port } = await started(2);
   await ask(sub, port);
-  const kids = await sub.call<ChildRecord[]>('children');
-  const closed = await sub.call<{ tookMs: number; live: number[]; listening: string[] }>('close', null, 8000).catch((err: Error) => {
+  const kids = await sub.call('children');
+  const closed = await sub.call('close', null, 8000).catch((err: Error) => {
     if (/within|answer/i.test(err.message)) {
       fail(msg({ en: 'close() did not resolve within 8 s: disconnect() every worker and resolve when each has emitted "exit"', 'zh-CN': 'close() 在 8 秒内没有 resolve：对每个工作进程调用 disconnect()，等每个都发出 "exit" 后再 resolve' }));
     }
@@ -349,7 +351,7 @@ check('close-stops-everything', 'close() stops listening, disconnects every work
       }),
     );
   }
-  const after = await sub.call<ChildRecord[]>('children');
+  const after = await sub.call('children');
   const restarted = after.filter((k) => !kids.some((old) => old.pid === k.pid));
   if (restarted.length > 0) {
     fail(

@@ -4,11 +4,16 @@
  * real `dgram` sockets on 127.0.0.1, traced into the check's report.
  */
 import * as dgram from 'node:dgram';
-import { check, currentCheck, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
+import { check, currentCheck, fail, msg, startSubmission, type Submission, type TypedSubmission } from '../../src/grade/harness.js';
 import { bytesText, firstDifference, hex, show } from '../../src/grade/helpers.js';
-import type { SendArgs, SendOutcome, ServerInfo, SocketState } from './grade/host.js';
+import { udpHost, type SendArgs, type SendOutcome, type ServerInfo } from './contract.js';
 
 const LAB = 'udp';
+
+/** The learner's process, its operations typed by the lab's host contract. */
+type UdpSubmission = TypedSubmission<NonNullable<(typeof udpHost)['ops']>>;
+
+const start = (): Promise<UdpSubmission> => startSubmission(LAB, { host: udpHost });
 
 type Received = { msg: Buffer; from: dgram.RemoteInfo };
 
@@ -72,9 +77,9 @@ class Peer {
   }
 }
 
-async function boundServer(): Promise<{ sub: Submission; server: ServerInfo }> {
-  const sub = await startSubmission(LAB);
-  const server = await sub.call<ServerInfo>('server');
+async function boundServer(): Promise<{ sub: UdpSubmission; server: ServerInfo }> {
+  const sub = await start();
+  const server = await sub.call('server');
   if (server.port === 0) {
     fail(msg({ en: `createUdpServer() returned a socket that binds itself, and ${server.address}. Return it unbound; the caller binds it.`, 'zh-CN': `createUdpServer() 返回的套接字自己绑定了端口，而且${server.address}。请返回未绑定的套接字，由调用方来绑定。` }));
   }
@@ -82,7 +87,7 @@ async function boundServer(): Promise<{ sub: Submission; server: ServerInfo }> {
 }
 
 /** Where the learner's server sent datagrams (its `send` calls, from the trace). */
-function serverSends(sub: Submission): string[] {
+function serverSends(sub: Pick<Submission, 'trace'>): string[] {
   return sub.trace.filter((l) => l.type === 'event' && l.name === 'send').map((l) => String((l as { detail: { to?: unknown } }).detail.to));
 }
 
@@ -93,7 +98,7 @@ async function ask(peer: Peer, payload: Uint8Array | string, port: number, timeo
   return (await peer.received(before + 1, timeoutMs)) ? peer.inbox[before] : undefined;
 }
 
-function noReply(sub: Submission, sent: string, server: ServerInfo, from: Peer): string {
+function noReply(sub: Pick<Submission, 'trace'>, sent: string, server: ServerInfo, from: Peer): string {
   const sends = serverSends(sub);
   const to = [...new Set(sends)].join(', ');
   const where = sends.length
@@ -112,8 +117,8 @@ const ACK = Buffer.from('ack:');
 
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('server-unbound', "createUdpServer() returns a 'udp4' socket that is not bound yet", { points: 0 }, async () => {
-  const sub = await startSubmission(LAB);
-  const server = await sub.call<ServerInfo>('server');
+  const sub = await start();
+  const server = await sub.call('server');
   if (server.alreadyBound) {
     fail(msg({
       en:
@@ -226,8 +231,8 @@ check('empty-datagram', 'answers an empty datagram with "ack:"', { points: 1 }, 
 });
 
 /** One sendDatagram() call in the learner's process. */
-function send(sub: Submission, args: Omit<SendArgs, 'guardMs'>, guardMs: number) {
-  return sub.call<SendOutcome & { sockets: SocketState[] }>('send', { ...args, guardMs }, guardMs + 2000);
+function send(sub: UdpSubmission, args: Omit<SendArgs, 'guardMs'>, guardMs: number) {
+  return sub.call('send', { ...args, guardMs }, guardMs + 2000);
 }
 
 function described(outcome: SendOutcome): string {
@@ -241,7 +246,7 @@ function described(outcome: SendOutcome): string {
 }
 
 check('send-gets-reply', 'sendDatagram() sends to 127.0.0.1 by default and resolves with the reply as a Buffer', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const answer = Buffer.from([0x70, 0x6f, 0x6e, 0x67, 0x3a, 0xff, 0x00, 0x80]);
   const peer = await Peer.open('peer', ({ from }, p) => p.socket.send(answer, from.port, from.address));
   const out = await send(sub, { base64: Buffer.from('ping').toString('base64'), asString: true, port: peer.port }, 2000);
@@ -278,7 +283,7 @@ check('send-gets-reply', 'sendDatagram() sends to 127.0.0.1 by default and resol
 });
 
 check('send-bytes', 'sendDatagram() sends exactly the given bytes, as one datagram', { points: 1 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const peer = await Peer.open('peer', ({ from }, p) => p.socket.send('ok', from.port, from.address));
   const payload = Buffer.from([0x00, 0xff, 0xfe, 0x0a, 0xc3, 0x28, 0x61]);
   const out = await send(sub, { base64: payload.toString('base64'), port: peer.port, host: '127.0.0.1', timeoutMs: 1000 }, 2000);
@@ -297,7 +302,7 @@ check('send-bytes', 'sendDatagram() sends exactly the given bytes, as one datagr
 });
 
 check('send-concurrent', 'concurrent sendDatagram() calls each resolve with their own reply', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const calls = 8;
   // Collects the calls' datagrams, then answers them in reverse order, each to its sender
   // (if some are slow to come, it answers what it has after 1 s, and any later one at once).
@@ -322,7 +327,7 @@ check('send-concurrent', 'concurrent sendDatagram() calls each resolve with thei
     timeoutMs: 2000,
     guardMs: 3000,
   }));
-  const { outcomes } = await sub.call<{ outcomes: SendOutcome[]; sockets: SocketState[] }>('sendMany', args as never, 7000);
+  const { outcomes } = await sub.call('sendMany', args, 7000);
   for (const [i, out] of outcomes.entries()) {
     const call = msg({ en: `call ${i + 1} of ${calls} (sendDatagram('call-${i}', …))`, 'zh-CN': `${calls} 个调用中的第 ${i + 1} 个（sendDatagram('call-${i}', …)）` });
     if (!out.settled) fail(msg({ en: `${calls} calls at once: ${call} had not settled after 3 s (its timeout was 2 s).`, 'zh-CN': `同时发起 ${calls} 个调用：${call}在 3 秒后仍未完成（它的超时是 2 秒）。` }));
@@ -352,7 +357,7 @@ check('send-concurrent', 'concurrent sendDatagram() calls each resolve with thei
 });
 
 check('send-timeout', "sendDatagram() rejects with code 'ETIMEDOUT' when nobody answers", { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const silent = await Peer.open('silent-peer');
   const out = await send(sub, { base64: Buffer.from('anyone?').toString('base64'), asString: true, port: silent.port, host: '127.0.0.1', timeoutMs: 300 }, 2500);
   const call = msg({
@@ -380,7 +385,7 @@ check('send-timeout', "sendDatagram() rejects with code 'ETIMEDOUT' when nobody 
 });
 
 check('send-closes-socket', 'sendDatagram() closes its socket after a reply and after a timeout', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const answering = await Peer.open('peer', ({ from }, p) => p.socket.send('pong', from.port, from.address));
   const silent = await Peer.open('silent-peer');
   for (const [what, peer, timeoutMs] of [

@@ -1,14 +1,14 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { Step } from './demo/client.js';
+import { tcpSink, tcpWriter, udpClient, udpServer, type Step } from './contract.js';
 
 async function startServer(ctx: DemoContext, actor = 'server') {
-  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation } });
-  const { port } = (await server.ready()) as { port: number };
+  const server = ctx.spawn(actor, udpServer, { params: { implementation: ctx.implementation } });
+  const { port } = await server.ready();
   return { server, port };
 }
 
 function client(ctx: DemoContext, actor: string, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { steps, implementation: ctx.implementation } });
+  return ctx.spawn(actor, udpClient, { params: { steps, implementation: ctx.implementation } });
 }
 
 /**
@@ -71,7 +71,7 @@ export default defineLab({
           { sendDatagram: 'hello from sendDatagram()', port, timeoutMs: 1000 },
         ]);
         await c3.finish();
-        const received = (await server.command('received')) as number[];
+        const received = await server.command('received');
         await server.command('close');
         return { server: `127.0.0.1:${port}`, peers: 3, datagrams: received.length };
       },
@@ -94,14 +94,14 @@ export default defineLab({
           { close: true },
         ]);
         await c.finish();
-        const udp = (await server.command('received')) as number[];
+        const udp = await server.command('received');
         await server.command('close');
         ctx.note({ en: 'the same five writes over TCP, a byte stream: the reader sees chunks, not writes', 'zh-CN': '同样的五次写入换成 TCP，一个字节流：读取方看到的是数据块，而不是一次次写入' });
-        const sink = ctx.spawn('tcp-server', 'demo/tcp-sink');
-        const { port: tcpPort } = (await sink.ready()) as { port: number };
-        const writer = ctx.spawn('tcp-client', 'demo/tcp-writer', { params: { port: tcpPort, sizes } });
+        const sink = ctx.spawn('tcp-server', tcpSink);
+        const { port: tcpPort } = await sink.ready();
+        const writer = ctx.spawn('tcp-client', tcpWriter, { params: { port: tcpPort, sizes } });
         await writer.finish();
-        const tcp = (await sink.command('received')) as number[];
+        const tcp = await sink.command('received');
         await sink.command('close');
         return {
           lines: [

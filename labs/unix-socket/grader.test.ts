@@ -9,12 +9,15 @@ import { once } from 'node:events';
 import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { check, currentCheck, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
+import { check, currentCheck, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
 import { ByteReader, bytesText, closeGracefully, firstDifference, hex, show } from '../../src/grade/helpers.js';
 import { makeTempDir, removeTempDir } from '../../src/runtime/cleanup.js';
-import type { CloseOutcome, ListenOutcome } from './grade/host.js';
+import { unixHost, type ListenOutcome } from './contract.js';
 
 const LAB = 'unix-socket';
+
+type Submission = TypedSubmission<NonNullable<typeof unixHost.ops>>;
+const start = (): Promise<Submission> => startSubmission(LAB, { host: unixHost });
 
 /** A socket path in a private directory (mode 0700) of this check, removed when it ends. */
 function socketPath(name = 's.sock'): string {
@@ -91,14 +94,14 @@ async function staleSocket(path: string): Promise<void> {
   currentCheck().defer(() => child.kill('SIGKILL'));
   await once(child, 'exit');
   if (!lstatOrNull(path)?.isSocket()) throw new Error(`the grader could not prepare a stale socket at ${path}`);
-  currentCheck().note(msg({ en: `${path} is a stale socket file: its server was killed with SIGKILL`, 'zh-CN': `${path} 是一个残留的套接字文件：它的服务器被 SIGKILL 杀掉了` }));
+  currentCheck().note(msg({ en: `${path} is a stale socket file: its server was killed with SIGKILL`, 'zh-CN': `${path} 是一个陈旧的套接字文件：它的服务器被 SIGKILL 杀掉了` }));
 }
 
 /** Generous: a correct listenUnix() settles in milliseconds, a hanging one is caught anyway. */
 const GUARD_MS = 4000;
 
 function listen(sub: Submission, path: string, guardMs = GUARD_MS): Promise<ListenOutcome> {
-  return sub.call<ListenOutcome>('listen', { path, guardMs }, guardMs + 2000);
+  return sub.call('listen', { path, guardMs }, guardMs + 2000);
 }
 
 function outcomeText(out: ListenOutcome): string {
@@ -177,7 +180,7 @@ async function expectEcho(path: string, payload: Buffer, actor = 'client'): Prom
 }
 
 check('resolves-when-listening', 'listenUnix() resolves only once the server is listening', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath();
   const out = await listen(sub, path);
   if (!out.settled) {
@@ -209,10 +212,10 @@ check('resolves-when-listening', 'listenUnix() resolves only once the server is 
 });
 
 check('listens-on-path', 'the server listens on the Unix socket at the given path', { points: 1 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath();
   await mustListen(sub, path, onFreePath());
-  const { address } = await sub.call<{ listening: boolean; address: string | null }>('waitListening', { path, guardMs: 2000 }, 4000);
+  const { address } = await sub.call('waitListening', { path, guardMs: 2000 }, 4000);
   if (address === null) {
     fail(
       msg({
@@ -243,7 +246,7 @@ check('listens-on-path', 'the server listens on the Unix socket at the given pat
 });
 
 check('echoes-bytes', 'echoes any bytes over the Unix socket and ends after the client ends', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath();
   await mustListen(sub, path, onFreePath());
   const payload = Buffer.alloc(300);
@@ -252,7 +255,7 @@ check('echoes-bytes', 'echoes any bytes over the Unix socket and ends after the 
 });
 
 check('live-server-refused', "a live server's path is refused with EADDRINUSE and left working", { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath();
   await liveServer(path);
   const before = lstatSync(path);
@@ -304,7 +307,7 @@ check('live-server-refused', "a live server's path is refused with EADDRINUSE an
 });
 
 check('replaces-stale-socket', 'a stale socket file (its server was killed) is replaced', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath();
   await staleSocket(path);
   const out = await listen(sub, path);
@@ -314,7 +317,7 @@ check('replaces-stale-socket', 'a stale socket file (its server was killed) is r
         en:
           `${path} held a stale socket file: its server was killed with SIGKILL, so nobody listens (connecting gives ECONNREFUSED). listenUnix() ${outcomeText(out)}. ` +
           'A plain listen() fails with EADDRINUSE here: check that the path is a socket (fs.lstat, isSocket()), confirm that a connection is refused, unlink it, then listen again.',
-        'zh-CN': `${path} 上是一个残留的套接字文件：它的服务器被 SIGKILL 杀掉了，没有人在监听（连接会得到 ECONNREFUSED）。listenUnix() ${outcomeText(out)}。在这里直接 listen() 会以 EADDRINUSE 失败：先检查这个路径是套接字（fs.lstat、isSocket()），确认连接被拒绝，再 unlink 它，然后重新监听。`,
+        'zh-CN': `${path} 上是一个陈旧的套接字文件：它的服务器被 SIGKILL 杀掉了，没有人在监听（连接会得到 ECONNREFUSED）。listenUnix() ${outcomeText(out)}。在这里直接 listen() 会以 EADDRINUSE 失败：先检查这个路径是套接字（fs.lstat、isSocket()），确认连接被拒绝，再 unlink 它，然后重新监听。`,
       }),
     );
   }
@@ -323,7 +326,7 @@ check('replaces-stale-socket', 'a stale socket file (its server was killed) is r
 });
 
 check('regular-file-untouched', 'a regular file at the path is never deleted or changed', { points: 2 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   const path = socketPath('data.sock');
   const content = 'precious data: not a socket\n';
   writeFileSync(path, content);
@@ -336,7 +339,7 @@ check('regular-file-untouched', 'a regular file at the path is never deleted or 
         en:
           `${path} was a regular file (${bytesText(content.length)}: ${show(content)}); after listenUnix(${path}) there is ${whatIsAt(path)}: your code deleted it. ` +
           'Connecting to a regular file fails with ECONNREFUSED too, so a refused connection does not prove a stale socket: check fs.lstat(path).isSocket() first, and reject for anything that is not a socket.',
-        'zh-CN': `${path} 原本是一个普通文件（${bytesText(content.length)}：${show(content)}）；listenUnix(${path}) 之后那里是${whatIsAt(path)}：你的代码删掉了它。连接普通文件同样会以 ECONNREFUSED 失败，所以连接被拒绝并不能证明那是残留的套接字：先检查 fs.lstat(path).isSocket()，不是套接字的一律 reject。`,
+        'zh-CN': `${path} 原本是一个普通文件（${bytesText(content.length)}：${show(content)}）；listenUnix(${path}) 之后那里是${whatIsAt(path)}：你的代码删掉了它。连接普通文件同样会以 ECONNREFUSED 失败，所以连接被拒绝并不能证明那是陈旧的套接字：先检查 fs.lstat(path).isSocket()，不是套接字的一律 reject。`,
       }),
     );
   }
@@ -361,15 +364,15 @@ check('regular-file-untouched', 'a regular file at the path is never deleted or 
 });
 
 check('no-file-after-close', 'after close() no socket file is left, also after replacing a stale one', { points: 1 }, async () => {
-  const sub = await startSubmission(LAB);
+  const sub = await start();
   for (const stale of [false, true]) {
     const path = socketPath();
     if (stale) await staleSocket(path);
     const situation = stale
-      ? msg({ en: 'replaced a stale socket', 'zh-CN': '替换了一个残留的套接字' })
+      ? msg({ en: 'replaced a stale socket', 'zh-CN': '替换了一个陈旧的套接字' })
       : msg({ en: 'listened on a free path', 'zh-CN': '在空闲路径上监听' });
-    await mustListen(sub, path, stale ? msg({ en: 'on a stale socket file', 'zh-CN': '在残留的套接字文件上' }) : onFreePath());
-    const closed = await sub.call<CloseOutcome>('close', { path, guardMs: 3000 }, 5000);
+    await mustListen(sub, path, stale ? msg({ en: 'on a stale socket file', 'zh-CN': '在陈旧的套接字文件上' }) : onFreePath());
+    const closed = await sub.call('close', { path, guardMs: 3000 }, 5000);
     if (!closed.settled) {
       fail(
         msg({

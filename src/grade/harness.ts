@@ -28,6 +28,7 @@ import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
 import { CheckPackets, mergeByTime } from './check-packets.js';
 import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
+import { measurePace, paced as scaled } from './pace.js';
 import type { Language } from '../i18n/language.js';
 
 // A grader runs in a vitest worker, which inherits the CLI's choice through NETLAB_LANG but not
@@ -59,6 +60,12 @@ export interface CheckContext {
   readonly signal: AbortSignal;
   /** Milliseconds left before the check times out. */
   remainingMs(): number;
+  /**
+   * How much slower than a quiet machine this one was when grading started (≥ 1). Waits given
+   * to the harness and its helpers are multiplied by it already; a check that judges time
+   * compares durations it measured itself, or uses {@link paced} for a limit of its own.
+   */
+  readonly pace: number;
   /** Record everything `emitter` emits in this check's trace, as `actor` (default `grader`). */
   trace<T extends EventEmitter>(emitter: T, actor?: string): T;
   /** A sentence in the trace, from the grader (what it is about to do). */
@@ -198,6 +205,10 @@ class CheckRun implements CheckContext {
   // Arrow functions: checks may destructure them (`async ({ note }) => …`).
   remainingMs = (): number => Math.max(0, this.deadline - Date.now());
 
+  get pace(): number {
+    return this.context.pace ?? 1;
+  }
+
   trace = <T extends EventEmitter>(emitter: T, actor = 'grader'): T => this.collector.trace(emitter, actor);
 
   note = (text: string): void => this.collector.note('grader', text);
@@ -229,6 +240,15 @@ function currentRun(what: string): CheckRun {
 /** The context of the check that is running (for helpers that trace or clean up). */
 export function currentCheck(): CheckContext {
   return currentRun('currentCheck()');
+}
+
+/**
+ * A wait of `ms` on a quiet machine, as long as it must be on this one now: `ms` times the
+ * pace measured when grading started (see {@link CheckContext.pace}). For a limit a grader
+ * keeps itself (`Date.now() + paced(4000)`); the harness and its helpers scale theirs already.
+ */
+export function paced(ms: number): number {
+  return scaled(ms, current.getStore()?.pace ?? 1);
 }
 
 /**
@@ -304,7 +324,8 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
       if (labLeft <= 0) {
         throw new CheckFailure(t('grade.h.labTimeUsed', { ms: ctx.labTimeoutMs }), true);
       }
-      const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
+      // A check's own limit was chosen for a quiet machine; the default includes the pace already.
+      const limit = Math.min(options.timeoutMs !== undefined ? scaled(options.timeoutMs, ctx.pace ?? 1) : ctx.checkTimeoutMs, labLeft);
       const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
       const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
       await run.dispose();
@@ -450,14 +471,29 @@ async function describeFailure(
   return { message: withNote(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`), timedOut: blocked, blocked };
 }
 
+/** How long a free event loop takes at most to answer a ping on a quiet machine, in ms. */
+const PING_MS = 750;
+
+/**
+ * A learner process whose event loop is blocked (a busy loop) answers no ping. One missed ping
+ * on a busy machine proves little, so a miss is followed by a measure of how responsive a
+ * fresh reference process is right now (src/grade/pace.ts) and a second ping with that much
+ * more time: blocked means missing both, while a reference process on the same machine starts
+ * and exits in far less.
+ */
 async function blockedSubmission(run: CheckRun): Promise<boolean> {
-  for (const sub of run.submissions) {
-    if (!sub.running || (await sub.responsive(750))) continue;
-    // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
-    await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, 500))]);
-    if (sub.running) return true;
-  }
+  for (const sub of run.submissions) if (await isBlocked(sub)) return true;
   return false;
+}
+
+async function isBlocked(sub: SubmissionImpl): Promise<boolean> {
+  const pace = sub.run.pace;
+  if (!sub.running || (await sub.responsive(scaled(PING_MS, pace)))) return false;
+  const now = Math.max(pace, await measurePace());
+  if (!sub.running || (await sub.responsive(scaled(PING_MS, now)))) return false;
+  // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
+  await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, scaled(500, now)))]);
+  return sub.running;
 }
 
 class SubmissionImpl implements Submission {
@@ -518,7 +554,7 @@ class SubmissionImpl implements Submission {
       info = (await this.process.ready(timeoutMs)) as unknown as HostReady;
     } catch (err) {
       if (!this.process.running) throw new CheckFailure(this.endDescription());
-      const alive = await this.responsive(750);
+      const alive = this.running && !(await isBlocked(this));
       throw new CheckFailure(
         alive
           ? stillLoading(timeoutMs)
@@ -535,13 +571,13 @@ class SubmissionImpl implements Submission {
   }
 
   async call<T = Json>(op: string, arg: Json = null, timeoutMs?: number): Promise<T> {
-    const limit = Math.max(1, Math.min(timeoutMs ?? this.run.context.callTimeoutMs, this.run.remainingMs()));
+    const limit = Math.max(1, Math.min(timeoutMs !== undefined ? scaled(timeoutMs, this.run.pace) : this.run.context.callTimeoutMs, this.run.remainingMs()));
     try {
       return (await this.process.command(op, arg, limit)) as T;
     } catch (err) {
       const e = err as { code?: string; message: string; stack?: string };
       if (e.code === 'NETLAB_ERR_TIMEOUT') {
-        const alive = await this.responsive(750);
+        const alive = this.running && !(await isBlocked(this));
         throw new CheckFailure(
           alive
             ? t('grade.h.noAnswer', { ms: limit })
@@ -559,7 +595,7 @@ class SubmissionImpl implements Submission {
     const mine = (line: TraceEvent) => line.actor === this.actor && safeMatch(match, line);
     const found = this.run.collector.find(mine);
     if (found) return Promise.resolve(found);
-    const limit = Math.max(1, Math.min(options.timeoutMs ?? this.run.remainingMs(), this.run.remainingMs()));
+    const limit = Math.max(1, Math.min(options.timeoutMs !== undefined ? scaled(options.timeoutMs, this.run.pace) : this.run.remainingMs(), this.run.remainingMs()));
     return new Promise<TraceEvent>((resolve, reject) => {
       const finish = () => {
         clearTimeout(timer);
@@ -586,7 +622,7 @@ class SubmissionImpl implements Submission {
     });
   }
 
-  async responsive(timeoutMs = 750): Promise<boolean> {
+  async responsive(timeoutMs = scaled(PING_MS, this.run.pace)): Promise<boolean> {
     if (!this.process.running) return false;
     try {
       await this.process.command(HOST_PING, null, timeoutMs);

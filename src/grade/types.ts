@@ -169,6 +169,12 @@ export interface GradeContext {
   concurrency: number;
   /** Grading runs in a private network whose packets are captured to this pcap file (`--packets`). */
   packets?: { file: string };
+  /**
+   * How much slower than a quiet machine this one was when grading started (≥ 1, measured by
+   * the runner: src/grade/pace.ts). The limits above already include it; the harness applies
+   * it to the graders' own waits and to its busy-loop detection.
+   */
+  pace: number;
 }
 
 declare module 'vitest' {

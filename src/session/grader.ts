@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from '../runtime/cleanup.js';
+import { MAX_PACE } from '../grade/pace.js';
 import type { CheckReport, GradeReport, LabReport } from '../grade/types.js';
 import type { CheckGrade, Grader, GradeRequest, LabGrade } from './types.js';
 
@@ -82,7 +83,8 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
       };
       const onAbort = () => finish(errorGrade('grading was stopped'));
       request.signal.addEventListener('abort', onAbort, { once: true });
-      const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000) + 60_000;
+      // A backstop only: without a limit of its own the lab's scales with the machine's pace.
+      const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000 * MAX_PACE) + 60_000;
       timer = setTimeout(() => finish(errorGrade(`grading did not finish within ${Math.round(limit / 1000)} s and was stopped`)), limit);
       child.on('message', (message: GradeWorkerMessage) => {
         if (message.k === 'check') {

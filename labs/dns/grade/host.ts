@@ -11,7 +11,8 @@ import type { Json } from '../../../src/trace/event.js';
 import { HOST_FAILURE, hostFail, hostSubmission } from '../../../src/grade/host.js';
 import { msg } from '../../../src/i18n/index.js';
 import { note } from '../../../src/runtime/child.js';
-import { startListener, type Listener, type Seen } from '../demo/listener.js';
+import { lookupHost, type Outcome } from '../contract.js';
+import { startListener, type Seen } from '../demo/listener.js';
 
 const seen: Seen[] = [];
 
@@ -30,22 +31,20 @@ function shape(value: unknown): Json {
   }
 }
 
-hostSubmission({
-  async startDns(_mod, arg) {
-    const { listeners } = arg as unknown as { listeners: Listener[] };
+hostSubmission(lookupHost, {
+  async startDns(_mod, { listeners }) {
     const running = await Promise.all(listeners.map((l) => startListener(l, seen)));
     const where = (on: string) => running.map((r) => `${r.label}${on}127.0.0.1:${r.port}`).join(', ');
     note({ en: `the lab's DNS servers listen in your process's network: ${where(' on ')}`, 'zh-CN': `本实验的 DNS 服务器在你的进程所在的网络里监听：${where(' 在 ')}` });
     return { ports: Object.fromEntries(running.map((r) => [r.label, r.port])) };
   },
 
-  async lookupVsResolve(mod, arg) {
-    const { hostname, dnsServer } = arg as { hostname: string; dnsServer: string };
+  async lookupVsResolve(mod, { hostname, dnsServer }) {
     const fn = mod.lookupVsResolve as LookupVsResolve;
     const before = servers();
     const from = seen.length;
     let returned: Json = null;
-    let error: Json = null;
+    let error: Outcome['error'] = null;
     try {
       const value = fn(hostname, dnsServer);
       if (!value || typeof (value as Promise<unknown>).then !== 'function') {
@@ -67,6 +66,6 @@ hostSubmission({
       serversBefore: before,
       serversAfter: servers(),
       queries: seen.slice(from).map((s) => ({ label: s.label, question: s.question })),
-    } as unknown as Json;
+    };
   },
 });

@@ -9,16 +9,10 @@ import { hostFail, hostSubmission } from '../../../src/grade/host.js';
 import { msg } from '../../../src/i18n/index.js';
 import { traceServersOnListen, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
-import type { Json } from '../../../src/trace/event.js';
 import { WORKER_PATH, children, killAllChildren, killChild, liveChildren, watchChildren } from '../children.js';
+import { primaryHost } from '../contract.js';
 
 useTracePolicy(tracePolicy);
-
-export interface Started {
-  port: number;
-  /** ms startPrimary took to resolve */
-  tookMs: number;
-}
 
 interface Primary {
   port: unknown;
@@ -38,10 +32,9 @@ process.on('exit', killAllChildren);
 
 let primary: Primary | undefined;
 
-hostSubmission({
+hostSubmission(primaryHost, {
   /** Call startPrimary(workerPath, workers); resolves with the port once it resolves. */
-  async start(mod, arg) {
-    const { workers, readyDelayMs, failFirst } = arg as { workers: number; readyDelayMs?: number; failFirst?: string };
+  async start(mod, { workers, readyDelayMs, failFirst }) {
     // The workers inherit this process's environment: netlab's worker reads its knobs there.
     if (readyDelayMs) process.env.NETLAB_WORKER_READY_DELAY_MS = String(readyDelayMs);
     if (failFirst) process.env.NETLAB_WORKER_FAIL_FIRST = failFirst;
@@ -62,23 +55,22 @@ hostSubmission({
     }
     if (typeof value.close !== 'function') hostFail(msg({ en: 'startPrimary() resolved without a close() function', 'zh-CN': 'startPrimary() resolve 的值里没有 close() 函数' }));
     primary = value;
-    return { port: value.port, tookMs } satisfies Started as unknown as Json;
+    return { port: value.port, tookMs };
   },
 
   /** Every child the primary started, with its lifecycle and the connections it was handed. */
   children() {
-    return children() as unknown as Json;
+    return children();
   },
 
   /** Change the pause before a new worker says ready (for workers forked from now on). */
-  readyDelay(_mod, arg) {
-    process.env.NETLAB_WORKER_READY_DELAY_MS = String((arg as { ms: number }).ms);
+  readyDelay(_mod, { ms }) {
+    process.env.NETLAB_WORKER_READY_DELAY_MS = String(ms);
     return null;
   },
 
   /** Kill one worker as a crash would. */
-  kill(_mod, arg) {
-    const { pid } = arg as { pid: number };
+  kill(_mod, { pid }) {
     return killChild(pid);
   },
 

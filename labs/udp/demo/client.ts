@@ -7,34 +7,13 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { bytesDetail, errorDetail } from '../../../src/trace/detail.js';
-import { mark, note, params, probe, ready, trace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
-import { msg, type Msg } from '../../../src/i18n/index.js';
+import { mark, note, probe, program, trace, traceChannels } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { udpClient } from '../contract.js';
 import { traceSends } from './sends.js';
 
-export type Step =
-  /** Narrate. */
-  | { say: Msg }
-  /** One datagram per text, all in the same tick, to 127.0.0.1:port. */
-  | { send: string | string[]; port: number }
-  /** One datagram per size, all in the same tick, to 127.0.0.1:port. */
-  | { sendSizes: number[]; port: number }
-  /** Wait until this many replies have arrived in total. */
-  | { expect: number }
-  /** Wait this long and say what arrived meanwhile (nothing, for a lost datagram). */
-  | { quiet: number }
-  /** socket.connect(port): from now on the socket talks to that peer only. */
-  | { connect: number }
-  /** send() on a connected socket: no address. */
-  | { sendConnected: string }
-  /** Call the exercise's sendDatagram() (its own socket, traced through diagnostics_channel). */
-  | { sendDatagram: string; port: number; timeoutMs: number }
-  /** Tell the orchestrator we got here (without this step, the client is ready at once). */
-  | { ready: true }
-  /** Wait for the orchestrator's command. */
-  | { waitFor: string }
-  | { close: true };
-
-const { steps, implementation } = params<{ steps: Step[]; implementation?: string }>();
+const self = program(udpClient);
+const { steps, implementation } = self.params();
 
 let replies = 0;
 let errors = 0;
@@ -85,10 +64,10 @@ function send(msg: string | Buffer, port?: number): Promise<void> {
   });
 }
 
-if (!steps.some((s) => 'ready' in s)) ready(null);
+if (!steps.some((s) => 'ready' in s)) self.ready(null);
 for (const step of steps) {
   if ('say' in step) note(step.say);
-  else if ('ready' in step) ready(null);
+  else if ('ready' in step) self.ready(null);
   else if ('send' in step) {
     const texts = Array.isArray(step.send) ? step.send : [step.send];
     await Promise.all(texts.map((text) => send(text, step.port)));
@@ -125,7 +104,7 @@ for (const step of steps) {
     } finally {
       untrace();
     }
-  } else if ('waitFor' in step) await waitForCommand(step.waitFor);
+  } else if ('waitFor' in step) await self.waitForCommand(step.waitFor);
   else if ('close' in step && own) {
     own.close();
     await once(own, 'close');
