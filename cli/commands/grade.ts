@@ -24,6 +24,8 @@ export interface GradeOptions {
   reporter?: string;
   output?: string;
   timeout?: string;
+  /** Put the packets of each failing check on its trace. */
+  packets?: boolean;
 }
 
 /** Parse `--timeout`: a positive number of milliseconds. */
@@ -82,7 +84,8 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
     throw new NetlabError('NETLAB_ERR_USAGE', t('cli.grade.badReporter', { choices: REPORTERS.join(', '), got: String(options.reporter) }));
   }
   const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
-  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  // Without --timeout the runner's default applies, scaled to how busy the machine is.
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
   const labs = await selectLabs(ids);
   const dir = existingWorkspace(options.dir);
   const output = options.output === undefined ? undefined : resolve(options.output);
@@ -108,6 +111,9 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
       }
     : undefined;
 
+  // Said before any lab, on stderr: stdout may be a JSON or JUnit report.
+  const onPacketsUnavailable = (reason: string) => process.stderr.write(`${colourFor(process.stderr).yellow(t('grade.packetsUnavailable'))} ${reason}\n`);
+
   const controller = new AbortController();
   // First Ctrl-C: stop grading, report what ran. A second one: leave at once.
   const off = onInterrupt(() => {
@@ -116,7 +122,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   });
   let report: GradeReport;
   try {
-    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal });
+    report = await gradeLabs({ labs, dir, ...(timeoutMs !== undefined ? { timeoutMs } : {}), onProgress, signal: controller.signal, packets: options.packets === true, onPacketsUnavailable });
   } finally {
     off();
   }

@@ -30,7 +30,8 @@ function clock(): string {
 export async function watchCommand(id: string | undefined, options: WatchOptions): Promise<void> {
   const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
   const { renderPretty } = await import('../../src/grade/report/pretty.js');
-  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  // Without --timeout the runner's default applies, scaled to how busy the machine is.
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
   const all = id ? [await findLab(id)] : await loadLabs();
   const dir = existingWorkspace(options.dir);
   const out = process.stdout;
@@ -62,7 +63,7 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
     }
     out.write(chalk.dim(`${t('cli.watch.grading', { labs: started.map((l) => l.id).join(', '), time: clock() })}\n\n`));
     controller = new AbortController();
-    const report = await gradeLabs({ labs: started, dir, timeoutMs, signal: controller.signal });
+    const report = await gradeLabs({ labs: started, dir, ...(timeoutMs !== undefined ? { timeoutMs } : {}), signal: controller.signal });
     if (quitting) return;
     recordProgress(dir, report.labs);
     out.write(renderPretty(report, chalk));

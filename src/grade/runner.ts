@@ -14,7 +14,8 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { GradeCapture } from './capture.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
@@ -22,6 +23,7 @@ import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 import { checkTitle } from '../lab/texts.js';
 import { currentLanguage, t } from '../i18n/messages.js';
+import { measurePace, paced } from './pace.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -42,6 +44,10 @@ export interface GradeLabsOptions {
   onProgress?: (progress: GradeProgress) => void;
   /** Stop grading: checks still running and labs not finished are reported as interrupted. */
   signal?: AbortSignal;
+  /** Put the packets of each failing check on its trace (`--packets`), when this machine can capture. */
+  packets?: boolean;
+  /** Why packets could not be captured (grading goes on without them), in one line. */
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
@@ -65,8 +71,15 @@ export interface GradeSubmissionsOptions {
   callTimeoutMs?: number;
   /** Checks of one grader file running at once (default 4). */
   concurrency?: number;
+  /**
+   * How much slower than a quiet machine this one is now (≥ 1): the default limits and the
+   * graders' own waits are multiplied by it. Measured at the start of the run when not given.
+   */
+  pace?: number;
   onProgress?: (progress: GradeProgress) => void;
   signal?: AbortSignal;
+  packets?: boolean;
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** Grade the learner's workspace: one report for the given labs. */
@@ -113,7 +126,6 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
  */
 export async function gradeSubmissions(submissions: GradeJob[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
   const reports: Array<LabReport | undefined> = new Array(submissions.length);
-  const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
 
   // A lab without a grader (an authoring mistake the contract test reports) cannot run.
   submissions.forEach((s, i) => {
@@ -125,7 +137,10 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
-  const prepared = await prepareAll(runnable.map((i) => submissions[i]!.file));
+  // The pace is measured while the files are transpiled (it waits on a process, not the CPU).
+  const [prepared, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
+  // Limits the caller chose are theirs; the defaults are for a quiet machine, so they scale.
+  const labTimeoutMs = options.timeoutMs ?? paced(DEFAULT_LAB_TIMEOUT_MS, pace);
   const loadErrors = new Map<number, LoadError>();
   for (const i of runnable) {
     const s = submissions[i]!;
@@ -142,9 +157,10 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   const context: GradeContext = {
     labs,
     labTimeoutMs,
-    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, labTimeoutMs),
-    callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
+    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? paced(DEFAULT_CHECK_TIMEOUT_MS, pace), labTimeoutMs),
+    callTimeoutMs: Math.min(options.callTimeoutMs ?? paced(DEFAULT_CALL_TIMEOUT_MS, pace), labTimeoutMs),
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    pace,
   };
   const collector = new Collector(submissions, loadErrors, options.onProgress);
   const onAbort = () => collector.interrupt();
@@ -157,19 +173,37 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
     for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
     return submissions.map((_, i) => reports[i]!);
   }
-  const session = await VitestSession.open(collector, graders, context.concurrency);
+  const capture = options.packets ? await gradeCapture(options.onPacketsUnavailable) : undefined;
+  if (capture) context.packets = { file: capture.file };
+  let session: VitestSession;
+  try {
+    session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool);
+  } catch (err) {
+    await capture?.close();
+    throw err;
+  }
   try {
     // The backstop of the whole run: every lab is limited by the harness already.
     const perFile = Math.max(...Object.values(labs).map((l) => l.submissions.length));
     const waves = Math.ceil(graders.length / Math.max(1, Math.min(graders.length, availableParallelism())));
-    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + 30_000;
+    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + paced(30_000, pace);
     const interrupted = await session.run(context, graders, limit, options.signal);
     for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await session.close(options.signal?.aborted ? INTERRUPTED_CLOSE_MS : undefined);
+    await capture?.close();
   }
   return submissions.map((s, i) => reports[i]!);
+}
+
+/** The capture grading runs in (src/grade/capture.ts), or undefined after saying why there is none. */
+async function gradeCapture(onUnavailable?: (reason: string) => void): Promise<GradeCapture | undefined> {
+  const { openGradeCapture } = await import('./capture.js');
+  const capture = await openGradeCapture();
+  if (typeof capture !== 'string') return capture;
+  onUnavailable?.(capture);
+  return undefined;
 }
 
 /** Largest transpiled module passed to learner processes (it travels in their environment). */
@@ -505,7 +539,7 @@ class VitestSession {
     readonly output: () => string,
   ) {}
 
-  static async open(collector: Collector, graders: string[], concurrency: number): Promise<VitestSession> {
+  static async open(collector: Collector, graders: string[], concurrency: number, pool?: PoolRunnerInitializer): Promise<VitestSession> {
     const savedExitCode = process.exitCode;
     const savedEnv = { ...process.env };
     // vite wants a cache folder; with vitest's cache off nothing is written there, so it is
@@ -541,7 +575,7 @@ class VitestSession {
           exclude: [],
           watch: false,
           reporters: [collector],
-          pool: 'forks',
+          pool: pool ?? 'forks',
           isolate: true,
           fileParallelism: true,
           maxWorkers: Math.max(1, Math.min(graders.length, availableParallelism())),

@@ -28,6 +28,8 @@ process.once('message', async (request: GradeWorkerRequest) => {
       onProgress: (progress) => {
         if (progress.type === 'check') send({ k: 'check', check: progress.check });
       },
+      packets: request.packets === true,
+      onPacketsUnavailable: (reason) => send({ k: 'packets-unavailable', reason }),
     });
     send({ k: 'report', report }, () => process.exit(0));
   } catch (err) {

@@ -166,7 +166,7 @@ export class Session implements SessionPort {
       case 'stop':
         return this.stop();
       case 'grade':
-        return this.grade(command.lab);
+        return this.grade(command.lab, command.packets === true);
       case 'hint':
         return this.hint(command.lab);
       case 'solution':
@@ -301,7 +301,7 @@ export class Session implements SessionPort {
 
   // ── Grading, hints, solution ───────────────────────────────────────────
 
-  private async grade(labId: string): Promise<void> {
+  private async grade(labId: string, packets = false): Promise<void> {
     const lab = this.lab(labId);
     if (this.grading.has(lab.id)) return;
     const dir = this.options.dir;
@@ -330,6 +330,9 @@ export class Session implements SessionPort {
         onCheck: (check) => {
           if (!this.disposed) this.emit({ type: 'grade-progress', lab: lab.id, check });
         },
+        ...(packets
+          ? { packets, onPacketsUnavailable: (reason: string) => !this.disposed && this.emit({ type: 'notice', level: 'warn', text: `${t('grade.packetsUnavailable')} ${reason}` }) }
+          : {}),
       });
       grade.file ??= file;
     } catch (err) {
