@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { check, fail, startSubmission, type Submission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
 import type { FetchAllOutcome } from './grade/host.js';
 
 const LAB = 'agent-maxsockets';
@@ -157,17 +157,39 @@ async function fetchAll(sub: Submission, urls: string[], k: number): Promise<Fet
 /** The bodies, or a failure saying why there are none. */
 function bodiesOf(outcome: FetchAllOutcome, urls: string[], k: number): string[] {
   const call = `fetchAll(${urls.length} URLs, ${kText(k)})`;
+  const n = urls.length;
   if (outcome.settled === 'rejected') {
-    fail(`${call} rejected with "${outcome.error.message}", but every URL answered 200 OK: it should resolve with the ${urls.length} bodies.`);
+    const why = outcome.error.message;
+    fail(
+      msg({
+        en: `${call} rejected with "${why}", but every URL answered 200 OK: it should resolve with the ${n} bodies.`,
+        'zh-CN': `${call} 以 "${why}" 拒绝（reject）了，但每个 URL 都回答了 200 OK：它应该以这 ${n} 个响应体兑现（resolve）。`,
+      }),
+    );
   }
-  if (outcome.bodies === null) fail(`${call} resolved with ${outcome.got}; expected an array of ${urls.length} strings, the bodies in the order of urls.`);
-  if (outcome.bodies.length !== urls.length) fail(`${call} resolved with ${outcome.bodies.length} bodies for ${urls.length} URLs: one body per URL, please.`);
+  if (outcome.bodies === null) {
+    fail(
+      msg({
+        en: `${call} resolved with ${outcome.got}; expected an array of ${n} strings, the bodies in the order of urls.`,
+        'zh-CN': `${call} 兑现的值是 ${outcome.got}；应为一个含 ${n} 个字符串的数组，即按 urls 顺序排列的响应体。`,
+      }),
+    );
+  }
+  const got = outcome.bodies.length;
+  if (got !== n) {
+    fail(msg({ en: `${call} resolved with ${got} bodies for ${n} URLs: one body per URL, please.`, 'zh-CN': `${call} 为 ${n} 个 URL 兑现了 ${got} 个响应体：每个 URL 应对应一个响应体。` }));
+  }
   return outcome.bodies;
 }
 
 /** ", 2 of them opened after fetchAll had settled (…)", or nothing. */
 const lateText = (late: number) =>
-  late > 0 ? `, ${late} of them opened after fetchAll had settled (requests still queued in an agent that was destroyed get new connections)` : '';
+  late > 0
+    ? msg({
+        en: `, ${late} of them opened after fetchAll had settled (requests still queued in an agent that was destroyed get new connections)`,
+        'zh-CN': `，其中 ${late} 个是在 fetchAll 已经落定之后才打开的（在已销毁的 Agent 中仍在排队的请求会得到新连接）`,
+      })
+    : '';
 
 const quote = (list: string[], max = 8) => `[${list.slice(0, max).map((s) => JSON.stringify(s)).join(', ')}${list.length > max ? ', …' : ''}]`;
 
@@ -218,20 +240,38 @@ check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: ne
       bodiesOf(await fetchAll(sub, urls, k), urls, k);
       const want = Math.min(n, k);
       if (server.peak > want) {
+        const { peak, total } = server;
+        const why =
+          total > want && peak <= want + 1
+            ? msg({
+                en:
+                  `Your requests opened ${total} connections in all, one per request: a new connection can open before the previous one has closed. ` +
+                  'Let one http.Agent created with { maxSockets } carry all the requests, so a freed socket is reused instead.',
+                'zh-CN': `你的请求一共打开了 ${total} 个连接，每个请求一个：新连接可能在上一个连接关闭之前就打开了。让一个用 { maxSockets } 创建的 http.Agent 承载所有请求，空出来的套接字就会被复用。`,
+              })
+            : msg({
+                en:
+                  'Requests beyond maxSockets must wait for a free socket: pass every request an http.Agent of your own created with { maxSockets } ' +
+                  '(without `agent`, requests use http.globalAgent, whose maxSockets is Infinity).',
+                'zh-CN': '超出 maxSockets 的请求必须等待空闲的套接字：给每个请求传入你自己用 { maxSockets } 创建的 http.Agent（不传 `agent` 时，请求使用 http.globalAgent，它的 maxSockets 是 Infinity）。',
+              });
         fail(
-          `fetchAll(${n} URLs, ${k}): the server saw ${server.peak} connections open at the same time; at most ${want} allowed. ` +
-            (server.total > want && server.peak <= want + 1
-              ? `Your requests opened ${server.total} connections in all, one per request: a new connection can open before the previous one has closed. ` +
-                'Let one http.Agent created with { maxSockets } carry all the requests, so a freed socket is reused instead.'
-              : 'Requests beyond maxSockets must wait for a free socket: pass every request an http.Agent of your own created with { maxSockets } ' +
-                '(without `agent`, requests use http.globalAgent, whose maxSockets is Infinity).'),
+          msg({
+            en: `fetchAll(${n} URLs, ${k}): the server saw ${peak} connections open at the same time; at most ${want} allowed. ${why}`,
+            'zh-CN': `fetchAll(${n} URLs, ${k})：服务器同时看到 ${peak} 个打开的连接；最多允许 ${want} 个。${why}`,
+          }),
         );
       }
       if (server.peak < want) {
+        const { peak } = server;
         fail(
-          `fetchAll(${n} URLs, ${k}): the server never saw more than ${server.peak} connection(s) open at once; expected ${want}, ` +
-            `since there ${n === 1 ? 'is' : 'are'} ${n} URL(s) and ${k} sockets allowed. Start all the requests at once and let the agent queue ` +
-            'the ones that do not fit, instead of awaiting each request before the next.',
+          msg({
+            en:
+              `fetchAll(${n} URLs, ${k}): the server never saw more than ${peak} connection(s) open at once; expected ${want}, ` +
+              `since there ${n === 1 ? 'is' : 'are'} ${n} URL(s) and ${k} sockets allowed. Start all the requests at once and let the agent queue ` +
+              'the ones that do not fit, instead of awaiting each request before the next.',
+            'zh-CN': `fetchAll(${n} URLs, ${k})：服务器同时看到的连接从未超过 ${peak} 个；应为 ${want} 个，因为有 ${n} 个 URL、允许 ${k} 个套接字。一次发起所有请求，让 Agent 去排队放不下的请求，而不是等一个请求完成再发下一个。`,
+          }),
         );
       }
     });
@@ -246,10 +286,15 @@ check('connection-reuse', 'opens no more than maxSockets connections for the who
     const urls = Array.from({ length: n }, (_, i) => server.url(60, i));
     bodiesOf(await fetchAll(sub, urls, k), urls, k);
     if (server.total > k) {
+      const { total } = server;
       fail(
-        `fetchAll(${n} URLs, ${k}) opened ${server.total} TCP connections; with maxSockets ${k} it needs only ${k}. ` +
-          'A connection freed by one response should carry the next request: use one http.Agent for the whole batch ' +
-          '(keepAlive: true keeps sockets between requests); agent: false, or a new agent per request, opens a new connection every time.',
+        msg({
+          en:
+            `fetchAll(${n} URLs, ${k}) opened ${total} TCP connections; with maxSockets ${k} it needs only ${k}. ` +
+            'A connection freed by one response should carry the next request: use one http.Agent for the whole batch ' +
+            '(keepAlive: true keeps sockets between requests); agent: false, or a new agent per request, opens a new connection every time.',
+          'zh-CN': `fetchAll(${n} URLs, ${k}) 打开了 ${total} 个 TCP 连接；maxSockets 为 ${k} 时只需要 ${k} 个。一个响应空出来的连接应该承载下一个请求：整批请求用同一个 http.Agent（keepAlive: true 让套接字在请求之间保持打开）；agent: false 或每个请求一个新 Agent，每次都会打开新连接。`,
+        }),
       );
     }
   });
@@ -267,11 +312,18 @@ check('input-order', 'resolves with the bodies in the order of urls, not in the 
     const bodies = bodiesOf(await fetchAll(sub, urls, k), urls, k);
     if (bodies.some((b, i) => b !== expected[i])) {
       const sameSet = [...bodies].sort().join('\n') === [...expected].sort().join('\n');
+      const why = sameSet
+        ? msg({
+            en: "The bodies are right but in the order they arrived: keep each body at its URL's index (Promise.all over urls.map(…) does), do not push() them as they come.",
+            'zh-CN': '响应体是对的，但顺序是它们到达的顺序：把每个响应体放在它的 URL 所在的下标上（对 urls.map(…) 用 Promise.all 就是这样），不要在它们到达时 push()。',
+          })
+        : msg({ en: 'Each body must be the answer to the URL at the same index.', 'zh-CN': '每个响应体必须是同一下标处 URL 的回答。' });
+      const [n, took, got, want] = [urls.length, delays.join(', '), quote(bodies), quote(expected)];
       fail(
-        `fetchAll(${urls.length} URLs, ${k}) with answers taking ${delays.join(', ')} ms resolved with ${quote(bodies)}; expected ${quote(expected)}. ` +
-          (sameSet
-            ? 'The bodies are right but in the order they arrived: keep each body at its URL\'s index (Promise.all over urls.map(…) does), do not push() them as they come.'
-            : 'Each body must be the answer to the URL at the same index.'),
+        msg({
+          en: `fetchAll(${n} URLs, ${k}) with answers taking ${took} ms resolved with ${got}; expected ${want}. ${why}`,
+          'zh-CN': `fetchAll(${n} URLs, ${k})，各回答分别耗时 ${took} ms，兑现的值是 ${got}；应为 ${want}。${why}`,
+        }),
       );
     }
   });
@@ -288,11 +340,18 @@ check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a charact
     // Order is the input-order check's business: compare as sets here.
     if ([...bodies].sort().join('\n') !== [...expected].sort().join('\n')) {
       const wrong = bodies.find((b) => !expected.includes(b)) ?? bodies[0]!;
+      const why = wrong.includes('\uFFFD')
+        ? msg({
+            en: "The U+FFFD characters show each chunk was decoded on its own (`body += chunk`): collect the Buffers and decode once with Buffer.concat(chunks).toString('utf8'), or call res.setEncoding('utf8').",
+            'zh-CN': "U+FFFD 字符说明每个数据块是单独解码的（`body += chunk`）：把 Buffer 收集起来，用 Buffer.concat(chunks).toString('utf8') 一次解码，或者调用 res.setEncoding('utf8')。",
+          })
+        : msg({ en: 'Decode the whole body as UTF-8.', 'zh-CN': '把整个响应体作为 UTF-8 解码。' });
+      const [sent, got] = [JSON.stringify(expected[0]), JSON.stringify(wrong)];
       fail(
-        `the server sent ${JSON.stringify(expected[0])} as UTF-8 in two writes, split inside "é"; fetchAll gave back ${JSON.stringify(wrong)}. ` +
-          (wrong.includes('\uFFFD')
-            ? 'The U+FFFD characters show each chunk was decoded on its own (`body += chunk`): collect the Buffers and decode once with Buffer.concat(chunks).toString(\'utf8\'), or call res.setEncoding(\'utf8\').'
-            : 'Decode the whole body as UTF-8.'),
+        msg({
+          en: `the server sent ${sent} as UTF-8 in two writes, split inside "é"; fetchAll gave back ${got}. ${why}`,
+          'zh-CN': `服务器分两次写入以 UTF-8 发送了 ${sent}，在 "é" 中间断开；fetchAll 返回的是 ${got}。${why}`,
+        }),
       );
     }
   });
@@ -309,14 +368,19 @@ check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error namin
       if (outcome.settled === 'resolved') {
         const shown = outcome.bodies ? quote(outcome.bodies) : outcome.got;
         fail(
-          `${bad} answered ${status}, yet fetchAll resolved with ${shown}. ` +
-            'http.get() does not fail on an error status: check res.statusCode and reject when it is outside 200–299.',
+          msg({
+            en: `${bad} answered ${status}, yet fetchAll resolved with ${shown}. http.get() does not fail on an error status: check res.statusCode and reject when it is outside 200–299.`,
+            'zh-CN': `${bad} 回答了 ${status}，fetchAll 却兑现为 ${shown}。http.get() 遇到错误状态码并不会失败：检查 res.statusCode，不在 200–299 之内就拒绝（reject）。`,
+          }),
         );
       }
       if (!outcome.error.message.includes(bad)) {
+        const why = outcome.error.message;
         fail(
-          `fetchAll rejected (good) with "${outcome.error.message}", which does not contain the URL that failed (${bad}). ` +
-            `With many URLs, the message must say which one: e.g. \`GET \${url} failed: HTTP ${status}\`.`,
+          msg({
+            en: `fetchAll rejected (good) with "${why}", which does not contain the URL that failed (${bad}). With many URLs, the message must say which one: e.g. \`GET \${url} failed: HTTP ${status}\`.`,
+            'zh-CN': `fetchAll 以 "${why}" 拒绝了（这没错），但消息里没有失败的 URL（${bad}）。URL 很多时，消息必须说出是哪一个：例如 \`GET \${url} failed: HTTP ${status}\`。`,
+          }),
         );
       }
     });
@@ -329,14 +393,20 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
   await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
-    note(`fetchAll resolved; the server has ${server.open} of its connections open: waiting up to 1.5 s for them to close`);
+    const open = server.open;
+    note(msg({ en: `fetchAll resolved; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已兑现；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
     const before = server.total;
     const left = await server.allClosed(1500);
     if (left > 0) {
+      const [total, late] = [server.total, lateText(server.total - before)];
       fail(
-        `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${server.total} connection(s) were still open on the server${lateText(server.total - before)}. ` +
-          'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
-          'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
+        msg({
+          en:
+            `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+            'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
+            'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
+          'zh-CN': `fetchAll(6 URLs, 3) 已兑现，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。长连接的 Agent 会让空闲套接字保持打开（它们不再让你的进程保持运行，但服务器仍占着它们）：整批请求结束后调用 agent.destroy()。（从 Node 19 起，http.globalAgent 也会让它的套接字保持打开。）`,
+        }),
       );
     }
   });
@@ -345,13 +415,19 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
     const urls = [server.url(80, 0), bad, server.url(300, 2), server.url(80, 3), server.url(80, 4), server.url(80, 5)];
     const outcome = await fetchAll(sub, urls, 2);
     if (outcome.settled === 'resolved') return; // rejects-non-2xx reports this one
-    note(`fetchAll rejected; the server has ${server.open} of its connections open: waiting up to 1.5 s for them to close`);
+    const open = server.open;
+    note(msg({ en: `fetchAll rejected; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已拒绝；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
     const before = server.total;
     const left = await server.allClosed(1500);
     if (left > 0) {
+      const [total, late] = [server.total, lateText(server.total - before)];
       fail(
-        `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${server.total} connection(s) were still open on the server${lateText(server.total - before)}. ` +
-          'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
+        msg({
+          en:
+            `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+            'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
+          'zh-CN': `fetchAll(6 URLs, 2) 因为 ${bad} 回答了 500 而拒绝，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。失败之后也要关闭你的 Agent：等待仍在进行的请求（Promise.allSettled）或中止它们，然后 agent.destroy()，再拒绝（reject）。`,
+        }),
       );
     }
   });
@@ -383,12 +459,21 @@ check('total-time', 'takes about the ideal time: no socket sits idle while URLs 
     const wavesIdle = Math.round((urls.length / k) * (k - 1) * (mean(took.slice(half)) - mean(took.slice(0, half))));
     const maxIdle = Math.round(wavesIdle * 0.45);
     if (idle > maxIdle) {
+      const [n, took] = [urls.length, Math.round(outcome.ms)];
       fail(
-        `fetchAll(${urls.length} URLs, ${k}), answers taking ${slow} ms and ${quick} ms in turn: while URLs were still waiting, your ${k} sockets sat idle for ${idle} ms in all. ` +
-          `Waves of ${k} would leave them idle about ${wavesIdle} ms with the answer times measured here, a pool next to nothing (allowed: ${maxIdle} ms, 45% of the waves' figure; ` +
-          `this check judges idle socket time, not wall time, so a busy machine does not count against you). It took ${Math.round(outcome.ms)} ms; about ${ideal} ms would do. ` +
-          'Waiting for each group of maxSockets requests (or for each request) before starting the next leaves a socket idle behind every slow answer: ' +
-          'start every request at once and let the agent hand each freed socket to the next request.',
+        msg({
+          en:
+            `fetchAll(${n} URLs, ${k}), answers taking ${slow} ms and ${quick} ms in turn: while URLs were still waiting, your ${k} sockets sat idle for ${idle} ms in all. ` +
+            `Waves of ${k} would leave them idle about ${wavesIdle} ms with the answer times measured here, a pool next to nothing (allowed: ${maxIdle} ms, 45% of the waves' figure; ` +
+            `this check judges idle socket time, not wall time, so a busy machine does not count against you). It took ${took} ms; about ${ideal} ms would do. ` +
+            'Waiting for each group of maxSockets requests (or for each request) before starting the next leaves a socket idle behind every slow answer: ' +
+            'start every request at once and let the agent hand each freed socket to the next request.',
+          'zh-CN':
+            `fetchAll(${n} URLs, ${k})，回答轮流耗时 ${slow} ms 和 ${quick} ms：在还有 URL 等待时，你的 ${k} 个套接字一共空闲了 ${idle} ms。` +
+            `按这里测得的回答时间，每次 ${k} 个一波一波地发会空闲约 ${wavesIdle} ms，连接池几乎为零（允许：${maxIdle} ms，即一波一波方式的 45%；` +
+            `这项检查评判的是套接字空闲时间而不是实际耗时，所以机器繁忙不会算到你头上）。它用了 ${took} ms；约 ${ideal} ms 就够了。` +
+            '每凑满 maxSockets 个请求（或每个请求）就等它们完成再开始下一批，会让每个慢回答后面都有套接字空闲：一次发起所有请求，让 Agent 把每个空出来的套接字交给下一个请求。',
+        }),
       );
     }
   });

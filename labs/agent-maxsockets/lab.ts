@@ -2,6 +2,7 @@ import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { ActorProcess } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { NetlabError } from '../../src/errors.js';
+import { msg } from '../../src/i18n/index.js';
 import type { ServerStats } from './demo/server.js';
 import {
   drawWaterfall,
@@ -36,7 +37,10 @@ function settings(ctx: DemoContext): Settings {
 async function startServer(ctx: DemoContext, delay: number, traced = false) {
   const server = ctx.spawn('server', 'demo/server', { params: { delay, trace: traced } });
   const { port } = (await server.ready()) as { port: number };
-  ctx.note(`the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`);
+  ctx.note({
+    en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
+    'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
+  });
   return { server, port };
 }
 
@@ -66,7 +70,10 @@ async function runClient(
   await client.command('done');
   await client.finish();
   const failed = result.requests.find((r) => r.status < 200 || r.status > 299);
-  if (failed) throw new Error(`${actor}: request r${failed.i} got status ${failed.status}`);
+  if (failed) {
+    const [r, status] = [`r${failed.i}`, failed.status];
+    throw new Error(msg({ en: `${actor}: request ${r} got status ${status}`, 'zh-CN': `${actor}：请求 ${r} 得到了状态码 ${status}` }));
+  }
   return { result, stats: counted };
 }
 
@@ -105,25 +112,32 @@ export default defineLab({
         const ratio: JsonObject = {};
         const connections: JsonObject = {};
         const table: string[] = [
-          `N = ${n} requests sent at once, the server answers each after D = ${delay} ms`,
+          msg({ en: `N = ${n} requests sent at once, the server answers each after D = ${delay} ms`, 'zh-CN': `一次发出 N = ${n} 个请求，服务器在 D = ${delay} ms 后回答每一个` }),
           '',
           `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal ceil(N/k)·D', 19)}${pad('ratio', 8)}connections`,
         ];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
-          ctx.note(`maxSockets ${label}: new http.Agent({ keepAlive: true, maxSockets: ${label} }), ${n} requests at once`);
+          ctx.note({
+            en: `maxSockets ${label}: new http.Agent({ keepAlive: true, maxSockets: ${label} }), ${n} requests at once`,
+            'zh-CN': `maxSockets ${label}：new http.Agent({ keepAlive: true, maxSockets: ${label} })，一次发出 ${n} 个请求`,
+          });
           const { result, stats: s } = await runClient(ctx, server, `client(k=${label})`, { port, n, pool: agentPool(true, k) }, delay);
           const want = idealMs(n, k, delay);
           measured[label] = result.measuredMs;
           ideal[label] = want;
           ratio[label] = ratioOf(result.measuredMs, want);
           connections[label] = s.connections;
-          ctx.note(`maxSockets ${label}: ${ms(result.measuredMs)} measured, ${want} ms ideal, ${s.connections} connection(s), at most ${s.peak} open at once`);
+          const took = ms(result.measuredMs);
+          ctx.note({
+            en: `maxSockets ${label}: ${took} measured, ${want} ms ideal, ${s.connections} connection(s), at most ${s.peak} open at once`,
+            'zh-CN': `maxSockets ${label}：实测 ${took}，理想 ${want} ms，${s.connections} 个连接，同时最多打开 ${s.peak} 个`,
+          });
           table.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 19)}${pad(String(ratio[label]), 8)}${s.connections}`);
-          waterfalls.push('', `maxSockets ${label}: ${ms(result.measuredMs)} (ideal ${want} ms)`, ...drawWaterfall(result.requests));
+          waterfalls.push('', msg({ en: `maxSockets ${label}: ${took} (ideal ${want} ms)`, 'zh-CN': `maxSockets ${label}：${took}（理想 ${want} ms）` }), ...drawWaterfall(result.requests));
         }
-        table.push('', 'measured: inside the client, from the first request to the last response; ratio = measured / ideal');
+        table.push('', msg({ en: 'measured: inside the client, from the first request to the last response; ratio = measured / ideal', 'zh-CN': 'measured：在客户端内测得，从第一个请求到最后一个响应；ratio = measured / ideal' }));
         return { requests: n, delayMs: delay, measuredMs: measured, idealMs: ideal, ratio, connections, lines: [...table, ...waterfalls] };
       },
     },
@@ -134,11 +148,26 @@ export default defineLab({
         const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
         const { server, port } = await startServer(ctx, delay);
         const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
-          { name: `keepAlive: true, maxSockets: ${k}`, pool: agentPool(true, k), say: 'idle sockets wait in agent.freeSockets; the second burst reuses them' },
-          { name: `keepAlive: false, maxSockets: ${k}`, pool: agentPool(false, k), say: 'queued requests still reuse a socket, but the agent destroys it once nobody waits' },
-          { name: 'keepAlive: false, maxSockets: Infinity', pool: agentPool(false, Infinity), say: 'every request sends Connection: close and gets its own connection' },
+          {
+            name: `keepAlive: true, maxSockets: ${k}`,
+            pool: agentPool(true, k),
+            say: msg({ en: 'idle sockets wait in agent.freeSockets; the second burst reuses them', 'zh-CN': '空闲套接字在 agent.freeSockets 中等待；第二波请求复用它们' }),
+          },
+          {
+            name: `keepAlive: false, maxSockets: ${k}`,
+            pool: agentPool(false, k),
+            say: msg({
+              en: 'queued requests still reuse a socket, but the agent destroys it once nobody waits',
+              'zh-CN': '排队的请求仍会复用套接字，但一旦没人等待，Agent 就销毁它',
+            }),
+          },
+          {
+            name: 'keepAlive: false, maxSockets: Infinity',
+            pool: agentPool(false, Infinity),
+            say: msg({ en: 'every request sends Connection: close and gets its own connection', 'zh-CN': '每个请求都发送 Connection: close，并得到自己的连接' }),
+          },
         ];
-        const lines = [`two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, '', `${pad('agent', 40)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}Connection sent`];
+        const lines = [msg({ en: `two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，相隔 ${delay} ms；D = ${delay} ms` }), '', `${pad('agent', 40)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}Connection sent`];
         const summary: JsonObject = {};
         for (const c of configs) {
           ctx.note(`new http.Agent({ ${c.name} }): ${c.say}`);
@@ -157,11 +186,19 @@ export default defineLab({
       async run(ctx) {
         const { n, delay } = settings(ctx);
         const { server, port } = await startServer(ctx, delay);
-        const lines = [`two bursts of ${n} requests, D = ${delay} ms`, '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
+        const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
-          ['agent: false', { kind: 'agent-false' }, 'a throwaway agent per request: a new connection each time, closed after the response'],
-          ['http.globalAgent', { kind: 'global-agent' }, 'the default agent: keepAlive: true (since Node 19), maxSockets: Infinity'],
+          [
+            'agent: false',
+            { kind: 'agent-false' },
+            msg({ en: 'a throwaway agent per request: a new connection each time, closed after the response', 'zh-CN': '每个请求一个用完即弃的 Agent：每次一个新连接，响应之后关闭' }),
+          ],
+          [
+            'http.globalAgent',
+            { kind: 'global-agent' },
+            msg({ en: 'the default agent: keepAlive: true (since Node 19), maxSockets: Infinity', 'zh-CN': '默认的 Agent：keepAlive: true（从 Node 19 起），maxSockets: Infinity' }),
+          ],
         ] as Array<[string, PoolSpec, string]>) {
           ctx.note(`${name}: ${say}`);
           const { result, stats: s } = await runClient(ctx, server, `client(${name})`, { port, n, bursts: 2, pauseMs: delay, pool }, delay);
@@ -170,7 +207,13 @@ export default defineLab({
           lines.push(`${pad(name, 22)}${pad(String(s.connections), 13)}${pad(String(reused), 8)}${pad(result.idleAfterBurst.join(' / '), 12)}${pad(ms(result.burstsMs[0]!), 10)}${sent}`);
           summary[name] = { connections: s.connections, reused, idleAfterBurst: result.idleAfterBurst, connectionHeader: sent, measuredMs: result.burstsMs[0]! };
         }
-        lines.push('', 'both have no limit, so each burst takes about D; only the global agent keeps its connections for the next burst');
+        lines.push(
+          '',
+          msg({
+            en: 'both have no limit, so each burst takes about D; only the global agent keeps its connections for the next burst',
+            'zh-CN': '两者都没有上限，所以每波大约用时 D；只有全局 Agent 会把连接留给下一波',
+          }),
+        );
         return { requests: n, delayMs: delay, agents: summary, lines };
       },
     },
@@ -181,11 +224,15 @@ export default defineLab({
         const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
         const keep = Math.max(1, Math.floor(k / 2));
         const { server, port } = await startServer(ctx, delay);
-        const lines = [`two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
+        const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
         const summary: JsonObject = {};
         for (const maxFree of [undefined, keep]) {
           const name = `keepAlive: true, maxSockets: ${k}${maxFree === undefined ? '' : `, maxFreeSockets: ${maxFree}`}`;
-          ctx.note(`new http.Agent({ ${name} })${maxFree === undefined ? ' (maxFreeSockets defaults to 256)' : `: after a burst only ${maxFree} idle socket(s) stay, the others are destroyed`}`);
+          const why =
+            maxFree === undefined
+              ? msg({ en: ' (maxFreeSockets defaults to 256)', 'zh-CN': '（maxFreeSockets 默认为 256）' })
+              : msg({ en: `: after a burst only ${maxFree} idle socket(s) stay, the others are destroyed`, 'zh-CN': `：一波之后只留下 ${maxFree} 个空闲套接字，其余的被销毁` });
+          ctx.note(`new http.Agent({ ${name} })${why}`);
           const { result, stats: s } = await runClient(ctx, server, `client(maxFreeSockets=${maxFree ?? 256})`, { port, n, bursts: 2, pauseMs: delay, pool: agentPool(true, k, maxFree) }, delay);
           const { reused } = reuse(result);
           lines.push(`${pad(name, 52)}${pad(String(s.connections), 13)}${pad(String(reused), 8)}${result.idleAfterBurst.join(' / ')}`);
@@ -213,11 +260,14 @@ export default defineLab({
             ['http.Agent', agentPool(true, k)],
             ['undici Pool', { kind: 'undici', connections: Number.isFinite(k) ? k : null }],
           ] as Array<[string, PoolSpec]>) {
-            ctx.note(`${name} with ${name === 'http.Agent' ? 'maxSockets' : 'connections'}: ${Number.isFinite(k) ? k : name === 'http.Agent' ? 'Infinity' : 'null (no limit)'}`);
+            const limit = Number.isFinite(k) ? k : name === 'http.Agent' ? 'Infinity' : msg({ en: 'null (no limit)', 'zh-CN': 'null（无上限）' });
+            const option = name === 'http.Agent' ? 'maxSockets' : 'connections';
+            ctx.note({ en: `${name} with ${option}: ${limit}`, 'zh-CN': `${name} 的 ${option} 为 ${limit}` });
             const run = await runClient(ctx, server, `client(${name === 'http.Agent' ? 'agent' : 'undici'}, k=${label})`, { port, n, pool }, delay);
             row[name] = run.result;
             conns.push(run.stats.connections);
-            waterfalls.push('', `${name}, k = ${label}: ${ms(row[name]!.measuredMs)} (ideal ${want} ms)`, ...drawWaterfall(row[name]!.requests, { maxRows: 0 }));
+            const took = ms(row[name]!.measuredMs);
+            waterfalls.push('', msg({ en: `${name}, k = ${label}: ${took} (ideal ${want} ms)`, 'zh-CN': `${name}，k = ${label}：${took}（理想 ${want} ms）` }), ...drawWaterfall(row[name]!.requests, { maxRows: 0 }));
           }
           measured[label] = { agent: row['http.Agent']!.measuredMs, undici: row['undici Pool']!.measuredMs };
           ideal[label] = want;
@@ -231,11 +281,11 @@ export default defineLab({
       async run(ctx) {
         const { n, delay, ks } = settings(ctx);
         const { server, port } = await startServer(ctx, delay);
-        const who = ctx.usingLearnerCode ? 'your fetchAll' : 'the reference fetchAll';
+        const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const connections: JsonObject = {};
-        const lines = [`${who}: N = ${n} URLs, D = ${delay} ms`, '', `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal', 10)}${pad('ratio', 8)}${pad('connections', 13)}${pad('peak open', 11)}order`];
+        const lines = [msg({ en: `${who}: N = ${n} URLs, D = ${delay} ms`, 'zh-CN': `${who}：N = ${n} 个 URL，D = ${delay} ms` }), '', `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal', 10)}${pad('ratio', 8)}${pad('connections', 13)}${pad('peak open', 11)}order`];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
@@ -246,10 +296,18 @@ export default defineLab({
           measured[label] = result.measuredMs;
           ideal[label] = want;
           connections[label] = s.connections;
-          const verdict = [s.peak === Math.min(k, n) ? '' : `peak ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}`, s.connections <= k ? '' : `${s.connections} connections > k`].filter(Boolean);
-          if (verdict.length) ctx.note(`maxSockets ${label}: ${verdict.join('; ')}`);
+          const verdict = [
+            s.peak === Math.min(k, n) ? '' : `peak ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}`,
+            s.connections <= k ? '' : msg({ en: `${s.connections} connections > k`, 'zh-CN': `${s.connections} 个连接 > k` }),
+          ].filter(Boolean);
+          if (verdict.length) ctx.note({ en: `maxSockets ${label}: ${verdict.join('; ')}`, 'zh-CN': `maxSockets ${label}：${verdict.join('；')}` });
           lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : 'WRONG'}`);
-          waterfalls.push('', `maxSockets ${label}: ${ms(result.measuredMs)} (ideal ${want} ms); ░ = waiting since fetchAll() was called`, ...drawWaterfall(result.requests));
+          const took = ms(result.measuredMs);
+          const title = msg({
+            en: `maxSockets ${label}: ${took} (ideal ${want} ms); ░ = waiting since fetchAll() was called`,
+            'zh-CN': `maxSockets ${label}：${took}（理想 ${want} ms）；░ = 自调用 fetchAll() 起在等待`,
+          });
+          waterfalls.push('', title, ...drawWaterfall(result.requests));
         }
         return { requests: n, delayMs: delay, implementation: ctx.usingLearnerCode ? ctx.implementation : 'reference', measuredMs: measured, idealMs: ideal, connections, lines: [...lines, ...waterfalls] };
       },

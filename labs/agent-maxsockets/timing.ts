@@ -4,6 +4,8 @@
  * the orchestrator (lab.ts), the client and the tests share them.
  */
 
+import { msg } from '../../src/i18n/index.js';
+
 /** The connection pool a client process uses. `null` means no limit (Infinity). */
 export type PoolSpec =
   | { kind: 'agent'; keepAlive: boolean; maxSockets: number | null; maxFreeSockets?: number }
@@ -64,11 +66,18 @@ export function kLabel(k: number): string {
 /** Parse `--set k=1,5,Infinity`: positive integers or Infinity (inf, ∞), comma-separated. */
 export function parseKs(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (parts.length === 0) throw new Error(`--set k=${value}: give one or more maxSockets values, e.g. k=1,5,Infinity`);
+  if (parts.length === 0) {
+    throw new Error(msg({ en: `--set k=${value}: give one or more maxSockets values, e.g. k=1,5,Infinity`, 'zh-CN': `--set k=${value}：请给出一个或多个 maxSockets 值，例如 k=1,5,Infinity` }));
+  }
   return parts.map((part) => {
     if (/^(infinity|inf|∞)$/i.test(part)) return Infinity;
     if (!/^\d+$/.test(part) || Number(part) < 1) {
-      throw new Error(`--set k=${value}: "${part}" is not a positive integer or Infinity (maxSockets must be at least 1)`);
+      throw new Error(
+        msg({
+          en: `--set k=${value}: "${part}" is not a positive integer or Infinity (maxSockets must be at least 1)`,
+          'zh-CN': `--set k=${value}："${part}" 既不是正整数也不是 Infinity（maxSockets 至少为 1）`,
+        }),
+      );
     }
     return Number(part);
   });
@@ -77,7 +86,7 @@ export function parseKs(value: string): number[] {
 /** Parse an integer option within bounds, with an error that names the option. */
 export function parseIntOption(name: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-    throw new Error(`--set ${name}=${value}: expected a whole number from ${min} to ${max}`);
+    throw new Error(msg({ en: `--set ${name}=${value}: expected a whole number from ${min} to ${max}`, 'zh-CN': `--set ${name}=${value}：应为 ${min} 到 ${max} 之间的整数` }));
   }
   return Number(value);
 }
@@ -99,7 +108,7 @@ export interface WaterfallOptions {
 export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptions = {}): string[] {
   const width = options.width ?? 48;
   const maxRows = options.maxRows ?? 24;
-  if (requests.length === 0) return ['(no requests)'];
+  if (requests.length === 0) return [msg({ en: '(no requests)', 'zh-CN': '（没有请求）' })];
   const span = Math.max(...requests.map((r) => r.end), 1e-9);
   const col = (t: number) => Math.min(width, Math.max(0, Math.round((t / span) * width)));
   const sockets: string[] = [];
@@ -124,7 +133,7 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
         out.push(`${label}${`r${r.i}`.padEnd(4)} ${(r.reused ? 'reused' : 'new').padEnd(7)}${bar}`);
       });
     }
-    out.push(`${' '.repeat(labelWidth)}░ queued in the pool   █ on its socket until the response ended`);
+    out.push(`${' '.repeat(labelWidth)}${msg({ en: '░ queued in the pool   █ on its socket until the response ended', 'zh-CN': '░ 在连接池中排队   █ 占用套接字直到响应结束' })}`);
     return out;
   }
 
@@ -144,6 +153,10 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
     return waiting === 0 ? '·' : waiting > 9 ? '+' : String(waiting);
   });
   out.push(`${'queued'.padEnd(labelWidth)}${depth.join('')}`);
-  out.push(`${' '.repeat(labelWidth)}one row per socket: █▓ successive requests on it; "queued": requests waiting for a socket`);
+  const legend = msg({
+    en: 'one row per socket: █▓ successive requests on it; "queued": requests waiting for a socket',
+    'zh-CN': '每个套接字一行：█▓ 是它上面先后的请求；"queued"：等待套接字的请求数',
+  });
+  out.push(`${' '.repeat(labelWidth)}${legend}`);
   return out;
 }

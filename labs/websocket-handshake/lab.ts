@@ -1,3 +1,4 @@
+import { msg } from '../../src/i18n/index.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import type { ClientStep } from './demo/ws-client.js';
@@ -23,7 +24,14 @@ async function undiciClient(ctx: DemoContext, actor: string, port: number, steps
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
   if (info && info.opened !== expectOpen) {
-    throw new Error(expectOpen ? `${actor}: undici's WebSocket could not open (look at response-head and accept:check in the trace)` : `${actor}: the WebSocket opened, but this server should have refused it`);
+    throw new Error(
+      expectOpen
+        ? msg({
+            en: `${actor}: undici's WebSocket could not open (look at response-head and accept:check in the trace)`,
+            'zh-CN': `${actor}：undici 的 WebSocket 没能打开（看看跟踪中的 response-head 和 accept:check）`,
+          })
+        : msg({ en: `${actor}: the WebSocket opened, but this server should have refused it`, 'zh-CN': `${actor}：WebSocket 打开了，但这个服务器本应拒绝它` }),
+    );
   }
 }
 
@@ -45,9 +53,15 @@ async function rawClient(ctx: DemoContext, actor: string, port: number, options:
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
   if (!info) return;
   if (info.upgraded !== expectUpgrade) {
-    throw new Error(expectUpgrade ? `${actor}: the server refused a valid handshake (see response-head in the trace)` : `${actor}: the server accepted a handshake it should have refused`);
+    throw new Error(
+      expectUpgrade
+        ? msg({ en: `${actor}: the server refused a valid handshake (see response-head in the trace)`, 'zh-CN': `${actor}：服务器拒绝了一个有效的握手（见跟踪中的 response-head）` })
+        : msg({ en: `${actor}: the server accepted a handshake it should have refused`, 'zh-CN': `${actor}：服务器接受了一个本应拒绝的握手` }),
+    );
   }
-  if (info.acceptOk === false) throw new Error(`${actor}: wrong Sec-WebSocket-Accept (compare accept:check in the trace)`);
+  if (info.acceptOk === false) {
+    throw new Error(msg({ en: `${actor}: wrong Sec-WebSocket-Accept (compare accept:check in the trace)`, 'zh-CN': `${actor}：Sec-WebSocket-Accept 不对（对照跟踪中的 accept:check）` }));
+  }
 }
 
 const close = (code: number, reason = ''): FrameSpec => ({ op: 'close', code, reason });
@@ -68,23 +82,45 @@ export default defineLab({
       title: 'the Upgrade request, 101 Switching Protocols, the accept key, head, one message there and back',
       async run(ctx) {
         const { port } = await startServer(ctx);
-        ctx.note(`an http.Server on 127.0.0.1:${port} with an 'upgrade' listener (acceptWebSocket)`);
-        ctx.note(`first the raw view: http.request with Upgrade headers and the key from RFC 6455's example, ${RFC_KEY}`);
+        ctx.note({
+          en: `an http.Server on 127.0.0.1:${port} with an 'upgrade' listener (acceptWebSocket)`,
+          'zh-CN': `127.0.0.1:${port} 上的一个 http.Server，带一个 'upgrade' 监听器（acceptWebSocket）`,
+        });
+        ctx.note({
+          en: `first the raw view: http.request with Upgrade headers and the key from RFC 6455's example, ${RFC_KEY}`,
+          'zh-CN': `先看原始视图：用 http.request 发送 Upgrade 请求头，key 取自 RFC 6455 的示例：${RFC_KEY}`,
+        });
         await rawClient(ctx, 'raw-client', port, {
           key: RFC_KEY,
           steps: [
-            { say: 'a masked text frame "hello": FIN + text = 0x81, then MASK + length 5 = 0x85, 4 key bytes, 5 masked bytes' },
+            {
+              say: {
+                en: 'a masked text frame "hello": FIN + text = 0x81, then MASK + length 5 = 0x85, 4 key bytes, 5 masked bytes',
+                'zh-CN': '一个带掩码的文本帧 "hello"：FIN + text = 0x81，然后 MASK + 长度 5 = 0x85，4 个掩码键字节，5 个加了掩码的字节',
+              },
+            },
             { send: [{ op: 'text', text: 'hello' }] },
             { expect: 1 },
-            { say: 'the close handshake: we send close 1000, the server answers with 1000 and ends the TCP connection' },
+            {
+              say: {
+                en: 'the close handshake: we send close 1000, the server answers with 1000 and ends the TCP connection',
+                'zh-CN': '关闭握手：我们发送 close 1000，服务器用 1000 回答并结束 TCP 连接',
+              },
+            },
             { send: [close(1000, 'bye')] },
             { expect: 2 },
             { waitEnd: true },
           ],
         });
-        ctx.note("now a client nobody here wrote: undici's WebSocket (the global WebSocket of Node 22+)");
+        ctx.note({
+          en: "now a client nobody here wrote: undici's WebSocket (the global WebSocket of Node 22+)",
+          'zh-CN': '现在换一个不是我们写的客户端：undici 的 WebSocket（即 Node 22+ 的全局 WebSocket）',
+        });
         await undiciClient(ctx, 'undici', port, [{ text: 'hello from undici' }, { expect: 1 }, { close: { code: 1000, reason: 'done' } }]);
-        ctx.note('a client may send frames right behind its request, without waiting for the 101: they arrive as `head`');
+        ctx.note({
+          en: 'a client may send frames right behind its request, without waiting for the 101: they arrive as `head`',
+          'zh-CN': '客户端可以紧跟在请求后面发送帧，不等 101：它们作为 `head` 到达',
+        });
         await rawClient(ctx, 'eager-client', port, {
           eager: [{ op: 'text', text: 'sent before the 101' }],
           steps: [{ expect: 1 }, { send: [close(1000)] }, { expect: 2 }, { waitEnd: true }],
@@ -97,10 +133,10 @@ export default defineLab({
       async run(ctx) {
         const { port } = await startServer(ctx);
         await undiciClient(ctx, 'undici', port, [
-          { say: 'ws.send(string): a text frame (opcode 0x1), UTF-8 bytes' },
+          { say: { en: 'ws.send(string): a text frame (opcode 0x1), UTF-8 bytes', 'zh-CN': 'ws.send(string)：一个文本帧（opcode 0x1），UTF-8 字节' } },
           { text: 'héllo, wörld ✓' },
           { expect: 1 },
-          { say: 'ws.send(Uint8Array): a binary frame (opcode 0x2), bytes as they are' },
+          { say: { en: 'ws.send(Uint8Array): a binary frame (opcode 0x2), bytes as they are', 'zh-CN': 'ws.send(Uint8Array)：一个二进制帧（opcode 0x2），字节原样发送' } },
           { binary: 16 },
           { expect: 2 },
           { close: { code: 1000, reason: 'done' } },
@@ -116,16 +152,22 @@ export default defineLab({
         const steps: ClientStep[] = [];
         sizes.forEach((size, i) => steps.push({ binary: size }, { expect: i + 1 }));
         await undiciClient(ctx, 'undici', port, [
-          { say: `binary messages of ${sizes.join(', ')} bytes: watch lengthEncoding in the frames` },
+          {
+            say: {
+              en: `binary messages of ${sizes.join(', ')} bytes: watch lengthEncoding in the frames`,
+              'zh-CN': `${sizes.join('、')} 字节的二进制消息：留意帧中的 lengthEncoding`,
+            },
+          },
           ...steps,
           { close: { code: 1000 } },
         ]);
-        const lines = ['payload bytes   length field               client header   server header'];
+        // The Chinese header takes the same columns: a CJK character is two columns wide.
+        const lines = [msg({ en: 'payload bytes   length field               client header   server header', 'zh-CN': '   载荷字节数   长度字段                    客户端帧头      服务器帧头' })];
         for (const size of sizes) {
           const [field, extra] = size < 126 ? [`7-bit (${size})`, 0] : size < 65536 ? ['126 + 16-bit', 2] : ['127 + 64-bit', 8];
           lines.push(`${String(size).padStart(13)}   ${String(field).padEnd(24)} ${String(2 + extra + 4).padStart(13)}   ${String(2 + extra).padStart(13)}`);
         }
-        lines.push('(the client header has 4 more bytes: the masking key)');
+        lines.push(msg({ en: '(the client header has 4 more bytes: the masking key)', 'zh-CN': '（客户端的帧头多 4 个字节：掩码键）' }));
         return { sizes: sizes.join(','), lines };
       },
     },
@@ -135,14 +177,14 @@ export default defineLab({
         const { port } = await startServer(ctx);
         await rawClient(ctx, 'raw-client', port, {
           steps: [
-            { say: 'fragment 1: opcode text, FIN=0, "Hel"' },
+            { say: { en: 'fragment 1: opcode text, FIN=0, "Hel"', 'zh-CN': '分片 1：opcode text，FIN=0，"Hel"' } },
             { send: [{ op: 'text', text: 'Hel', fin: false }] },
-            { say: 'a control frame may come between fragments: ping, answered at once' },
+            { say: { en: 'a control frame may come between fragments: ping, answered at once', 'zh-CN': '控制帧可以夹在分片之间：ping，立即得到回答' } },
             { send: [{ op: 'ping', text: 'mid-message' }] },
             { expect: 1 },
-            { say: 'fragment 2: opcode continuation, FIN=0, "lo, "' },
+            { say: { en: 'fragment 2: opcode continuation, FIN=0, "lo, "', 'zh-CN': '分片 2：opcode continuation，FIN=0，"lo, "' } },
             { send: [{ op: 'continuation', text: 'lo, ', fin: false }] },
-            { say: 'fragment 3: opcode continuation, FIN=1, "world": the message is complete' },
+            { say: { en: 'fragment 3: opcode continuation, FIN=1, "world": the message is complete', 'zh-CN': '分片 3：opcode continuation，FIN=1，"world"：消息完整了' } },
             { send: [{ op: 'continuation', text: 'world' }] },
             { expect: 2 },
             { send: [close(1000)] },
@@ -161,7 +203,7 @@ export default defineLab({
           steps: [
             { send: [{ op: 'ping', text: 'are you there?' }] },
             { expect: 1 },
-            { say: 'an unsolicited pong (a one-way heartbeat) is allowed and gets no answer' },
+            { say: { en: 'an unsolicited pong (a one-way heartbeat) is allowed and gets no answer', 'zh-CN': '主动发送的 pong（单向心跳）是允许的，不会得到回答' } },
             { send: [{ op: 'pong', text: 'still here' }] },
             { send: [{ op: 'ping', text: 'and now?' }] },
             { expect: 2 },
@@ -171,7 +213,12 @@ export default defineLab({
           ],
         });
         await undiciClient(ctx, 'undici', port, [
-          { say: "undici's ping(ws, payload) sends a ping; the pong shows on the undici:websocket:pong channel" },
+          {
+            say: {
+              en: "undici's ping(ws, payload) sends a ping; the pong shows on the undici:websocket:pong channel",
+              'zh-CN': 'undici 的 ping(ws, payload) 发送一个 ping；pong 出现在 undici:websocket:pong 通道上',
+            },
+          },
           { ping: 'ping from undici' },
           { waitPong: true },
           { close: { code: 1000 } },
@@ -186,12 +233,22 @@ export default defineLab({
         await undiciClient(ctx, 'undici', port, [
           { text: 'last words' },
           { expect: 1 },
-          { say: "ws.close(4000, 'bye for now'): a close frame with code 4000 (4000–4999 are for applications)" },
+          {
+            say: {
+              en: "ws.close(4000, 'bye for now'): a close frame with code 4000 (4000–4999 are for applications)",
+              'zh-CN': "ws.close(4000, 'bye for now')：一个代码为 4000 的关闭帧（4000–4999 留给应用程序）",
+            },
+          },
           { close: { code: 4000, reason: 'bye for now' } },
         ]);
         await rawClient(ctx, 'raw-client', port, {
           steps: [
-            { say: 'close 1001 "going away": the server answers with the same code, then ends the TCP connection first' },
+            {
+              say: {
+                en: 'close 1001 "going away": the server answers with the same code, then ends the TCP connection first',
+                'zh-CN': 'close 1001 "going away"：服务器用同样的代码回答，然后先结束 TCP 连接',
+              },
+            },
             { send: [close(1001, 'going away')] },
             { expect: 1 },
             { waitEnd: true },
@@ -199,7 +256,12 @@ export default defineLab({
         });
         await rawClient(ctx, 'empty-close', port, {
           steps: [
-            { say: 'a close frame with no body at all (the code is optional): the answer is an empty close too' },
+            {
+              say: {
+                en: 'a close frame with no body at all (the code is optional): the answer is an empty close too',
+                'zh-CN': '一个完全没有内容的关闭帧（代码是可选的）：回答也是一个空的关闭帧',
+              },
+            },
             { send: [{ op: 'close' }] },
             { expect: 1 },
             { waitEnd: true },
@@ -207,7 +269,7 @@ export default defineLab({
         });
         await rawClient(ctx, 'one-byte-close', port, {
           steps: [
-            { say: 'a close body of 1 byte: too short for a code, a protocol error (1002)' },
+            { say: { en: 'a close body of 1 byte: too short for a code, a protocol error (1002)', 'zh-CN': '1 字节的关闭帧内容：放不下一个代码，属于协议错误（1002）' } },
             { send: [{ op: 'close', bytes: 1 }] },
             { expect: 1 },
             { waitEnd: true },
@@ -220,19 +282,28 @@ export default defineLab({
       title: 'a token-list Connection header; bad handshakes (403, 400, 426); an unmasked frame (1002)',
       async run(ctx) {
         const { port } = await startServer(ctx);
-        ctx.note('first a request as Firefox words it: "Connection: keep-alive, Upgrade" (a token list) and its page\'s Origin');
+        ctx.note({
+          en: 'first a request as Firefox words it: "Connection: keep-alive, Upgrade" (a token list) and its page\'s Origin',
+          'zh-CN': '先发一个 Firefox 式的请求："Connection: keep-alive, Upgrade"（一个令牌列表），以及页面的 Origin',
+        });
         await rawClient(ctx, 'browser-like', port, {
           connection: 'keep-alive, Upgrade',
           origin: `http://127.0.0.1:${port}`,
           steps: [{ send: [close(1000)] }, { expect: 1 }, { waitEnd: true }],
         });
-        ctx.note('the same from a page on another site (Origin: http://evil.example): 403 Forbidden');
+        ctx.note({
+          en: 'the same from a page on another site (Origin: http://evil.example): 403 Forbidden',
+          'zh-CN': '同样的请求，但来自另一个网站的页面（Origin: http://evil.example）：403 Forbidden',
+        });
         await rawClient(ctx, 'cross-origin', port, { origin: 'http://evil.example' }, false);
-        ctx.note('a Sec-WebSocket-Key that is not 16 bytes in base64');
+        ctx.note({ en: 'a Sec-WebSocket-Key that is not 16 bytes in base64', 'zh-CN': '一个不是 base64 编码的 16 字节的 Sec-WebSocket-Key' });
         await rawClient(ctx, 'bad-key', port, { key: 'not-a-key' }, false);
-        ctx.note('Sec-WebSocket-Version: 8 (an old draft): 426 Upgrade Required names the version the server speaks');
+        ctx.note({
+          en: 'Sec-WebSocket-Version: 8 (an old draft): 426 Upgrade Required names the version the server speaks',
+          'zh-CN': 'Sec-WebSocket-Version: 8（一个旧草案）：426 Upgrade Required 会说出服务器支持的版本',
+        });
         await rawClient(ctx, 'old-version', port, { version: '8' }, false);
-        ctx.note('a valid handshake, then a text frame without a mask');
+        ctx.note({ en: 'a valid handshake, then a text frame without a mask', 'zh-CN': '一个有效的握手，然后是一个不带掩码的文本帧' });
         await rawClient(ctx, 'no-mask', port, {
           steps: [{ send: [{ op: 'text', text: 'look, no mask', unmasked: true }] }, { expect: 1 }, { waitEnd: true }],
         });
@@ -243,9 +314,12 @@ export default defineLab({
       title: "an http.Server with no 'upgrade' listener: the upgrade request is just a request",
       async run(ctx) {
         await startServer(ctx, { noUpgradeListener: true }).then(async ({ port }) => {
-          ctx.note("this server never called acceptWebSocket: it has only a 'request' handler");
+          ctx.note({ en: "this server never called acceptWebSocket: it has only a 'request' handler", 'zh-CN': "这个服务器从没调用 acceptWebSocket：它只有一个 'request' 处理函数" });
           await undiciClient(ctx, 'undici', port, [{ waitClose: true }], false);
-          ctx.note('undici got a 200, not a 101: the handshake failed, "error" then "close" with 1006 (closed abnormally)');
+          ctx.note({
+            en: 'undici got a 200, not a 101: the handshake failed, "error" then "close" with 1006 (closed abnormally)',
+            'zh-CN': 'undici 收到的是 200 而不是 101：握手失败，先是 "error"，然后是代码 1006 的 "close"（异常关闭）',
+          });
           await rawClient(ctx, 'raw-client', port, {}, false);
         });
         return { upgraded: false };

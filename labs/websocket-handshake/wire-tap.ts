@@ -8,6 +8,7 @@
  */
 import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { msg, type Msg } from '../../src/i18n/index.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { previewBytes } from '../../src/trace/detail.js';
 import { acceptSteps, describeFrame, FrameParser, isValidKey, opcodeName } from './frames.js';
@@ -15,7 +16,7 @@ import { acceptSteps, describeFrame, FrameParser, isValidKey, opcodeName } from 
 export interface TapSink {
   /** A synthetic trace event (`mark` of the child API), at time `t` when given. */
   mark(name: string, detail: JsonObject, object: string, t?: number): void;
-  note(text: string, t?: number): void;
+  note(text: string | Msg, t?: number): void;
   /** The trace id of a socket (`net.Socket#2`). */
   idOf(obj: object): string;
   /** Now on the run's clock (`traceNow` of the child API): what is shown later keeps the time it happened. */
@@ -117,7 +118,7 @@ class SocketTap {
     this.sink.mark(name, detail, object, this.at);
   }
 
-  private note(text: string): void {
+  private note(text: string | Msg): void {
     this.sink.note(text, this.at);
   }
 
@@ -165,7 +166,10 @@ class SocketTap {
       this.mark('accept:base64', { accept: steps.accept }, 'handshake');
     }
     if (head.length) {
-      this.note(`${head.length} bytes arrived together with the request head: Node hands them over as \`head\``);
+      this.note({
+        en: `${head.length} bytes arrived together with the request head: Node hands them over as \`head\``,
+        'zh-CN': `${head.length} 字节与请求头一起到达：Node 把它们作为 \`head\` 交出`,
+      });
       this.received(head);
     }
   }
@@ -239,8 +243,19 @@ class SocketTap {
     if (status === 101 && this.expectedAccept) {
       const ok = acceptHeader === this.expectedAccept;
       this.mark('accept:check', { sent: acceptHeader ?? null, expected: this.expectedAccept, ok }, 'handshake');
-      if (!ok) this.note(`the server sent Sec-WebSocket-Accept ${acceptHeader ?? '(none)'}, expected ${this.expectedAccept}: a real client will refuse the connection`);
+      if (!ok) {
+        const sent = acceptHeader ?? msg({ en: '(none)', 'zh-CN': '（没有）' });
+        this.note({
+          en: `the server sent Sec-WebSocket-Accept ${sent}, expected ${this.expectedAccept}: a real client will refuse the connection`,
+          'zh-CN': `服务器发送的 Sec-WebSocket-Accept 是 ${sent}，应为 ${this.expectedAccept}：真正的客户端会拒绝这个连接`,
+        });
+      }
     }
-    if (status === 101) this.note(`from here on, ${this.id} carries WebSocket frames, not HTTP (first byte of each: FIN + RSV + opcode; e.g. 0x81 = FIN ${opcodeName(1)})`);
+    if (status === 101) {
+      this.note({
+        en: `from here on, ${this.id} carries WebSocket frames, not HTTP (first byte of each: FIN + RSV + opcode; e.g. 0x81 = FIN ${opcodeName(1)})`,
+        'zh-CN': `从这里开始，${this.id} 上传输的是 WebSocket 帧，而不是 HTTP（每帧第一个字节：FIN + RSV + opcode；例如 0x81 = FIN ${opcodeName(1)}）`,
+      });
+    }
   }
 }

@@ -167,7 +167,8 @@ async function runBatch(): Promise<BatchResult> {
   const t0 = performance.now();
   for (let b = 0; b < bursts; b++) {
     if (b > 0) {
-      note(`pause ${p.pauseMs ?? 0} ms, then burst ${b + 1}`);
+      const [pause, burst] = [p.pauseMs ?? 0, b + 1];
+      note({ en: `pause ${pause} ms, then burst ${burst}`, 'zh-CN': `暂停 ${pause} ms，然后第 ${burst} 波` });
       await new Promise((r) => setTimeout(r, p.pauseMs ?? 0));
     }
     const get = pool ? undiciGet : httpGet;
@@ -185,7 +186,8 @@ async function runBatch(): Promise<BatchResult> {
   }
   if (agent) {
     const state = agentState(agent);
-    note(`after the last response: agent.sockets ${state.sockets}, agent.freeSockets ${state.freeSockets}, agent.requests ${state.requests}`);
+    const counts = `agent.sockets ${state.sockets}, agent.freeSockets ${state.freeSockets}, agent.requests ${state.requests}`;
+    note({ en: `after the last response: ${counts}`, 'zh-CN': `最后一个响应之后：${counts}` });
   }
   return { measuredMs: measured[0]!, burstsMs: measured, idleAfterBurst, requests };
 }
@@ -202,10 +204,13 @@ ready({ origin });
 await waitForCommand('done');
 // Close what the pool keeps open, so this process ends now.
 if (agent) {
-  if (agentState(agent).freeSockets > 0) note('agent.destroy(): the idle sockets close now');
+  if (agentState(agent).freeSockets > 0) note({ en: 'agent.destroy(): the idle sockets close now', 'zh-CN': 'agent.destroy()：空闲套接字现在关闭' });
   agent.destroy();
 }
 if (pool) {
-  note('pool.close(): undici closes its idle connections by destroying their sockets (the UND_ERR_DESTROYED errors below are that, not failures)');
+  note({
+    en: 'pool.close(): undici closes its idle connections by destroying their sockets (the UND_ERR_DESTROYED errors below are that, not failures)',
+    'zh-CN': 'pool.close()：undici 通过销毁套接字来关闭空闲连接（下面的 UND_ERR_DESTROYED 错误就是这个，不是失败）',
+  });
   await pool.close();
 }

@@ -10,6 +10,7 @@ import type * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { msg } from '../../../src/i18n/index.js';
 import type { JsonObject } from '../../../src/trace/event.js';
 import { holdTrace, note, onCommand, params, probe, ready, releaseTrace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
 import type { BatchResult, RequestTiming } from '../timing.js';
@@ -24,7 +25,7 @@ interface FetchAllParams {
 
 const p = params<FetchAllParams>();
 const mod = (await import(pathToFileURL(p.implementation).href)) as { fetchAll?: (urls: string[], maxSockets: number) => Promise<string[]> };
-if (typeof mod.fetchAll !== 'function') throw new Error(`${p.implementation} does not export fetchAll()`);
+if (typeof mod.fetchAll !== 'function') throw new Error(msg({ en: `${p.implementation} does not export fetchAll()`, 'zh-CN': `${p.implementation} 没有导出 fetchAll()` }));
 const fetchAll = mod.fetchAll;
 const urls = Array.from({ length: p.n }, (_, i) => `http://127.0.0.1:${p.port}/r/${i}`);
 
@@ -68,7 +69,12 @@ onCommand('run', async () => {
   }
   const measuredMs = since();
   const inOrder = bodies.length === urls.length && bodies.every((b, i) => b.startsWith(`/r/${i} `));
-  note(`fetchAll resolved after ${measuredMs.toFixed(1)} ms with ${bodies.length} bodies, ${inOrder ? 'in the order of urls' : 'NOT in the order of urls'}`);
+  const [took, count] = [measuredMs.toFixed(1), bodies.length];
+  note(
+    inOrder
+      ? { en: `fetchAll resolved after ${took} ms with ${count} bodies, in the order of urls`, 'zh-CN': `fetchAll 在 ${took} ms 后兑现，得到 ${count} 个响应体，按 urls 的顺序` }
+      : { en: `fetchAll resolved after ${took} ms with ${count} bodies, NOT in the order of urls`, 'zh-CN': `fetchAll 在 ${took} ms 后兑现，得到 ${count} 个响应体，但并不是按 urls 的顺序` },
+  );
   const requests = [...timings.values()].sort((a, b) => a.i - b.i);
   for (const r of requests) if (r.end < 0) r.end = measuredMs;
   const result: BatchResult & { inOrder: boolean } = { measuredMs, burstsMs: [measuredMs], idleAfterBurst: [], requests, inOrder };

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { msg } from '../../../src/i18n/index.js';
 import { traceChannels } from '../../../src/runtime/child.js';
 import type { Json } from '../../../src/trace/event.js';
 
@@ -28,8 +29,12 @@ traceChannels('net', 'http', 'undici');
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.map((v) => typeof v).join(', ') || 'nothing'}`;
-  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'an object') : `a ${typeof value}`;
+  if (Array.isArray(value)) {
+    const types = value.map((v) => typeof v).join(', ');
+    return types ? msg({ en: `an array of ${types}`, 'zh-CN': `一个由 ${types} 组成的数组` }) : msg({ en: 'an array of nothing', 'zh-CN': '一个空数组' });
+  }
+  if (typeof value === 'object') return (value as object).constructor?.name ?? msg({ en: 'an object', 'zh-CN': '一个对象' });
+  return msg({ en: `a ${typeof value}`, 'zh-CN': `一个 ${typeof value}` });
 }
 
 hostSubmission({
@@ -43,10 +48,18 @@ hostSubmission({
       promise = fetchAll([...urls], maxSockets ?? Infinity);
     } catch (err) {
       const e = err as Error;
-      return { settled: 'rejected', ms: ms(), error: { name: e?.name ?? 'Error', message: `fetchAll threw synchronously: ${e?.message ?? String(err)}` } };
+      const why = e?.message ?? String(err);
+      const message = msg({ en: `fetchAll threw synchronously: ${why}`, 'zh-CN': `fetchAll 同步地抛出了异常：${why}` });
+      return { settled: 'rejected', ms: ms(), error: { name: e?.name ?? 'Error', message } };
     }
     if (!promise || typeof (promise as { then?: unknown }).then !== 'function') {
-      hostFail(`fetchAll() returned ${describe(promise)}, not a Promise: make it an async function, or return a Promise of the bodies`);
+      const got = describe(promise);
+      hostFail(
+        msg({
+          en: `fetchAll() returned ${got}, not a Promise: make it an async function, or return a Promise of the bodies`,
+          'zh-CN': `fetchAll() 返回了 ${got}，而不是 Promise：把它写成 async 函数，或者返回一个以响应体为值的 Promise`,
+        }),
+      );
     }
     let outcome: FetchAllOutcome;
     try {

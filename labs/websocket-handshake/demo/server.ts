@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { msg } from '../../../src/i18n/index.js';
 import { mark, note, onCommand, params, probe, ready, trace, traceNow } from '../../../src/runtime/child.js';
 import { tapWebSocketServer } from '../wire-tap.js';
 
@@ -20,16 +21,22 @@ interface ServerParams {
 const p = params<ServerParams>();
 
 const server = http.createServer((req, res) => {
-  const asked = req.headers.upgrade ? ` (it asked to upgrade to "${req.headers.upgrade}")` : '';
+  const to = req.headers.upgrade;
   if (p.noUpgradeListener) {
-    note(`no 'upgrade' listener, so Node handed this request to the 'request' handler like any other${asked}`);
+    const asked = to ? msg({ en: ` (it asked to upgrade to "${to}")`, 'zh-CN': `（它请求升级到 "${to}"）` }) : '';
+    note({
+      en: `no 'upgrade' listener, so Node handed this request to the 'request' handler like any other${asked}`,
+      'zh-CN': `没有 'upgrade' 监听器，所以 Node 把这个请求像其他请求一样交给了 'request' 处理函数${asked}`,
+    });
   }
   res.end(`plain HTTP: ${req.method} ${req.url}\n`);
 });
 
 if (!p.noUpgradeListener) {
   const mod = (await import(pathToFileURL(p.implementation).href)) as { acceptWebSocket?: (server: http.Server) => void };
-  if (typeof mod.acceptWebSocket !== 'function') throw new Error(`${p.implementation} does not export acceptWebSocket()`);
+  if (typeof mod.acceptWebSocket !== 'function') {
+    throw new Error(msg({ en: `${p.implementation} does not export acceptWebSocket()`, 'zh-CN': `${p.implementation} 没有导出 acceptWebSocket()` }));
+  }
   mod.acceptWebSocket(server);
 }
 
@@ -38,7 +45,10 @@ tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj), now: tr
 trace(server);
 
 onCommand('close', () => {
-  note('server.close(): stop accepting; "close" comes once every connection, upgraded ones included, has ended');
+  note({
+    en: 'server.close(): stop accepting; "close" comes once every connection, upgraded ones included, has ended',
+    'zh-CN': 'server.close()：停止接受新连接；等所有连接（包括已升级的）都结束后才会发出 "close"',
+  });
   return new Promise((resolve) => server.close(() => resolve(null)));
 });
 

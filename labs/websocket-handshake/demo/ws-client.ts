@@ -5,12 +5,13 @@
  * go into the trace. It performs the steps it is given, in order.
  */
 import { WebSocket, ping } from 'undici';
+import { msg, type Msg } from '../../../src/i18n/index.js';
 import { mark, note, params, ready, traceChannels } from '../../../src/runtime/child.js';
 import { previewBytes } from '../../../src/trace/detail.js';
 import { Waiters } from '../waiters.js';
 
 export type ClientStep =
-  | { say: string }
+  | { say: string | Msg }
   /** ws.send(text) */
   | { text: string }
   /** ws.send() of `binary` bytes: 0, 1, 2, … 255, 0, 1, … */
@@ -32,7 +33,7 @@ const OBJECT = 'WebSocket#1';
 traceChannels('undici');
 
 const url = `ws://127.0.0.1:${port}${path}`;
-note(`new WebSocket("${url}"): undici sends the HTTP Upgrade request`);
+note({ en: `new WebSocket("${url}"): undici sends the HTTP Upgrade request`, 'zh-CN': `new WebSocket("${url}")：undici 发送 HTTP Upgrade 请求` });
 const ws = new WebSocket(url);
 ws.binaryType = 'arraybuffer';
 
@@ -44,7 +45,7 @@ const wake = () => waiters.wake();
 const until = async (condition: () => boolean, what: string, timeoutMs = 5000) => {
   if (await waiters.until(condition, timeoutMs)) return;
   // One clear line for the demo's error, not a stack.
-  process.stderr.write(`undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain\n`);
+  process.stderr.write(`${msg({ en: `undici's WebSocket waited ${timeoutMs} ms for ${what}, in vain`, 'zh-CN': `undici 的 WebSocket 等待${what}等了 ${timeoutMs} ms，没有等到` })}\n`);
   process.exit(1);
 };
 
@@ -70,7 +71,7 @@ ws.addEventListener('message', (event) => {
 ws.addEventListener('error', (event) => {
   const message = (event as unknown as { message?: string; error?: Error }).error?.message ?? (event as unknown as { message?: string }).message ?? 'error';
   // Like a browser, undici does not say why a handshake failed in the event itself.
-  mark('error', { message: message || '(no reason given: the WebSocket API hides it)' }, OBJECT);
+  mark('error', { message: message || msg({ en: '(no reason given: the WebSocket API hides it)', 'zh-CN': '（没有给出原因：WebSocket API 把它隐藏了）' }) }, OBJECT);
   wake();
 });
 ws.addEventListener('close', (event) => {
@@ -85,25 +86,26 @@ subscribe('undici:websocket:pong', () => {
   wake();
 });
 
-await until(() => opened || closed, 'the handshake to end');
+await until(() => opened || closed, msg({ en: 'the handshake to end', 'zh-CN': '握手结束' }));
 ready({ opened });
 
 let pingsSent = 0;
+const serverClose = msg({ en: "the server's close frame", 'zh-CN': '服务器的关闭帧' });
 for (const step of steps) {
   if ('say' in step) note(step.say);
   else if ('text' in step) ws.send(step.text);
   else if ('binary' in step) ws.send(Uint8Array.from({ length: step.binary }, (_, i) => i & 0xff));
-  else if ('expect' in step) await until(() => messages >= step.expect || closed, `message #${step.expect}`);
+  else if ('expect' in step) await until(() => messages >= step.expect || closed, msg({ en: `message #${step.expect}`, 'zh-CN': `第 ${step.expect} 条消息` }));
   else if ('ping' in step) {
     pingsSent++;
     ping(ws, Buffer.from(step.ping));
-  } else if ('waitPong' in step) await until(() => pongs >= pingsSent || closed, 'the pong');
+  } else if ('waitPong' in step) await until(() => pongs >= pingsSent || closed, msg({ en: 'the pong', 'zh-CN': 'pong' }));
   else if ('close' in step) {
     if (!closed) ws.close(step.close.code, step.close.reason);
-    await until(() => closed, "the server's close frame");
-  } else if ('waitClose' in step) await until(() => closed, 'the close event');
+    await until(() => closed, serverClose);
+  } else if ('waitClose' in step) await until(() => closed, msg({ en: 'the close event', 'zh-CN': 'close 事件' }));
 }
 if (!closed) {
   ws.close(1000, 'done');
-  await until(() => closed, "the server's close frame");
+  await until(() => closed, serverClose);
 }

@@ -7,13 +7,18 @@
  */
 import * as net from 'node:net';
 import { WebSocket } from 'undici';
-import { fail, type CheckContext } from '../../../src/grade/harness.js';
+import { fail, msg, type CheckContext } from '../../../src/grade/harness.js';
 import { previewBytes } from '../../../src/trace/detail.js';
 import { encodeFrame, FrameParser, frameSummary, isControl, Opcode, randomKey, type Frame } from '../frames.js';
 import { Waiters } from '../waiters.js';
 
 /** How long the grader waits for an answer that a working server sends at once. */
 export const ANSWER_MS = 2000;
+
+/** `1 byte`, `5 bytes` (`5 字节`). */
+export function bytes(n: number): string {
+  return msg({ en: `${n} byte${n === 1 ? '' : 's'}`, 'zh-CN': `${n} 字节` });
+}
 
 /** Short printable form of bytes for messages: `"hello"` or `"\x81\x05hel…"`. */
 export function show(bytes: Uint8Array, max = 40): string {
@@ -138,12 +143,23 @@ export class RawConnection {
     if (this.garbage) return { none: 'garbage', detail: this.garbage };
     const pending = this.parser.pending;
     const header = this.parser.peekHeader();
-    let detail = pending
-      ? `${pending} byte(s) came back that do not make a whole frame: ${show(this.parser.pendingBytes, 24)}` +
-        (header ? ` (read as: opcode 0x${header.opcode.toString(16)}, ${header.lengthEncoding} length ${header.length}${header.masked ? ', masked' : ''}, so ${header.length - Math.max(0, pending - 2)}+ more bytes were awaited)` : '')
-      : 'nothing came back';
-    if (this.ended || this.closed) detail += pending ? ', then the server ended the connection' : ': the server ended the connection';
-    return { none: this.ended || this.closed ? 'ended' : 'timeout', detail };
+    const ended = this.ended || this.closed;
+    let detail = msg({ en: 'nothing came back', 'zh-CN': '什么也没有回来' });
+    if (pending) {
+      const bytesShown = show(this.parser.pendingBytes, 24);
+      detail = msg({ en: `${bytes(pending)} came back that do not make a whole frame: ${bytesShown}`, 'zh-CN': `回来了 ${bytes(pending)}，凑不成一个完整的帧：${bytesShown}` });
+      if (header) {
+        const read = `opcode 0x${header.opcode.toString(16)}, ${header.lengthEncoding} length ${header.length}${header.masked ? ', masked' : ''}`;
+        const more = header.length - Math.max(0, pending - 2);
+        detail += msg({ en: ` (read as: ${read}, so ${more}+ more bytes were awaited)`, 'zh-CN': `（解读为：${read}，所以还在等至少 ${more} 字节）` });
+      }
+    }
+    if (ended) {
+      detail += pending
+        ? msg({ en: ', then the server ended the connection', 'zh-CN': '，然后服务器结束了连接' })
+        : msg({ en: ': the server ended the connection', 'zh-CN': '：服务器结束了连接' });
+    }
+    return { none: ended ? 'ended' : 'timeout', detail };
   }
 
   /**
@@ -157,13 +173,17 @@ export class RawConnection {
     for (;;) {
       const got = await this.next(Math.max(1, deadline - Date.now()));
       if ('none' in got) {
-        const partial = frames.length ? ` after ${frames.length} fragment(s) without FIN (${frames.map(frameSummary).join('; ')})` : '';
+        const shown = frames.map(frameSummary).join('; ');
+        const partial = frames.length ? msg({ en: ` after ${frames.length} fragment(s) without FIN (${shown})`, 'zh-CN': `（此前收到 ${frames.length} 个不带 FIN 的分片：${shown}）` }) : '';
         return { problem: `${got.detail}${partial}`, frames, controls };
       }
       const f = got.frame;
       if (isControl(f.opcode)) {
         controls.push(f);
-        if (f.opcode === Opcode.close) return { problem: `the server sent a close frame (${frameSummary(f)}) instead of a message`, frames, controls };
+        if (f.opcode === Opcode.close) {
+          const problem = msg({ en: `the server sent a close frame (${frameSummary(f)}) instead of a message`, 'zh-CN': `服务器发来的是一个关闭帧（${frameSummary(f)}），而不是消息` });
+          return { problem, frames, controls };
+        }
         continue;
       }
       frames.push(f);
@@ -197,7 +217,10 @@ export async function handshake(ctx: CheckContext, port: number, options: Handsh
     socket.once('connect', () => resolve());
     socket.once('error', (err: NodeJS.ErrnoException) => reject(err));
     socket.connect(port, '127.0.0.1');
-  }).catch((err: NodeJS.ErrnoException) => fail(`could not connect to your server at 127.0.0.1:${port}: ${err.code ?? err.message} (did it crash?)`));
+  }).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code ?? err.message;
+    fail(msg({ en: `could not connect to your server at 127.0.0.1:${port}: ${why} (did it crash?)`, 'zh-CN': `无法连接到你在 127.0.0.1:${port} 上的服务器：${why}（它崩溃了吗？）` }));
+  });
   const key = options.key === undefined ? randomKey() : options.key;
   const lines = [`${options.method ?? 'GET'} /chat HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Connection: ${options.connection ?? 'Upgrade'}`, `Upgrade: ${options.upgrade ?? 'websocket'}`];
   if (key !== null) lines.push(`Sec-WebSocket-Key: ${key}`);
@@ -218,22 +241,31 @@ export async function handshake(ctx: CheckContext, port: number, options: Handsh
 
 /** What the grader says when a response head never arrived. */
 export function noHead(answer: HandshakeAnswer): string {
-  if (answer.conn.ended || answer.conn.closed) return 'the server closed the connection without an HTTP response';
-  return `no complete HTTP response head within ${ANSWER_MS} ms (it ends with an empty line: "\\r\\n\\r\\n")`;
+  if (answer.conn.ended || answer.conn.closed) {
+    return msg({ en: 'the server closed the connection without an HTTP response', 'zh-CN': '服务器没有发送 HTTP 响应就关闭了连接' });
+  }
+  return msg({
+    en: `no complete HTTP response head within ${ANSWER_MS} ms (it ends with an empty line: "\\r\\n\\r\\n")`,
+    'zh-CN': `${ANSWER_MS} ms 内没有收到完整的 HTTP 响应头（它以一个空行结束："\\r\\n\\r\\n"）`,
+  });
 }
 
 /** A handshake that must succeed before the real test: fails the check if it does not. */
 export async function upgraded(ctx: CheckContext, port: number, options: HandshakeOptions = {}): Promise<RawConnection> {
   const answer = await handshake(ctx, port, options);
   if (answer.status !== 101) {
-    needsHandshake(answer.status === null ? noHead(answer) : `a valid handshake got "${answer.statusLine}" instead of 101 Switching Protocols`);
+    needsHandshake(
+      answer.status === null
+        ? noHead(answer)
+        : msg({ en: `a valid handshake got "${answer.statusLine}" instead of 101 Switching Protocols`, 'zh-CN': `有效的握手得到的是 "${answer.statusLine}"，而不是 101 Switching Protocols` }),
+    );
   }
   return answer.conn;
 }
 
 /** This check depends on the handshake, which failed: say so, and point at the `handshake` check. */
 export function needsHandshake(reason: string): never {
-  fail(`this check needs a working handshake first: ${reason}. The "handshake" check says more.`);
+  fail(msg({ en: `this check needs a working handshake first: ${reason}. The "handshake" check says more.`, 'zh-CN': `这项检查需要先有能用的握手：${reason}。"handshake" 检查会说明更多。` }));
 }
 
 /** undici's WebSocket, with its messages queued and its end awaited. */
@@ -253,24 +285,26 @@ export class UndiciClient {
     });
     this.ws.addEventListener('open', () => {
       this.opened = true;
-      ctx.note("undici's WebSocket: open");
+      ctx.note(msg({ en: "undici's WebSocket: open", 'zh-CN': 'undici 的 WebSocket：已打开（open）' }));
       this.wake();
     });
     this.ws.addEventListener('message', (event) => {
       const data = event.data as string | ArrayBuffer;
       const value = typeof data === 'string' ? data : Buffer.from(data);
       this.messages.push(value);
-      ctx.note(`undici's WebSocket: message (${typeof value === 'string' ? `text, ${Buffer.byteLength(value)} bytes` : `binary, ${value.length} bytes`})`);
+      const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+      const kind = typeof value === 'string' ? 'text' : 'binary';
+      ctx.note(msg({ en: `undici's WebSocket: message (${kind}, ${size} bytes)`, 'zh-CN': `undici 的 WebSocket：message（${kind}，${size} 字节）` }));
       this.wake();
     });
     this.ws.addEventListener('error', () => {
       this.errored = true;
-      ctx.note("undici's WebSocket: error");
+      ctx.note(msg({ en: "undici's WebSocket: error", 'zh-CN': 'undici 的 WebSocket：error' }));
       this.wake();
     });
     this.ws.addEventListener('close', (event) => {
       this.closeEvent = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-      ctx.note(`undici's WebSocket: close code=${event.code} wasClean=${event.wasClean}`);
+      ctx.note(msg({ en: `undici's WebSocket: close code=${event.code} wasClean=${event.wasClean}`, 'zh-CN': `undici 的 WebSocket：close code=${event.code} wasClean=${event.wasClean}` }));
       this.wake();
     });
   }
@@ -291,8 +325,8 @@ export async function openUndici(ctx: CheckContext, port: number): Promise<Undic
   if (!client.opened) {
     needsHandshake(
       client.closeEvent
-        ? `undici's WebSocket could not open (close code ${client.closeEvent.code})`
-        : `undici's WebSocket did not open within ${ANSWER_MS + 1000} ms`,
+        ? msg({ en: `undici's WebSocket could not open (close code ${client.closeEvent.code})`, 'zh-CN': `undici 的 WebSocket 无法打开（关闭代码 ${client.closeEvent.code}）` })
+        : msg({ en: `undici's WebSocket did not open within ${ANSWER_MS + 1000} ms`, 'zh-CN': `undici 的 WebSocket 在 ${ANSWER_MS + 1000} ms 内没有打开` }),
     );
   }
   return client;

@@ -205,4 +205,20 @@ describe('netlab run websocket-handshake --json', () => {
     expect(result.error!.message).toContain('wrong Sec-WebSocket-Accept');
     expect(named('accept:check')[0]!.detail).toMatchObject({ ok: false, expected: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=' });
   });
+
+  test('notes speak the chosen language: Chinese under --lang zh-CN, no Chinese in English', async () => {
+    const cjk = /[\u4e00-\u9fff]/;
+    const notesIn = async (lang: string) => {
+      const r = await runCli(['--lang', lang, 'run', 'websocket-handshake', '--json', '--scenario', 'fragmentation']);
+      expect(r.code, r.stderr).toBe(0);
+      // Lines the wire tap copies from the request and response heads are the wire's own bytes.
+      return parseNdjson<Line>(r.stdout).filter((l) => l.type === 'note' && !/^[←→]/.test(l.text ?? '')).map((l) => l.text ?? '');
+    };
+    const zh = await notesIn('zh-CN');
+    expect(zh.length).toBeGreaterThan(3);
+    expect(zh.filter((text) => !cjk.test(text))).toEqual([]);
+    const en = await notesIn('en');
+    expect(en.length).toBe(zh.length);
+    expect(en.filter((text) => cjk.test(text))).toEqual([]);
+  });
 });
