@@ -104,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--reporter <reporter>', t('help.grade.reporter')).choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
     .option('--output <file>', t('help.grade.output'))
     .option('--timeout <ms>', t('help.gradeTimeout'))
+    .option('--packets', t('help.grade.packets'))
     .action(async (labs: string[], options) => {
       const { gradeCommand } = await import('./commands/grade.js');
       await gradeCommand(labs, options);

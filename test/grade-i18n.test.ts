@@ -4,7 +4,7 @@
  * and the GitHub annotation syntax stay as they are; in English nothing is Chinese.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { cleanEnv, tempDir } from './grade-support.js';
@@ -70,6 +70,36 @@ describe('netlab grade in zh-CN', () => {
     const r = await runCli(['grade', 'tcp-echo', '--dir', dir], { env: { ...env, NETLAB_LANG: 'en' }, timeoutMs: 180_000 });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/did you convert the chunk to a string/);
+    expect(r.stdout).not.toMatch(CJK);
+  });
+});
+
+describe("the grade runner's own words in zh-CN (a file that does not load, a lab not started)", () => {
+  function brokenWorkspace(name: string): string {
+    const dir = join(tmp.dir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'udp.ts'), 'export const createUdpServer = ;\n');
+    copyFileSync(new URL('../labs/backpressure/exercise/starter.ts', import.meta.url), join(dir, 'backpressure.ts'));
+    return dir;
+  }
+
+  test('junit: the syntax error, the checks that could not run and the untouched starter are said in Chinese', async () => {
+    const dir = brokenWorkspace('runner-zh');
+    const r = await runCli(['grade', 'udp', 'backpressure', '--dir', dir, '--reporter', 'junit', '--lang', 'zh-CN'], { env, timeoutMs: 180_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/<failure type="load-error" message="[^"]*udp\.ts:1:32：语法错误：/);
+    expect(r.stdout).toContain('message="未运行：udp.ts 没能加载');
+    expect(r.stdout).toContain('<property name="reason" value="backpressure.ts 仍是初始文件：按其中 // TODO 注释的要求完成它，然后再评分"/>');
+    expect(r.stdout).not.toMatch(/syntax error|did not load|is still the starter/);
+  });
+
+  test('in English the same report has no Chinese', async () => {
+    const dir = brokenWorkspace('runner-en');
+    const r = await runCli(['grade', 'udp', 'backpressure', '--dir', dir, '--reporter', 'junit'], { env: { ...env, NETLAB_LANG: 'en' }, timeoutMs: 180_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/<failure type="load-error" message="[^"]*udp\.ts:1:32: syntax error: /);
+    expect(r.stdout).toContain('message="not run: udp.ts did not load');
+    expect(r.stdout).toContain('value="backpressure.ts is still the starter: make it do what its // TODO comments ask, then grade again"');
     expect(r.stdout).not.toMatch(CJK);
   });
 });

@@ -127,3 +127,71 @@ describe('grading in the chosen language', () => {
     }
   }, 150_000);
 });
+
+describe('a demo run in the chosen language', () => {
+  test('Given zh-CN, the title and the summary after the trace are Chinese; the keys stay in --json; English shows the keys', async () => {
+    const zh = await runCli(['run', 'udp', '--lang', 'zh-CN'], { env: neutral, timeoutMs: 60_000 });
+    expect(zh.code, zh.stderr).toBe(0);
+    expect(zh.stdout).toContain('— 场景 "tour"：');
+    const summary = zh.stdout.slice(zh.stdout.lastIndexOf('\n\n'));
+    expect(summary).toMatch(/^服务器: 127\.0\.0\.1:\d+$/m);
+    expect(summary).toContain('\n对端数: 3\n');
+    expect(summary).toContain('\n数据报数: 6\n');
+    expect(summary).toContain('✓ udp / tour 已完成');
+    expect(summary).not.toMatch(/^(server|peers|datagrams):/m);
+
+    const json = await runCli(['run', 'udp', '--json', '--lang', 'zh-CN'], { env: neutral, timeoutMs: 60_000 });
+    const result = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { summary: Record<string, unknown> };
+    expect(Object.keys(result.summary)).toEqual(['server', 'peers', 'datagrams']);
+
+    const en = await runCli(['run', 'udp'], { env: neutral, timeoutMs: 60_000 });
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout).toContain(' — scenario "tour": ');
+    expect(en.stdout).toMatch(/\n\nserver: 127\.0\.0\.1:\d+\npeers: 3\ndatagrams: 6\n✓ udp \/ tour finished\n$/);
+    expect(en.stdout + en.stderr).not.toMatch(HAN);
+  }, 150_000);
+});
+
+describe("the commands' own lines and errors in the chosen language", () => {
+  test('Given zh-CN: init, reset, solution, a missing workspace, a demo option, start without a terminal; in English no Chinese', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-i18n-commands-'));
+    const zh = { env: { ...neutral, NETLAB_LANG: 'zh-CN' }, cwd: dir };
+    const en = { env: { ...neutral, NETLAB_LANG: 'en' }, cwd: dir };
+    try {
+      const init = await runCli(['init', 'ws'], zh);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toMatch(/^已创建 ws\/，包含：\n/);
+      expect(init.stdout).toContain('\n接下来：\n');
+      const again = await runCli(['init', 'ws'], zh);
+      expect(again.stdout).toMatch(/^已跳过（已经存在；netlab 从不覆盖你的文件）：\n/);
+      expect(again.stdout).toContain('无事可做：ws/ 已经有所有文件。');
+      const reset = await runCli(['reset', 'udp', '--dir', 'ws'], zh);
+      expect(reset.stdout).toMatch(/^已重置 ws\/udp\.ts，恢复为 udp 的初始文件。\n你之前的文件保存在 /);
+      const solution = await runCli(['solution', 'udp', '--dir', 'ws'], zh);
+      expect(solution.stderr).toContain('udp 的参考答案在你的练习通过之后才会打开');
+      const noWorkspace = await runCli(['grade', '--dir', 'nowhere'], zh);
+      expect(noWorkspace.code).toBe(2);
+      expect(noWorkspace.stderr).toBe('netlab: nowhere 处没有工作区：运行 `netlab init nowhere` 创建一个，每个实验一个初始文件\n');
+      const option = await runCli(['run', 'udp', '--set', 'nope=1'], zh);
+      expect(option.code).toBe(2);
+      expect(option.stderr).toBe('netlab: 实验 udp 没有名为 "nope" 的选项\n');
+      const start = await runCli(['start'], zh);
+      expect(start.code).toBe(2);
+      expect(start.stderr).toContain('netlab start 是交互式的，需要一个终端');
+      expect(start.stderr).toMatch(/^没有终端时，可以用： {2}netlab list {12}所有实验和你的进度$/m);
+
+      for (const args of [['init', 'ws'], ['reset', 'udp', '--dir', 'ws'], ['solution', 'udp', '--dir', 'ws'], ['grade', '--dir', 'nowhere'], ['run', 'udp', '--set', 'nope=1'], ['start']]) {
+        const r = await runCli(args, en);
+        expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(HAN);
+      }
+      expect((await runCli(['grade', '--dir', 'nowhere'], en)).stderr).toBe(
+        'netlab: no workspace at nowhere: run `netlab init nowhere` to create one with a starter for each lab\n',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -7,7 +7,7 @@
  * without a translation fails here, listing what is missing: for zh-CN nothing may be missing.
  */
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitSections, type Section } from '../src/lab/lesson.js';
 import type { LabTexts } from '../src/lab/texts.js';
@@ -81,21 +81,63 @@ function englishOnlyMessages(lab: Lab): number {
   return bare + Math.max(0, english - chinese);
 }
 
-/** Labs whose grader says every failure message in Chinese too: they must stay complete. */
-const MESSAGES_DONE = ['tcp-echo', 'websocket-handshake', 'agent-maxsockets'];
+/** The keys of an object literal's top level: `{ a: 1, b: { c }, d }` → a, b, d. */
+function topLevelKeys(literal: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let part = '';
+  const take = () => {
+    const m = /^\s*(?:'([^']+)'|"([^"]+)"|([A-Za-z_$][\w$]*))\s*(?::|$)/.exec(part);
+    if (m) keys.push(m[1] ?? m[2] ?? m[3]!);
+    part = '';
+  };
+  for (const ch of literal) {
+    if ('{[('.includes(ch)) depth++;
+    if ('}])'.includes(ch)) depth--;
+    if (depth === 0 && ch === ',') take();
+    else part += ch;
+  }
+  take();
+  return keys;
+}
 
+/** The text of the object literal that starts at `open` (a `{`), without its braces. */
+function literalAt(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    if (text[i] === '}' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return '';
+}
+
+/**
+ * The keys of a lab's demo summary that its demo tests (labs/<id>/test/*.test.ts) read:
+ * `summary.peers`, `summary(lines).shutdowns`, `summary: { mode: … }`,
+ * `summary).toMatchObject({ requests: … })`, `const { leaver } = ….summary`. Keys the pretty
+ * summary does not show as `key: value` (`lines`, `skipped`, `packets`) are left out.
+ */
+function summaryKeysInDemoTests(lab: Lab): string[] {
+  const dir = source(lab, 'test');
+  if (!existsSync(dir)) return [];
+  const keys = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const m of text.matchAll(/\bsummary(?:\([^)]*\))?\.(?!to[A-Z])([A-Za-z_$][\w$]*)/g)) keys.add(m[1]!);
+    for (const m of text.matchAll(/\bsummary(?:\([^)]*\))?\)*\.to(?:MatchObject|Equal)\(\{|\bsummary: \{/g)) {
+      for (const key of topLevelKeys(literalAt(text, m.index + m[0].length - 1))) keys.add(key);
+    }
+    for (const m of text.matchAll(/const \{([^}=]*)\} = [^;\n]*\.summary\b/g)) for (const key of topLevelKeys(m[1]!)) keys.add(key);
+  }
+  for (const shown of ['lines', 'skipped', 'packets']) keys.delete(shown);
+  return [...keys].sort();
+}
+
+// Every lab's grader says each failure message in each language: a lab added without them
+// fails here (its messages would fall back to English for a Chinese learner).
 describe(`grader failure messages in ${LANG}`, () => {
-  test.each(MESSAGES_DONE)(`%s says every failure message in ${LANG} too`, (id) => {
-    const lab = labs.find((l) => l.id === id)!;
+  test.each(labs.map((lab) => [lab.id, lab] as const))(`%s says every failure message in ${LANG} too`, (id, lab) => {
     expect(englishOnlyMessages(lab), `${id}: English-only messages in grader.test.ts`).toBe(0);
-  });
-
-  test('the labs still to do are listed (each message falls back to English until then)', () => {
-    const pending = labs.filter((lab) => !MESSAGES_DONE.includes(lab.id)).map((lab) => `${lab.id} (${englishOnlyMessages(lab)} English-only)`);
-    // Not yet an expectation: most labs' graders are not translated yet. Once they all are,
-    // MESSAGES_DONE becomes every lab and this list must be empty.
-    if (pending.length) console.info(`grader failure messages not yet in ${LANG}: ${pending.join(', ')}`);
-    expect(labs.filter((lab) => MESSAGES_DONE.includes(lab.id))).toHaveLength(MESSAGES_DONE.length);
   });
 });
 
@@ -117,6 +159,13 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))(`lab %s in ${LANG}`, (_
     for (const id of checks) if (!texts.checks?.[id]) missing.push(`texts.${LANG}.json: checks.${id}`);
     for (const id of Object.keys(texts.checks ?? {})) if (!checks.includes(id)) missing.push(`texts.${LANG}.json: checks.${id} is not a check of grader.test.ts`);
     expect(missing, `${lab.id}: missing or stray ${LANG} texts`).toEqual([]);
+  });
+
+  test(`labels in ${LANG} every key of its demo summary that its demo tests read`, () => {
+    const texts = JSON.parse(readFileSync(source(lab, `texts.${LANG}.json`), 'utf8')) as LabTexts;
+    const unlabelled = summaryKeysInDemoTests(lab).filter((key) => !texts.summaryLabels?.[key]);
+    expect(unlabelled, `${lab.id}: texts.${LANG}.json summaryLabels lacks these summary keys`).toEqual([]);
+    for (const [key, label] of Object.entries(texts.summaryLabels ?? {})) expect(label.trim(), `summaryLabels.${key}`).not.toBe('');
   });
 
   test.each(['lesson', 'hints'])(`%s.${LANG}.md has the English steps, one for one`, (file) => {

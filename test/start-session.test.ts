@@ -258,6 +258,28 @@ describe('the exercise', () => {
     expect((await solution).source).toBe('export const solved = true;\n');
   });
 
+  it('asks the grader for packets when the UI does, and passes on why there are none', async () => {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'tcp-echo.ts'), 'x');
+    const asked: Array<boolean | undefined> = [];
+    const h = harness({
+      grader: async (r) => {
+        asked.push(r.packets);
+        if (r.packets) r.onPacketsUnavailable?.('no tcpdump on this machine');
+        return { lab: 'tcp-echo', status: 'passed', checks: [] };
+      },
+    });
+    let graded = h.next('graded');
+    h.send({ type: 'grade', lab: 'tcp-echo' });
+    await graded;
+    const warned = h.next('notice');
+    graded = h.next('graded');
+    h.send({ type: 'grade', lab: 'tcp-echo', packets: true });
+    expect(await warned).toMatchObject({ level: 'warn', text: expect.stringMatching(/packets not captured.*no tcpdump on this machine/) });
+    await graded;
+    expect(asked).toEqual([undefined, true]);
+  });
+
   it('a grader that throws is a grade that says so, not a crash', async () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'tcp-echo.ts'), 'x');

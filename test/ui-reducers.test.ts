@@ -449,3 +449,43 @@ describe('80×24 with the real lessons', () => {
     expect(play(right, '<', '<', '<').state.lab!.lesson.codeShift).toBe(0);
   });
 });
+
+describe('the trace screen in Chinese', () => {
+  async function inChinese<T>(work: () => T): Promise<T> {
+    const { setLanguage, currentLanguage } = await import('../src/i18n/index.js');
+    const before = currentLanguage();
+    await setLanguage('zh-CN');
+    try {
+      return work();
+    } finally {
+      await setLanguage(before);
+    }
+  }
+
+  it('Given zh-CN, the intro labels its columns, the keys and tips say packets and diagram, and the summary labels its keys', async () => {
+    const lab = { ...snapshotOf().labs[0]!, summaryLabels: { port: '端口' } };
+    const rows = await inChinese(() => {
+      const start = initialState(snapshotOf({ labs: [lab, ...snapshotOf().labs.slice(1)] }), SIZE);
+      const intro = text(play(start, 'enter', '2').state);
+      const ran = play(
+        start,
+        'enter',
+        '2',
+        'r',
+        { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false },
+        { type: 'trace', runId: 1, lab: 'tcp-echo', lines: echoTrace() },
+        { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: { port: 4000 } }, stopped: false },
+        'end',
+      );
+      const diagram = play(ran, 'd');
+      return { intro, ran: text(ran.state), diagram: text(diagram.state) };
+    });
+    expect(rows.intro).toMatch(/^ {2}时间 {7}参与者 {5}对象 {19}事件 {9}详情$/m);
+    expect(rows.intro).toContain('r 运行演示，u 用你的文件运行，p 带上数据包');
+    expect(rows.intro).toMatch(/u 你的 {2}p 抓包 {2}d 时序图/);
+    expect(rows.ran).toMatch(/^端口: 4000$/m);
+    expect(rows.ran).toContain('✓ tcp-echo / tour 已完成');
+    expect(rows.diagram).toMatch(/d 日志/);
+    for (const screen of [rows.intro, rows.ran, rows.diagram]) expect(screen).not.toMatch(/\b(yours|packets|diagram|stands for|time +actor)\b/);
+  });
+});

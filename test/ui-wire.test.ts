@@ -64,6 +64,14 @@ describe('p: the demo with its packets', () => {
     expect(runs(play(off, 'r')).at(-1)).toEqual({ type: 'run', lab: 'udp', scenario: 'tour', learnerCode: false });
   });
 
+  it("with packets on, grading asks for each failing check's packets too; with them off, it does not", () => {
+    const grades = (step: AppStep) => step.commands.filter((c) => c.type === 'grade');
+    const wired = play(opened(), 'p', started(1, true), ended(1), '3', 'g');
+    expect(grades(wired).at(-1)).toEqual({ type: 'grade', lab: 'tcp-echo', packets: true });
+    const plain = play(opened(), '3', 'g');
+    expect(grades(plain).at(-1)).toEqual({ type: 'grade', lab: 'tcp-echo' });
+  });
+
   it('during a run, p changes the next run only', () => {
     const s = play(opened(), 'r', started(1, false), 'p');
     expect(runs(s)).toHaveLength(1);

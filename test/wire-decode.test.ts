@@ -95,6 +95,20 @@ describe('packets as trace events', () => {
     expect(icmp.type === 'event' && String(icmp.detail.answers)).toMatch(/^UDP 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/);
   });
 
+  test('a capture that keeps only the first bytes of each packet gives the same lengths, flags and previews', () => {
+    const { linktype, records: recs } = records(4096);
+    const whole = new WireTracker(0);
+    const cut = new WireTracker(0);
+    // Given each packet cut to its first 120 bytes (headers whole: IPv6 and TCP options), as `tcpdump -s 120` keeps them
+    const short = recs.map((r) => ({ ...r, data: r.data.subarray(0, 120) }));
+    const facts = (tracker: WireTracker, list: PcapRecord[]) =>
+      list.map((r) => tracker.event(r, linktype)).map((e) => (e?.type === 'event' ? { name: e.name, len: e.detail.len, flags: e.detail.flags, seq: e.detail.seq } : undefined));
+    // Then lengths come from the IP header, not from the bytes kept
+    expect(facts(cut, short)).toEqual(facts(whole, recs));
+    const hello = cut.event({ ...short[3]!, data: short[3]!.data.subarray(0, 14 + 20 + 32 + 2) }, linktype);
+    expect(hello?.type === 'event' && hello.detail).toMatchObject({ len: 6, preview: 'he…' });
+  });
+
   test('segment names from flags', () => {
     expect(tcpName(['SYN'], 0)).toBe('SYN');
     expect(tcpName(['SYN', 'ACK'], 0)).toBe('SYN-ACK');

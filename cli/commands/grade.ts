@@ -14,6 +14,7 @@ import { onInterrupt } from '../../src/runtime/cleanup.js';
 import type { GradeReport, LabReport } from '../../src/grade/types.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { colourFor } from '../io.js';
+import { t } from '../../src/i18n/messages.js';
 
 export const REPORTERS = ['pretty', 'json', 'junit', 'github'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
@@ -23,6 +24,8 @@ export interface GradeOptions {
   reporter?: string;
   output?: string;
   timeout?: string;
+  /** Put the packets of each failing check on its trace. */
+  packets?: boolean;
 }
 
 /** Parse `--timeout`: a positive number of milliseconds. */
@@ -30,7 +33,7 @@ export function parseTimeout(value: string | undefined, fallback: number): numbe
   if (value === undefined) return fallback;
   const ms = Number(value);
   if (!Number.isFinite(ms) || ms <= 0 || !/^\d+(\.\d+)?$/.test(value.trim())) {
-    throw new NetlabError('NETLAB_ERR_USAGE', `--timeout takes a positive number of milliseconds, got "${value}"`);
+    throw new NetlabError('NETLAB_ERR_USAGE', t('cli.grade.badTimeout', { got: value }));
   }
   return Math.round(ms);
 }
@@ -52,15 +55,13 @@ export function existingWorkspace(dir: string | undefined): string {
   const broken = (message: string) => new NetlabError('NETLAB_ERR_NO_WORKSPACE', message, 2);
   if (!existsSync(ws)) {
     const shown = dir ?? './netlab-exercises';
-    throw broken(
-      `no workspace at ${shown}: run \`netlab init${dir ? ` ${dir}` : ''}\` to create one with a starter for each lab${dir ? '' : ', or pass --dir <workspace>'}`,
-    );
+    throw broken(dir ? t('cli.grade.noWorkspace', { dir: shown, arg: ` ${dir}` }) : t('cli.grade.noWorkspaceDefault', { dir: shown }));
   }
-  if (!statSync(ws).isDirectory()) throw broken(`${ws} is a file, not a workspace folder`);
+  if (!statSync(ws).isDirectory()) throw broken(t('cli.grade.notAFolder', { dir: ws }));
   try {
     accessSync(ws, constants.R_OK | constants.X_OK);
   } catch {
-    throw broken(`cannot read the workspace ${ws} (permission denied)`);
+    throw broken(t('cli.grade.unreadable', { dir: ws }));
   }
   return ws;
 }
@@ -80,10 +81,11 @@ export function recordProgress(dir: string, labs: LabReport[]): void {
 export async function gradeCommand(ids: string[], options: GradeOptions): Promise<void> {
   const reporter = (options.reporter ?? 'pretty') as ReporterName;
   if (!REPORTERS.includes(reporter)) {
-    throw new NetlabError('NETLAB_ERR_USAGE', `--reporter must be one of ${REPORTERS.join(', ')}, got "${options.reporter}"`);
+    throw new NetlabError('NETLAB_ERR_USAGE', t('cli.grade.badReporter', { choices: REPORTERS.join(', '), got: String(options.reporter) }));
   }
   const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
-  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  // Without --timeout the runner's default applies, scaled to how busy the machine is.
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
   const labs = await selectLabs(ids);
   const dir = existingWorkspace(options.dir);
   const output = options.output === undefined ? undefined : resolve(options.output);
@@ -92,7 +94,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   const live = reporter === 'pretty' && !toFile;
   const chalk = colourFor(process.stdout);
   const { renderLab } = await import('../../src/grade/report/pretty.js');
-  if (process.stderr.isTTY && !live) process.stderr.write(`grading ${labs.map((l) => l.id).join(', ')}…\n`);
+  if (process.stderr.isTTY && !live) process.stderr.write(`${t('cli.grade.grading', { labs: labs.map((l) => l.id).join(', ') })}\n`);
 
   // Pretty output streams lab by lab, in course order, as soon as each lab is graded.
   const finished = new Map<string, LabReport>();
@@ -109,6 +111,9 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
       }
     : undefined;
 
+  // Said before any lab, on stderr: stdout may be a JSON or JUnit report.
+  const onPacketsUnavailable = (reason: string) => process.stderr.write(`${colourFor(process.stderr).yellow(t('grade.packetsUnavailable'))} ${reason}\n`);
+
   const controller = new AbortController();
   // First Ctrl-C: stop grading, report what ran. A second one: leave at once.
   const off = onInterrupt(() => {
@@ -117,7 +122,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
   });
   let report: GradeReport;
   try {
-    report = await gradeLabs({ labs, dir, timeoutMs, onProgress, signal: controller.signal });
+    report = await gradeLabs({ labs, dir, ...(timeoutMs !== undefined ? { timeoutMs } : {}), onProgress, signal: controller.signal, packets: options.packets === true, onPacketsUnavailable });
   } finally {
     off();
   }
@@ -139,7 +144,7 @@ export async function gradeCommand(ids: string[], options: GradeOptions): Promis
     const text = await render(reporter, report, toFile ? new Chalk({ level: 0 }) : chalk);
     if (output) {
       writeReport(output, text);
-      process.stdout.write(`${reporter} report written to ${options.output}\n${renderSummaryLines(report, chalk)}\n`);
+      process.stdout.write(`${t('cli.grade.written', { reporter, file: options.output! })}\n${renderSummaryLines(report, chalk)}\n`);
     } else {
       process.stdout.write(text);
     }

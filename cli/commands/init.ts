@@ -8,6 +8,7 @@ import { loadLabs } from '../../src/lab/registry.js';
 import { initWorkspace, noteCreator } from '../../src/workspace/init.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
 import { colourFor, thisNetlab } from '../io.js';
+import { t } from '../../src/i18n/messages.js';
 
 export async function initCommand(dir: string | undefined): Promise<void> {
   const labs = await loadLabs();
@@ -26,21 +27,21 @@ export async function initCommand(dir: string | undefined): Promise<void> {
   const shown = relative(process.cwd(), target) || '.';
   const out: string[] = [];
   if (result.created.length) {
-    out.push(`${chalk.green('Created')} ${shown}/ with:`);
+    out.push(t('cli.init.createdIn', { created: chalk.green(t('cli.init.created')), dir: shown }));
     for (const file of result.created) out.push(`  ${file}`);
   }
   if (result.skipped.length) {
-    out.push(`${chalk.yellow('Skipped')} (already there; netlab never overwrites your files):`);
+    out.push(t('cli.init.skippedWhy', { skipped: chalk.yellow(t('cli.init.skipped')) }));
     for (const file of result.skipped) out.push(`  ${file}`);
   }
   if (result.failed.length) {
     process.stdout.write(out.length ? out.join('\n') + '\n' : '');
-    for (const f of result.failed) process.stderr.write(`${colourFor(process.stderr).red('netlab:')} could not create ${f.path}: ${f.message}\n`);
+    for (const f of result.failed) process.stderr.write(`${colourFor(process.stderr).red('netlab:')} ${t('cli.init.couldNotCreate', { path: f.path, message: f.message })}\n`);
     process.exitCode = 1;
     return;
   }
   if (result.created.length === 0) {
-    out.push(`Nothing to do: ${shown}/ already has every file. To start an exercise over: netlab reset <lab> --dir ${shown}`);
+    out.push(t('cli.init.nothingToDo', { dir: shown }));
     process.stdout.write(out.join('\n') + '\n');
     return;
   }
@@ -49,10 +50,10 @@ export async function initCommand(dir: string | undefined): Promise<void> {
   const dirFlag = isDefault || shown === '.' ? '' : ` --dir ${shown}`;
   out.push(
     '',
-    'Next:',
-    `  netlab run ${first}                see the first lab's demo and its trace`,
-    `  edit ${shown === '.' ? '' : `${shown}/`}${first}.ts, then`,
-    `  netlab grade ${first}${dirFlag}${' '.repeat(Math.max(1, 18 - dirFlag.length))}grade it${dirFlag ? ` (inside ${shown}/, plain \`netlab grade\` works)` : ''}`,
+    t('cli.init.next'),
+    `  netlab run ${first}                ${t('cli.init.seeDemo')}`,
+    `  ${t('cli.init.edit', { file: `${shown === '.' ? '' : `${shown}/`}${first}.ts` })}`,
+    `  netlab grade ${first}${dirFlag}${' '.repeat(Math.max(1, 18 - dirFlag.length))}${t('cli.init.gradeIt')}${dirFlag ? t('cli.init.inside', { dir: shown }) : ''}`,
   );
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -6,6 +6,7 @@ import { findLab } from '../../src/lab/registry.js';
 import { resetLab } from '../../src/workspace/reset.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
 import { colourFor } from '../io.js';
+import { t } from '../../src/i18n/messages.js';
 
 export async function resetCommand(id: string, options: { dir?: string }): Promise<void> {
   const lab = await findLab(id);
@@ -16,13 +17,13 @@ export async function resetCommand(id: string, options: { dir?: string }): Promi
   if (!existsSync(dir)) {
     throw new NetlabError(
       'NETLAB_ERR_NO_WORKSPACE',
-      `no workspace at ${show(dir)}: run it in your workspace, name it with --dir <folder>, or create one with \`netlab init\``,
+      t('cli.reset.noWorkspace', { dir: show(dir) }),
       2,
     );
   }
   const result = resetLab(dir, lab);
   const chalk = colourFor(process.stdout);
-  const lines = [`${chalk.green('Reset')} ${show(result.file)} to the starter of ${lab.id}.`];
-  if (result.backup) lines.push(`Your previous file is kept at ${show(result.backup)}.`);
+  const lines = [t('cli.reset.toStarter', { reset: chalk.green(t('cli.reset.done')), file: show(result.file), lab: lab.id })];
+  if (result.backup) lines.push(t('cli.reset.backup', { file: show(result.backup) }));
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -54,7 +54,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
   const pretty = options.json ? undefined : new PrettyTracePrinter(process.stdout, chalk, options.allEvents, lab.trace);
   // The title waits for the demo's first line: a usage error found while the lab reads its
   // options (`--set foo=1`) is then the only thing printed.
-  let title = options.json || options.serve ? undefined : `${chalk.bold(lab.title)} ${chalk.dim(`— scenario "${scenario}": ${lab.scenarios[scenario]?.title ?? ''}`)}\n\n`;
+  let title = options.json || options.serve ? undefined : `${chalk.bold(lab.title)} ${chalk.dim(t('run.title', { name: scenario, title: lab.scenarios[scenario]?.title ?? '' }))}\n\n`;
   const printTitle = () => {
     if (title !== undefined) human.write(title);
     title = undefined;
@@ -67,7 +67,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     if (json) json.write(line);
     else pretty!.write(line);
   };
-  const onPacketsUnavailable = (reason: string) => human.write(`${chalk.yellow('netlab: packets not captured:')} ${reason}\n`);
+  const onPacketsUnavailable = (reason: string) => human.write(`${chalk.yellow(t('run.packetsNotCaptured'))} ${reason}\n`);
   const packets = { packets: options.packets === true, onPacketsUnavailable };
 
   if (options.serve) {
@@ -105,7 +105,7 @@ export async function runCommand(id: string, options: RunOptions): Promise<void>
     await json.flush();
   } else if (!usage) {
     printTitle();
-    human.write('\n' + renderSummary(result, chalk) + '\n');
+    human.write('\n' + renderSummary(result, chalk, lab.summaryLabels) + '\n');
   }
   if (usage) {
     process.stderr.write(`${chalk.red('netlab:')} ${result.error!.message}\n`);

@@ -7,6 +7,7 @@ import { NetlabError } from '../../src/errors.js';
 import { workspaceDir } from '../../src/workspace/workspace.js';
 import { openSolution } from '../../src/session/course.js';
 import { colourFor } from '../io.js';
+import { t } from '../../src/i18n/messages.js';
 
 export async function solutionCommand(id: string, options: { dir?: string; force?: boolean }): Promise<void> {
   const lab = await findLab(id);
@@ -14,11 +15,10 @@ export async function solutionCommand(id: string, options: { dir?: string; force
   if (!access.open) {
     throw new NetlabError(
       'NETLAB_ERR_NOT_PASSED',
-      `the ${lab.id} solution opens once your exercise passes: \`netlab grade ${lab.id}${options.dir ? ` --dir ${options.dir}` : ''}\`. ` +
-        `Stuck? \`netlab hint ${lab.id}\`. To see it anyway: \`netlab solution ${lab.id} --force\` (netlab notes that you did).`,
+      t('cli.solution.locked', { lab: lab.id, dirFlag: options.dir ? ` --dir ${options.dir}` : '' }),
     );
   }
   const chalk = colourFor(process.stderr);
-  process.stderr.write(chalk.dim(`// netlab: reference solution of ${lab.id}${access.forced ? ' (shown with --force, before a pass)' : ''}\n`));
+  process.stderr.write(chalk.dim(`${t('cli.solution.heading', { lab: lab.id })}${access.forced ? t('cli.solution.forced') : ''}\n`));
   process.stdout.write(access.source);
 }

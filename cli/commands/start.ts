@@ -40,11 +40,18 @@ export async function startCommand(id: string | undefined, options: StartOptions
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     // Nothing interactive can start: a usage error, with what works without a terminal.
     const first = id ?? labs[0]?.id ?? '<lab>';
+    const { padEnd, textWidth } = await import('../../src/i18n/width.js');
+    // The commands in a column after the label, the descriptions in a column after them.
+    const label = `${t('cli.start.without')}  `;
+    const withoutTerminal = (rows: Array<[string, string]>) =>
+      rows.map(([command, what], i) => `${i === 0 ? label : ' '.repeat(textWidth(label))}${padEnd(command, 22)} ${what}\n`).join('');
     process.stderr.write(
-      'netlab: netlab start is interactive and needs a terminal (stdin and stdout a TTY).\n' +
-        `Without one, use:  netlab list            the labs and your progress\n` +
-        `                   netlab run ${first.padEnd(11)} a lab's demo and its live trace\n` +
-        `                   netlab grade           grade your exercises\n`,
+      `netlab: ${t('cli.start.needsTerminal')}\n` +
+        withoutTerminal([
+          ['netlab list', t('cli.start.listWhat')],
+          [`netlab run ${first}`, t('cli.start.runWhat')],
+          ['netlab grade', t('cli.start.gradeWhat')],
+        ]),
     );
     process.exitCode = 2;
     return;

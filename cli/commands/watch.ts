@@ -12,6 +12,7 @@ import { findSubmission } from '../../src/workspace/workspace.js';
 import { watchSubmissions } from '../../src/session/course.js';
 import { onInterrupt } from '../../src/runtime/cleanup.js';
 import { colourFor } from '../io.js';
+import { currentLanguage, t } from '../../src/i18n/messages.js';
 import { existingWorkspace, parseTimeout, recordProgress } from './grade.js';
 
 export interface WatchOptions {
@@ -20,10 +21,17 @@ export interface WatchOptions {
   timeout?: string;
 }
 
+/** The time of day, as the reader's language writes it (English: as the system does). */
+function clock(): string {
+  const language = currentLanguage();
+  return language === 'en' ? new Date().toLocaleTimeString() : new Date().toLocaleTimeString(language);
+}
+
 export async function watchCommand(id: string | undefined, options: WatchOptions): Promise<void> {
   const { DEFAULT_LAB_TIMEOUT_MS, gradeLabs } = await import('../../src/grade/runner.js');
   const { renderPretty } = await import('../../src/grade/report/pretty.js');
-  const timeoutMs = parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
+  // Without --timeout the runner's default applies, scaled to how busy the machine is.
+  const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout, DEFAULT_LAB_TIMEOUT_MS);
   const all = id ? [await findLab(id)] : await loadLabs();
   const dir = existingWorkspace(options.dir);
   const out = process.stdout;
@@ -38,7 +46,11 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
 
   const banner = () =>
     chalk.dim(
-      `netlab watch · ${id ? `${id} in ${shown}/` : `${shown}/`} · ${watching.mode} · save to grade again${interactive ? ' · q to quit' : ' · Ctrl-C to quit'}`,
+      t('cli.watch.banner', {
+        where: id ? t('cli.watch.labIn', { lab: id, dir: shown }) : `${shown}/`,
+        mode: t(watching.mode === 'polling' ? 'cli.watch.polling' : 'cli.watch.fileEvents'),
+        quit: t(interactive ? 'cli.watch.quitKey' : 'cli.watch.quitCtrlC'),
+      }),
     );
 
   const grade = async (labs: Lab[]): Promise<void> => {
@@ -46,12 +58,12 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
     if (interactive) out.write('\x1b[2J\x1b[H');
     out.write(`${banner()}\n`);
     if (started.length === 0) {
-      out.write(`\nNo exercise file yet (${all.map((l) => `${l.id}.ts`).join(', ')}): create one, or run \`netlab init\`. Waiting for it…\n`);
+      out.write(`\n${t('cli.watch.noFileOf', { files: all.map((l) => `${l.id}.ts`).join(', ') })}\n`);
       return;
     }
-    out.write(chalk.dim(`grading ${started.map((l) => l.id).join(', ')} (${new Date().toLocaleTimeString()})…\n\n`));
+    out.write(chalk.dim(`${t('cli.watch.grading', { labs: started.map((l) => l.id).join(', '), time: clock() })}\n\n`));
     controller = new AbortController();
-    const report = await gradeLabs({ labs: started, dir, timeoutMs, signal: controller.signal });
+    const report = await gradeLabs({ labs: started, dir, ...(timeoutMs !== undefined ? { timeoutMs } : {}), signal: controller.signal });
     if (quitting) return;
     recordProgress(dir, report.labs);
     out.write(renderPretty(report, chalk));
@@ -65,7 +77,7 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
     if (next.length === 0) return;
     running = grade(next)
       .catch((err: Error) => {
-        out.write(`${chalk.red('netlab: grading failed:')} ${err.message}\n`);
+        out.write(`${chalk.red(t('cli.watch.failed'))} ${err.message}\n`);
       })
       .finally(() => {
         running = undefined;
@@ -109,11 +121,11 @@ export async function watchCommand(id: string | undefined, options: WatchOptions
   const initial = id ? all : all.filter((l) => findSubmission(dir, l.id));
   if (!existsSync(dir) || initial.length === 0) {
     if (interactive) out.write('\x1b[2J\x1b[H');
-    out.write(`${banner()}\n\nNo exercise file yet in ${shown}/: create one (\`netlab init\` writes starters). Waiting for it…\n`);
+    out.write(`${banner()}\n\n${t('cli.watch.noFileIn', { dir: shown })}\n`);
   } else {
     schedule(initial);
   }
   await done;
-  out.write(chalk.dim('netlab watch: bye\n'));
+  out.write(chalk.dim(`${t('cli.watch.bye')}\n`));
   process.exit(0);
 }

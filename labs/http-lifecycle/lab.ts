@@ -1,3 +1,4 @@
+import { msg } from '../../src/i18n/index.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { RunningProgram } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
@@ -25,7 +26,9 @@ function node(ctx: DemoContext, actor: string, port: number, steps: NodeStep[]) 
 /** Wait for a client to end by itself; one that failed fails the demo with its reason. */
 async function completes(p: RunningProgram): Promise<void> {
   const { code, signal } = await p.finish(20_000);
-  if (code !== 0) throw new Error(p.fatal ? `${p.actor}: ${p.fatal.message}` : `${p.actor} ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
+  if (code === 0) return;
+  if (p.fatal) throw new Error(`${p.actor}: ${p.fatal.message}`);
+  throw new Error(signal ? msg({ en: `${p.actor} was killed (${signal})`, 'zh-CN': `${p.actor} 被终止（${signal}）` }) : msg({ en: `${p.actor} exited with code ${code}`, 'zh-CN': `${p.actor} 以退出码 ${code} 退出` }));
 }
 
 
@@ -59,7 +62,10 @@ export default defineLab({
       title: 'three requests over one connection: raw heads, the parser, finish and close',
       async run(ctx) {
         const { server, port } = await startServer(ctx);
-        ctx.note(`the server listens on 127.0.0.1:${port}; an undici Client (one connection) sends three requests in a row`);
+        ctx.note({
+          en: `the server listens on 127.0.0.1:${port}; an undici Client (one connection) sends three requests in a row`,
+          'zh-CN': `服务器在 127.0.0.1:${port} 上监听；一个 undici Client（一个连接）接连发送三个请求`,
+        });
         await completes(
           undici(ctx, 'client', port, [
             { method: 'GET', path: '/health' },
@@ -69,7 +75,10 @@ export default defineLab({
         );
         const { rows, lines } = await requestTable(server);
         const connections = new Set(rows.map((r) => r.connection)).size;
-        ctx.note(`${rows.length} requests, ${connections} connection: "connection" once, then "request" for each`);
+        ctx.note({
+          en: `${rows.length} requests, ${connections} connection: "connection" once, then "request" for each`,
+          'zh-CN': `${rows.length} 个请求，${connections} 个连接："connection" 只有一次，然后每个请求一次 "request"`,
+        });
         return { requests: rows.length, connections, lines };
       },
     },
@@ -77,7 +86,10 @@ export default defineLab({
       title: 'the same 48 KiB upload with Content-Length, then chunked',
       async run(ctx) {
         const { server, port } = await startServer(ctx);
-        ctx.note('first with Content-Length (undici knows the Buffer\'s length), then as a stream of 16 KiB chunks (no length: Transfer-Encoding: chunked)');
+        ctx.note({
+          en: 'first with Content-Length (undici knows the Buffer\'s length), then as a stream of 16 KiB chunks (no length: Transfer-Encoding: chunked)',
+          'zh-CN': '先带 Content-Length（undici 知道 Buffer 的长度），再作为 16 KiB 数据块组成的流（没有长度：Transfer-Encoding: chunked）',
+        });
         await completes(
           undici(ctx, 'client', port, [
             { method: 'POST', path: '/upload', bytes: 48 * KiB },
@@ -92,7 +104,10 @@ export default defineLab({
       title: 'Expect: 100-continue with http.request: accepted under the limit, refused (413) over it',
       async run(ctx) {
         const { server, port } = await startServer(ctx);
-        ctx.note(`the limit is ${LIMIT / KiB} KiB: first 1000 bytes, then 200 KiB, each announced with "Expect: 100-continue"`);
+        ctx.note({
+          en: `the limit is ${LIMIT / KiB} KiB: first 1000 bytes, then 200 KiB, each announced with "Expect: 100-continue"`,
+          'zh-CN': `上限是 ${LIMIT / KiB} KiB：先 1000 字节，再 200 KiB，每次都先用 "Expect: 100-continue" 声明`,
+        });
         await completes(node(ctx, 'client', port, [{ expectContinue: 1000 }, { expectContinue: 200 * KiB }]));
         const { rows, lines } = await requestTable(server);
         return { limit: LIMIT, statuses: rows.map((r) => r.status), lines };
@@ -108,7 +123,7 @@ export default defineLab({
         await client.command('abort');
         await completes(client);
         const { rows, lines } = await requestTable(server);
-        ctx.note('the aborted request got no status: its response never finished');
+        ctx.note({ en: 'the aborted request got no status: its response never finished', 'zh-CN': '被中止的请求没有状态码：它的响应从未完成' });
         return { statuses: rows.map((r) => r.status), lines };
       },
     },
@@ -119,23 +134,31 @@ export default defineLab({
         let { server, port } = await startServer(ctx, true);
         await clients.ready();
         const summary: JsonObject = {};
-        const lines = [`times in ms after the shutdown began; keepAliveTimeout is Node's default, 5000 ms`, '', `${'how'.padEnd(34)}${'idle conn.'.padEnd(12)}${'busy conn.'.padEnd(12)}${"'close'".padEnd(9)}answer`];
+        const lines = [
+          msg({ en: `times in ms after the shutdown began; keepAliveTimeout is Node's default, 5000 ms`, 'zh-CN': `时间为关闭开始后的毫秒数；keepAliveTimeout 是 Node 的默认值 5000 毫秒` }),
+          '', `${'how'.padEnd(34)}${'idle conn.'.padEnd(12)}${'busy conn.'.padEnd(12)}${"'close'".padEnd(9)}answer`];
         for (const [i, { how, label }] of SHUTDOWNS.entries()) {
           if (i > 0) ({ port } = await server.command('next'));
-          ctx.note(`── ${label}: one connection idle, one upload half sent`);
+          ctx.note({ en: `── ${label}: one connection idle, one upload half sent`, 'zh-CN': `── ${label}：一个连接闲置，一个上传只发了一半` });
           await clients.command('round', port);
           await server.command('busy', 1, 3000).catch(() => {
-            throw new Error('the upload was answered before its body was complete, so there is no request in flight to shut down: read the whole body before answering');
+            throw new Error(msg({
+              en: 'the upload was answered before its body was complete, so there is no request in flight to shut down: read the whole body before answering',
+              'zh-CN': '上传在请求体完整之前就得到了响应，所以关闭时没有进行中的请求：先读完整个请求体再回答',
+            }));
           });
           await server.command('shutdown', how);
           const answer = await clients.command('rest');
           const closing = server.command('closed', null, 10_000).catch(() => {
-            throw new Error(`${label}: the server did not emit 'close' within 10 s of the shutdown`);
+            throw new Error(msg({ en: `${label}: the server did not emit 'close' within 10 s of the shutdown`, 'zh-CN': `${label}：关闭开始后 10 秒内服务器没有发出 'close'` }));
           });
           let times = await Promise.race([closing, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), STILL_OPEN_MS))]);
           const hungUp = !times;
           if (!times) {
-            ctx.note(`${STILL_OPEN_MS} ms after its answer the busy connection is still open, and no 'close' yet: Node would close it after keepAliveTimeout (+1 s). The client hangs up instead`);
+            ctx.note({
+              en: `${STILL_OPEN_MS} ms after its answer the busy connection is still open, and no 'close' yet: Node would close it after keepAliveTimeout (+1 s). The client hangs up instead`,
+              'zh-CN': `响应之后 ${STILL_OPEN_MS} 毫秒，忙碌的连接仍然打开，也还没有 'close'：Node 要到 keepAliveTimeout（+1 秒）之后才会关闭它。于是由客户端挂断`,
+            });
             await clients.command('end');
             times = await closing;
           } else {
@@ -150,8 +173,17 @@ export default defineLab({
           lines.push(`${label.padEnd(34)}${String(row.idleClosedMs).padEnd(12)}${busyText.padEnd(12)}${String(row.closeEventMs).padEnd(9)}${row.answer}`);
         }
         await Promise.all([server.command('exit'), clients.command('exit')]);
-        lines.push('', `* still open ${STILL_OPEN_MS} ms after its answer, so the client hung up (Node would have waited keepAliveTimeout + 1 s)`);
-        lines.push('closeAllConnections() destroyed the upload in flight; shutdown() let it finish, then closed it at once');
+        lines.push(
+          '',
+          msg({
+            en: `* still open ${STILL_OPEN_MS} ms after its answer, so the client hung up (Node would have waited keepAliveTimeout + 1 s)`,
+            'zh-CN': `* 响应之后 ${STILL_OPEN_MS} 毫秒仍然打开，于是客户端挂断了（Node 本会等 keepAliveTimeout + 1 秒）`,
+          }),
+          msg({
+            en: 'closeAllConnections() destroyed the upload in flight; shutdown() let it finish, then closed it at once',
+            'zh-CN': 'closeAllConnections() 销毁了进行中的上传；shutdown() 让它做完，然后立即关闭连接',
+          }),
+        );
         return { shutdowns: summary, lines };
       },
     },

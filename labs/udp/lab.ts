@@ -1,14 +1,14 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { Step } from './demo/client.js';
+import { tcpSink, tcpWriter, udpClient, udpServer, type Step } from './contract.js';
 
 async function startServer(ctx: DemoContext, actor = 'server') {
-  const server = ctx.spawn(actor, 'demo/server', { params: { implementation: ctx.implementation } });
-  const { port } = (await server.ready()) as { port: number };
+  const server = ctx.spawn(actor, udpServer, { params: { implementation: ctx.implementation } });
+  const { port } = await server.ready();
   return { server, port };
 }
 
 function client(ctx: DemoContext, actor: string, steps: Step[]) {
-  return ctx.spawn(actor, 'demo/client', { params: { steps, implementation: ctx.implementation } });
+  return ctx.spawn(actor, udpClient, { params: { steps, implementation: ctx.implementation } });
 }
 
 /**
@@ -44,14 +44,14 @@ export default defineLab({
       title: 'a bound server, two clients bound implicitly by send(), replies addressed from rinfo',
       async run(ctx) {
         const { server, port } = await startServer(ctx);
-        ctx.note(`the server called bind(0, '127.0.0.1'): it listens on 127.0.0.1:${port}`);
+        ctx.note({ en: `the server called bind(0, '127.0.0.1'): it listens on 127.0.0.1:${port}`, 'zh-CN': `服务器调用了 bind(0, '127.0.0.1')：它在 127.0.0.1:${port} 上监听` });
         const c1 = client(ctx, 'client#1', [
-          { say: 'a new socket, never bound: the first send() binds it to an ephemeral port' },
+          { say: { en: 'a new socket, never bound: the first send() binds it to an ephemeral port', 'zh-CN': '一个从未绑定的新套接字：第一次 send() 把它绑定到一个临时端口' } },
           { send: 'hello from client#1', port },
           { expect: 1 },
           { ready: true },
           { waitFor: 'next' },
-          { say: 'three send() calls in one tick: three datagrams, three message events, three replies' },
+          { say: { en: 'three send() calls in one tick: three datagrams, three message events, three replies', 'zh-CN': '同一轮事件循环里三次 send()：三个数据报，三个 message 事件，三个回复' } },
           { send: ['one', 'two', 'three'], port },
           { expect: 4 },
           { close: true },
@@ -60,15 +60,18 @@ export default defineLab({
         await c1.ready();
         const c2 = client(ctx, 'client#2', [{ send: 'hello from client#2', port }, { expect: 1 }, { close: true }]);
         await c2.finish();
-        ctx.note('one server socket, two peers: each reply went to the address and port in that datagram\'s rinfo');
+        ctx.note({
+          en: 'one server socket, two peers: each reply went to the address and port in that datagram\'s rinfo',
+          'zh-CN': '一个服务器套接字，两个对端：每个回复都发往对应数据报 rinfo 里的地址和端口',
+        });
         await c1.command('next');
         await c1.finish();
         const c3 = client(ctx, 'client#3', [
-          { say: 'sendDatagram() from the exercise: a fresh socket, one datagram, the first reply, close' },
+          { say: { en: 'sendDatagram() from the exercise: a fresh socket, one datagram, the first reply, close', 'zh-CN': '练习里的 sendDatagram()：一个新套接字，一个数据报，第一个回复，关闭' } },
           { sendDatagram: 'hello from sendDatagram()', port, timeoutMs: 1000 },
         ]);
         await c3.finish();
-        const received = (await server.command('received')) as number[];
+        const received = await server.command('received');
         await server.command('close');
         return { server: `127.0.0.1:${port}`, peers: 3, datagrams: received.length };
       },
@@ -80,25 +83,25 @@ export default defineLab({
         const largest = 65_503;
         const { server, port } = await startServer(ctx);
         const c = client(ctx, 'client', [
-          { say: `five send() calls in one tick: ${sizes.join(', ')} bytes` },
+          { say: { en: `five send() calls in one tick: ${sizes.join(', ')} bytes`, 'zh-CN': `同一轮事件循环里五次 send()：${sizes.join(', ')} 字节` } },
           { sendSizes: sizes, port },
           { expect: sizes.length },
-          { say: '65,503 bytes: the reply ("ack:" + 65,503) is 65,507, the largest IPv4 UDP payload' },
+          { say: { en: '65,503 bytes: the reply ("ack:" + 65,503) is 65,507, the largest IPv4 UDP payload', 'zh-CN': '65,503 字节：回复（"ack:" + 65,503）是 65,507 字节，IPv4 UDP 载荷的上限' } },
           { sendSizes: [largest], port },
           { expect: sizes.length + 1 },
-          { say: 'one datagram of 65,508 bytes: too big, send() fails with EMSGSIZE' },
+          { say: { en: 'one datagram of 65,508 bytes: too big, send() fails with EMSGSIZE', 'zh-CN': '一个 65,508 字节的数据报：太大了，send() 以 EMSGSIZE 失败' } },
           { sendSizes: [65_508], port },
           { close: true },
         ]);
         await c.finish();
-        const udp = (await server.command('received')) as number[];
+        const udp = await server.command('received');
         await server.command('close');
-        ctx.note('the same five writes over TCP, a byte stream: the reader sees chunks, not writes');
-        const sink = ctx.spawn('tcp-server', 'demo/tcp-sink');
-        const { port: tcpPort } = (await sink.ready()) as { port: number };
-        const writer = ctx.spawn('tcp-client', 'demo/tcp-writer', { params: { port: tcpPort, sizes } });
+        ctx.note({ en: 'the same five writes over TCP, a byte stream: the reader sees chunks, not writes', 'zh-CN': '同样的五次写入换成 TCP，一个字节流：读取方看到的是数据块，而不是一次次写入' });
+        const sink = ctx.spawn('tcp-server', tcpSink);
+        const { port: tcpPort } = await sink.ready();
+        const writer = ctx.spawn('tcp-client', tcpWriter, { params: { port: tcpPort, sizes } });
         await writer.finish();
-        const tcp = (await sink.command('received')) as number[];
+        const tcp = await sink.command('received');
         await sink.command('close');
         return {
           lines: [
@@ -119,7 +122,7 @@ export default defineLab({
         const a = await startServer(ctx, 'server#1');
         const b = await startServer(ctx, 'server#2');
         const c = client(ctx, 'client', [
-          { say: 'one socket sends to two servers; both replies arrive on it, told apart by rinfo' },
+          { say: { en: 'one socket sends to two servers; both replies arrive on it, told apart by rinfo', 'zh-CN': '一个套接字发往两个服务器；两个回复都到达这个套接字，靠 rinfo 区分' } },
           { send: 'for server#1', port: a.port },
           { send: 'for server#2', port: b.port },
           { expect: 2 },
@@ -135,25 +138,28 @@ export default defineLab({
       title: 'a datagram to a port where nobody listens: silence (and ECONNREFUSED on a connected socket)',
       async run(ctx) {
         const port = await deadPort();
-        ctx.note(`nobody listens on UDP 127.0.0.1:${port}`);
+        ctx.note({ en: `nobody listens on UDP 127.0.0.1:${port}`, 'zh-CN': `UDP 127.0.0.1:${port} 上没有人监听` });
         const c1 = client(ctx, 'client#1', [
-          { say: 'an unconnected socket sends there: send() succeeds, the datagram is dropped' },
+          { say: { en: 'an unconnected socket sends there: send() succeeds, the datagram is dropped', 'zh-CN': '一个未连接的套接字往那里发送：send() 成功，数据报被丢弃' } },
           { send: 'is anybody there?', port },
           { quiet: 300 },
           { close: true },
         ]);
         await c1.finish();
         const c2 = client(ctx, 'client#2', [
-          { say: 'a connected socket: connect() only records the peer, no packet is sent' },
+          { say: { en: 'a connected socket: connect() only records the peer, no packet is sent', 'zh-CN': '一个已连接的套接字：connect() 只是记下对端，不发送任何包' } },
           { connect: port },
           { sendConnected: 'is anybody there?' },
           { quiet: 300 },
           { close: true },
         ]);
         await c2.finish();
-        ctx.note('the kernel answered the datagram with ICMP "port unreachable"; only a connected socket is told, as ECONNREFUSED on its next receive, and only when that ICMP message arrives at all');
+        ctx.note({
+          en: 'the kernel answered the datagram with ICMP "port unreachable"; only a connected socket is told, as ECONNREFUSED on its next receive, and only when that ICMP message arrives at all',
+          'zh-CN': '内核用 ICMP "port unreachable" 回应了这个数据报；只有已连接的套接字会得知，表现为下一次接收时的 ECONNREFUSED，而且前提是这条 ICMP 消息真的到达了',
+        });
         const c3 = client(ctx, 'client#3', [
-          { say: 'sendDatagram() with a 500 ms timeout: the only reliable sign of loss is a timer' },
+          { say: { en: 'sendDatagram() with a 500 ms timeout: the only reliable sign of loss is a timer', 'zh-CN': '带 500 毫秒超时的 sendDatagram()：丢失唯一可靠的信号是定时器' } },
           { sendDatagram: 'is anybody there?', port, timeoutMs: 500 },
         ]);
         await c3.finish();

@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import { describe, expect, inject, test } from 'vitest';
-import type { Json, TraceEvent, TraceLine } from '../trace/event.js';
+import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
 import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
@@ -26,7 +26,9 @@ import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/co
 import type { WireError } from '../runtime/protocol.js';
 import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host-protocol.js';
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
+import { CheckPackets, mergeByTime } from './check-packets.js';
 import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
+import { measurePace, paced as scaled } from './pace.js';
 import type { Language } from '../i18n/language.js';
 
 // A grader runs in a vitest worker, which inherits the CLI's choice through NETLAB_LANG but not
@@ -58,6 +60,12 @@ export interface CheckContext {
   readonly signal: AbortSignal;
   /** Milliseconds left before the check times out. */
   remainingMs(): number;
+  /**
+   * How much slower than a quiet machine this one was when grading started (≥ 1). Waits given
+   * to the harness and its helpers are multiplied by it already; a check that judges time
+   * compares durations it measured itself, or uses {@link paced} for a limit of its own.
+   */
+  readonly pace: number;
   /** Record everything `emitter` emits in this check's trace, as `actor` (default `grader`). */
   trace<T extends EventEmitter>(emitter: T, actor?: string): T;
   /** A sentence in the trace, from the grader (what it is about to do). */
@@ -175,6 +183,8 @@ class CheckRun implements CheckContext {
   output = '';
   readonly submissions: SubmissionImpl[] = [];
   deadline: number;
+  /** With `--packets`: this check's packets, for its trace if it fails. */
+  readonly packets: CheckPackets | undefined;
 
   constructor(
     readonly lab: string,
@@ -184,6 +194,7 @@ class CheckRun implements CheckContext {
     limitMs: number,
   ) {
     this.deadline = Date.now() + limitMs;
+    this.packets = context.packets ? new CheckPackets(this.collector, context.packets.file) : undefined;
     this.collector.onArrival((line) => {
       if (line.type === 'output' && this.output.length < OUTPUT_CHARS_KEPT) {
         this.output += `${line.text}\n`.slice(0, OUTPUT_CHARS_KEPT - this.output.length);
@@ -193,6 +204,10 @@ class CheckRun implements CheckContext {
 
   // Arrow functions: checks may destructure them (`async ({ note }) => …`).
   remainingMs = (): number => Math.max(0, this.deadline - Date.now());
+
+  get pace(): number {
+    return this.context.pace ?? 1;
+  }
 
   trace = <T extends EventEmitter>(emitter: T, actor = 'grader'): T => this.collector.trace(emitter, actor);
 
@@ -206,9 +221,9 @@ class CheckRun implements CheckContext {
     return this.scope.dispose();
   }
 
-  /** The last lines of the trace, for the report. */
-  reportTrace(): { trace: TraceLine[]; traceOmitted: number } {
-    const lines = this.collector.lines;
+  /** The last lines of the trace, with `packets` in their places, for the report. */
+  reportTrace(packets: UnsequencedLine[] = []): { trace: TraceLine[]; traceOmitted: number } {
+    const lines = mergeByTime(this.collector.lines, packets);
     const trace = lines.slice(-TRACE_LINES_IN_REPORT);
     return { trace, traceOmitted: this.collector.omitted + lines.length - trace.length };
   }
@@ -225,6 +240,15 @@ function currentRun(what: string): CheckRun {
 /** The context of the check that is running (for helpers that trace or clean up). */
 export function currentCheck(): CheckContext {
   return currentRun('currentCheck()');
+}
+
+/**
+ * A wait of `ms` on a quiet machine, as long as it must be on this one now: `ms` times the
+ * pace measured when grading started (see {@link CheckContext.pace}). For a limit a grader
+ * keeps itself (`Date.now() + paced(4000)`); the harness and its helpers scale theirs already.
+ */
+export function paced(ms: number): number {
+  return scaled(ms, current.getStore()?.pace ?? 1);
 }
 
 /**
@@ -300,16 +324,19 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
       if (labLeft <= 0) {
         throw new CheckFailure(t('grade.h.labTimeUsed', { ms: ctx.labTimeoutMs }), true);
       }
-      const limit = Math.min(options.timeoutMs ?? ctx.checkTimeoutMs, labLeft);
+      // A check's own limit was chosen for a quiet machine; the default includes the pace already.
+      const limit = Math.min(options.timeoutMs !== undefined ? scaled(options.timeoutMs, ctx.pace ?? 1) : ctx.checkTimeoutMs, labLeft);
       const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
       const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
       await run.dispose();
+      // After the verdict, which the packets never change: they only go on a failing check's trace.
+      const packets = await run.packets?.finish(message !== undefined && message.skipped === undefined);
       if (message === undefined) return;
       if (message.skipped !== undefined) {
         task.meta.netlab = { ...meta, points: 0 };
         return context.skip(message.skipped);
       }
-      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(), output: run.output || undefined };
+      task.meta.netlab = { ...meta, timedOut: message.timedOut || undefined, ...run.reportTrace(packets), output: run.output || undefined };
       throw new CheckFailure(message.text, message.timedOut);
     } finally {
       leave();
@@ -444,14 +471,29 @@ async function describeFailure(
   return { message: withNote(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`), timedOut: blocked, blocked };
 }
 
+/** How long a free event loop takes at most to answer a ping on a quiet machine, in ms. */
+const PING_MS = 750;
+
+/**
+ * A learner process whose event loop is blocked (a busy loop) answers no ping. One missed ping
+ * on a busy machine proves little, so a miss is followed by a measure of how responsive a
+ * fresh reference process is right now (src/grade/pace.ts) and a second ping with that much
+ * more time: blocked means missing both, while a reference process on the same machine starts
+ * and exits in far less.
+ */
 async function blockedSubmission(run: CheckRun): Promise<boolean> {
-  for (const sub of run.submissions) {
-    if (!sub.running || (await sub.responsive(750))) continue;
-    // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
-    await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, 500))]);
-    if (sub.running) return true;
-  }
+  for (const sub of run.submissions) if (await isBlocked(sub)) return true;
   return false;
+}
+
+async function isBlocked(sub: SubmissionImpl): Promise<boolean> {
+  const pace = sub.run.pace;
+  if (!sub.running || (await sub.responsive(scaled(PING_MS, pace)))) return false;
+  const now = Math.max(pace, await measurePace());
+  if (!sub.running || (await sub.responsive(scaled(PING_MS, now)))) return false;
+  // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
+  await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, scaled(500, now)))]);
+  return sub.running;
 }
 
 class SubmissionImpl implements Submission {
@@ -512,7 +554,7 @@ class SubmissionImpl implements Submission {
       info = (await this.process.ready(timeoutMs)) as unknown as HostReady;
     } catch (err) {
       if (!this.process.running) throw new CheckFailure(this.endDescription());
-      const alive = await this.responsive(750);
+      const alive = this.running && !(await isBlocked(this));
       throw new CheckFailure(
         alive
           ? stillLoading(timeoutMs)
@@ -529,13 +571,13 @@ class SubmissionImpl implements Submission {
   }
 
   async call<T = Json>(op: string, arg: Json = null, timeoutMs?: number): Promise<T> {
-    const limit = Math.max(1, Math.min(timeoutMs ?? this.run.context.callTimeoutMs, this.run.remainingMs()));
+    const limit = Math.max(1, Math.min(timeoutMs !== undefined ? scaled(timeoutMs, this.run.pace) : this.run.context.callTimeoutMs, this.run.remainingMs()));
     try {
       return (await this.process.command(op, arg, limit)) as T;
     } catch (err) {
       const e = err as { code?: string; message: string; stack?: string };
       if (e.code === 'NETLAB_ERR_TIMEOUT') {
-        const alive = await this.responsive(750);
+        const alive = this.running && !(await isBlocked(this));
         throw new CheckFailure(
           alive
             ? t('grade.h.noAnswer', { ms: limit })
@@ -553,7 +595,7 @@ class SubmissionImpl implements Submission {
     const mine = (line: TraceEvent) => line.actor === this.actor && safeMatch(match, line);
     const found = this.run.collector.find(mine);
     if (found) return Promise.resolve(found);
-    const limit = Math.max(1, Math.min(options.timeoutMs ?? this.run.remainingMs(), this.run.remainingMs()));
+    const limit = Math.max(1, Math.min(options.timeoutMs !== undefined ? scaled(options.timeoutMs, this.run.pace) : this.run.remainingMs(), this.run.remainingMs()));
     return new Promise<TraceEvent>((resolve, reject) => {
       const finish = () => {
         clearTimeout(timer);
@@ -580,7 +622,7 @@ class SubmissionImpl implements Submission {
     });
   }
 
-  async responsive(timeoutMs = 750): Promise<boolean> {
+  async responsive(timeoutMs = scaled(PING_MS, this.run.pace)): Promise<boolean> {
     if (!this.process.running) return false;
     try {
       await this.process.command(HOST_PING, null, timeoutMs);

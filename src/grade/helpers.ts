@@ -1,13 +1,15 @@
 /**
  * Small tools graders share: real TCP clients that are traced and cleaned up with the check,
  * a reader that collects what a peer sends back, polling with a limit, and byte descriptions
- * for messages ("got 512 bytes for 256 sent"). Everything here runs inside a check.
+ * for messages ("got 512 bytes for 256 sent"). Everything here runs inside a check. Every
+ * wait given here is for a quiet machine: it is multiplied by the check's pace.
  */
 import * as net from 'node:net';
 import { currentCheck, CheckFailure } from './harness.js';
 import { t } from '../i18n/messages.js';
 import { previewBytes } from '../trace/detail.js';
 import { formatBytes } from '../trace/format.js';
+import { paced as scaled } from './pace.js';
 
 export { formatBytes };
 
@@ -33,7 +35,7 @@ export function connectTcp(port: number, options: { host?: string; actor?: strin
   // The grader's sockets never throw into the worker: their errors are in the trace.
   socket.on('error', () => {});
   check.defer(() => socket.destroy());
-  const limit = Math.min(options.timeoutMs ?? 3000, check.remainingMs());
+  const limit = Math.min(scaled(options.timeoutMs ?? 3000, check.pace), check.remainingMs());
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
@@ -114,8 +116,8 @@ export class ByteReader {
    */
   until(done: () => boolean, options: { timeoutMs?: number; stallMs?: number } = {}): Promise<ReadOutcome> {
     const check = currentCheck();
-    const timeoutMs = Math.min(options.timeoutMs ?? 3000, check.remainingMs());
-    const stallMs = options.stallMs ?? timeoutMs;
+    const timeoutMs = Math.min(scaled(options.timeoutMs ?? 3000, check.pace), check.remainingMs());
+    const stallMs = options.stallMs !== undefined ? scaled(options.stallMs, check.pace) : timeoutMs;
     const started = Date.now();
     this.lastProgress = Math.max(this.lastProgress, started);
     return new Promise((resolve) => {
@@ -164,7 +166,7 @@ export class ByteReader {
  */
 export async function pollUntil<T>(probe: () => Promise<T | undefined> | T | undefined, options: { timeoutMs: number; intervalMs?: number }): Promise<T | undefined> {
   const check = currentCheck();
-  const deadline = Date.now() + Math.min(options.timeoutMs, check.remainingMs());
+  const deadline = Date.now() + Math.min(scaled(options.timeoutMs, check.pace), check.remainingMs());
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -204,7 +206,8 @@ export async function closeGracefully(socket: net.Socket, timeoutMs = 1000): Pro
   if (!socket.writableEnded) socket.end();
   if (socket.closed) return;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.min(timeoutMs, currentCheck().remainingMs()));
+    const check = currentCheck();
+    const timer = setTimeout(resolve, Math.min(scaled(timeoutMs, check.pace), check.remainingMs()));
     socket.once('close', () => {
       clearTimeout(timer);
       resolve();

@@ -14,14 +14,16 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import type { GradeCapture } from './capture.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
 import { checkTitle } from '../lab/texts.js';
-import { currentLanguage } from '../i18n/messages.js';
+import { currentLanguage, t } from '../i18n/messages.js';
+import { measurePace, paced } from './pace.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -42,6 +44,10 @@ export interface GradeLabsOptions {
   onProgress?: (progress: GradeProgress) => void;
   /** Stop grading: checks still running and labs not finished are reported as interrupted. */
   signal?: AbortSignal;
+  /** Put the packets of each failing check on its trace (`--packets`), when this machine can capture. */
+  packets?: boolean;
+  /** Why packets could not be captured (grading goes on without them), in one line. */
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
@@ -65,8 +71,15 @@ export interface GradeSubmissionsOptions {
   callTimeoutMs?: number;
   /** Checks of one grader file running at once (default 4). */
   concurrency?: number;
+  /**
+   * How much slower than a quiet machine this one is now (≥ 1): the default limits and the
+   * graders' own waits are multiplied by it. Measured at the start of the run when not given.
+   */
+  pace?: number;
   onProgress?: (progress: GradeProgress) => void;
   signal?: AbortSignal;
+  packets?: boolean;
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /** Grade the learner's workspace: one report for the given labs. */
@@ -113,19 +126,21 @@ export function buildReport(dir: string, labs: LabReport[], durationMs: number):
  */
 export async function gradeSubmissions(submissions: GradeJob[], options: GradeSubmissionsOptions = {}): Promise<LabReport[]> {
   const reports: Array<LabReport | undefined> = new Array(submissions.length);
-  const labTimeoutMs = options.timeoutMs ?? DEFAULT_LAB_TIMEOUT_MS;
 
   // A lab without a grader (an authoring mistake the contract test reports) cannot run.
   submissions.forEach((s, i) => {
     if (!existsSync(s.lab.graderPath)) {
-      reports[i] = finishLab(s, [], { error: `lab ${s.lab.id} has no grader (${s.lab.graderPath})` }, 0);
+      reports[i] = finishLab(s, [], { error: t('grade.r.noGrader', { lab: s.lab.id, path: s.lab.graderPath }) }, 0);
     }
   });
   const runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   const labs: Record<string, GradeTarget> = {};
-  const prepared = await prepareAll(runnable.map((i) => submissions[i]!.file));
+  // The pace is measured while the files are transpiled (it waits on a process, not the CPU).
+  const [prepared, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
+  // Limits the caller chose are theirs; the defaults are for a quiet machine, so they scale.
+  const labTimeoutMs = options.timeoutMs ?? paced(DEFAULT_LAB_TIMEOUT_MS, pace);
   const loadErrors = new Map<number, LoadError>();
   for (const i of runnable) {
     const s = submissions[i]!;
@@ -142,9 +157,10 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   const context: GradeContext = {
     labs,
     labTimeoutMs,
-    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, labTimeoutMs),
-    callTimeoutMs: Math.min(options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, labTimeoutMs),
+    checkTimeoutMs: Math.min(options.checkTimeoutMs ?? paced(DEFAULT_CHECK_TIMEOUT_MS, pace), labTimeoutMs),
+    callTimeoutMs: Math.min(options.callTimeoutMs ?? paced(DEFAULT_CALL_TIMEOUT_MS, pace), labTimeoutMs),
     concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    pace,
   };
   const collector = new Collector(submissions, loadErrors, options.onProgress);
   const onAbort = () => collector.interrupt();
@@ -157,19 +173,37 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
     for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
     return submissions.map((_, i) => reports[i]!);
   }
-  const session = await VitestSession.open(collector, graders, context.concurrency);
+  const capture = options.packets ? await gradeCapture(options.onPacketsUnavailable) : undefined;
+  if (capture) context.packets = { file: capture.file };
+  let session: VitestSession;
+  try {
+    session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool);
+  } catch (err) {
+    await capture?.close();
+    throw err;
+  }
   try {
     // The backstop of the whole run: every lab is limited by the harness already.
     const perFile = Math.max(...Object.values(labs).map((l) => l.submissions.length));
     const waves = Math.ceil(graders.length / Math.max(1, Math.min(graders.length, availableParallelism())));
-    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + 30_000;
+    const limit = labTimeoutMs * Math.ceil(perFile / context.concurrency) * waves + paced(30_000, pace);
     const interrupted = await session.run(context, graders, limit, options.signal);
     for (const i of runnable) reports[i] = collector.finishSubmission(i, interrupted);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await session.close(options.signal?.aborted ? INTERRUPTED_CLOSE_MS : undefined);
+    await capture?.close();
   }
   return submissions.map((s, i) => reports[i]!);
+}
+
+/** The capture grading runs in (src/grade/capture.ts), or undefined after saying why there is none. */
+async function gradeCapture(onUnavailable?: (reason: string) => void): Promise<GradeCapture | undefined> {
+  const { openGradeCapture } = await import('./capture.js');
+  const capture = await openGradeCapture();
+  if (typeof capture !== 'string') return capture;
+  onUnavailable?.(capture);
+  return undefined;
 }
 
 /** Largest transpiled module passed to learner processes (it travels in their environment). */
@@ -196,13 +230,13 @@ async function prepareAll(files: Array<string | null>): Promise<Map<string, Prep
   for (const file of new Set(files.filter((f): f is string => f !== null))) {
     try {
       if (statSync(file).isDirectory()) {
-        out.set(file, { loadError: { message: `${shownPath(file)} is a directory, not a file: your exercise must be a file of that name` } });
+        out.set(file, { loadError: { message: t('grade.r.isDirectory', { file: shownPath(file) }) } });
         continue;
       }
       code.set(file, readFileSync(file, 'utf8'));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      out.set(file, { loadError: { message: `cannot read ${shownPath(file)} (${e.code ?? e.message})` } });
+      out.set(file, { loadError: { message: t('grade.r.cannotRead', { file: shownPath(file), reason: e.code ?? e.message }) } });
     }
   }
   if (code.size === 0) return out;
@@ -231,10 +265,10 @@ function syntaxError(err: unknown, file: string): LoadError | undefined {
   const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number; lineText: string } | null }> }).errors?.[0];
   if (!first) return undefined;
   const at = first.location;
-  if (!at) return { message: `${shownPath(file)} does not compile: ${first.text}` };
+  if (!at) return { message: t('grade.r.doesNotCompile', { file: shownPath(file), error: first.text }) };
   const gutter = `${at.line} | `;
   return {
-    message: `${shownPath(file)}:${at.line}:${at.column + 1}: syntax error: ${first.text}\n    ${gutter}${at.lineText}\n    ${' '.repeat(gutter.length + at.column)}^`,
+    message: `${t('grade.r.syntaxError', { where: `${shownPath(file)}:${at.line}:${at.column + 1}`, error: first.text })}\n    ${gutter}${at.lineText}\n    ${' '.repeat(gutter.length + at.column)}^`,
     line: at.line,
   };
 }
@@ -324,7 +358,7 @@ class Collector implements Reporter {
   private asInterrupted(check: CheckReport): CheckReport {
     if (!interruptedCheck(check, this.endedAt.get(check), this.interruptedAt ?? Date.now())) return check;
     const { message: _message, trace: _trace, traceOmitted: _omitted, timedOut: _timedOut, ...rest } = check;
-    return { ...rest, status: 'skipped', interrupted: true, reason: INTERRUPTED_CHECK, points: { earned: 0, possible: check.points.possible } };
+    return { ...rest, status: 'skipped', interrupted: true, reason: t('grade.r.interruptedCheck'), points: { earned: 0, possible: check.points.possible } };
   }
 
   /** The user stopped grading now. */
@@ -394,14 +428,14 @@ function checkReport(testCase: TestCase, sub: GradeJob): CheckReport {
   if (result.state === 'skipped') {
     if (result.note && /aborted by the user|cancel/i.test(result.note)) {
       report.interrupted = true;
-      report.reason = INTERRUPTED_CHECK;
-    } else report.reason = result.note ?? (testCase.options.mode === 'todo' ? 'not written yet' : 'skipped');
+      report.reason = t('grade.r.interruptedCheck');
+    } else report.reason = result.note ?? (testCase.options.mode === 'todo' ? t('grade.r.notWritten') : t('grade.skipped'));
   }
   if (result.state === 'failed' || result.state === 'pending') {
     const first = result.errors?.[0];
-    let message = first?.message ?? 'failed';
+    let message = first?.message ?? t('grade.failed');
     const vitestTimeout = /^Test timed out in \d+ms/.test(message);
-    if (vitestTimeout) message = 'timed out: the check did not finish within its limit';
+    if (vitestTimeout) message = t('grade.r.checkTimedOut');
     report.message = message;
     if (meta?.timedOut || vitestTimeout) report.timedOut = true;
     if (meta?.trace) {
@@ -417,10 +451,11 @@ function sum(checks: CheckReport[], key: keyof Points): number {
   return checks.reduce((n, c) => n + c.points[key], 0);
 }
 
-/** Why a run ended early when the caller's signal stopped it. */
+/**
+ * Why a run ended early when the caller's signal stopped it: a marker, compared and never shown
+ * (the reports say it in the reader's language).
+ */
 const INTERRUPTED = 'grading was interrupted';
-const INTERRUPTED_CHECK = 'interrupted: grading was stopped before this check finished';
-const INTERRUPTED_LAB = 'interrupted: grading was stopped before this lab finished';
 /** How long closing vitest may take after an interrupt (its workers may be dead). */
 const INTERRUPTED_CLOSE_MS = 3000;
 
@@ -440,7 +475,7 @@ function sharedLoadFailure(checks: CheckReport[], file: string): LoadError | und
 
 /** Every check of a lab whose file did not load: failed, without repeating why. */
 function notLoaded(checks: CheckReport[], file: string): CheckReport[] {
-  const message = `not run: ${basename(file)} did not load`;
+  const message = t('grade.r.notLoaded', { file: basename(file) });
   return checks.map(({ reason: _reason, trace: _trace, traceOmitted: _omitted, output: _output, ...c }) => ({
     ...c,
     status: 'failed' as const,
@@ -465,17 +500,17 @@ function finishLab(s: GradeJob, graded: CheckReport[], extra: { error?: string; 
   } else if (s.file === null) {
     status = 'not-started';
     reason = s.untouched
-      ? `${basename(file)} is still the starter: make it do what its // TODO comments ask, then grade again`
-      : `no ${s.lab.id}.ts yet (\`netlab init\` writes a starter)`;
+      ? t('grade.r.stillStarter', { file: basename(file) })
+      : t('grade.r.noFile', { file: `${s.lab.id}.ts` });
     error = undefined;
-    checks = checks.map((c) => ({ ...c, reason: 'not started' }));
+    checks = checks.map((c) => ({ ...c, reason: t('grade.status.notStarted') }));
   } else if (extra.interrupted && (checks.length === 0 || !checks.every((c) => c.status === 'passed'))) {
     status = 'interrupted';
-    reason = INTERRUPTED_LAB;
+    reason = t('grade.r.interruptedLab');
     error = undefined;
   } else if (error || checks.length === 0 || checks.some((c) => c.status === 'failed')) {
     status = 'failed';
-    if (!error && checks.length === 0) error = 'the grader reported no checks';
+    if (!error && checks.length === 0) error = t('grade.r.noChecks');
   } else {
     status = 'passed';
   }
@@ -504,7 +539,7 @@ class VitestSession {
     readonly output: () => string,
   ) {}
 
-  static async open(collector: Collector, graders: string[], concurrency: number): Promise<VitestSession> {
+  static async open(collector: Collector, graders: string[], concurrency: number, pool?: PoolRunnerInitializer): Promise<VitestSession> {
     const savedExitCode = process.exitCode;
     const savedEnv = { ...process.env };
     // vite wants a cache folder; with vitest's cache off nothing is written there, so it is
@@ -540,7 +575,7 @@ class VitestSession {
           exclude: [],
           watch: false,
           reporters: [collector],
-          pool: 'forks',
+          pool: pool ?? 'forks',
           isolate: true,
           fileParallelism: true,
           maxWorkers: Math.max(1, Math.min(graders.length, availableParallelism())),
@@ -584,7 +619,7 @@ class VitestSession {
       interrupted = why;
       void this.vitest.cancelCurrentRun(why as never).catch(() => {});
     };
-    const timer = setTimeout(() => cancel(`grading did not finish within ${limitMs} ms and was stopped`), limitMs);
+    const timer = setTimeout(() => cancel(t('grade.r.runTimedOut', { ms: limitMs })), limitMs);
     const onAbort = () => cancel(INTERRUPTED);
     // Stopped before the run began: nothing to run.
     if (signal?.aborted) return INTERRUPTED;
@@ -597,7 +632,7 @@ class VitestSession {
     try {
       await this.vitest.runTestSpecifications(specs, false);
     } catch (err) {
-      interrupted = `vitest failed: ${(err as Error).message}\n${this.output().slice(-2000)}`;
+      interrupted = `${t('grade.r.vitestFailed', { message: (err as Error).message })}\n${this.output().slice(-2000)}`;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

@@ -167,6 +167,14 @@ export interface GradeContext {
   callTimeoutMs: number;
   /** How many checks of one grader file run at the same time (each has its own processes). */
   concurrency: number;
+  /** Grading runs in a private network whose packets are captured to this pcap file (`--packets`). */
+  packets?: { file: string };
+  /**
+   * How much slower than a quiet machine this one was when grading started (≥ 1, measured by
+   * the runner: src/grade/pace.ts). The limits above already include it; the harness applies
+   * it to the graders' own waits and to its busy-loop detection.
+   */
+  pace: number;
 }
 
 declare module 'vitest' {

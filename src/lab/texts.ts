@@ -20,6 +20,11 @@ export interface LabTexts {
   options?: Record<string, string>;
   /** Grader check titles, by check id (the first argument of `check()` in grader.test.ts). */
   checks?: Record<string, string>;
+  /**
+   * Labels of the demo's result summary, by key (the keys of the object a scenario resolves
+   * with): `netlab run` shows `对端数: 3` where English shows `peers: 3`. `--json` keeps the keys.
+   */
+  summaryLabels?: Record<string, string>;
 }
 
 /** `dir/lesson.md` in `language`: `dir/lesson.zh-CN.md` when it exists, else the English file. */
@@ -46,6 +51,7 @@ export function checkTitle(dir: string, id: string, language: Language): string 
 interface Translatable {
   title: string;
   summary: string;
+  summaryLabels?: Record<string, string>;
   scenarios: Record<string, { title: string }>;
   options?: Record<string, { description: string }>;
 }
@@ -58,6 +64,7 @@ export function localizeLab<T extends Translatable>(lab: T, texts: LabTexts): T 
     ...lab,
     title: texts.title || lab.title,
     summary: texts.summary || lab.summary,
+    ...(texts.summaryLabels ? { summaryLabels: texts.summaryLabels } : {}),
     scenarios: overlay(lab.scenarios, 'title', texts.scenarios),
     ...(lab.options ? { options: overlay(lab.options, 'description', texts.options) } : {}),
   };

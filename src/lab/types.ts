@@ -116,6 +116,8 @@ export interface Lab extends LabDefinition {
   solutionPath: string;
   /** `grader.test.js` (or `.ts` in a checkout): the vitest file that grades a submission. */
   graderPath: string;
+  /** Labels of its demo summary's keys in the chosen language (texts.<lang>.json); none in English. */
+  summaryLabels?: Record<string, string>;
   // No fixtures path: fixtures are test data, not built into dist/. Tests read them from the
   // lab's source folder (labs/<id>/fixtures/index.ts, edits of the solution) with
   // src/lab/fixtures.ts.

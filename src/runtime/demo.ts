@@ -47,7 +47,7 @@ function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: O
   for (const key of Object.keys(options.options ?? {})) {
     if (!(key in defaults)) {
       const known = Object.keys(defaults);
-      throw new NetlabError('NETLAB_ERR_USAGE', `lab ${lab.id} has no option "${key}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
+      throw new NetlabError('NETLAB_ERR_USAGE', t(known.length ? 'run.noOptionKnown' : 'run.noOption', { lab: lab.id, key, known: known.join(', ') }));
     }
   }
   return {
@@ -110,10 +110,10 @@ export async function runDemo(lab: Lab, options: DemoOptions): Promise<ResultLin
     const summary = await Promise.race([
       lab.scenarios[scenario]!.run(ctx),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new NetlabError('NETLAB_ERR_TIMEOUT', `the ${lab.id} demo did not finish within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new NetlabError('NETLAB_ERR_TIMEOUT', t('run.timedOut', { lab: lab.id, ms: timeoutMs }))), timeoutMs);
       }),
       new Promise<never>((_, reject) => {
-        scope.signal.addEventListener('abort', () => reject(new NetlabError('NETLAB_ERR_DEMO_FAILED', 'interrupted')), { once: true });
+        scope.signal.addEventListener('abort', () => reject(new NetlabError('NETLAB_ERR_DEMO_FAILED', t('run.interrupted'))), { once: true });
       }),
     ]);
     await scope.dispose();
@@ -143,9 +143,9 @@ export interface ServeHandle {
 
 /** Start the lab's server for real tools; it runs until `stop()`. */
 export async function serveLab(lab: Lab, options: Omit<DemoOptions, 'scenario' | 'timeoutMs'>): Promise<ServeHandle> {
-  if (!lab.serve) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', `lab ${lab.id} has no --serve mode`);
+  if (!lab.serve) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', t('run.noServe', { lab: lab.id }));
   const unsupported = lab.unsupported?.();
-  if (unsupported) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', `lab ${lab.id} cannot run here: ${unsupported}`);
+  if (unsupported) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', t('run.cannotRunHere', { lab: lab.id, reason: unsupported }));
   const scope = openScope(options.onLine);
   try {
     const ctx = demoContext(lab, 'serve', scope, options);

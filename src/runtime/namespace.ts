@@ -57,11 +57,18 @@ const DEFAULT_NSSWITCH = ['passwd: files', 'group: files', 'shadow: files', 'hos
  * Runs inside the new namespaces, with every capability of the new user namespace. Arguments:
  * the hosts file, the resolv.conf, the nsswitch.conf and an empty directory (hides a host nscd
  * socket, whose cache would answer with the machine's hosts file), each `-` for none; the
- * mode: `probe` exits at once, `anchor` stays until its stdin ends; and the capture program, or
- * `-`. A capture writes its pcap stream to file descriptor 3 and says it listens on stderr.
+ * mode: `probe` exits at once, `anchor` stays until its stdin ends; the capture program, or
+ * `-`; where the capture writes (`-`: its pcap stream to file descriptor 3, else a file) and how
+ * many bytes of each packet it keeps; and the uid_map and gid_map lines of a
+ * {@link OpenOptions.nestable} network, or `-`. A capture says it listens on stderr.
  */
 const SETUP_SCRIPT = `set -e
 PATH="$PATH:/usr/sbin:/sbin:/usr/bin:/bin"
+if [ "$9" != - ]; then
+  echo deny > /proc/self/setgroups
+  echo "$9" > /proc/self/uid_map
+  echo "\${10}" > /proc/self/gid_map
+fi
 if command -v ip >/dev/null 2>&1; then ip link set lo up
 elif command -v ifconfig >/dev/null 2>&1; then ifconfig lo up
 else echo "neither ip nor ifconfig is installed: cannot bring loopback up (install iproute2)" >&2; exit 97
@@ -72,7 +79,7 @@ if [ "$2" != - ]; then mount --bind "$2" /etc/resolv.conf; fi
 if [ "$3" != - ] && [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
 if [ "$4" != - ]; then for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done; fi
 CAP=
-if [ "$6" != - ]; then "$6" -i lo --immediate-mode -U -n -s 262144 -w - >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
+if [ "$6" != - ]; then "$6" -i lo --immediate-mode -U -n -s "$8" -w "$7" >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
 exec 3>&-
 echo ready
 if [ "$5" = anchor ]; then
@@ -165,7 +172,7 @@ function probe(): string | null {
   const dir = makeTempDir('netlab-ns-');
   try {
     const paths = writeFiles(dir, { hosts: '127.0.0.1 localhost\n', resolvConf: 'nameserver 127.0.0.1\n' });
-    const r = spawnSync(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'probe', '-'], {
+    const r = spawnSync(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'probe', '-', '-', '-', '-', '-'], {
       encoding: 'utf8',
       timeout: 5000,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -322,6 +329,29 @@ export interface OpenOptions {
   capture?: boolean;
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Write the capture to this file (pcap, flushed packet by packet) instead of handing its
+   * stream to {@link NetworkCapture.read}: for readers in other processes.
+   */
+  captureFile?: string;
+  /** Bytes kept of each packet (default 262144: all of it). Headers and a preview need ~200. */
+  snaplen?: number;
+  /**
+   * Map the caller's user to a user other than root inside, so that programs in this network
+   * can make private networks of their own (the kernel lets only a user mapped in a namespace
+   * create one inside it), while tcpdump, not root there, keeps its capabilities instead of
+   * trying to drop root's.
+   */
+  nestable?: boolean;
+}
+
+/** The uid_map and gid_map lines of a nestable network (the caller's ids, root's as nobody's), or `-`. */
+function idMaps(nestable: boolean | undefined): [string, string] {
+  if (!nestable || typeof process.getuid !== 'function') return ['-', '-'];
+  const uid = process.geteuid?.() ?? process.getuid();
+  const gid = process.getegid?.() ?? process.getgid!();
+  const inside = (id: number) => (id === 0 ? 65534 : id);
+  return [`${inside(uid)} ${uid} 1`, `${inside(gid)} ${gid} 1`];
 }
 
 /**
@@ -338,7 +368,8 @@ export async function openPrivateNetwork(files: PrivateNetworkFiles | undefined,
   let anchor: ChildProcess;
   try {
     const paths = writeFiles(dir, files);
-    anchor = spawn(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'anchor', tcpdump], {
+    const capture = [tcpdump, options.captureFile ?? '-', String(options.snaplen ?? 262144)];
+    anchor = spawn(found.unshare, [...UNSHARE_FLAGS, '--', found.sh, '-c', SETUP_SCRIPT, 'netlab-ns', ...paths, 'anchor', ...capture, ...idMaps(options.nestable)], {
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
   } catch (err) {

@@ -8,6 +8,7 @@
 import { findLab } from '../lab/registry.js';
 import { gradeLabs } from '../grade/runner.js';
 import type { GradeWorkerMessage, GradeWorkerRequest } from './grader.js';
+import { currentLanguage, setLanguage } from '../i18n/messages.js';
 
 function send(message: GradeWorkerMessage, then?: () => void): void {
   if (!process.send || !process.connected) process.exit(1);
@@ -16,6 +17,9 @@ function send(message: GradeWorkerMessage, then?: () => void): void {
 
 process.once('message', async (request: GradeWorkerRequest) => {
   try {
+    // The report's words (reasons, timeouts) in the language the app speaks, which the worker
+    // inherits through NETLAB_LANG.
+    await setLanguage(currentLanguage());
     const lab = await findLab(request.lab);
     const report = await gradeLabs({
       labs: [lab],
@@ -24,6 +28,8 @@ process.once('message', async (request: GradeWorkerRequest) => {
       onProgress: (progress) => {
         if (progress.type === 'check') send({ k: 'check', check: progress.check });
       },
+      packets: request.packets === true,
+      onPacketsUnavailable: (reason) => send({ k: 'packets-unavailable', reason }),
     });
     send({ k: 'report', report }, () => process.exit(0));
   } catch (err) {

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trackChild } from '../runtime/cleanup.js';
+import { MAX_PACE } from '../grade/pace.js';
 import type { CheckReport, GradeReport, LabReport } from '../grade/types.js';
 import type { CheckGrade, Grader, GradeRequest, LabGrade } from './types.js';
 
@@ -14,12 +15,14 @@ export interface GradeWorkerRequest {
   lab: string;
   dir: string;
   timeoutMs?: number;
+  packets?: boolean;
 }
 
 /** What the worker sends back: checks as they end, then the report (or why there is none). */
 export type GradeWorkerMessage =
   | { k: 'check'; check: CheckReport }
   | { k: 'report'; report: GradeReport }
+  | { k: 'packets-unavailable'; reason: string }
   | { k: 'error'; error: { code: string; message: string } };
 
 export const GRADE_WORKER = fileURLToPath(new URL('./grade-worker.js', import.meta.url));
@@ -80,13 +83,16 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
       };
       const onAbort = () => finish(errorGrade('grading was stopped'));
       request.signal.addEventListener('abort', onAbort, { once: true });
-      const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000) + 60_000;
+      // A backstop only: without a limit of its own the lab's scales with the machine's pace.
+      const limit = options.overallTimeoutMs ?? (request.timeoutMs ?? 60_000 * MAX_PACE) + 60_000;
       timer = setTimeout(() => finish(errorGrade(`grading did not finish within ${Math.round(limit / 1000)} s and was stopped`)), limit);
       child.on('message', (message: GradeWorkerMessage) => {
         if (message.k === 'check') {
           if (!settled) request.onCheck?.(toCheckGrade(message.check));
         } else if (message.k === 'report') {
           finish(toLabGrade(message.report, request.lab));
+        } else if (message.k === 'packets-unavailable') {
+          if (!settled) request.onPacketsUnavailable?.(message.reason);
         } else {
           finish(errorGrade(message.error.message));
         }
@@ -97,7 +103,7 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         finish(errorGrade(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
       });
       if (request.signal.aborted) onAbort();
-      else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}) } satisfies GradeWorkerRequest);
+      else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.packets ? { packets: true } : {}) } satisfies GradeWorkerRequest);
     });
 }
 

@@ -67,6 +67,7 @@ export function labView(lab: Lab): LabView {
     exports: [...lab.exports],
     unsupported: safeUnsupported(lab),
     trace: { show: lab.trace?.show, quiet: lab.trace?.quiet },
+    ...(lab.summaryLabels ? { summaryLabels: lab.summaryLabels } : {}),
   };
 }
 
@@ -165,7 +166,7 @@ export class Session implements SessionPort {
       case 'stop':
         return this.stop();
       case 'grade':
-        return this.grade(command.lab);
+        return this.grade(command.lab, command.packets === true);
       case 'hint':
         return this.hint(command.lab);
       case 'solution':
@@ -250,7 +251,7 @@ export class Session implements SessionPort {
     if (learnerCode) {
       use = findSubmission(this.options.dir, lab.id);
       if (!use) {
-        this.emit({ type: 'notice', level: 'warn', text: `You have no ${lab.id} file yet: open the exercise (3) and create your workspace first.` });
+        this.emit({ type: 'notice', level: 'warn', text: t('ui.session.noFileToRun', { lab: lab.id }) });
         return;
       }
     }
@@ -300,7 +301,7 @@ export class Session implements SessionPort {
 
   // ── Grading, hints, solution ───────────────────────────────────────────
 
-  private async grade(labId: string): Promise<void> {
+  private async grade(labId: string, packets = false): Promise<void> {
     const lab = this.lab(labId);
     if (this.grading.has(lab.id)) return;
     const dir = this.options.dir;
@@ -310,7 +311,7 @@ export class Session implements SessionPort {
       const grade: LabGrade = {
         lab: lab.id,
         status: 'not-started',
-        message: existsSync(dir) ? `There is no ${where} yet: press i to add the starter file.` : `There is no workspace at ${where} yet: press i to create it.`,
+        message: existsSync(dir) ? t('ui.session.noStarter', { file: where }) : t('ui.session.noWorkspace', { dir: where }),
         checks: [],
       };
       this.emit({ type: 'graded', lab: lab.id, grade });
@@ -329,6 +330,9 @@ export class Session implements SessionPort {
         onCheck: (check) => {
           if (!this.disposed) this.emit({ type: 'grade-progress', lab: lab.id, check });
         },
+        ...(packets
+          ? { packets, onPacketsUnavailable: (reason: string) => !this.disposed && this.emit({ type: 'notice', level: 'warn', text: `${t('grade.packetsUnavailable')} ${reason}` }) }
+          : {}),
       });
       grade.file ??= file;
     } catch (err) {
@@ -340,7 +344,7 @@ export class Session implements SessionPort {
     try {
       recordGrade(dir, lab.id, grade);
     } catch (err) {
-      this.emit({ type: 'notice', level: 'warn', text: `Could not save your progress in ${dir}: ${(err as Error).message}` });
+      this.emit({ type: 'notice', level: 'warn', text: t('ui.session.notSaved', { dir, message: (err as Error).message }) });
     }
     this.emit({ type: 'graded', lab: lab.id, grade });
     this.emitProgress();
@@ -351,11 +355,11 @@ export class Session implements SessionPort {
     // Without a workspace (or a writable one), hints are remembered for this session only.
     const reveal = revealHint(this.options.dir, lab, this.memoryHints.get(lab.id) ?? 0);
     if (!reveal) {
-      this.emit({ type: 'notice', level: 'info', text: `${lab.id} has no hints.` });
+      this.emit({ type: 'notice', level: 'info', text: t('ui.ex.noHints', { lab: lab.id }) });
       return;
     }
     if (reveal.again) {
-      this.emit({ type: 'notice', level: 'info', text: `That was the last hint (${reveal.total} of ${reveal.total}).` });
+      this.emit({ type: 'notice', level: 'info', text: t('ui.ex.lastHint', { count: reveal.total }) });
       return;
     }
     this.memoryHints.set(lab.id, reveal.number);
@@ -366,7 +370,7 @@ export class Session implements SessionPort {
     const lab = this.lab(labId);
     const access = openSolution(this.options.dir, lab);
     if (!access.open) {
-      this.emit({ type: 'notice', level: 'warn', text: 'The solution unlocks once your exercise passes: press g to grade it.' });
+      this.emit({ type: 'notice', level: 'warn', text: t('ui.ex.solutionLocked') });
       return;
     }
     this.emit({ type: 'solution', lab: lab.id, source: access.source });

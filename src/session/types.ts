@@ -32,6 +32,8 @@ export interface LabView {
   unsupported: string | null;
   /** What its trace shows and keeps quiet (the lab's trace policy, without its functions). */
   trace?: Pick<TracePolicy, 'show' | 'quiet'>;
+  /** Labels of its demo summary's keys in the chosen language; none in English. */
+  summaryLabels?: Record<string, string>;
 }
 
 /** The learner's workspace (SPEC §4). */
@@ -111,6 +113,10 @@ export interface GradeRequest {
   signal: AbortSignal;
   /** Each check's result as soon as it is known. */
   onCheck?: (check: CheckGrade) => void;
+  /** Put the packets of each failing check on its trace (`netlab grade --packets`). */
+  packets?: boolean;
+  /** The packets asked for cannot be captured here: why, in one line (grading goes on). */
+  onPacketsUnavailable?: (reason: string) => void;
 }
 
 /**
@@ -132,7 +138,7 @@ export type SessionCommand =
   | { type: 'run'; lab: string; scenario: string; learnerCode: boolean; packets?: boolean }
   /** Stop the running demo. */
   | { type: 'stop' }
-  | { type: 'grade'; lab: string }
+  | { type: 'grade'; lab: string; packets?: boolean }
   /** Reveal the next hint (remembered in the workspace). */
   | { type: 'hint'; lab: string }
   /** Show the reference solution (only after a pass). */

@@ -6,6 +6,7 @@ import stringWidth from 'string-width';
 import { WIRE_ACTOR, formatWireDetail } from '../wire/format.js';
 import type { Json, JsonObject, TraceLine } from './event.js';
 import { isQuiet, type TracePolicy } from './policy.js';
+import { t as translate } from '../i18n/messages.js';
 
 export interface Paint {
   actor(actor: string, text: string): string;
@@ -161,8 +162,8 @@ export class Coalescer {
     if (this.folded === 0 || !this.last || this.last.type !== 'event') return [];
     const { actor, object, name, t } = this.last;
     // The bytes are the total of the folded events, and the text must say so (not "each").
-    const bytes = this.foldedBytes ? ` (${formatBytes(this.foldedBytes)} in total)` : '';
-    const text = `${formatTime(t)}  ${padColumns(actor, this.layout.actor)} … ${this.folded} more "${name}" events on ${object}${bytes}`;
+    const bytes = this.foldedBytes ? translate('trace.foldedBytes', { bytes: formatBytes(this.foldedBytes) }) : '';
+    const text = `${formatTime(t)}  ${padColumns(actor, this.layout.actor)} ${translate('trace.folded', { count: this.folded, name, object, bytes })}`;
     this.folded = 0;
     this.foldedBytes = 0;
     return [text];

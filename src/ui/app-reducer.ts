@@ -104,9 +104,11 @@ function withLab<K extends 'lesson' | 'trace' | 'exercise'>(
   const lab = state.lab!;
   // The trace's `p` is remembered for the session, not only for this lab.
   const packets = key === 'trace' ? (step.state as TraceState).packets : state.packets;
+  // With packets on, grading puts each failing check's packets on its trace too.
+  const own = (step.commands ?? []).map((c) => (c.type === 'grade' && packets ? { ...c, packets: true } : c));
   return {
     state: { ...state, packets, lab: { ...lab, [key]: step.state, ...(tab ? { tab } : {}) }, notice: step.notice ?? state.notice },
-    commands: [...commands, ...(step.commands ?? [])],
+    commands: [...commands, ...own],
   };
 }
 

@@ -88,7 +88,7 @@ function checkTrace(check: CheckGrade, width: number, theme: Theme, policy: LabV
   const hit = traceCache.get(check);
   if (hit?.key === key) return hit.rows;
   const log = TraceLog.of(check.trace, theme, width, undefined, policy);
-  const rows = log.rows.length > TRACE_ROWS ? [...log.rows.slice(0, TRACE_ROWS), theme.dim(`… ${log.rows.length - TRACE_ROWS} more rows`)] : [...log.rows];
+  const rows = log.rows.length > TRACE_ROWS ? [...log.rows.slice(0, TRACE_ROWS), theme.dim(t('ui.ex.moreRows', { count: log.rows.length - TRACE_ROWS }))] : [...log.rows];
   traceCache.set(check, { key, rows });
   return rows;
 }
@@ -138,8 +138,8 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
   anchors.grade = rows.length;
   if (view.grading) {
     rows.push(section(t('ui.ex.sectionGrading'), width, theme));
-    para(theme.warn('Grading… each check runs your code in a fresh process, through real sockets.'));
-    if (view.liveChecks.length) rows.push(theme.dim(`${view.liveChecks.length} done so far:`));
+    para(theme.warn(t('ui.ex.gradingNow')));
+    if (view.liveChecks.length) rows.push(theme.dim(t('ui.ex.doneSoFar', { count: view.liveChecks.length })));
     const liveWidth = Math.min(24, Math.max(0, ...view.liveChecks.map((c) => c.id.length)));
     for (const check of view.liveChecks) rows.push(truncate(`${checkMark(check, theme)} ${check.id.padEnd(liveWidth)}  ${theme.dim(check.title)}`, width));
   } else if (view.grade) {
@@ -147,13 +147,13 @@ export function exerciseDoc(view: ExerciseView, ctx: LabContext): ExerciseDoc {
     const passed = g.checks.filter((c) => c.status === 'passed').length;
     const counted = g.checks.filter((c) => c.status !== 'skipped').length;
     const head =
-      g.status === 'passed' ? theme.ok(`Passed: ${passed} of ${counted} checks`)
+      g.status === 'passed' ? theme.ok(t('ui.ex.passedTitle', { passed, count: counted }))
       : g.status === 'failed' ? theme.fail(t('ui.ex.notYet', { passed, count: counted }))
       : g.status === 'not-started' ? theme.warn(t('ui.ex.notStartedTitle'))
-      : g.status === 'skipped' ? theme.warn('Skipped')
+      : g.status === 'skipped' ? theme.warn(t('ui.ex.skippedTitle'))
       : theme.fail(t('ui.ex.couldNotRunTitle'));
     rows.push(section(t('ui.ex.sectionLastGrade'), width, theme));
-    para(head + (g.points && g.points.possible > 0 && (g.status === 'passed' || g.status === 'failed') ? theme.dim(`  ·  ${g.points.earned} of ${g.points.possible} points`) : ''));
+    para(head + (g.points && g.points.possible > 0 && (g.status === 'passed' || g.status === 'failed') ? theme.dim(t('ui.ex.pointsOf', { earned: g.points.earned, possible: g.points.possible })) : ''));
     if (g.message) for (const line of g.message.split('\n')) para(line, '  ');
     const idWidth = Math.min(24, Math.max(0, ...g.checks.map((c) => c.id.length)));
     // One failing check shows its trace at a time (`t` moves on): the first by default.

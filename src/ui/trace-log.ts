@@ -17,6 +17,7 @@ import type { TracePolicy } from '../trace/policy.js';
 import { Coalescer, formatLine, formatTime, isQuiet, padColumns, TraceLayout, type Paint } from '../trace/format.js';
 import { hardWrap, padEnd, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';
+import { t } from '../i18n/messages.js';
 
 export const DEFAULT_MAX_ROWS = 3000;
 
@@ -227,7 +228,7 @@ export class TraceLog {
       case 'text':
         return textWidth(entry.text) <= this.width ? [entry.text] : hardWrap(entry.text, this.width);
       case 'legend':
-        return this.wrap(`${this.lead(entry.of)}${p.dim(`» stands for ${this.fullName.get(entry.of.actor) ?? entry.of.actor}`)}`);
+        return this.wrap(`${this.lead(entry.of)}${p.dim(t('ui.trace.standsFor', { name: this.fullName.get(entry.of.actor) ?? entry.of.actor }))}`);
       case 'flood': {
         // The coalescer's summary, in today's columns: what follows its own time and actor.
         const prefix = `${formatTime(entry.of.t)}  ${padColumns(entry.of.actor, entry.actorWidth)} `;

@@ -123,7 +123,7 @@ function drawDiagram(state: TraceState, ctx: LabContext): DiagramView {
   // The drawing ends with a row naming the actors off-screen: the key bar says it instead.
   const hidden = drawing.shown.length < drawing.actors.length;
   const rows = drawing.rows.slice(1, hidden ? -1 : undefined);
-  if (left) rows.unshift(`… ${left} earlier lines not drawn: d shows the whole log`);
+  if (left) rows.unshift(t('ui.trace.notDrawn', { count: left }));
   return { header: drawing.rows[0] ?? '', rows, left: first, right: drawing.actors.length - first - drawing.shown.length };
 }
 
@@ -169,11 +169,11 @@ function startRun(state: TraceState, learnerCode: boolean, ctx: LabContext, pack
 function togglePackets(state: TraceState, ctx: LabContext): Step<TraceState> {
   const packets = !state.packets;
   const next = { ...state, packets };
-  if (!packets) return { state: next, notice: { level: 'info', text: 'Packets off: the next run shows Node\'s events only (p captures them again).' } };
-  if (isRunning(state)) return { state: next, notice: { level: 'info', text: 'Packets on: the next run captures them (x stops this one).' } };
+  if (!packets) return { state: next, notice: { level: 'info', text: t('ui.trace.packetsOff') } };
+  if (isRunning(state)) return { state: next, notice: { level: 'info', text: t('ui.trace.packetsOn') } };
   const step = startRun(next, state.status === 'idle' ? false : state.learnerCode, ctx, true);
   if (!step.commands?.length) return { state: next, notice: step.notice };
-  return { ...step, notice: { level: 'info', text: 'Running again with its packets: each one is a wire line (d draws the run as a diagram).' } };
+  return { ...step, notice: { level: 'info', text: t('ui.trace.packetsRerun') } };
 }
 
 export function traceReducer(state: TraceState, input: Input, ctx: LabContext): Step<TraceState> {
@@ -190,7 +190,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
     }
     case 'packets-unavailable': {
       if (input.runId !== state.runId) return { state };
-      return { state: { ...state, wireNote: input.reason }, notice: { level: 'warn', text: `No packets: ${input.reason}` } };
+      return { state: { ...state, wireNote: input.reason }, notice: { level: 'warn', text: t('ui.trace.noPacketsWhy', { reason: input.reason }) } };
     }
     case 'trace': {
       if (input.runId !== state.runId || !state.log) return { state };
@@ -204,7 +204,7 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       if (input.runId !== state.runId || !state.log) return { state };
       const { result } = input;
       state.log.end();
-      const summary = renderSummary(result, theme.chalk).split('\n');
+      const summary = renderSummary(result, theme.chalk, ctx.lab.summaryLabels).split('\n');
       state.log.text(['']);
       state.log.rule(`${result.lab} / ${result.scenario}`);
       state.log.text(summary);
@@ -212,10 +212,10 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       const notice = input.stopped
         ? { level: 'info' as const, text: t('ui.trace.stoppedNotice') }
         : result.ok && state.wireNote
-          ? { level: 'warn' as const, text: `The run finished without its packets: ${state.wireNote}` }
+          ? { level: 'warn' as const, text: t('ui.trace.finishedNoPackets', { reason: state.wireNote }) }
         : result.ok
           ? { level: 'ok' as const, text: t('ui.trace.finishedNotice') }
-          : { level: 'error' as const, text: t('ui.trace.demoFailed', { message: result.error?.message.split('\n')[0] ?? 'unknown error' }) };
+          : { level: 'error' as const, text: t('ui.trace.demoFailed', { message: result.error?.message.split('\n')[0] ?? t('run.summary.unknownError') }) };
       return { state: settle({ ...state, status }, ctx), notice };
     }
     case 'key':
@@ -247,10 +247,10 @@ export function traceReducer(state: TraceState, input: Input, ctx: LabContext): 
       const view = state.view === 'log' ? 'diagram' : 'log';
       const text =
         view === 'log'
-          ? 'The log again: d draws the diagram.'
+          ? t('ui.trace.logAgain')
           : state.packetCount > 0 || !state.log
-            ? 'The run as a sequence diagram, time flowing down: d shows the log again.'
-            : "The run's events as a diagram; p runs it again with its packets as arrows. d: the log.";
+            ? t('ui.trace.diagramShown')
+            : t('ui.trace.diagramEvents');
       return { state: settle({ ...state, view, follow: state.follow || !state.log }, ctx), notice: { level: 'info', text } };
     }
     case '<':

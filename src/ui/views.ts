@@ -183,7 +183,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const body: string[] = scenarioRows(lab, tr, cw, theme);
   const headerRows = body.length;
   const log = tr.log;
-  const packets = tr.runPackets && log ? (tr.wireNote ? ', no packets' : `, ${tr.packetCount} packet${tr.packetCount === 1 ? '' : 's'}`) : '';
+  const packets = tr.runPackets && log ? (tr.wireNote ? t('ui.trace.noPackets') : t('ui.trace.packetCount', { count: tr.packetCount })) : '';
   const events = log ? t('ui.trace.events', { count: log.received }) + packets : '';
   const time = tr.elapsed !== null ? t('ui.trace.in', { time: formatTime(tr.elapsed).trim() }) : '';
   switch (tr.status) {
@@ -211,7 +211,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const diagram = tr.diagram;
   if (log && diagram) {
     body.push(theme.bold(diagram.header));
-    if (diagram.rows.length === 0) body.push(theme.dim('  (nothing to draw yet)'));
+    if (diagram.rows.length === 0) body.push(theme.dim(`  ${t('ui.trace.nothingToDraw')}`));
     body.push(...window(diagram.rows, tr.offset, height - 1).map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
     more = tr.offset + height - 1 < diagram.rows.length;
   } else if (log) {
@@ -220,10 +220,12 @@ function traceFrame(state: AppState, theme: Theme): Frame {
     more = tr.offset + height < log.rows.length;
   } else {
     body.push('');
+    // A column label, dimmed, padded to the width of the example row's column below it.
+    const column = (key: MessageKey, width: number) => theme.dim(t(key)) + ' '.repeat(Math.max(1, width - textWidth(t(key))));
     const intro = [
       t('ui.trace.intro1'),
       '',
-      `  ${theme.dim('time')}      ${theme.dim('actor')}      ${theme.dim('object')}                 ${theme.dim('event')}        ${theme.dim('details')}`,
+      `  ${column('ui.trace.col.time', 11)}${column('ui.trace.col.actor', 11)}${column('ui.trace.col.object', 23)}${column('ui.trace.col.event', 13)}${theme.dim(t('ui.trace.col.details'))}`,
       `  ${formatTime(12.3)}  ${theme.tracePaint().actor('server', 'server    ')} net.Socket#1           ${theme.bold('data')}         5 B "hello"`,
       '',
       t('ui.trace.intro2'),
@@ -232,21 +234,21 @@ function traceFrame(state: AppState, theme: Theme): Frame {
     ];
     for (const p of intro) body.push(...(p === '' ? [''] : wrapText(p, cw)));
   }
-  const sideways = diagram && diagram.left + diagram.right > 0 ? `${diagram.left ? `‹ ${diagram.left} ` : ''}< > more actors${diagram.right ? ` ${diagram.right} ›` : ''}` : '';
+  const sideways = diagram && diagram.left + diagram.right > 0 ? `${diagram.left ? `‹ ${diagram.left} ` : ''}${t('ui.trace.moreActors')}${diagram.right ? ` ${diagram.right} ›` : ''}` : '';
   const tip = running
     ? t('ui.trace.tipRunning')
     : sideways
-      ? `${sideways}; ↑↓ scroll; d the log`
+      ? t('ui.trace.tipSideways', { sideways })
       : more
         ? t('ui.trace.tipMore')
         : tr.log
-          ? tr.packets ? 'r runs it again with packets, u your file; d diagram, p no packets' : 'r runs the reference again, u your file; p with its packets; d diagram'
-          : 'r runs the demo, u runs it with your file, p with its packets';
-  const view: [string, string] = ['d', tr.view === 'log' ? 'diagram' : 'log'];
-  const wire: [string, string] = ['p', tr.packets ? 'no packets' : 'packets'];
+          ? t(tr.packets ? 'ui.trace.tipAgainPackets' : 'ui.trace.tipAgainNoPackets')
+          : t('ui.trace.tipRunPackets');
+  const view: [string, string] = ['d', t(tr.view === 'log' ? 'ui.key.diagram' : 'ui.key.log')];
+  const wire: [string, string] = ['p', t(tr.packets ? 'ui.key.noPackets' : 'ui.key.packets')];
   const keys: Array<[string, string]> = running
     ? [['x', t('ui.key.stop')], wire, view, ['↑↓', t('ui.key.scroll')], ['End', t('ui.key.follow')], ['Tab', t('ui.key.screens')], help(), back()]
-    : [['r', t('ui.key.run')], ['u', 'yours'], wire, view, ...(sideways ? [['<>', 'actors'] as [string, string]] : []), ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['←→', t('ui.key.scenario')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
+    : [['r', t('ui.key.run')], ['u', t('ui.key.yours')], wire, view, ...(sideways ? [['<>', t('ui.key.actors')] as [string, string]] : []), ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['←→', t('ui.key.scenario')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
   return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 

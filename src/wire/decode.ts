@@ -16,7 +16,10 @@ export interface TcpHeader {
   ack: number;
   flags: TcpFlag[];
   window: number;
+  /** The payload as captured (cut short when the capture keeps only the first bytes of each packet). */
   payload: Buffer;
+  /** The payload's length on the wire. */
+  length: number;
 }
 
 export interface UdpHeader {
@@ -120,7 +123,8 @@ const TCP_FLAGS: Array<[number, TcpFlag]> = [
   [0x20, 'URG'],
 ];
 
-function tcp(segment: Buffer): TcpHeader | undefined {
+/** `declared`: the segment's length by the IP header, which a short capture may not hold whole. */
+function tcp(segment: Buffer, declared: number): TcpHeader | undefined {
   if (segment.length < 20) return undefined;
   const headerLength = (segment[12]! >> 4) * 4;
   const bits = segment[13]!;
@@ -132,6 +136,7 @@ function tcp(segment: Buffer): TcpHeader | undefined {
     flags: TCP_FLAGS.filter(([bit]) => bits & bit).map(([, name]) => name),
     window: segment.readUInt16BE(14),
     payload: segment.subarray(Math.min(headerLength, segment.length)),
+    length: Math.max(0, declared - headerLength),
   };
 }
 
@@ -171,20 +176,20 @@ export function decodeIp(bytes: Buffer): Packet | undefined {
     const total = bytes.readUInt16BE(2);
     const protocol = bytes[9]!;
     const body = bytes.subarray(headerLength, Math.min(bytes.length, Math.max(total, headerLength)));
-    return withTransport({ ipVersion: 4, src: ipv4(bytes, 12), dst: ipv4(bytes, 16), ipLength: total }, protocol, body);
+    return withTransport({ ipVersion: 4, src: ipv4(bytes, 12), dst: ipv4(bytes, 16), ipLength: total }, protocol, body, Math.max(0, total - headerLength));
   }
   if (version === 6) {
     if (bytes.length < 40) return undefined;
     const payloadLength = bytes.readUInt16BE(4);
     const next = bytes[6]!;
     const body = bytes.subarray(40, 40 + payloadLength);
-    return withTransport({ ipVersion: 6, src: ipv6(bytes, 8), dst: ipv6(bytes, 24), ipLength: 40 + payloadLength }, next, body);
+    return withTransport({ ipVersion: 6, src: ipv6(bytes, 8), dst: ipv6(bytes, 24), ipLength: 40 + payloadLength }, next, body, payloadLength);
   }
   return undefined;
 }
 
-function withTransport(packet: Packet, protocol: number, body: Buffer): Packet {
-  if (protocol === 6) packet.tcp = tcp(body);
+function withTransport(packet: Packet, protocol: number, body: Buffer, declared: number): Packet {
+  if (protocol === 6) packet.tcp = tcp(body, declared);
   else if (protocol === 17) packet.udp = udp(body);
   else if (protocol === 1 && packet.ipVersion === 4) packet.icmp = icmp(body, 4);
   else if (protocol === 58 && packet.ipVersion === 6) packet.icmp = icmp(body, 6);

@@ -12,6 +12,7 @@ import stringWidth from 'string-width';
 import type { TraceLine } from '../trace/event.js';
 import { isQuiet, type TracePolicy } from '../trace/policy.js';
 import { WIRE_ACTOR } from './packets.js';
+import { t } from '../i18n/messages.js';
 
 export interface DiagramOptions {
   /** Terminal columns available (default 80). */
@@ -126,6 +127,6 @@ export function renderDiagram(lines: readonly TraceLine[], options: DiagramOptio
     rows.push(row.join('').trimEnd());
   }
   const hidden = actors.filter((a) => !shown.includes(a));
-  if (hidden.length > 0) rows.push(`(${hidden.length} more actor${hidden.length === 1 ? '' : 's'} off-screen: ${hidden.join(', ')})`);
+  if (hidden.length > 0) rows.push(t('wire.hiddenActors', { count: hidden.length, names: hidden.join(', ') }));
   return { actors, shown, rows };
 }

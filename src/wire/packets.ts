@@ -36,9 +36,10 @@ function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** The first bytes of a payload, escaped (its length is shown beside it). */
-function preview(payload: Buffer): string {
-  return previewBytes(payload.subarray(0, 24)) + (payload.length > 24 ? '…' : '');
+/** The first bytes of a payload, escaped, `…` when there is more (its length is shown beside it). */
+function preview(payload: Buffer, length: number): string {
+  const shown = payload.subarray(0, 24);
+  return previewBytes(shown) + (length > shown.length ? '…' : '');
 }
 
 /** The one name TCP segments are called by, from their flags. */
@@ -145,16 +146,17 @@ export class WireTracker {
       const src = endpoint(p.src, p.tcp.srcPort);
       const dst = endpoint(p.dst, p.tcp.dstPort);
       const { seq, ack } = this.sequences.relative(`${src}>${dst}`, `${dst}>${src}`, p.tcp);
-      const detail: WireDetail = { proto: 'tcp', src, dst, path: '', len: p.tcp.payload.length, flags: p.tcp.flags.join(','), seq, win: p.tcp.window };
+      const detail: WireDetail = { proto: 'tcp', src, dst, path: '', len: p.tcp.length, flags: p.tcp.flags.join(','), seq, win: p.tcp.window };
       if (ack !== null) detail.ack = ack;
-      if (p.tcp.payload.length > 0) detail.preview = preview(p.tcp.payload);
-      return { name: tcpName(p.tcp.flags, p.tcp.payload.length), object: 'TCP', detail: this.nameEndpoints(detail) };
+      if (p.tcp.payload.length > 0) detail.preview = preview(p.tcp.payload, p.tcp.length);
+      return { name: tcpName(p.tcp.flags, p.tcp.length), object: 'TCP', detail: this.nameEndpoints(detail) };
     }
     if (p.udp) {
       const src = endpoint(p.src, p.udp.srcPort);
       const dst = endpoint(p.dst, p.udp.dstPort);
-      const detail: WireDetail = { proto: 'udp', src, dst, path: '', len: p.udp.payload.length };
-      if (p.udp.payload.length > 0) detail.preview = preview(p.udp.payload);
+      const length = Math.max(0, p.udp.length - 8);
+      const detail: WireDetail = { proto: 'udp', src, dst, path: '', len: length };
+      if (p.udp.payload.length > 0) detail.preview = preview(p.udp.payload, length);
       return { name: 'UDP', object: 'UDP', detail: this.nameEndpoints(detail) };
     }
     if (p.icmp) {

@@ -60,7 +60,7 @@ function createFolder(dir: string): void {
     existing = parent;
   }
   if (existsSync(existing) && !statSync(existing).isDirectory()) {
-    throw new NetlabError('NETLAB_ERR_EXISTS', `${existing} exists and is a file, not a folder: choose another place (\`netlab init <dir>\`)`);
+    throw new NetlabError('NETLAB_ERR_EXISTS', t('cli.init.isFile', { path: existing }));
   }
   for (const folder of missing) {
     try {

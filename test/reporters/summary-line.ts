@@ -3,7 +3,7 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Ends `npm test` with the plain line `N passed, N failed` (counting tests), which CI reads.
- * Skipped tests are reported after it when there are any. When the suite runs on several Node
+ * Skipped tests are counted on the line before it when there are any. When the suite runs on several Node
  * versions (scripts/test.mjs), each run writes its counts to `NETLAB_SUMMARY_FILE` instead, and
  * the one line at the very end adds them up.
  */
@@ -25,6 +25,7 @@ export default class SummaryLineReporter implements Reporter {
     failed += unhandledErrors.length;
     const file = process.env.NETLAB_SUMMARY_FILE;
     if (file) writeFileSync(file, JSON.stringify({ passed, failed, skipped }));
-    else process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    // The counts line is the last one, exactly `N passed, N failed`: skipped tests come before it.
+    else process.stdout.write(`\n${skipped ? `${skipped} skipped\n` : ''}${passed} passed, ${failed} failed\n`);
   }
 }

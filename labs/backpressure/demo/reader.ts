@@ -36,7 +36,10 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
   const stallMs = 5000;
   const watchdog = setInterval(() => {
     if (!awake || napping || socket.destroyed || performance.now() - lastProgress < stallMs) return;
-    note(`nothing arrived for ${stallMs / 1000} s after ${received} bytes, and the stream has not ended: giving up`);
+    note({
+      en: `nothing arrived for ${stallMs / 1000} s after ${received} bytes, and the stream has not ended: giving up`,
+      'zh-CN': `收到 ${received} 字节之后 ${stallMs / 1000} 秒内再没有数据到达，流也没有结束：放弃`,
+    });
     socket.destroy();
   }, 250);
   watchdog.unref();
@@ -62,7 +65,7 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
     lastProgress = performance.now();
     if (p.leaveAfter !== undefined && received >= p.leaveAfter && !left) {
       left = true;
-      note(`read ${received} bytes; leaving now: destroy() with data still unread`);
+      note({ en: `read ${received} bytes; leaving now: destroy() with data still unread`, 'zh-CN': `读了 ${received} 字节；现在离开：还有数据未读就调用 destroy()` });
       socket.destroy();
       return;
     }
@@ -86,17 +89,22 @@ function read(port: number): { connected: Promise<unknown>; done: Promise<Reader
     lastProgress = performance.now();
     windowStart = performance.now();
     windowBytes = 0;
-    note(p.pace > 0 ? `awake: reading at ${(p.pace / 1024 / 1024).toFixed(1)} MiB/s, pausing whenever ahead of that pace` : 'awake: reading as fast as the data comes');
+    const pace = (p.pace / 1024 / 1024).toFixed(1);
+    note(
+      p.pace > 0
+        ? { en: `awake: reading at ${pace} MiB/s, pausing whenever ahead of that pace`, 'zh-CN': `醒来：以 ${pace} MiB/s 的速度读取，超过这个速度就暂停` }
+        : { en: 'awake: reading as fast as the data comes', 'zh-CN': '醒来：数据来多快就读多快' },
+    );
     socket.resume();
   };
 
   const connected = once(socket, 'connect').then(() => {
     started = performance.now();
     if (p.sleepMs === null) {
-      note('connected, and paused: not reading until woken');
+      note({ en: 'connected, and paused: not reading until woken', 'zh-CN': '已连接并暂停：被唤醒之前不读取' });
       void self.waitForCommand('wake').then(wake);
     } else if (p.sleepMs > 0) {
-      note(`connected, and paused: not reading for ${p.sleepMs} ms`);
+      note({ en: `connected, and paused: not reading for ${p.sleepMs} ms`, 'zh-CN': `已连接并暂停：${p.sleepMs} 毫秒内不读取` });
       setTimeout(wake, p.sleepMs);
     } else {
       wake();

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { mark, note, probe, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
 import { writer, type SocketSeries } from '../contract.js';
 import { patternChunk } from '../pattern.js';
 import { tracePolicy } from '../trace.js';
@@ -67,7 +68,12 @@ const stats = watchWrites((socket, info) => {
   if (n < TRACED_WRITES) {
     traced.set(socket, n + 1);
     mark(writeEventName(info), writeEventDetail(info), probe.idOf(socket));
-    if (n + 1 === TRACED_WRITES) note(`${probe.idOf(socket)}: more writes follow; only the first ${TRACED_WRITES} are on the trace, the summary counts them all`);
+    if (n + 1 === TRACED_WRITES) {
+      note({
+        en: `${probe.idOf(socket)}: more writes follow; only the first ${TRACED_WRITES} are on the trace, the summary counts them all`,
+        'zh-CN': `${probe.idOf(socket)}：后面还有更多写入；跟踪中只列出前 ${TRACED_WRITES} 次，摘要会把它们全部计入`,
+      });
+    }
   }
   const t = tracked.find((x) => x.socket === socket);
   if (t) sample(t);
@@ -121,7 +127,10 @@ function impoliteFirehose(total: number, chunk: number): net.Server {
         t.produced += size;
         if (!ok && !warned) {
           warned = true;
-          note(`write() returned false at ${socket.writableLength} bytes buffered; this writer ignores it and goes on`);
+          note({
+            en: `write() returned false at ${socket.writableLength} bytes buffered; this writer ignores it and goes on`,
+            'zh-CN': `缓冲了 ${socket.writableLength} 字节时 write() 返回了 false；这个写入方无视它，继续写`,
+          });
         }
       }
       setImmediate(produce);
@@ -144,7 +153,7 @@ function pipelineFirehose(total: number, chunk: number): net.Server {
       }
     }
     const source = trace(Readable.from(generate(), { objectMode: false }));
-    note(`${t.id}: pipeline(source, socket) — the source is ${probe.idOf(source)}`);
+    note({ en: `${t.id}: pipeline(source, socket) — the source is ${probe.idOf(source)}`, 'zh-CN': `${t.id}：pipeline(source, socket)——数据源是 ${probe.idOf(source)}` });
     pipeline(source, socket, (err) => {
       const e = err as NodeJS.ErrnoException | null | undefined;
       mark('pipeline callback', e ? { code: e.code ?? 'ERROR', message: e.message, sourceDestroyed: source.destroyed, produced: t.produced } : { error: null, produced: t.produced }, t.id);
@@ -159,7 +168,9 @@ if (p.mode === 'impolite') {
   server = pipelineFirehose(p.total, p.chunk);
 } else {
   const mod = (await import(pathToFileURL(p.implementation).href)) as { createFirehose?: (n: number) => net.Server };
-  if (typeof mod.createFirehose !== 'function') throw new Error(`${p.implementation} does not export createFirehose()`);
+  if (typeof mod.createFirehose !== 'function') {
+    throw new Error(msg({ en: `${p.implementation} does not export createFirehose()`, 'zh-CN': `${p.implementation} 没有导出 createFirehose()` }));
+  }
   server = mod.createFirehose(p.total);
   // Before the exercise's own listener, so its very first write is already measured.
   server.prependListener('connection', (socket) => track(socket));

@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { hostFail, hostSubmission, kindOfValue } from '../../../src/grade/host.js';
+import { msg } from '../../../src/i18n/index.js';
 import { mark, probe, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import { emptyStats, watchWrites, writeEventDetail, writeEventName } from '../write-probe.js';
@@ -54,7 +55,12 @@ hostSubmission(firehoseHost, {
     baseline ??= process.memoryUsage().arrayBuffers;
     const value = (mod.createFirehose as (n: number) => unknown)(totalBytes);
     if (!(value instanceof net.Server)) {
-      hostFail(`createFirehose(${totalBytes}) returned ${kindOf(value)}, not a net.Server, so there is nothing to connect to: return the server that net.createServer() gives you`);
+      hostFail(
+        msg({
+          en: `createFirehose(${totalBytes}) returned ${kindOf(value)}, not a net.Server, so there is nothing to connect to: return the server that net.createServer() gives you`,
+          'zh-CN': `createFirehose(${totalBytes}) 返回了 ${kindOf(value)}，不是 net.Server，所以没有东西可以连接：请返回 net.createServer() 给你的服务器`,
+        }),
+      );
     }
     const server = trace(value);
     server.on('connection', (socket) => remotes.set(socket, socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null));
@@ -64,12 +70,19 @@ hostSubmission(firehoseHost, {
       } catch (err) {
         // listen() with a host binds later, so `listening` alone does not tell that the learner called it.
         if ((err as NodeJS.ErrnoException).code !== 'ERR_SERVER_ALREADY_LISTEN') throw err;
-        hostFail(`createFirehose(${totalBytes}) returned a server that is already listening: return it without calling listen(), whoever uses it decides where it listens`);
+        hostFail(
+          msg({
+            en: `createFirehose(${totalBytes}) returned a server that is already listening: return it without calling listen(), whoever uses it decides where it listens`,
+            'zh-CN': `createFirehose(${totalBytes}) 返回的服务器已经在监听：请不调用 listen() 就返回它，由使用它的一方决定在哪里监听`,
+          }),
+        );
       }
       await once(server, 'listening'); // rejects if the server emits 'error' first
     }
     const address = server.address();
-    if (!address || typeof address === 'string') hostFail(`the server listens on ${String(address)}, not on a TCP port`);
+    if (!address || typeof address === 'string') {
+      hostFail(msg({ en: `the server listens on ${String(address)}, not on a TCP port`, 'zh-CN': `服务器监听在 ${String(address)} 上，而不是 TCP 端口上` }));
+    }
     return { port: address.port };
   },
 

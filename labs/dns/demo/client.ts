@@ -10,49 +10,13 @@ import dns from 'node:dns';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { Json, JsonObject } from '../../../src/trace/event.js';
-import { mark, note, params, ready, trace } from '../../../src/runtime/child.js';
+import type { JsonObject } from '../../../src/trace/event.js';
+import { mark, note, program, trace } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { dnsClient, type Rrtype, type Step, type StepResult } from '../contract.js';
 
-export type Rrtype = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'NS' | 'PTR';
-
-export type Step =
-  | { say: string }
-  /** dns.promises.lookup(name, options) */
-  | { lookup: string; options?: { all?: boolean; family?: 0 | 4 | 6; order?: 'verbatim' | 'ipv4first' } }
-  /**
-   * resolve `rrtype` for `name`: with `server`, through a Resolver of its own whose only server
-   * is `server` (`127.0.0.1:PORT`); without, through the process-wide servers.
-   */
-  | { resolve: string; rrtype?: Rrtype; server?: string; timeout?: number; tries?: number }
-  /** reverse (PTR) lookup of an address */
-  | { reverse: string; server?: string }
-  | { getServers: true }
-  /** dns.setServers(): process-wide */
-  | { setServers: string[] }
-  | { defaultResultOrder: true }
-  /** connect a TCP client to `host:port` and report where it got */
-  | { connect: { host: string; port: number; autoSelectFamily?: boolean } }
-  /** the exercise's lookupVsResolve(hostname, dnsServer) from `implementation` */
-  | { exercise: string; server: string };
-
-export interface ClientParams {
-  steps: Step[];
-  /** The module implementing lookupVsResolve (for `exercise` steps). */
-  implementation?: string;
-}
-
-/** What a step produced: addresses (or records as text), or an error code. */
-export interface StepResult {
-  step: string;
-  name?: string;
-  answer?: string[];
-  lookup?: string[];
-  resolve?: string[];
-  error?: { code: string; message: string };
-  ms: number;
-}
-
-const { steps, implementation } = params<ClientParams>();
+const self = program(dnsClient);
+const { steps, implementation } = self.params();
 
 const methods: Record<Rrtype, string> = {
   A: 'resolve4',
@@ -172,7 +136,7 @@ async function run(step: Step): Promise<StepResult | undefined> {
   if ('exercise' in step) {
     implementationModule ??= (await import(pathToFileURL(implementation!).href)) as typeof implementationModule;
     const fn = implementationModule?.lookupVsResolve;
-    if (typeof fn !== 'function') throw new Error(`${implementation} does not export lookupVsResolve()`);
+    if (typeof fn !== 'function') throw new Error(msg({ en: `${implementation} does not export lookupVsResolve()`, 'zh-CN': `${implementation} 没有导出 lookupVsResolve()` }));
     try {
       const result = await fn(step.exercise, step.server);
       const lookup = [...(result?.lookup ?? [])].map(String);
@@ -192,4 +156,4 @@ for (const step of steps) {
   const result = await run(step);
   if (result) results.push(result);
 }
-ready({ results } as unknown as Json);
+self.ready({ results });

@@ -5,11 +5,13 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { params, ready, trace } from '../../../src/runtime/child.js';
+import { program, trace } from '../../../src/runtime/child.js';
+import { tcpServer } from '../contract.js';
 
-const { host } = params<{ host: string }>();
+const self = program(tcpServer);
+const { host } = self.params();
 const server = trace(net.createServer((socket) => socket.end()));
 server.listen(0, host);
 await once(server, 'listening');
 const address = server.address() as net.AddressInfo;
-ready({ port: address.port, address: address.address, family: address.family });
+self.ready({ port: address.port, address: address.address, family: address.family });

@@ -9,8 +9,10 @@
 import dns from 'node:dns';
 import type { Json } from '../../../src/trace/event.js';
 import { HOST_FAILURE, hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { msg } from '../../../src/i18n/index.js';
 import { note } from '../../../src/runtime/child.js';
-import { startListener, type Listener, type Seen } from '../demo/listener.js';
+import { lookupHost, type Outcome } from '../contract.js';
+import { startListener, type Seen } from '../demo/listener.js';
 
 const seen: Seen[] = [];
 
@@ -29,25 +31,28 @@ function shape(value: unknown): Json {
   }
 }
 
-hostSubmission({
-  async startDns(_mod, arg) {
-    const { listeners } = arg as unknown as { listeners: Listener[] };
+hostSubmission(lookupHost, {
+  async startDns(_mod, { listeners }) {
     const running = await Promise.all(listeners.map((l) => startListener(l, seen)));
-    note(`the lab's DNS servers listen in your process's network: ${running.map((r) => `${r.label} on 127.0.0.1:${r.port}`).join(', ')}`);
+    const where = (on: string) => running.map((r) => `${r.label}${on}127.0.0.1:${r.port}`).join(', ');
+    note({ en: `the lab's DNS servers listen in your process's network: ${where(' on ')}`, 'zh-CN': `本实验的 DNS 服务器在你的进程所在的网络里监听：${where(' 在 ')}` });
     return { ports: Object.fromEntries(running.map((r) => [r.label, r.port])) };
   },
 
-  async lookupVsResolve(mod, arg) {
-    const { hostname, dnsServer } = arg as { hostname: string; dnsServer: string };
+  async lookupVsResolve(mod, { hostname, dnsServer }) {
     const fn = mod.lookupVsResolve as LookupVsResolve;
     const before = servers();
     const from = seen.length;
     let returned: Json = null;
-    let error: Json = null;
+    let error: Outcome['error'] = null;
     try {
       const value = fn(hostname, dnsServer);
       if (!value || typeof (value as Promise<unknown>).then !== 'function') {
-        hostFail(`lookupVsResolve('${hostname}', '${dnsServer}') returned ${value === undefined ? 'undefined' : typeof value}, not a Promise: make it an async function`);
+        const kind = value === undefined ? 'undefined' : typeof value;
+        hostFail(msg({
+          en: `lookupVsResolve('${hostname}', '${dnsServer}') returned ${kind}, not a Promise: make it an async function`,
+          'zh-CN': `lookupVsResolve('${hostname}', '${dnsServer}') 返回了 ${kind}，不是 Promise：把它写成 async 函数`,
+        }));
       }
       returned = shape(await value);
     } catch (err) {
@@ -61,6 +66,6 @@ hostSubmission({
       serversBefore: before,
       serversAfter: servers(),
       queries: seen.slice(from).map((s) => ({ label: s.label, question: s.question })),
-    } as unknown as Json;
+    };
   },
 });

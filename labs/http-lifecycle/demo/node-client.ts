@@ -22,7 +22,12 @@ function post(bytes: Buffer, options: { expectContinue?: boolean; abortAfter?: n
     const req = trace(http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/upload', headers, agent: false }));
     let sentBody = false;
     req.on('response', (res) => {
-      if (options.expectContinue && !sentBody) note(`the answer came before any "100 Continue": the ${bytes.length} bytes of the body were never sent`);
+      if (options.expectContinue && !sentBody) {
+        note({
+          en: `the answer came before any "100 Continue": the ${bytes.length} bytes of the body were never sent`,
+          'zh-CN': `响应在任何 "100 Continue" 之前就来了：请求体的 ${bytes.length} 字节从未发出`,
+        });
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -42,10 +47,10 @@ function post(bytes: Buffer, options: { expectContinue?: boolean; abortAfter?: n
     } else if (options.abortAfter !== undefined) {
       sentBody = true;
       req.write(bytes.subarray(0, options.abortAfter), () => {
-        note(`wrote ${options.abortAfter} of ${bytes.length} bytes`);
+        note({ en: `wrote ${options.abortAfter} of ${bytes.length} bytes`, 'zh-CN': `${bytes.length} 字节中已写入 ${options.abortAfter}` });
         self.ready({ partial: options.abortAfter ?? 0 });
         void self.waitForCommand('abort').then(() => {
-          note('req.destroy(): the client gives up in the middle of its body');
+          note({ en: 'req.destroy(): the client gives up in the middle of its body', 'zh-CN': 'req.destroy()：客户端在请求体发到一半时放弃' });
           req.destroy();
         });
       });

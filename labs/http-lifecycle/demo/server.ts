@@ -11,6 +11,7 @@ import type * as http from 'node:http';
 import type * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { msg } from '../../../src/i18n/index.js';
 import { mark, note, probe, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
 import { tapHeads } from '../heads.js';
@@ -23,7 +24,9 @@ type Exercise = { createUploadServer?: (limit: number) => http.Server; shutdown?
 const self = program(uploadServer);
 const p = self.params();
 const mod = (await import(pathToFileURL(p.implementation).href)) as Exercise;
-if (typeof mod.createUploadServer !== 'function') throw new Error(`${p.implementation} does not export createUploadServer()`);
+if (typeof mod.createUploadServer !== 'function') {
+  throw new Error(msg({ en: `${p.implementation} does not export createUploadServer()`, 'zh-CN': `${p.implementation} 没有导出 createUploadServer()` }));
+}
 const createUploadServer = mod.createUploadServer;
 
 /** One server from createUploadServer, with what the orchestrator asks about it. */
@@ -83,15 +86,15 @@ class Watched {
     const since = (t: number | undefined) => (t === undefined ? null : Math.round(t - t0));
     const closed = once(this.server, 'close').then(() => performance.now());
     if (how === 'close') {
-      note('server.close(): stop accepting; Node closes the connections that are idle at this moment');
+      note({ en: 'server.close(): stop accepting; Node closes the connections that are idle at this moment', 'zh-CN': 'server.close()：停止接受连接；Node 关闭此刻闲置的连接' });
       this.server.close();
     } else if (how === 'closeAll') {
-      note('server.close() + server.closeAllConnections(): every connection is destroyed now, busy or not');
+      note({ en: 'server.close() + server.closeAllConnections(): every connection is destroyed now, busy or not', 'zh-CN': 'server.close() + server.closeAllConnections()：现在销毁每一个连接，不管忙不忙' });
       this.server.close();
       this.server.closeAllConnections();
     } else {
-      if (typeof mod.shutdown !== 'function') throw new Error(`${p.implementation} does not export shutdown()`);
-      note("the exercise's shutdown(server)");
+      if (typeof mod.shutdown !== 'function') throw new Error(msg({ en: `${p.implementation} does not export shutdown()`, 'zh-CN': `${p.implementation} 没有导出 shutdown()` }));
+      note({ en: "the exercise's shutdown(server)", 'zh-CN': '练习里的 shutdown(server)' });
       const done = mod.shutdown(this.server);
       void done.then(() => mark('shutdown resolved', { ms: since(performance.now()) }));
     }

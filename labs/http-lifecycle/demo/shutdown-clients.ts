@@ -41,7 +41,7 @@ self.onCommand('round', async (port) => {
   const health = await idle.request({ method: 'GET', path: '/health' });
   await health.body.text();
   mark('answer', { status: health.statusCode }, 'undici.Client(idle)');
-  note('idle: its connection stays open for a next request');
+  note({ en: 'idle: its connection stays open for a next request', 'zh-CN': 'idle：它的连接保持打开，留给下一个请求' });
   let release!: () => void;
   const rest = new Promise<void>((resolve) => (release = resolve));
   const bytes = payload(UPLOAD);
@@ -49,7 +49,7 @@ self.onCommand('round', async (port) => {
     const body = Readable.from(
       (async function* () {
         yield bytes.subarray(0, UPLOAD / 2);
-        note(`busy: sent ${UPLOAD / 2} of ${UPLOAD} bytes; the rest waits`);
+        note({ en: `busy: sent ${UPLOAD / 2} of ${UPLOAD} bytes; the rest waits`, 'zh-CN': `busy：${UPLOAD} 字节中已发送 ${UPLOAD / 2}；其余的等着` });
         resolve();
         await rest;
         yield bytes.subarray(UPLOAD / 2);

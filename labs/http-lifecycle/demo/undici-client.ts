@@ -38,5 +38,8 @@ for (const [i, send] of p.requests.entries()) {
   if (send.bytes !== undefined && statusCode === 200) detail.sha256Matches = text.includes(sha256(bytes));
   mark('answer', detail, 'undici.Client');
 }
-note('client.close(): undici closes its connection by destroying the socket (the UND_ERR_DESTROYED below is that, not a failure)');
+note({
+  en: 'client.close(): undici closes its connection by destroying the socket (the UND_ERR_DESTROYED below is that, not a failure)',
+  'zh-CN': 'client.close()：undici 通过销毁套接字来关闭它的连接（下面的 UND_ERR_DESTROYED 就是这个，不是故障）',
+});
 await client.close();

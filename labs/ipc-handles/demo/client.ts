@@ -4,19 +4,15 @@
  * own port (the handle was passed, not proxied).
  */
 import * as net from 'node:net';
-import { mark, params, ready, trace, waitForCommand, useTracePolicy } from '../../../src/runtime/child.js';
+import { mark, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
 import { tracePolicy } from '../trace.js';
+import { clientDemo } from '../contract.js';
 
 useTracePolicy(tracePolicy);
 
-interface ClientParams {
-  port: number;
-  count: number;
-  /** Connect, then wait for the parent's `send` command before writing the line. */
-  holdFirst?: boolean;
-}
-
-const p = params<ClientParams>();
+const self = program(clientDemo);
+const p = self.params();
 
 function ask(index: number, hold: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -27,8 +23,8 @@ function ask(index: number, hold: boolean): Promise<void> {
     socket.on('connect', async () => {
       myPort = socket.localPort ?? 0;
       if (hold) {
-        ready({ localPort: socket.localPort ?? 0 });
-        await waitForCommand('send');
+        self.ready({ localPort: socket.localPort ?? 0 });
+        await self.waitForCommand('send');
       }
       socket.write(`hello ${index}\n`);
     });
@@ -40,7 +36,8 @@ function ask(index: number, hold: boolean): Promise<void> {
         mark('answer', { pid: reply.pid, workerSawPort: reply.remotePort, myPort, sameSocket: reply.remotePort === myPort });
         resolve();
       } catch {
-        reject(new Error(`connection ${index}: no answer from a worker (got ${JSON.stringify(answer)})`));
+        const got = JSON.stringify(answer);
+        reject(new Error(msg({ en: `connection ${index}: no answer from a worker (got ${got})`, 'zh-CN': `第 ${index} 个连接：没有工作进程回答（收到 ${got}）` })));
       }
     });
   });

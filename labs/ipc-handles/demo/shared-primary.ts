@@ -7,12 +7,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { mark, note, onCommand, params, ready, trace, useTracePolicy } from '../../../src/runtime/child.js';
+import { mark, note, program, trace, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
+import { sharedPrimaryDemo } from '../contract.js';
 
 useTracePolicy(tracePolicy);
 
-const { workers } = params<{ workers: number }>();
+const self = program(sharedPrimaryDemo);
+const { workers } = self.params();
 const workerPath = fileURLToPath(new URL('./shared-worker.js', import.meta.url)).replace(/\.js$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
 
 const server = trace(net.createServer());
@@ -28,13 +30,16 @@ for (let i = 1; i <= workers; i++) {
   mark('send', { to: `worker#${i}`, message: 'server', handle: 'net.Server' }, 'primary');
   await once(child, 'message'); // the worker listens on the shared handle
 }
-note('every worker holds the listening socket now; the primary closes its own copy and accepts nothing');
+note({
+  en: 'every worker holds the listening socket now; the primary closes its own copy and accepts nothing',
+  'zh-CN': '现在每个工作进程都持有这个监听套接字；主进程关闭自己的副本，不再接受任何连接',
+});
 server.close();
 
-onCommand('close', async () => {
+self.onCommand('close', async () => {
   for (const child of children) child.disconnect();
   await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : null)));
   return null;
 });
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-ready({ port });
+self.ready({ port });

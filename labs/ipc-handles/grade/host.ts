@@ -6,18 +6,13 @@
  */
 import * as net from 'node:net';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
+import { msg } from '../../../src/i18n/index.js';
 import { traceServersOnListen, useTracePolicy } from '../../../src/runtime/child.js';
 import { tracePolicy } from '../trace.js';
-import type { Json } from '../../../src/trace/event.js';
 import { WORKER_PATH, children, killAllChildren, killChild, liveChildren, watchChildren } from '../children.js';
+import { primaryHost } from '../contract.js';
 
 useTracePolicy(tracePolicy);
-
-export interface Started {
-  port: number;
-  /** ms startPrimary took to resolve */
-  tookMs: number;
-}
 
 interface Primary {
   port: unknown;
@@ -37,43 +32,51 @@ process.on('exit', killAllChildren);
 
 let primary: Primary | undefined;
 
-hostSubmission({
+hostSubmission(primaryHost, {
   /** Call startPrimary(workerPath, workers); resolves with the port once it resolves. */
-  async start(mod, arg) {
-    const { workers, readyDelayMs, failFirst } = arg as { workers: number; readyDelayMs?: number; failFirst?: string };
+  async start(mod, { workers, readyDelayMs, failFirst }) {
     // The workers inherit this process's environment: netlab's worker reads its knobs there.
     if (readyDelayMs) process.env.NETLAB_WORKER_READY_DELAY_MS = String(readyDelayMs);
     if (failFirst) process.env.NETLAB_WORKER_FAIL_FIRST = failFirst;
     const begin = performance.now();
     const value = (await (mod.startPrimary as (p: string, n: number) => unknown)(WORKER_PATH, workers)) as Primary | undefined;
     const tookMs = Math.round(performance.now() - begin);
-    if (!value || typeof value !== 'object') hostFail(`startPrimary() resolved with ${String(value)}: resolve with { port, close }`);
-    if (typeof value.port !== 'number') hostFail(`startPrimary() resolved with port ${JSON.stringify(value.port ?? null)}: it must be the number of the port your server listens on (server.address().port)`);
-    if (typeof value.close !== 'function') hostFail('startPrimary() resolved without a close() function');
+    if (!value || typeof value !== 'object') {
+      hostFail(msg({ en: `startPrimary() resolved with ${String(value)}: resolve with { port, close }`, 'zh-CN': `startPrimary() resolve 的值是 ${String(value)}：应当 resolve 为 { port, close }` }));
+    }
+    if (typeof value.port !== 'number') {
+      const port = JSON.stringify(value.port ?? null);
+      hostFail(
+        msg({
+          en: `startPrimary() resolved with port ${port}: it must be the number of the port your server listens on (server.address().port)`,
+          'zh-CN': `startPrimary() resolve 的 port 是 ${port}：它必须是你的服务器监听的端口号（server.address().port）`,
+        }),
+      );
+    }
+    if (typeof value.close !== 'function') hostFail(msg({ en: 'startPrimary() resolved without a close() function', 'zh-CN': 'startPrimary() resolve 的值里没有 close() 函数' }));
     primary = value;
-    return { port: value.port, tookMs } satisfies Started as unknown as Json;
+    return { port: value.port, tookMs };
   },
 
   /** Every child the primary started, with its lifecycle and the connections it was handed. */
   children() {
-    return children() as unknown as Json;
+    return children();
   },
 
   /** Change the pause before a new worker says ready (for workers forked from now on). */
-  readyDelay(_mod, arg) {
-    process.env.NETLAB_WORKER_READY_DELAY_MS = String((arg as { ms: number }).ms);
+  readyDelay(_mod, { ms }) {
+    process.env.NETLAB_WORKER_READY_DELAY_MS = String(ms);
     return null;
   },
 
   /** Kill one worker as a crash would. */
-  kill(_mod, arg) {
-    const { pid } = arg as { pid: number };
+  kill(_mod, { pid }) {
     return killChild(pid);
   },
 
   /** Call close(); resolves with how long it took and what was left running. */
   async close() {
-    if (!primary) hostFail('startPrimary() has not resolved, so there is nothing to close');
+    if (!primary) hostFail(msg({ en: 'startPrimary() has not resolved, so there is nothing to close', 'zh-CN': 'startPrimary() 还没有 resolve，所以没有可关闭的东西' }));
     const begin = performance.now();
     await primary.close!();
     return {

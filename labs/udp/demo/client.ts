@@ -7,33 +7,13 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { bytesDetail, errorDetail } from '../../../src/trace/detail.js';
-import { mark, note, params, probe, ready, trace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
+import { mark, note, probe, program, trace, traceChannels } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { udpClient } from '../contract.js';
 import { traceSends } from './sends.js';
 
-export type Step =
-  /** Narrate. */
-  | { say: string }
-  /** One datagram per text, all in the same tick, to 127.0.0.1:port. */
-  | { send: string | string[]; port: number }
-  /** One datagram per size, all in the same tick, to 127.0.0.1:port. */
-  | { sendSizes: number[]; port: number }
-  /** Wait until this many replies have arrived in total. */
-  | { expect: number }
-  /** Wait this long and say what arrived meanwhile (nothing, for a lost datagram). */
-  | { quiet: number }
-  /** socket.connect(port): from now on the socket talks to that peer only. */
-  | { connect: number }
-  /** send() on a connected socket: no address. */
-  | { sendConnected: string }
-  /** Call the exercise's sendDatagram() (its own socket, traced through diagnostics_channel). */
-  | { sendDatagram: string; port: number; timeoutMs: number }
-  /** Tell the orchestrator we got here (without this step, the client is ready at once). */
-  | { ready: true }
-  /** Wait for the orchestrator's command. */
-  | { waitFor: string }
-  | { close: true };
-
-const { steps, implementation } = params<{ steps: Step[]; implementation?: string }>();
+const self = program(udpClient);
+const { steps, implementation } = self.params();
 
 let replies = 0;
 let errors = 0;
@@ -46,7 +26,10 @@ async function untilReplies(n: number): Promise<void> {
   const arrived = new Promise<void>((resolve) => waiters.push({ n, resolve }));
   const limit = sleep(3000, 'late' as const, { ref: false });
   if ((await Promise.race([arrived, limit])) === 'late') {
-    throw new Error(`expected ${n} replies in total, got ${replies} within 3 s: the server did not answer every datagram`);
+    throw new Error(msg({
+      en: `expected ${n} replies in total, got ${replies} within 3 s: the server did not answer every datagram`,
+      'zh-CN': `应当总共收到 ${n} 个回复，3 秒内只收到 ${replies} 个：服务器没有回答每一个数据报`,
+    }));
   }
 }
 /** This client's socket, created on first use (a client that only calls sendDatagram() has none). */
@@ -81,10 +64,10 @@ function send(msg: string | Buffer, port?: number): Promise<void> {
   });
 }
 
-if (!steps.some((s) => 'ready' in s)) ready(null);
+if (!steps.some((s) => 'ready' in s)) self.ready(null);
 for (const step of steps) {
   if ('say' in step) note(step.say);
-  else if ('ready' in step) ready(null);
+  else if ('ready' in step) self.ready(null);
   else if ('send' in step) {
     const texts = Array.isArray(step.send) ? step.send : [step.send];
     await Promise.all(texts.map((text) => send(text, step.port)));
@@ -97,7 +80,10 @@ for (const step of steps) {
     const [r0, e0] = [replies, errors];
     await sleep(step.quiet);
     const [r, e] = [replies - r0, errors - e0];
-    note(`${step.quiet} ms later: ${r === 0 ? 'no reply' : `${r} ${r === 1 ? 'reply' : 'replies'}`}, ${e === 0 ? 'no error' : `${e} 'error' event${e === 1 ? '' : 's'}`}`);
+    note({
+      en: `${step.quiet} ms later: ${r === 0 ? 'no reply' : `${r} ${r === 1 ? 'reply' : 'replies'}`}, ${e === 0 ? 'no error' : `${e} 'error' event${e === 1 ? '' : 's'}`}`,
+      'zh-CN': `${step.quiet} 毫秒后：${r === 0 ? '没有回复' : `${r} 个回复`}，${e === 0 ? '没有错误' : `${e} 个 'error' 事件`}`,
+    });
   } else if ('connect' in step) {
     sock().connect(step.connect, '127.0.0.1');
     await once(sock(), 'connect');
@@ -106,7 +92,7 @@ for (const step of steps) {
     const mod = (await import(pathToFileURL(implementation!).href)) as {
       sendDatagram?: (m: string | Uint8Array, port: number, host?: string, timeoutMs?: number) => Promise<Buffer>;
     };
-    if (typeof mod.sendDatagram !== 'function') throw new Error(`${implementation} does not export sendDatagram()`);
+    if (typeof mod.sendDatagram !== 'function') throw new Error(msg({ en: `${implementation} does not export sendDatagram()`, 'zh-CN': `${implementation} 没有导出 sendDatagram()` }));
     // sendDatagram makes its own socket: diagnostics_channel `udp.socket` lets us trace it.
     const untrace = traceChannels('udp');
     const started = performance.now();
@@ -118,7 +104,7 @@ for (const step of steps) {
     } finally {
       untrace();
     }
-  } else if ('waitFor' in step) await waitForCommand(step.waitFor);
+  } else if ('waitFor' in step) await self.waitForCommand(step.waitFor);
   else if ('close' in step && own) {
     own.close();
     await once(own, 'close');

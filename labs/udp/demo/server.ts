@@ -6,26 +6,26 @@
 import { once } from 'node:events';
 import type * as dgram from 'node:dgram';
 import { pathToFileURL } from 'node:url';
-import { note, onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { note, program, trace } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { udpServer } from '../contract.js';
 import { traceSends } from './sends.js';
 
-interface ServerParams {
-  /** Module exporting createUdpServer. */
-  implementation: string;
-}
-
-const p = params<ServerParams>();
+const self = program(udpServer);
+const p = self.params();
 const mod = (await import(pathToFileURL(p.implementation).href)) as { createUdpServer?: () => dgram.Socket };
-if (typeof mod.createUdpServer !== 'function') throw new Error(`${p.implementation} does not export createUdpServer()`);
+if (typeof mod.createUdpServer !== 'function') {
+  throw new Error(msg({ en: `${p.implementation} does not export createUdpServer()`, 'zh-CN': `${p.implementation} 没有导出 createUdpServer()` }));
+}
 const server = traceSends(trace(mod.createUdpServer()));
 
 // A second 'message' listener only counts: datagram events have no flow control to disturb.
 const sizes: number[] = [];
 server.on('message', (msg: Buffer) => sizes.push(msg.length));
 
-onCommand('received', () => sizes);
-onCommand('close', () => {
-  note('server.close(): no connections to wait for, the socket just stops receiving');
+self.onCommand('received', () => sizes);
+self.onCommand('close', () => {
+  note({ en: 'server.close(): no connections to wait for, the socket just stops receiving', 'zh-CN': 'server.close()：没有连接要等，套接字只是停止接收' });
   return new Promise((resolve) => server.close(() => resolve(null)));
 });
 
@@ -34,4 +34,4 @@ await once(server, 'listening');
 // macOS refuses UDP sends larger than the send buffer (9,216 bytes by default): give the
 // server room for a reply of 65,507 bytes, the IPv4 maximum, as the client does.
 server.setSendBufferSize(64 * 1024);
-ready({ port: server.address().port });
+self.ready({ port: server.address().port });

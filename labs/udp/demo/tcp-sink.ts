@@ -4,7 +4,10 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { onCommand, ready, trace } from '../../../src/runtime/child.js';
+import { program, trace } from '../../../src/runtime/child.js';
+import { tcpSink } from '../contract.js';
+
+const self = program(tcpSink);
 
 const sizes: number[] = [];
 let ended!: () => void;
@@ -17,11 +20,11 @@ const server = trace(
   }),
 );
 // Answered once the writer's stream has ended, so every chunk has been counted.
-onCommand('received', async () => {
+self.onCommand('received', async () => {
   await done;
   return sizes;
 });
-onCommand('close', () => new Promise((resolve) => server.close(() => resolve(null))));
+self.onCommand('close', () => new Promise((resolve) => server.close(() => resolve(null))));
 server.listen(0, '127.0.0.1');
 await once(server, 'listening');
-ready({ port: (server.address() as net.AddressInfo).port });
+self.ready({ port: (server.address() as net.AddressInfo).port });

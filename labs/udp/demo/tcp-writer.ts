@@ -4,9 +4,10 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { params, trace } from '../../../src/runtime/child.js';
+import { program, trace } from '../../../src/runtime/child.js';
+import { tcpWriter } from '../contract.js';
 
-const { port, sizes } = params<{ port: number; sizes: number[] }>();
+const { port, sizes } = program(tcpWriter).params();
 const socket = trace(net.connect({ port, host: '127.0.0.1' }));
 socket.on('error', () => {});
 await once(socket, 'connect');

@@ -10,50 +10,9 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { hostFail, hostSubmission, type LearnerModule, kindOfValue } from '../../../src/grade/host.js';
 import { probe, trace, traceChannels } from '../../../src/runtime/child.js';
 import { errorDetail, formatAddress } from '../../../src/trace/detail.js';
-import type { Json } from '../../../src/trace/event.js';
+import { msg } from '../../../src/i18n/index.js';
+import { udpHost, type SendArgs, type ServerInfo, type SendOutcome, type SocketState } from '../contract.js';
 import { traceSends } from '../demo/sends.js';
-
-/** What the `server` operation reports. */
-export type ServerInfo = {
-  port: number;
-  /** Where the socket is bound, `127.0.0.1:PORT` (or why it is not, with `port` 0). */
-  address: string;
-  /** createUdpServer() returned a socket that was already bound (or binding). */
-  alreadyBound: boolean;
-  /** 'udp4' or 'udp6'. */
-  type: string;
-};
-
-/** One UDP socket the learner's code created during a `send` call. */
-export type SocketState = { id: string; open: boolean; address: string | null };
-
-/** How one sendDatagram() call ended, as the grader sees it. */
-export type SendOutcome = {
-  /** False when it had neither resolved nor rejected after `guardMs`. */
-  settled: boolean;
-  ok?: boolean;
-  /** Milliseconds from the call to its settling. */
-  ms?: number;
-  /** What it resolved with. */
-  reply?: { isBuffer: boolean; type: string; base64: string | null; text: string | null };
-  /** What it rejected with. */
-  error?: { code: string | null; message: string };
-};
-
-/** Arguments of `send`: one call of sendDatagram(message, port, host?, timeoutMs?). */
-export type SendArgs = {
-  /** The payload, base64. */
-  base64: string;
-  /** Pass it as a string (UTF-8) rather than a Uint8Array. */
-  asString?: boolean;
-  port: number;
-  /** Omitted when null (the default, 127.0.0.1, applies). */
-  host?: string | null;
-  /** Omitted when null (the default, 1000 ms, applies). */
-  timeoutMs?: number | null;
-  /** Stop waiting for the call after this long. */
-  guardMs: number;
-};
 
 type Watched = { socket: dgram.Socket; open: boolean };
 const created: Watched[] = [];
@@ -131,12 +90,15 @@ async function socketsSince(from: number, graceMs = 300): Promise<SocketState[]>
 
 let server: dgram.Socket | undefined;
 
-hostSubmission({
+hostSubmission(udpHost, {
   /** createUdpServer(), bound by us to 127.0.0.1:0 (unless it already bound itself). */
   async server(mod) {
     const value = (mod.createUdpServer as () => unknown)();
     if (!(value instanceof dgram.Socket)) {
-      hostFail(`createUdpServer() returned ${kindOf(value)}, not a dgram.Socket: return the socket that dgram.createSocket('udp4') gives you`);
+      hostFail(msg({
+        en: `createUdpServer() returned ${kindOf(value)}, not a dgram.Socket: return the socket that dgram.createSocket('udp4') gives you`,
+        'zh-CN': `createUdpServer() 返回了 ${kindOf(value)}，不是 dgram.Socket：请返回 dgram.createSocket('udp4') 给你的套接字`,
+      }));
     }
     server = traceSends(trace(value));
     let alreadyBound = false;
@@ -160,7 +122,7 @@ hostSubmission({
         await bound;
       } catch (err) {
         // The learner's own bind() failed (a fixed port already taken): say so, no port.
-        if (alreadyBound) return { port: 0, address: `its own bind() failed: ${String(errorDetail(err).message)}`, alreadyBound, type } satisfies ServerInfo;
+        if (alreadyBound) return { port: 0, address: msg({ en: `its own bind() failed: ${String(errorDetail(err).message)}`, 'zh-CN': `它自己的 bind() 失败了：${String(errorDetail(err).message)}` }), alreadyBound, type } satisfies ServerInfo;
         throw err;
       }
       address = server.address();
@@ -171,15 +133,14 @@ hostSubmission({
   /** One sendDatagram() call, and the learner's UDP sockets it created. */
   async send(mod, arg) {
     const from = created.length;
-    const outcome = await callSend(mod, arg as unknown as SendArgs);
-    return { ...outcome, sockets: await socketsSince(from) } as unknown as Json;
+    const outcome = await callSend(mod, arg);
+    return { ...outcome, sockets: await socketsSince(from) };
   },
 
   /** Several sendDatagram() calls at once. */
   async sendMany(mod, arg) {
-    const calls = arg as unknown as SendArgs[];
     const from = created.length;
-    const outcomes = await Promise.all(calls.map((c) => callSend(mod, c)));
-    return { outcomes, sockets: await socketsSince(from) } as unknown as Json;
+    const outcomes = await Promise.all(arg.map((c) => callSend(mod, c)));
+    return { outcomes, sockets: await socketsSince(from) };
   },
 });

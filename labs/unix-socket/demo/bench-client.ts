@@ -5,19 +5,11 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { mark, onCommand, params, ready } from '../../../src/runtime/child.js';
+import { mark, program } from '../../../src/runtime/child.js';
+import { benchClientDemo, type Measurement } from '../contract.js';
 
-export type Measurement = {
-  /** Message size in bytes. */
-  size: number;
-  /** Round trips per transport. */
-  count: number;
-  /** Total milliseconds for `count` round trips over each transport. */
-  unixMs: number;
-  tcpMs: number;
-};
-
-const { path, port } = params<{ path: string; port: number }>();
+const self = program(benchClientDemo);
+const { path, port } = self.params();
 
 async function open(options: net.NetConnectOpts): Promise<net.Socket> {
   const socket = net.connect(options);
@@ -67,15 +59,14 @@ async function measure(size: number, count: number, rounds = 10): Promise<Measur
   return m;
 }
 
-onCommand('measure', async (arg) => {
-  const { roundTrips: count } = arg as { roundTrips: number };
+self.onCommand('measure', async ({ roundTrips: count }) => {
   const small = await measure(64, count);
   const large = await measure(16 * 1024, Math.max(5, Math.round(count / 4)));
   return [small, large];
 });
-onCommand('close', () => {
+self.onCommand('close', () => {
   unix.end();
   tcp.end();
   return null;
 });
-ready(null);
+self.ready(null);

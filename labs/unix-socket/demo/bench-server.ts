@@ -5,9 +5,11 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { onCommand, params, ready } from '../../../src/runtime/child.js';
+import { program } from '../../../src/runtime/child.js';
+import { benchServerDemo } from '../contract.js';
 
-const { path } = params<{ path: string }>();
+const self = program(benchServerDemo);
+const { path } = self.params();
 const echo = (socket: net.Socket) => {
   socket.setNoDelay(true); // no Nagle delay on TCP; a no-op on a Unix socket
   socket.pipe(socket);
@@ -18,8 +20,8 @@ const tcp = net.createServer(echo);
 unix.listen(path);
 tcp.listen(0, '127.0.0.1');
 await Promise.all([once(unix, 'listening'), once(tcp, 'listening')]);
-onCommand('close', async () => {
+self.onCommand('close', async () => {
   await Promise.all([new Promise((r) => unix.close(r)), new Promise((r) => tcp.close(r))]);
   return null;
 });
-ready({ path, port: (tcp.address() as net.AddressInfo).port });
+self.ready({ path, port: (tcp.address() as net.AddressInfo).port });

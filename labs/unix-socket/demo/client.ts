@@ -5,12 +5,12 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { errorDetail } from '../../../src/trace/detail.js';
-import { note, params, ready, trace } from '../../../src/runtime/child.js';
+import { note, program, trace } from '../../../src/runtime/child.js';
+import { clientDemo } from '../contract.js';
+import { demoError } from '../demo-error.js';
 
-export type Step = { write: string } | { expectEcho: number } | { say: string } | { end: true } | { waitEvent: 'close' };
-
-const { path, steps = [], probe = false } = params<{ path: string; steps?: Step[]; probe?: boolean }>();
+const self = program(clientDemo);
+const { path, steps = [], probe = false } = self.params();
 
 const socket = trace(net.connect({ path }));
 let received = 0;
@@ -20,15 +20,24 @@ const connected = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
   socket.once('error', (err) => resolve(err));
 });
 if (probe) {
-  if (connected) note(`connect failed with ${connected.code}: ${connected.code === 'ECONNREFUSED' ? 'a socket file, but nobody listens: stale' : 'no usable socket there'}`);
-  else note('connected: a server is alive behind this path');
+  if (connected) {
+    const code = connected.code;
+    note(
+      code === 'ECONNREFUSED'
+        ? { en: `connect failed with ${code}: a socket file, but nobody listens: stale`, 'zh-CN': `连接失败，${code}：是套接字文件，但没有人在监听：它是陈旧的` }
+        : { en: `connect failed with ${code}: no usable socket there`, 'zh-CN': `连接失败，${code}：那里没有可用的套接字` },
+    );
+  } else note({ en: 'connected: a server is alive behind this path', 'zh-CN': '已连接：这个路径背后有一个活着的服务器' });
   socket.destroy();
-  ready({ alive: connected === null, error: connected ? errorDetail(connected) : null });
+  self.ready({ alive: connected === null, error: connected ? demoError(connected) : null });
 } else {
   if (connected) throw connected;
-  note(`connected to ${path}: a Unix socket has no ports, so the client's connect shows no addresses`);
+  note({
+    en: `connected to ${path}: a Unix socket has no ports, so the client's connect shows no addresses`,
+    'zh-CN': `已连接到 ${path}：Unix 套接字没有端口，所以客户端的 connect 不显示地址`,
+  });
   socket.on('error', () => {});
-  ready(null);
+  self.ready(null);
   for (const step of steps) {
     if ('say' in step) note(step.say);
     else if ('write' in step) socket.write(step.write);

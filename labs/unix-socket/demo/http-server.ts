@@ -4,9 +4,11 @@
  */
 import { once } from 'node:events';
 import * as http from 'node:http';
-import { onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { program, trace } from '../../../src/runtime/child.js';
+import { httpServerDemo } from '../contract.js';
 
-const { path } = params<{ path: string }>();
+const self = program(httpServerDemo);
+const { path } = self.params();
 const server = trace(
   http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
@@ -14,10 +16,10 @@ const server = trace(
     res.end(JSON.stringify({ url: req.url, remoteAddress: req.socket.remoteAddress ?? null, via: server.address() }) + '\n');
   }),
 );
-onCommand('close', () => {
+self.onCommand('close', () => {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve(null)));
 });
 server.listen(path);
 await once(server, 'listening');
-ready({ path });
+self.ready({ path });

@@ -6,21 +6,13 @@
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { note, onCommand, params, ready, trace, traceChannels, traceServersOnListen } from '../../../src/runtime/child.js';
-import { errorDetail } from '../../../src/trace/detail.js';
+import { note, program, trace, traceChannels, traceServersOnListen } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { serverDemo } from '../contract.js';
+import { demoError } from '../demo-error.js';
 
-interface ServerParams {
-  /** Module exporting listenUnix. */
-  implementation: string;
-  /** The socket path. */
-  path: string;
-  /** A plain listen(path), no stale-file handling. */
-  naive?: boolean;
-  /** Close the server on SIGINT/SIGTERM, so that the socket file goes away with the process. */
-  closeOnSignal?: boolean;
-}
-
-const p = params<ServerParams>();
+const self = program(serverDemo);
+const p = self.params();
 
 // listenUnix may probe the path with a client connection of its own: trace those too.
 traceChannels('net');
@@ -39,7 +31,9 @@ async function naive(path: string): Promise<net.Server> {
 
 async function viaExercise(path: string): Promise<net.Server> {
   const mod = (await import(pathToFileURL(p.implementation).href)) as { listenUnix?: (path: string) => Promise<net.Server> };
-  if (typeof mod.listenUnix !== 'function') throw new Error(`${p.implementation} does not export listenUnix()`);
+  if (typeof mod.listenUnix !== 'function') {
+    throw new Error(msg({ en: `${p.implementation} does not export listenUnix()`, 'zh-CN': `${p.implementation} 没有导出 listenUnix()` }));
+  }
   return trace(await mod.listenUnix(path));
 }
 
@@ -47,22 +41,22 @@ let server: net.Server;
 try {
   server = await (p.naive ? naive(p.path) : viaExercise(p.path));
 } catch (err) {
-  ready({ error: errorDetail(err) });
+  self.ready({ error: demoError(err) });
   process.exit(0);
 }
 
-onCommand('close', () => {
-  note('server.close(): it stops accepting, waits for open connections, and removes the socket file');
+self.onCommand('close', () => {
+  note({ en: 'server.close(): it stops accepting, waits for open connections, and removes the socket file', 'zh-CN': 'server.close()：停止接受新连接，等待已打开的连接结束，并删除套接字文件' });
   return new Promise((resolve) => server.close(() => resolve({ fileLeft: existsSync(p.path) })));
 });
 if (p.closeOnSignal) {
   // Only close() unlinks the file: a signal's default action, process.exit() and an uncaught
   // exception all end the process without it. The process ends once its connections have.
   const stop = (signal: NodeJS.Signals) => {
-    note(`${signal}: the handler calls server.close(), which removes ${p.path}`);
+    note({ en: `${signal}: the handler calls server.close(), which removes ${p.path}`, 'zh-CN': `${signal}：处理函数调用 server.close()，它会删除 ${p.path}` });
     server.close();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
-ready({ path: server.address() as string });
+self.ready({ path: server.address() as string });

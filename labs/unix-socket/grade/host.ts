@@ -9,23 +9,7 @@ import * as net from 'node:net';
 import { hostSubmission, type LearnerModule } from '../../../src/grade/host.js';
 import { trace, traceChannels, traceServersOnListen } from '../../../src/runtime/child.js';
 import { formatAddress } from '../../../src/trace/detail.js';
-
-/** How one listenUnix(path) call ended. */
-export type ListenOutcome = {
-  /** False when it had neither resolved nor rejected after `guardMs`. */
-  settled: boolean;
-  ok?: boolean;
-  /** What it resolved with: `net.Server`, `undefined`… */
-  kind?: string;
-  /** `server.listening` at the moment the promise resolved. */
-  listeningAtResolve?: boolean;
-  /** `server.address()` at that moment: a path, `127.0.0.1:PORT`, or null. */
-  address?: string | null;
-  error?: { code: string | null; message: string };
-};
-
-/** How closing the resolved server went. */
-export type CloseOutcome = { settled: boolean; error: { code: string | null; message: string } | null };
+import { unixHost, type CloseOutcome, type ListenOutcome, type WireError } from '../contract.js';
 
 traceChannels('net');
 // Trace every server of this process from the moment it calls listen(), so its `listening`
@@ -42,7 +26,7 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function errorOf(err: unknown): { code: string | null; message: string } {
+function errorOf(err: unknown): WireError {
   const e = err as { code?: unknown; message?: unknown };
   return { code: typeof e?.code === 'string' ? e.code : null, message: String(e?.message ?? err) };
 }
@@ -75,16 +59,14 @@ function listen(mod: LearnerModule, path: string, guardMs: number): Promise<List
   });
 }
 
-hostSubmission({
+hostSubmission(unixHost, {
   /** listenUnix(path). */
-  listen(mod, arg) {
-    const { path, guardMs } = arg as { path: string; guardMs: number };
+  listen(mod, { path, guardMs }) {
     return listen(mod, path, guardMs);
   },
 
   /** Wait (up to `guardMs`) until the server listenUnix(path) resolved with is listening; its address. */
-  async waitListening(_mod, arg) {
-    const { path, guardMs } = arg as { path: string; guardMs: number };
+  async waitListening(_mod, { path, guardMs }) {
     const server = servers.get(path);
     if (!server) return { listening: false, address: null };
     if (!server.listening) {
@@ -100,8 +82,7 @@ hostSubmission({
   },
 
   /** close() the server listenUnix(path) resolved with; resolves when its callback ran. */
-  close(_mod, arg) {
-    const { path, guardMs } = arg as { path: string; guardMs: number };
+  close(_mod, { path, guardMs }) {
     const server = servers.get(path);
     if (!server) return { settled: true, error: { code: null, message: 'no server to close' } } satisfies CloseOutcome;
     return new Promise<CloseOutcome>((resolve) => {
