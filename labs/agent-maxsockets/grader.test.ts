@@ -8,8 +8,8 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { check, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
-import type { FetchAllOutcome } from './grade/host.js';
+import { check, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
+import { agentHost, type FetchAllOutcome } from './contract.js';
 
 const LAB = 'agent-maxsockets';
 
@@ -150,8 +150,11 @@ async function withServer(fn: (server: CountingServer) => Promise<void>): Promis
 
 const kText = (k: number) => (Number.isFinite(k) ? String(k) : 'Infinity');
 
+/** The learner's process, typed by the host's operations. */
+type Submission = TypedSubmission<NonNullable<typeof agentHost.ops>>;
+
 async function fetchAll(sub: Submission, urls: string[], k: number): Promise<FetchAllOutcome> {
-  return sub.call<FetchAllOutcome>('fetchAll', { urls, maxSockets: Number.isFinite(k) ? k : null });
+  return sub.call('fetchAll', { urls, maxSockets: Number.isFinite(k) ? k : null });
 }
 
 /** The bodies, or a failure saying why there are none. */
@@ -242,7 +245,7 @@ function listSchedule(durations: number[], k: number): number {
 
 check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: never more, never fewer', { points: 2 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   const rounds: Array<[n: number, k: number, delay: number]> = [
     [6, 3, 200],
     [2, 4, 200],
@@ -293,7 +296,7 @@ check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: ne
 
 check('connection-reuse', 'opens no more than maxSockets connections for the whole batch (reuses them)', { points: 2 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const [n, k] = [8, 2];
     const urls = Array.from({ length: n }, (_, i) => server.url(60, i));
@@ -316,7 +319,7 @@ check('connection-reuse', 'opens no more than maxSockets connections for the who
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('input-order', 'resolves with the bodies in the order of urls, not in the order the answers arrive', { points: 0 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const delays = [300, 40, 200, 10, 120, 60];
     const k = 3;
@@ -344,7 +347,7 @@ check('input-order', 'resolves with the bodies in the order of urls, not in the 
 
 check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a character is split between chunks', { points: 1 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const tags = ['a', 'b', 'c'];
     const urls = tags.map((t) => server.utf8Url(t));
@@ -372,7 +375,7 @@ check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a charact
 
 check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error naming the URL', { points: 1 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   for (const status of [404, 500]) {
     await withServer(async (server) => {
       const bad = server.statusUrl(status, 20, 'x');
@@ -402,7 +405,7 @@ check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error namin
 
 check('closes-connections', 'leaves no connection open once it has settled, after success and after a failure', { points: 2 }, async ({ note }) => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
@@ -449,7 +452,7 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('total-time', 'takes about the ideal time: no socket sits idle while URLs wait', { points: 0, alone: true }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const k = 2;
     // Slow and quick answers alternate, so every group of k holds one slow answer: waiting for
