@@ -194,6 +194,22 @@ const lateText = (late: number) =>
       })
     : '';
 
+/**
+ * Once fetchAll has settled, wait up to 1.5 s for the server's connections to close: how many
+ * are still open then, of how many in all, and which of them opened late.
+ */
+async function stillOpen(server: CountingServer, note: (text: string) => void, resolved: boolean) {
+  const open = server.open;
+  note(
+    resolved
+      ? msg({ en: `fetchAll resolved; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已兑现；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` })
+      : msg({ en: `fetchAll rejected; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已拒绝；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }),
+  );
+  const before = server.total;
+  const left = await server.allClosed(1500);
+  return { left, total: server.total, late: lateText(server.total - before) };
+}
+
 const quote = (list: string[], max = 8) => `[${list.slice(0, max).map((s) => JSON.stringify(s)).join(', ')}${list.length > max ? ', …' : ''}]`;
 
 /**
@@ -396,12 +412,8 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
   await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
-    const open = server.open;
-    note(msg({ en: `fetchAll resolved; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已兑现；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
-    const before = server.total;
-    const left = await server.allClosed(1500);
+    const { left, total, late } = await stillOpen(server, note, true);
     if (left > 0) {
-      const [total, late] = [server.total, lateText(server.total - before)];
       fail(
         msg({
           en:
@@ -418,12 +430,8 @@ check('closes-connections', 'leaves no connection open once it has settled, afte
     const urls = [server.url(80, 0), bad, server.url(300, 2), server.url(80, 3), server.url(80, 4), server.url(80, 5)];
     const outcome = await fetchAll(sub, urls, 2);
     if (outcome.settled === 'resolved') return; // rejects-non-2xx reports this one
-    const open = server.open;
-    note(msg({ en: `fetchAll rejected; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已拒绝；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
-    const before = server.total;
-    const left = await server.allClosed(1500);
+    const { left, total, late } = await stillOpen(server, note, false);
     if (left > 0) {
-      const [total, late] = [server.total, lateText(server.total - before)];
       fail(
         msg({
           en:

@@ -34,14 +34,17 @@ function settings(ctx: DemoContext): Settings {
   }
 }
 
-async function startServer(ctx: DemoContext, delay: number, traced = false) {
+/** The `--set` options, and the demo server started with their delay. */
+async function startServer(ctx: DemoContext, traced = false) {
+  const options = settings(ctx);
+  const { delay } = options;
   const server = ctx.spawn('server', delayServer, { params: { delay, trace: traced } });
   const { port } = await server.ready();
   ctx.note({
     en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
     'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
   });
-  return { server, port };
+  return { ...options, server, port };
 }
 
 type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
@@ -101,8 +104,7 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -140,9 +142,8 @@ export default defineLab({
     'keep-alive': {
       title: 'keepAlive on vs off: two bursts, which connections survive between them',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
         const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
-        const { server, port } = await startServer(ctx, delay);
         const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
           {
             name: `keepAlive: true, maxSockets: ${k}`,
@@ -180,8 +181,7 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, server, port } = await startServer(ctx);
         const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
@@ -216,10 +216,9 @@ export default defineLab({
     'max-free-sockets': {
       title: 'maxFreeSockets: how many idle sockets the agent keeps between bursts',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
         const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
         const keep = Math.max(1, Math.floor(k / 2));
-        const { server, port } = await startServer(ctx, delay);
         const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
         const summary: JsonObject = {};
         for (const maxFree of [undefined, keep]) {
@@ -241,8 +240,7 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
@@ -275,8 +273,7 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
@@ -312,8 +309,7 @@ export default defineLab({
     },
   },
   async serve(ctx) {
-    const { delay } = settings(ctx);
-    const { port } = await startServer(ctx, delay, true);
+    const { port } = await startServer(ctx, true);
     const url = `http://127.0.0.1:${port}/r/1`;
     return {
       address: `127.0.0.1:${port}`,
