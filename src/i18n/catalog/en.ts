@@ -495,4 +495,5 @@ Your code runs in its own process with a time limit, so a mistake cannot hang ne
   // A flood of identical events, folded into one trace row.
   'trace.folded': '… {count} more "{name}" events on {object}{bytes}',
   'trace.foldedBytes': ' ({bytes} in total)',
+  'trace.previewMore': '… (+{count} bytes)',
 } as const;
