@@ -479,4 +479,5 @@ export const zhCN = {
   'trace.folded': '… 还有 {count} 个 "{name}" 事件，来自 {object}{bytes}',
   'trace.foldedBytes': '（共 {bytes}）',
   'trace.previewMore': '…（另有 {count} 字节）',
+  'cli.internalError': 'netlab：内部错误：',
 } satisfies Translation;
