@@ -44,6 +44,12 @@ async function startServer(ctx: DemoContext, delay: number, traced = false) {
   return { server, port };
 }
 
+/** A scenario's start: its settings, then the delaying server it measures against. */
+async function setUp(ctx: DemoContext) {
+  const settled = settings(ctx);
+  return { ...settled, ...(await startServer(ctx, settled.delay)) };
+}
+
 type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
 /** Either batch program (the pool client or fetch-all): they differ only in what `ready()` says. */
 type BatchProgram = ProgramProcess<{ ready: unknown; commands: BatchCommands }>;
@@ -101,8 +107,7 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -180,8 +185,7 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, server, port } = await setUp(ctx);
         const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
@@ -241,8 +245,7 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
@@ -275,8 +278,7 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
