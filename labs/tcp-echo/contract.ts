@@ -3,6 +3,7 @@
  * (lab.ts) and the demo programs share the programs' contracts, the grade host and the grader
  * share the host's. Types and phantom values only: importing this starts nothing.
  */
+import type { Msg } from '../../src/i18n/index.js';
 import { defineHost, defineProgram } from '../../src/runtime/contract.js';
 
 export interface ServerParams {
@@ -30,7 +31,7 @@ export type Step =
   | { write: string }
   | { writeBytes: number }
   | { expectEcho: number }
-  | { say: string }
+  | { say: Msg }
   | { end: true }
   | { reset: true }
   | { waitFor: 'finish' }

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
+import { msg } from '../../../src/i18n/index.js';
 import { note, program, trace } from '../../../src/runtime/child.js';
 import { echoClient } from '../contract.js';
 
@@ -37,8 +38,11 @@ async function expectEcho(total: number, timeoutMs = 5000): Promise<void> {
     controller.abort();
   }
   if (received < total) {
-    const why = socket.readableEnded || socket.destroyed ? 'the server closed the connection' : `nothing more came within ${timeoutMs} ms`;
-    throw new Error(`expected ${total} bytes echoed back in all, got ${received}: ${why}`);
+    const why =
+      socket.readableEnded || socket.destroyed
+        ? msg({ en: 'the server closed the connection', 'zh-CN': '服务器关闭了连接' })
+        : msg({ en: `nothing more came within ${timeoutMs} ms`, 'zh-CN': `${timeoutMs} 毫秒内再没有收到任何数据` });
+    throw new Error(msg({ en: `expected ${total} bytes echoed back in all, got ${received}: ${why}`, 'zh-CN': `预期总共回显 ${total} 字节，实际收到 ${received} 字节：${why}` }));
   }
 }
 
