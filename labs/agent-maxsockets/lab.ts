@@ -307,7 +307,7 @@ export default defineLab({
         for (const k of ks) {
           const label = kLabel(k);
           const want = idealMs(n, k, delay);
-          ctx.note(`${who}(${n} urls, ${label})`);
+          ctx.note({ en: `${who}(${n} urls, ${label})`, 'zh-CN': `${who}（${n} 个 URL，${label}）` });
           const actor = `fetchAll(k=${label})`;
           const params = { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation };
           const { result, stats: s } = await runBatch(server, actor, ctx.spawn(actor, fetchAllClient, { params }), n * delay + 10_000);
@@ -316,11 +316,11 @@ export default defineLab({
           ideal[label] = want;
           connections[label] = s.connections;
           const verdict = [
-            s.peak === Math.min(k, n) ? '' : `peak ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}`,
+            s.peak === Math.min(k, n) ? '' : msg({ en: `peak ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}`, 'zh-CN': `峰值 ${s.peak} ≠ min(k, N) = ${Math.min(k, n)}` }),
             s.connections <= k ? '' : msg({ en: `${s.connections} connections > k`, 'zh-CN': `${s.connections} 个连接 > k` }),
           ].filter(Boolean);
           if (verdict.length) ctx.note({ en: `maxSockets ${label}: ${verdict.join('; ')}`, 'zh-CN': `maxSockets ${label}：${verdict.join('；')}` });
-          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : msg({ en: 'WRONG', 'zh-CN': '错误' })}`);
+          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? msg({ en: 'ok', 'zh-CN': '正确' }) : msg({ en: 'WRONG', 'zh-CN': '错误' })}`);
           const took = ms(result.measuredMs);
           const title = msg({
             en: `maxSockets ${label}: ${took} (ideal ${want} ms); ░ = waiting since fetchAll() was called`,

@@ -5,6 +5,7 @@
  */
 
 import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 
 /** The connection pool a client process uses. `null` means no limit (Infinity). */
 export type PoolSpec =
@@ -132,7 +133,7 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
         const e = Math.max(col(r.end), a + 1);
         const bar = ' '.repeat(q) + '░'.repeat(Math.max(0, a - q)) + '█'.repeat(e - a);
         const label = (j === 0 ? socket : '').padEnd(labelWidth);
-        out.push(`${label}${`r${r.i}`.padEnd(4)} ${(r.reused ? 'reused' : 'new').padEnd(7)}${bar}`);
+        out.push(`${label}${`r${r.i}`.padEnd(4)} ${padEnd(r.reused ? msg({ en: 'reused', 'zh-CN': '复用' }) : msg({ en: 'new', 'zh-CN': '新建' }), 7)}${bar}`);
       });
     }
     out.push(`${' '.repeat(labelWidth)}${msg({ en: '░ queued in the pool   █ on its socket until the response ended', 'zh-CN': '░ 在连接池中排队   █ 占用套接字直到响应结束' })}`);
@@ -154,10 +155,10 @@ export function drawWaterfall(requests: RequestTiming[], options: WaterfallOptio
     const waiting = requests.filter((r) => r.queued <= t && r.assigned > t).length;
     return waiting === 0 ? '·' : waiting > 9 ? '+' : String(waiting);
   });
-  out.push(`${'queued'.padEnd(labelWidth)}${depth.join('')}`);
+  out.push(`${padEnd(msg({ en: 'queued', 'zh-CN': '排队' }), labelWidth)}${depth.join('')}`);
   const legend = msg({
     en: 'one row per socket: █▓ successive requests on it; "queued": requests waiting for a socket',
-    'zh-CN': '每个套接字一行：█▓ 是它上面先后的请求；"queued"：等待套接字的请求数',
+    'zh-CN': '每个套接字一行：█▓ 是它上面先后的请求；"排队"：等待套接字的请求数',
   });
   out.push(`${' '.repeat(labelWidth)}${legend}`);
   return out;

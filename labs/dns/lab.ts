@@ -1,4 +1,5 @@
 import { msg, type Msg } from '../../src/i18n/index.js';
+import { padEnd, textWidth } from '../../src/i18n/width.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import type { PrivateNetwork } from '../../src/runtime/namespace.js';
@@ -80,19 +81,28 @@ function shown(r: StepResult | undefined): string {
   return r.error ? r.error.code : list(r.answer);
 }
 
-/** A plain text table: the first row is the header. */
+/** The tables' column headers, in the reader's language (read when a table is drawn). */
+const COLUMN = {
+  name: () => msg({ en: 'name', 'zh-CN': '名字' }),
+  call: () => msg({ en: 'call', 'zh-CN': '调用' }),
+  answer: () => msg({ en: 'answer', 'zh-CN': '回答' }),
+  result: () => msg({ en: 'result', 'zh-CN': '结果' }),
+  resolve4DnsOnly: () => msg({ en: 'resolve4 (DNS only)', 'zh-CN': 'resolve4（仅 DNS）' }),
+};
+
 /** A plain table, kept narrow enough for the interactive lab's 80-column trace view. */
 function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  // Column widths in terminal columns: a Chinese header takes two per character.
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => textWidth(r[i] ?? ''))));
+  const line = (r: string[]) => r.map((cell, i) => padEnd(cell, widths[i]!)).join('  ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
 function exerciseTable(results: StepResult[]): string[] {
   const rows = results.filter((r) => r.step === 'lookupVsResolve');
   return table([
-    ['lookupVsResolve()', 'lookup (hosts, DNS)', 'resolve (DNS only)'],
-    ...rows.map((r) => [r.name ?? '', r.error ? `error ${r.error.code}` : list(r.lookup), r.error ? '' : list(r.resolve)]),
+    ['lookupVsResolve()', msg({ en: 'lookup (hosts, DNS)', 'zh-CN': 'lookup（hosts、DNS）' }), msg({ en: 'resolve (DNS only)', 'zh-CN': 'resolve（仅 DNS）' })],
+    ...rows.map((r) => [r.name ?? '', r.error ? msg({ en: `error ${r.error.code}`, 'zh-CN': `错误 ${r.error.code}` }) : list(r.lookup), r.error ? '' : list(r.resolve)]),
   ]);
 }
 
@@ -147,7 +157,7 @@ export default defineLab({
             mode: 'fallback',
             reason: reason ?? '',
             lines: table([
-              ['name', 'lookup (hosts first)', 'resolve4 (DNS only)'],
+              [COLUMN.name(), msg({ en: 'lookup (hosts first)', 'zh-CN': 'lookup（先查 hosts）' }), COLUMN.resolve4DnsOnly()],
               ['localhost', shown(lookup), shown(resolve)],
             ]).concat(['', ...exerciseTable(results)]),
             queries: await queryCounts(server),
@@ -194,7 +204,7 @@ export default defineLab({
         return {
           mode: 'private network',
           lines: table([
-            ['name', 'lookup (hosts, then DNS)', 'resolve4 (DNS only)'],
+            [COLUMN.name(), msg({ en: 'lookup (hosts, then DNS)', 'zh-CN': 'lookup（先 hosts，再 DNS）' }), COLUMN.resolve4DnsOnly()],
             [OVERRIDDEN, shown(lookupShop), shown(resolveShop)],
             [DNS_ONLY, shown(lookupApi), shown(resolveApi)],
           ]).concat(['', ...exerciseTable(results)]),
@@ -228,7 +238,7 @@ export default defineLab({
           { reverse: '203.0.113.10', server: s },
         ]);
         const rows = results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r)]);
-        return { lines: table([['call', 'answer'], ...rows]), queries: await queryCounts(server) };
+        return { lines: table([[COLUMN.call(), COLUMN.answer()], ...rows]), queries: await queryCounts(server) };
       },
     },
     localhost: {
@@ -260,7 +270,7 @@ export default defineLab({
         return {
           mode: network ? 'private network' : 'fallback',
           lines: table([
-            ['call', 'result'],
+            [COLUMN.call(), COLUMN.result()],
             ["dns.getDefaultResultOrder()", shown(results[0])],
             ["lookup('localhost', { all: true })", shown(results[1])],
             ["lookup('localhost', { all: true, order: 'ipv4first' })", shown(results[2])],
@@ -304,7 +314,7 @@ export default defineLab({
         const results = await runClient(ctx, network, steps);
         return {
           mode: network ? 'private network' : 'fallback',
-          lines: table([['call', 'answer'], ...results.map((r) => [`${r.step}(${r.name ? `'${r.name}'` : ''})`, shown(r)])]),
+          lines: table([[COLUMN.call(), COLUMN.answer()], ...results.map((r) => [`${r.step}(${r.name ? `'${r.name}'` : ''})`, shown(r)])]),
           queries: { ...(await queryCounts(first.server)), ...(await queryCounts(other.server)) },
         };
       },
@@ -332,7 +342,7 @@ export default defineLab({
         const results = await runClient(ctx, network, steps);
         return {
           mode: network ? 'private network' : 'fallback',
-          lines: table([['call', 'result', 'after'], ...results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r), `${r.ms} ms`])]),
+          lines: table([[COLUMN.call(), COLUMN.result(), msg({ en: 'after', 'zh-CN': '耗时' })], ...results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r), `${r.ms} ms`])]),
           queries: await queryCounts(server),
         };
       },

@@ -1,4 +1,5 @@
 import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { RunningProgram } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
@@ -35,19 +36,29 @@ async function completes(p: RunningProgram): Promise<void> {
 /** The server's requests as a table: which connection carried which request. */
 async function requestTable(server: { command(name: 'requests'): Promise<Logged[]> }): Promise<{ rows: Logged[]; lines: string[] }> {
   const rows = await server.command('requests');
-  const lines = [`${'#'.padEnd(4)}${'connection'.padEnd(16)}${'request'.padEnd(28)}status`];
-  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? 'none'}`));
+  const header = [
+    padEnd('#', 4),
+    padEnd(msg({ en: 'connection', 'zh-CN': '连接' }), 16),
+    padEnd(msg({ en: 'request', 'zh-CN': '请求' }), 28),
+    msg({ en: 'status', 'zh-CN': '状态码' }),
+  ];
+  const lines = [header.join('')];
+  const none = msg({ en: 'none', 'zh-CN': '无' });
+  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? none}`));
   return { rows, lines };
 }
 
 /** How long the shutdown scenario watches a connection that Node leaves open after its answer. */
 const STILL_OPEN_MS = 500;
 
-/** The three ways the shutdown scenario compares. */
+/**
+ * The three ways the shutdown scenario compares. `label` keys the JSON summary (the same in every
+ * language); `shown` is what the table and the notes say.
+ */
 const SHUTDOWNS = [
-  { how: 'close', label: 'server.close()' },
-  { how: 'closeAll', label: 'close() + closeAllConnections()' },
-  { how: 'exercise', label: 'shutdown(server) (the exercise)' },
+  { how: 'close', label: 'server.close()', shown: () => 'server.close()' },
+  { how: 'closeAll', label: 'close() + closeAllConnections()', shown: () => 'close() + closeAllConnections()' },
+  { how: 'exercise', label: 'shutdown(server) (the exercise)', shown: () => msg({ en: 'shutdown(server) (the exercise)', 'zh-CN': 'shutdown(server)（练习）' }) },
 ] as const;
 
 export default defineLab({
@@ -136,10 +147,18 @@ export default defineLab({
         const summary: JsonObject = {};
         const lines = [
           msg({ en: `times in ms after the shutdown began; keepAliveTimeout is Node's default, 5000 ms`, 'zh-CN': `时间为关闭开始后的毫秒数；keepAliveTimeout 是 Node 的默认值 5000 毫秒` }),
-          '', `${'how'.padEnd(34)}${'idle conn.'.padEnd(12)}${'busy conn.'.padEnd(12)}${"'close'".padEnd(9)}answer`];
-        for (const [i, { how, label }] of SHUTDOWNS.entries()) {
+          '',
+          [
+            padEnd(msg({ en: 'how', 'zh-CN': '方式' }), 34),
+            padEnd(msg({ en: 'idle conn.', 'zh-CN': '空闲连接' }), 12),
+            padEnd(msg({ en: 'busy conn.', 'zh-CN': '忙碌连接' }), 12),
+            padEnd("'close'", 9),
+            msg({ en: 'answer', 'zh-CN': '响应' }),
+          ].join(''),
+        ];
+        for (const [i, { how, label, shown }] of SHUTDOWNS.entries()) {
           if (i > 0) ({ port } = await server.command('next'));
-          ctx.note({ en: `── ${label}: one connection idle, one upload half sent`, 'zh-CN': `── ${label}：一个连接闲置，一个上传只发了一半` });
+          ctx.note({ en: `── ${label}: one connection idle, one upload half sent`, 'zh-CN': `── ${shown()}：一个连接闲置，一个上传只发了一半` });
           await clients.command('round', port);
           await server.command('busy', 1, 3000).catch(() => {
             throw new Error(msg({
@@ -150,7 +169,7 @@ export default defineLab({
           await server.command('shutdown', how);
           const answer = await clients.command('rest');
           const closing = server.command('closed', null, 10_000).catch(() => {
-            throw new Error(msg({ en: `${label}: the server did not emit 'close' within 10 s of the shutdown`, 'zh-CN': `${label}：关闭开始后 10 秒内服务器没有发出 'close'` }));
+            throw new Error(msg({ en: `${label}: the server did not emit 'close' within 10 s of the shutdown`, 'zh-CN': `${shown()}：关闭开始后 10 秒内服务器没有发出 'close'` }));
           });
           let times = await Promise.race([closing, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), STILL_OPEN_MS))]);
           const hungUp = !times;
@@ -170,7 +189,8 @@ export default defineLab({
           const row = { idleClosedMs: at(idleConn), busyClosedMs: at(busyConn), answer: answer.status ?? `failed (${answer.failed})`, closeEventMs: times.closeEventMs, clientHungUp: hungUp };
           summary[label] = row;
           const busyText = hungUp ? `${row.busyClosedMs} *` : String(row.busyClosedMs);
-          lines.push(`${label.padEnd(34)}${String(row.idleClosedMs).padEnd(12)}${busyText.padEnd(12)}${String(row.closeEventMs).padEnd(9)}${row.answer}`);
+          const answerText = answer.status ?? msg({ en: `failed (${answer.failed})`, 'zh-CN': `失败（${answer.failed}）` });
+          lines.push(`${padEnd(shown(), 34)}${String(row.idleClosedMs).padEnd(12)}${busyText.padEnd(12)}${String(row.closeEventMs).padEnd(9)}${answerText}`);
         }
         await Promise.all([server.command('exit'), clients.command('exit')]);
         lines.push(

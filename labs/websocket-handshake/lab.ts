@@ -1,4 +1,5 @@
 import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import { wsRawClient, wsClient, wsServer, type ClientStep, type FrameSpec, type RawParams } from './contract.js';
 
@@ -154,8 +155,13 @@ export default defineLab({
         // The Chinese header takes the same columns: a CJK character is two columns wide.
         const lines = [msg({ en: 'payload bytes   length field               client header   server header', 'zh-CN': '   载荷字节数   长度字段                    客户端帧头      服务器帧头' })];
         for (const size of sizes) {
-          const [field, extra] = size < 126 ? [`7-bit (${size})`, 0] : size < 65536 ? ['126 + 16-bit', 2] : ['127 + 64-bit', 8];
-          lines.push(`${String(size).padStart(13)}   ${String(field).padEnd(24)} ${String(2 + extra + 4).padStart(13)}   ${String(2 + extra).padStart(13)}`);
+          const [field, extra] =
+            size < 126
+              ? [msg({ en: `7-bit (${size})`, 'zh-CN': `7 位（${size}）` }), 0]
+              : size < 65536
+                ? [msg({ en: '126 + 16-bit', 'zh-CN': '126 + 16 位' }), 2]
+                : [msg({ en: '127 + 64-bit', 'zh-CN': '127 + 64 位' }), 8];
+          lines.push(`${String(size).padStart(13)}   ${padEnd(String(field), 24)} ${String(2 + extra + 4).padStart(13)}   ${String(2 + extra).padStart(13)}`);
         }
         lines.push(msg({ en: '(the client header has 4 more bytes: the masking key)', 'zh-CN': '（客户端的帧头多 4 个字节：掩码键）' }));
         return { sizes: sizes.join(','), lines };
