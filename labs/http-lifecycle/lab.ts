@@ -1,4 +1,5 @@
 import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import type { RunningProgram } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
@@ -35,8 +36,9 @@ async function completes(p: RunningProgram): Promise<void> {
 /** The server's requests as a table: which connection carried which request. */
 async function requestTable(server: { command(name: 'requests'): Promise<Logged[]> }): Promise<{ rows: Logged[]; lines: string[] }> {
   const rows = await server.command('requests');
-  const lines = [`${'#'.padEnd(4)}${'connection'.padEnd(16)}${'request'.padEnd(28)}status`];
-  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? 'none'}`));
+  const [connection, request, status] = [msg({ en: 'connection', 'zh-CN': '连接' }), msg({ en: 'request', 'zh-CN': '请求' }), msg({ en: 'status', 'zh-CN': '状态码' })];
+  const lines = [`${'#'.padEnd(4)}${padEnd(connection, 16)}${padEnd(request, 28)}${status}`];
+  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? msg({ en: 'none', 'zh-CN': '无' })}`));
   return { rows, lines };
 }
 
@@ -136,7 +138,15 @@ export default defineLab({
         const summary: JsonObject = {};
         const lines = [
           msg({ en: `times in ms after the shutdown began; keepAliveTimeout is Node's default, 5000 ms`, 'zh-CN': `时间为关闭开始后的毫秒数；keepAliveTimeout 是 Node 的默认值 5000 毫秒` }),
-          '', `${'how'.padEnd(34)}${'idle conn.'.padEnd(12)}${'busy conn.'.padEnd(12)}${"'close'".padEnd(9)}answer`];
+          '',
+          [
+            padEnd(msg({ en: 'how', 'zh-CN': '方式' }), 34),
+            padEnd(msg({ en: 'idle conn.', 'zh-CN': '闲置连接' }), 12),
+            padEnd(msg({ en: 'busy conn.', 'zh-CN': '忙碌连接' }), 12),
+            "'close'".padEnd(9),
+            msg({ en: 'answer', 'zh-CN': '响应' }),
+          ].join(''),
+        ];
         for (const [i, { how, label }] of SHUTDOWNS.entries()) {
           if (i > 0) ({ port } = await server.command('next'));
           ctx.note({ en: `── ${label}: one connection idle, one upload half sent`, 'zh-CN': `── ${label}：一个连接闲置，一个上传只发了一半` });

@@ -1,3 +1,5 @@
+import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
 import { tcpSink, tcpWriter, udpClient, udpServer, type Step } from './contract.js';
 
@@ -30,7 +32,7 @@ async function deadPort(): Promise<number> {
 }
 
 function sizesRow(label: string, what: string, sizes: number[]): string {
-  return `${label.padEnd(5)} ${String(sizes.length).padStart(2)} × ${what.padEnd(9)} ${sizes.join(', ')}`;
+  return `${padEnd(label, 5)} ${String(sizes.length).padStart(2)} × ${what.padEnd(9)} ${sizes.join(', ')}`;
 }
 
 export default defineLab({
@@ -103,12 +105,13 @@ export default defineLab({
         await writer.finish();
         const tcp = await sink.command('received');
         await sink.command('close');
+        const sent = msg({ en: 'sent', 'zh-CN': '发送' });
         return {
           lines: [
             // The sent row lists every datagram that went through, so it matches the UDP row.
-            sizesRow('sent', 'send()', [...sizes, largest]),
+            sizesRow(sent, 'send()', [...sizes, largest]),
             sizesRow('UDP', 'message', udp),
-            sizesRow('sent', 'write()', sizes),
+            sizesRow(sent, 'write()', sizes),
             sizesRow('TCP', 'data', tcp),
           ],
           udpMessages: udp.length,
