@@ -24,13 +24,26 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * How much slower than a quiet machine this one is now (src/grade/pace.ts, built): a test that
+ * bounds how long grading takes measures it, passes it to {@link gradeEntries} and scales its
+ * bound by it, as the runner scales its limits.
+ */
+export async function measurePace(): Promise<number> {
+  const pace = (await import(new URL('../dist/src/grade/pace.js', import.meta.url).href)) as { measurePace: () => Promise<number> };
+  return pace.measurePace();
+}
+
 export interface Entry {
   lab: string;
   file: string | null;
 }
 
 /** Grade `entries` with `gradeSubmissions` in a child process; the reports come back in order. */
-export async function gradeEntries(entries: Entry[], options: { timeoutMs?: number; concurrency?: number; env?: NodeJS.ProcessEnv; limitMs?: number } = {}): Promise<LabReport[]> {
+export async function gradeEntries(
+  entries: Entry[],
+  options: { timeoutMs?: number; concurrency?: number; env?: NodeJS.ProcessEnv; limitMs?: number; pace?: number } = {},
+): Promise<LabReport[]> {
   const script = `
     const { gradeSubmissions } = await import(${JSON.stringify(RUNNER)});
     const { loadLabs } = await import(${JSON.stringify(REGISTRY)});
@@ -44,7 +57,7 @@ export async function gradeEntries(entries: Entry[], options: { timeoutMs?: numb
   const env = cleanEnv({
     ...options.env,
     NETLAB_TEST_ENTRIES: JSON.stringify(entries),
-    NETLAB_TEST_OPTIONS: JSON.stringify({ timeoutMs: options.timeoutMs, concurrency: options.concurrency }),
+    NETLAB_TEST_OPTIONS: JSON.stringify({ timeoutMs: options.timeoutMs, concurrency: options.concurrency, pace: options.pace }),
   });
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -1,9 +1,10 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { ProgramProcess } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { NetlabError } from '../../src/errors.js';
 import { msg } from '../../src/i18n/index.js';
-import type { ServerStats } from './demo/server.js';
+import { padEnd } from '../../src/i18n/width.js';
+import { delayServer, fetchAllClient, poolClient, type BatchCommands, type ServerStats } from './contract.js';
 import {
   drawWaterfall,
   idealMs,
@@ -34,39 +35,38 @@ function settings(ctx: DemoContext): Settings {
   }
 }
 
-async function startServer(ctx: DemoContext, delay: number, traced = false) {
-  const server = ctx.spawn('server', 'demo/server', { params: { delay, trace: traced } });
-  const { port } = (await server.ready()) as { port: number };
+/** The `--set` options, and the demo server started with their delay. */
+async function startServer(ctx: DemoContext, traced = false) {
+  const options = settings(ctx);
+  const { delay } = options;
+  const server = ctx.spawn('server', delayServer, { params: { delay, trace: traced } });
+  const { port } = await server.ready();
   ctx.note({
     en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
     'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
   });
-  return { server, port };
+  return { ...options, server, port };
 }
 
-async function stats(server: ActorProcess): Promise<ServerStats> {
-  return (await server.command('stats')) as unknown as ServerStats;
+type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
+/** Either batch program (the pool client or fetch-all): they differ only in what `ready()` says. */
+type BatchProgram = ProgramProcess<{ ready: unknown; commands: BatchCommands }>;
+
+/** One pool client process, run by {@link runBatch}. */
+function runClient(ctx: DemoContext, server: DelayServer, actor: string, params: ClientParams, delay: number) {
+  const budget = (params.bursts ?? 1) * (params.n * delay + (params.pauseMs ?? 0)) + 10_000;
+  return runBatch(server, actor, ctx.spawn(actor, poolClient, { params }), budget);
 }
 
 /**
- * Run one client process with one pool. The server's counts are reset once the client has
- * warmed up, so `stats` counts the batch's connections only.
+ * Run one batch program. The server's counts are reset once the client has warmed up, so
+ * `stats` counts the batch's connections only.
  */
-async function runClient(
-  ctx: DemoContext,
-  server: ActorProcess,
-  actor: string,
-  params: ClientParams | { port: number; n: number; k: number | null; implementation: string },
-  delay: number,
-  program = 'demo/client',
-): Promise<{ result: BatchResult; stats: ServerStats }> {
-  const client = ctx.spawn(actor, program, { params: params as unknown as JsonObject });
+async function runBatch(server: DelayServer, actor: string, client: BatchProgram, budget: number): Promise<{ result: BatchResult; stats: ServerStats }> {
   await client.ready(30_000);
-  await stats(server);
-  const bursts = 'bursts' in params ? (params.bursts ?? 1) : 1;
-  const budget = bursts * (params.n * delay + ('pauseMs' in params ? (params.pauseMs ?? 0) : 0)) + 10_000;
-  const result = (await client.command('run', null, budget)) as unknown as BatchResult;
-  const counted = await stats(server);
+  await server.command('stats');
+  const result = await client.command('run', null, budget);
+  const counted = await server.command('stats');
   await client.command('done');
   await client.finish();
   const failed = result.requests.find((r) => r.status < 200 || r.status > 299);
@@ -79,7 +79,24 @@ async function runClient(
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const ratioOf = (measured: number, ideal: number) => Math.round((measured / ideal) * 1000) / 1000;
-const pad = (s: string, n: number) => s.padEnd(n);
+// Width-aware: a column's Chinese heading takes two terminal columns per character.
+const pad = (s: string, n: number) => padEnd(s, n);
+
+/** The summary tables' column headings, in the run's language. */
+function heading(): Record<'measured' | 'ideal' | 'ratio' | 'connections' | 'reused' | 'idleAfter' | 'sent' | 'burst1' | 'peak' | 'order', string> {
+  return {
+    measured: msg({ en: 'measured', 'zh-CN': '实测' }),
+    ideal: msg({ en: 'ideal', 'zh-CN': '理想' }),
+    ratio: msg({ en: 'ratio', 'zh-CN': '比值' }),
+    connections: msg({ en: 'connections', 'zh-CN': '连接数' }),
+    reused: msg({ en: 'reused', 'zh-CN': '复用' }),
+    idleAfter: msg({ en: 'idle after', 'zh-CN': '之后空闲' }),
+    sent: msg({ en: 'Connection sent', 'zh-CN': '发送的 Connection' }),
+    burst1: msg({ en: 'burst 1', 'zh-CN': '第 1 波' }),
+    peak: msg({ en: 'peak open', 'zh-CN': '同时最多' }),
+    order: msg({ en: 'order', 'zh-CN': '顺序' }),
+  };
+}
 
 function agentPool(keepAlive: boolean, k: number, maxFreeSockets?: number): PoolSpec {
   return { kind: 'agent', keepAlive, maxSockets: Number.isFinite(k) ? k : null, ...(maxFreeSockets === undefined ? {} : { maxFreeSockets }) };
@@ -105,8 +122,8 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -114,7 +131,7 @@ export default defineLab({
         const table: string[] = [
           msg({ en: `N = ${n} requests sent at once, the server answers each after D = ${delay} ms`, 'zh-CN': `一次发出 N = ${n} 个请求，服务器在 D = ${delay} ms 后回答每一个` }),
           '',
-          `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal ceil(N/k)·D', 19)}${pad('ratio', 8)}connections`,
+          `${pad('maxSockets', 12)}${pad(h.measured, 12)}${pad(`${h.ideal} ceil(N/k)·D`, 19)}${pad(h.ratio, 8)}${h.connections}`,
         ];
         const waterfalls: string[] = [];
         for (const k of ks) {
@@ -144,9 +161,9 @@ export default defineLab({
     'keep-alive': {
       title: 'keepAlive on vs off: two bursts, which connections survive between them',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
-        const { server, port } = await startServer(ctx, delay);
         const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
           {
             name: `keepAlive: true, maxSockets: ${k}`,
@@ -167,7 +184,7 @@ export default defineLab({
             say: msg({ en: 'every request sends Connection: close and gets its own connection', 'zh-CN': '每个请求都发送 Connection: close，并得到自己的连接' }),
           },
         ];
-        const lines = [msg({ en: `two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，相隔 ${delay} ms；D = ${delay} ms` }), '', `${pad('agent', 40)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}Connection sent`];
+        const lines = [msg({ en: `two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，相隔 ${delay} ms；D = ${delay} ms` }), '', `${pad('agent', 40)}${pad(h.connections, 13)}${pad(h.reused, 8)}${pad(h.idleAfter, 12)}${h.sent}`];
         const summary: JsonObject = {};
         for (const c of configs) {
           ctx.note(`new http.Agent({ ${c.name} }): ${c.say}`);
@@ -184,9 +201,9 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
-        const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
+        const { n, delay, server, port } = await startServer(ctx);
+        const h = heading();
+        const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad(h.connections, 13)}${pad(h.reused, 8)}${pad(h.idleAfter, 12)}${pad(h.burst1, 10)}${h.sent}`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
           [
@@ -220,11 +237,11 @@ export default defineLab({
     'max-free-sockets': {
       title: 'maxFreeSockets: how many idle sockets the agent keeps between bursts',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
         const keep = Math.max(1, Math.floor(k / 2));
-        const { server, port } = await startServer(ctx, delay);
-        const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
+        const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad(h.connections, 13)}${pad(h.reused, 8)}${h.idleAfter}`];
         const summary: JsonObject = {};
         for (const maxFree of [undefined, keep]) {
           const name = `keepAlive: true, maxSockets: ${k}${maxFree === undefined ? '' : `, maxFreeSockets: ${maxFree}`}`;
@@ -245,11 +262,11 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
-        const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
+        const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad(h.ideal, 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}${h.connections} (Agent / Pool)`];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
@@ -279,20 +296,22 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const connections: JsonObject = {};
-        const lines = [msg({ en: `${who}: N = ${n} URLs, D = ${delay} ms`, 'zh-CN': `${who}：N = ${n} 个 URL，D = ${delay} ms` }), '', `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal', 10)}${pad('ratio', 8)}${pad('connections', 13)}${pad('peak open', 11)}order`];
+        const lines = [msg({ en: `${who}: N = ${n} URLs, D = ${delay} ms`, 'zh-CN': `${who}：N = ${n} 个 URL，D = ${delay} ms` }), '', `${pad('maxSockets', 12)}${pad(h.measured, 12)}${pad(h.ideal, 10)}${pad(h.ratio, 8)}${pad(h.connections, 13)}${pad(h.peak, 11)}${h.order}`];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
           const want = idealMs(n, k, delay);
           ctx.note(`${who}(${n} urls, ${label})`);
-          const { result, stats: s } = await runClient(ctx, server, `fetchAll(k=${label})`, { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation }, delay, 'demo/fetch-all');
-          const inOrder = (result as BatchResult & { inOrder?: boolean }).inOrder === true;
+          const actor = `fetchAll(k=${label})`;
+          const params = { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation };
+          const { result, stats: s } = await runBatch(server, actor, ctx.spawn(actor, fetchAllClient, { params }), n * delay + 10_000);
+          const inOrder = result.inOrder === true;
           measured[label] = result.measuredMs;
           ideal[label] = want;
           connections[label] = s.connections;
@@ -301,7 +320,7 @@ export default defineLab({
             s.connections <= k ? '' : msg({ en: `${s.connections} connections > k`, 'zh-CN': `${s.connections} 个连接 > k` }),
           ].filter(Boolean);
           if (verdict.length) ctx.note({ en: `maxSockets ${label}: ${verdict.join('; ')}`, 'zh-CN': `maxSockets ${label}：${verdict.join('；')}` });
-          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : 'WRONG'}`);
+          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : msg({ en: 'WRONG', 'zh-CN': '错误' })}`);
           const took = ms(result.measuredMs);
           const title = msg({
             en: `maxSockets ${label}: ${took} (ideal ${want} ms); ░ = waiting since fetchAll() was called`,
@@ -314,8 +333,7 @@ export default defineLab({
     },
   },
   async serve(ctx) {
-    const { delay } = settings(ctx);
-    const { port } = await startServer(ctx, delay, true);
+    const { port } = await startServer(ctx, true);
     const url = `http://127.0.0.1:${port}/r/1`;
     return {
       address: `127.0.0.1:${port}`,

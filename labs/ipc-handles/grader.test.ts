@@ -9,7 +9,7 @@ import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { check, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, paced, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
 import { ByteReader, connectTcp } from '../../src/grade/helpers.js';
 import { primaryHost, type ChildRecord, type Started } from './contract.js';
 
@@ -53,7 +53,7 @@ async function started(workers: number, options: { readyDelayMs?: number; failFi
     throw err;
   }
   if (!asResolved) {
-    const deadline = Date.now() + 8000;
+    const deadline = Date.now() + paced(8000);
     let ready = 0;
     while ((ready = readyPids(await sub.call('children')).length) < workers) {
       if (Date.now() > deadline) {
@@ -91,7 +91,7 @@ async function ask(sub: Submission, port: number, what = 'hello', options: { atO
  * acknowledged by the worker (from then on the primary holds no copy that could read it).
  */
 async function handedOver(sub: Submission, clientPort: number): Promise<void> {
-  const deadline = Date.now() + 4000;
+  const deadline = Date.now() + paced(4000);
   while (!(await sub.call('children')).some((k) => k.handoffs.some((h) => h.remotePort === clientPort && h.acked))) {
     if (Date.now() > deadline) {
       fail(
@@ -251,7 +251,7 @@ check('restarts-worker', 'a worker killed with SIGKILL is replaced at once (with
   const victim = (await ask(sub, port)).pid;
   await sub.call('kill', { pid: victim });
   let kids: ChildRecord[] = [];
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + paced(5000);
   for (;;) {
     kids = await sub.call('children');
     const dead = kids.find((k) => k.pid === victim);
@@ -299,7 +299,7 @@ check('waits-for-worker', 'a connection that arrives while no worker is ready wa
   // The replacement takes 500 ms to be ready: our connection arrives in that gap.
   await sub.call('readyDelay', { ms: 500 });
   await sub.call('kill', { pid: only });
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + paced(3000);
   while (!(await sub.call('children')).find((k) => k.pid === only && k.exitedAt !== null)) {
     if (Date.now() > deadline) fail(msg({ en: `we killed the only worker (${only}); your primary did not see it exit within 3 s`, 'zh-CN': `我们杀掉了唯一的工作进程（${only}）；你的主进程 3 秒内没有察觉它退出` }));
     await new Promise((r) => setTimeout(r, 20));
@@ -312,7 +312,7 @@ check('replaces-unready-worker', 'a worker that dies before it was ever ready is
   const flag = join(tmpdir(), `netlab-ipc-fail-${randomUUID()}`);
   // netlab's worker: the first one forked exits before saying ready; the next ones work.
   const { sub, port } = await started(2, { failFirst: flag, asResolved: true });
-  const deadline = Date.now() + 4000;
+  const deadline = Date.now() + paced(4000);
   while (readyPids(await sub.call('children')).length < 2) {
     if (Date.now() > deadline) {
       fail(
@@ -381,6 +381,15 @@ check('close-finishes-connections', 'a worker still serving a connection at clos
   await handedOver(sub, client.localPort!);
   const closing = sub.call('close', null, 8000);
   closing.catch(() => {});
+  // Our line goes out once close() is under way, seen as the idle worker's exit: whatever
+  // close() does to the worker holding our connection (let it finish, or kill it) is done by then.
+  const deadline = Date.now() + 4000;
+  for (;;) {
+    const kids = await sub.call('children');
+    const idle = kids.filter((k) => !k.handoffs.some((h) => h.remotePort === client.localPort));
+    if (idle.every((k) => k.exitedAt !== null) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   client.write('still there?\n');
   const reply = await answerOf(client, 'still there?');
   if (!Number.isFinite(reply.pid)) fail(msg({ en: 'no answer on a connection that was in progress when close() was called', 'zh-CN': '调用 close() 时仍在进行的连接没有得到回答' }));

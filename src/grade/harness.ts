@@ -28,7 +28,7 @@ import { HOST_FAILURE, HOST_PING, type HostParams, type HostReady } from './host
 import type { CheckMeta, GradeContext, GradeSubmission, GradeTarget } from './types.js';
 import { CheckPackets, mergeByTime } from './check-packets.js';
 import { currentLanguage, setLanguage, t } from '../i18n/messages.js';
-import { measurePace, paced as scaled } from './pace.js';
+import { paced as scaled, startTime } from './pace.js';
 import type { Language } from '../i18n/language.js';
 
 // A grader runs in a vitest worker, which inherits the CLI's choice through NETLAB_LANG but not
@@ -476,10 +476,10 @@ const PING_MS = 750;
 
 /**
  * A learner process whose event loop is blocked (a busy loop) answers no ping. One missed ping
- * on a busy machine proves little, so a miss is followed by a measure of how responsive a
- * fresh reference process is right now (src/grade/pace.ts) and a second ping with that much
- * more time: blocked means missing both, while a reference process on the same machine starts
- * and exits in far less.
+ * on a busy machine proves little, so a miss is followed by a measure of how long a fresh
+ * reference process takes to start and exit right now (src/grade/pace.ts) and a second ping
+ * with twice that time: a free event loop answers a ping in far less than a Node process
+ * takes to start, on any machine, so missing both is blocked however busy the machine is.
  */
 async function blockedSubmission(run: CheckRun): Promise<boolean> {
   for (const sub of run.submissions) if (await isBlocked(sub)) return true;
@@ -487,19 +487,23 @@ async function blockedSubmission(run: CheckRun): Promise<boolean> {
 }
 
 async function isBlocked(sub: SubmissionImpl): Promise<boolean> {
-  const pace = sub.run.pace;
-  if (!sub.running || (await sub.responsive(scaled(PING_MS, pace)))) return false;
-  const now = Math.max(pace, await measurePace());
-  if (!sub.running || (await sub.responsive(scaled(PING_MS, now)))) return false;
+  if (sub.blocked) return true;
+  if (!sub.running || (await sub.responsive(PING_MS))) return false;
+  const reference = await startTime();
+  if (!sub.running || (await sub.responsive(Math.max(PING_MS, 2 * reference)))) return false;
   // No answer: blocked, or already on its way out (process.exit, a crash): tell them apart.
-  await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, scaled(500, now)))]);
-  return sub.running;
+  await Promise.race([sub.process.exited, new Promise((r) => setTimeout(r, Math.max(500, reference)))]);
+  // A blocked process stays so until it is killed: asked again, the answer is the same.
+  sub.blocked = sub.running;
+  return sub.blocked;
 }
 
 class SubmissionImpl implements Submission {
   readonly process: ActorProcess;
   /** The module loaded and has its exports. */
   loaded = false;
+  /** Found blocked (see isBlocked): it is not asked again. */
+  blocked = false;
   private killed = false;
 
   constructor(

@@ -324,7 +324,7 @@ export const zhCN = {
   'ui.trace.stopped': "■ {name} 已停止：{events}{time}",
   'ui.trace.dropped': "… 之前的 {count} 行没有保留（netlab run {lab} --json 会保留每个事件）",
   'ui.trace.intro1': "netlab 在本机把实验的程序作为独立进程启动，使用真实的套接字，并实时显示 Node 在其中触发的每个事件：",
-  'ui.trace.intro2': "时间是从运行开始算起的毫秒数（所有进程共用一个时钟）；每个角色有自己的颜色；事件名与 Node 中的写法一致；字节显示为数量和转义后的预览；大量相同的事件折叠成一行。带 » 的行是 netlab 的旁白。",
+  'ui.trace.intro2': "时间是从运行开始算起的毫秒数（所有进程共用一个时钟）；每个参与者有自己的颜色；事件名与 Node 中的写法一致；字节显示为数量和转义后的预览；大量相同的事件折叠成一行。带 » 的行是 netlab 的旁白。",
   'ui.trace.intro3': "r 用参考答案运行演示；u 改用你自己的文件运行。",
   'ui.trace.intro3Scenarios': "←→ 选择其他场景。",
   'ui.trace.tipRunning': "正在输出… x 停止运行；↑ 往回滚动，End 重新跟随。",
@@ -346,7 +346,7 @@ export const zhCN = {
   'ui.help.packets': "p：同时抓取数据包（或不抓）；d：时序图或日志",
   'ui.help.row10': "显示参考答案（在你的练习通过后）",
   'ui.help.row11': "显示下一个失败检查的跟踪",
-  'ui.help.row12': "左右移动较宽的代码或时序图的角色",
+  'ui.help.row12': "左右移动较宽的代码或时序图的参与者",
   'ui.help.row13': "创建你的工作区（netlab init），会先询问",
   'ui.help.row14': "下一个实验",
   'ui.help.row15': "返回；在实验列表中：退出",
@@ -478,4 +478,6 @@ export const zhCN = {
   // A flood of identical events, folded into one trace row.
   'trace.folded': '… 还有 {count} 个 "{name}" 事件，来自 {object}{bytes}',
   'trace.foldedBytes': '（共 {bytes}）',
+  'trace.previewMore': '…（另有 {count} 字节）',
+  'cli.internalError': 'netlab：内部错误：',
 } satisfies Translation;
