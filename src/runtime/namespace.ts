@@ -31,6 +31,7 @@ import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeTempDir, removeTempDir, trackChild } from './cleanup.js';
 import { NetlabError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 
 /** The files the programs inside the private network see. */
 export interface PrivateNetworkFiles {
@@ -117,8 +118,8 @@ function tools(): Tools | string {
   const unshare = findExecutable('unshare');
   const nsenter = findExecutable('nsenter');
   const sh = findExecutable('sh');
-  if (!unshare || !nsenter) return '`unshare` and `nsenter` (util-linux) are not installed';
-  if (!sh) return 'no `sh` found';
+  if (!unshare || !nsenter) return t('ns.noUtilLinux');
+  if (!sh) return t('ns.noSh');
   return { unshare, nsenter, sh };
 }
 
@@ -149,7 +150,7 @@ let cachedReason: string | null | undefined;
  * the answer is cached for the process.
  */
 export function privateNetworkUnavailable(): string | null {
-  if (process.env[DISABLE_ENV]) return `private network namespaces are disabled by ${DISABLE_ENV}`;
+  if (process.env[DISABLE_ENV]) return t('ns.disabled', { env: DISABLE_ENV });
   if (cachedReason !== undefined) return cachedReason;
   cachedReason = probe();
   return cachedReason;
@@ -160,14 +161,14 @@ export function privateNetworkUnavailable(): string | null {
  * private network, so it needs both.
  */
 export function captureUnavailable(): string | null {
-  if (process.platform !== 'linux') return `capturing packets needs Linux network namespaces (this is ${process.platform}); run without --packets`;
-  if (!findExecutable('tcpdump')) return 'tcpdump is not installed (Debian/Ubuntu: apt-get install tcpdump)';
+  if (process.platform !== 'linux') return t('ns.captureNeedsLinux', { platform: process.platform });
+  if (!findExecutable('tcpdump')) return t('ns.noTcpdump');
   const reason = privateNetworkUnavailable();
-  return reason ? `no private network to capture in: ${reason}` : null;
+  return reason ? t('ns.noNetworkToCapture', { reason }) : null;
 }
 
 function probe(): string | null {
-  if (process.platform !== 'linux') return `private network namespaces need Linux (this is ${process.platform})`;
+  if (process.platform !== 'linux') return t('ns.needsLinux', { platform: process.platform });
   const found = tools();
   if (typeof found === 'string') return found;
   const dir = makeTempDir('netlab-ns-');
@@ -178,14 +179,10 @@ function probe(): string | null {
       timeout: 5000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (r.error) return `cannot run unshare: ${r.error.message}`;
+    if (r.error) return t('ns.cannotRunUnshare', { error: r.error.message });
     if (r.status === 0 && r.stdout.includes('ready')) return null;
     const why = lastLine(r.stderr) || (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
-    return (
-      `\`unshare ${UNSHARE_FLAGS.join(' ')}\` did not work here (${why}); unprivileged user namespaces may be ` +
-      'disabled (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone or kernel.apparmor_restrict_unprivileged_userns), ' +
-      'or a container forbids them'
-    );
+    return t('ns.unshareFailed', { command: `unshare ${UNSHARE_FLAGS.join(' ')}`, why });
   } finally {
     removeTempDir(dir);
   }
