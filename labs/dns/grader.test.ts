@@ -101,7 +101,7 @@ const callText = (hostname: string, dnsServer: string) => `lookupVsResolve('${ho
 /** "<call> rejected with <code>: <message>", then `more`. */
 function rejected(call: string, error: NonNullable<Outcome['error']>, more = ''): string {
   const code = error.code ?? msg({ en: 'an error', 'zh-CN': '一个错误' });
-  return msg({ en: `${call} rejected with ${code}: ${error.message}${more}`, 'zh-CN': `${call} 以 ${code} reject：${error.message}${more}` });
+  return msg({ en: `${call} rejected with ${code}: ${error.message}${more}`, 'zh-CN': `${call} 被拒绝，${code}：${error.message}${more}` });
 }
 
 /** The learner's answer, or a failure that says what was wrong with it. */
@@ -116,11 +116,11 @@ function answer(o: Outcome, hostname: string, dnsServer: string): { lookup: stri
   }
   const r = o.returned as { lookup?: unknown; resolve?: unknown } | null;
   if (!r || typeof r !== 'object') {
-    fail(msg({ en: `${call} resolved with ${JSON.stringify(r)}, expected { lookup: string[], resolve: string[] }`, 'zh-CN': `${call} resolve 的是 ${JSON.stringify(r)}，应为 { lookup: string[], resolve: string[] }` }));
+    fail(msg({ en: `${call} resolved with ${JSON.stringify(r)}, expected { lookup: string[], resolve: string[] }`, 'zh-CN': `${call} 兑现的是 ${JSON.stringify(r)}，应为 { lookup: string[], resolve: string[] }` }));
   }
   for (const key of ['lookup', 'resolve'] as const) {
     const v = r[key];
-    if (!Array.isArray(v)) fail(msg({ en: `${call} resolved with ${key}: ${JSON.stringify(v)}, expected an array of address strings`, 'zh-CN': `${call} resolve 的 ${key} 是 ${JSON.stringify(v)}，应为地址字符串组成的数组` }));
+    if (!Array.isArray(v)) fail(msg({ en: `${call} resolved with ${key}: ${JSON.stringify(v)}, expected an array of address strings`, 'zh-CN': `${call} 兑现的 ${key} 是 ${JSON.stringify(v)}，应为地址字符串组成的数组` }));
     if (v.some((x) => typeof x !== 'string')) {
       const odd = JSON.stringify(v.find((x) => typeof x !== 'string'));
       fail(msg({

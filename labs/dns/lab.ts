@@ -81,27 +81,26 @@ function shown(r: StepResult | undefined): string {
   return r.error ? r.error.code : list(r.answer);
 }
 
-/** The tables' column headers, in the reader's language (read when a table is drawn). */
-const COLUMN = {
-  name: () => msg({ en: 'name', 'zh-CN': '名字' }),
-  call: () => msg({ en: 'call', 'zh-CN': '调用' }),
-  answer: () => msg({ en: 'answer', 'zh-CN': '回答' }),
-  result: () => msg({ en: 'result', 'zh-CN': '结果' }),
-  resolve4DnsOnly: () => msg({ en: 'resolve4 (DNS only)', 'zh-CN': 'resolve4（仅 DNS）' }),
-};
-
-/** A plain table, kept narrow enough for the interactive lab's 80-column trace view. */
+/**
+ * A plain text table, the first row its header, kept narrow enough for the interactive lab's
+ * 80-column trace view (widths in terminal cells: a CJK character takes two).
+ */
 function table(rows: string[][]): string[] {
-  // Column widths in terminal columns: a Chinese header takes two per character.
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => textWidth(r[i] ?? ''))));
   const line = (r: string[]) => r.map((cell, i) => padEnd(cell, widths[i]!)).join('  ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
+// The summary tables' headers, in the run's language.
+const NAME_HEADER = () => msg({ en: 'name', 'zh-CN': '名字' });
+const CALL_HEADER = () => msg({ en: 'call', 'zh-CN': '调用' });
+const ANSWER_HEADER = () => msg({ en: 'answer', 'zh-CN': '回答' });
+const RESOLVE_HEADER = (fn: string) => msg({ en: `${fn} (DNS only)`, 'zh-CN': `${fn}（仅 DNS）` });
+
 function exerciseTable(results: StepResult[]): string[] {
   const rows = results.filter((r) => r.step === 'lookupVsResolve');
   return table([
-    ['lookupVsResolve()', msg({ en: 'lookup (hosts, DNS)', 'zh-CN': 'lookup（hosts、DNS）' }), msg({ en: 'resolve (DNS only)', 'zh-CN': 'resolve（仅 DNS）' })],
+    ['lookupVsResolve()', msg({ en: 'lookup (hosts, DNS)', 'zh-CN': 'lookup（hosts、DNS）' }), RESOLVE_HEADER('resolve')],
     ...rows.map((r) => [r.name ?? '', r.error ? msg({ en: `error ${r.error.code}`, 'zh-CN': `错误 ${r.error.code}` }) : list(r.lookup), r.error ? '' : list(r.resolve)]),
   ]);
 }
@@ -157,7 +156,7 @@ export default defineLab({
             mode: 'fallback',
             reason: reason ?? '',
             lines: table([
-              [COLUMN.name(), msg({ en: 'lookup (hosts first)', 'zh-CN': 'lookup（先查 hosts）' }), COLUMN.resolve4DnsOnly()],
+              [NAME_HEADER(), msg({ en: 'lookup (hosts first)', 'zh-CN': 'lookup（先查 hosts）' }), RESOLVE_HEADER('resolve4')],
               ['localhost', shown(lookup), shown(resolve)],
             ]).concat(['', ...exerciseTable(results)]),
             queries: await queryCounts(server),
@@ -204,7 +203,7 @@ export default defineLab({
         return {
           mode: 'private network',
           lines: table([
-            [COLUMN.name(), msg({ en: 'lookup (hosts, then DNS)', 'zh-CN': 'lookup（先 hosts，再 DNS）' }), COLUMN.resolve4DnsOnly()],
+            [NAME_HEADER(), msg({ en: 'lookup (hosts, then DNS)', 'zh-CN': 'lookup（先 hosts，再 DNS）' }), RESOLVE_HEADER('resolve4')],
             [OVERRIDDEN, shown(lookupShop), shown(resolveShop)],
             [DNS_ONLY, shown(lookupApi), shown(resolveApi)],
           ]).concat(['', ...exerciseTable(results)]),
@@ -238,7 +237,7 @@ export default defineLab({
           { reverse: '203.0.113.10', server: s },
         ]);
         const rows = results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r)]);
-        return { lines: table([[COLUMN.call(), COLUMN.answer()], ...rows]), queries: await queryCounts(server) };
+        return { lines: table([[CALL_HEADER(), ANSWER_HEADER()], ...rows]), queries: await queryCounts(server) };
       },
     },
     localhost: {
@@ -270,7 +269,7 @@ export default defineLab({
         return {
           mode: network ? 'private network' : 'fallback',
           lines: table([
-            [COLUMN.call(), COLUMN.result()],
+            [CALL_HEADER(), msg({ en: 'result', 'zh-CN': '结果' })],
             ["dns.getDefaultResultOrder()", shown(results[0])],
             ["lookup('localhost', { all: true })", shown(results[1])],
             ["lookup('localhost', { all: true, order: 'ipv4first' })", shown(results[2])],
@@ -314,7 +313,7 @@ export default defineLab({
         const results = await runClient(ctx, network, steps);
         return {
           mode: network ? 'private network' : 'fallback',
-          lines: table([[COLUMN.call(), COLUMN.answer()], ...results.map((r) => [`${r.step}(${r.name ? `'${r.name}'` : ''})`, shown(r)])]),
+          lines: table([[CALL_HEADER(), ANSWER_HEADER()], ...results.map((r) => [`${r.step}(${r.name ? `'${r.name}'` : ''})`, shown(r)])]),
           queries: { ...(await queryCounts(first.server)), ...(await queryCounts(other.server)) },
         };
       },
@@ -342,7 +341,7 @@ export default defineLab({
         const results = await runClient(ctx, network, steps);
         return {
           mode: network ? 'private network' : 'fallback',
-          lines: table([[COLUMN.call(), COLUMN.result(), msg({ en: 'after', 'zh-CN': '耗时' })], ...results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r), `${r.ms} ms`])]),
+          lines: table([[CALL_HEADER(), msg({ en: 'result', 'zh-CN': '结果' }), msg({ en: 'after', 'zh-CN': '用时' })], ...results.map((r) => [`${r.step}('${r.name ?? ''}')`, shown(r), `${r.ms} ms`])]),
           queries: await queryCounts(server),
         };
       },

@@ -525,7 +525,7 @@ async function shutdownRun(ctx: CheckContext): Promise<ShutdownRun> {
   // Whatever the server left open, we close now, so that 'close' can come and shutdown settle.
   await Promise.all([idle.end(), busy.end()]);
   const settled = await sub
-    .waitFor((e) => e.name === 'shutdown settled', { what: msg({ en: 'shutdown() to settle', 'zh-CN': 'shutdown() 完成（resolve 或 reject）' }), timeoutMs: ANSWER_MS })
+    .waitFor((e) => e.name === 'shutdown settled', { what: msg({ en: 'shutdown() to settle', 'zh-CN': 'shutdown() 完成（兑现或拒绝）' }), timeoutMs: ANSWER_MS })
     .then((e) => e.detail as unknown as ShutdownRun['settled'])
     .catch(() => undefined);
   return { idleClosed, refused, refusedDetail, inFlight: { sent, got, body }, laterIdleClosed, settled };
@@ -601,17 +601,17 @@ check('shutdown-resolves', "shutdown's promise resolves, and only after the serv
   if (!s) {
     fail(msg({
       en: "shutdown() never settled, even after every connection had closed: resolve the promise from server.close(callback) or on the server's 'close' event.",
-      'zh-CN': "即使所有连接都已关闭，shutdown() 也一直没有完成：在 server.close(callback) 里或服务器的 'close' 事件上 resolve 这个 promise。",
+      'zh-CN': "即使所有连接都已关闭，shutdown() 也一直没有完成：在 server.close(callback) 里或服务器的 'close' 事件上兑现这个 promise。",
     }));
   }
   if (s.outcome === 'not a promise') {
     fail(msg({ en: `shutdown() returned ${s.returned}, not a Promise: return new Promise((resolve, reject) => server.close((err) => …)).`, 'zh-CN': `shutdown() 返回了 ${s.returned}，不是 Promise：返回 new Promise((resolve, reject) => server.close((err) => …))。` }));
   }
-  if (s.outcome === 'rejected') fail(msg({ en: `shutdown() rejected with "${s.message}". It should resolve once the server has closed.`, 'zh-CN': `shutdown() 以 "${s.message}" reject 了。它应当在服务器关闭后 resolve。` }));
+  if (s.outcome === 'rejected') fail(msg({ en: `shutdown() rejected with "${s.message}". It should resolve once the server has closed.`, 'zh-CN': `shutdown() 被拒绝了："${s.message}"。它应当在服务器关闭后兑现。` }));
   if (!s.closeEmitted) {
     fail(msg({
       en: "shutdown() resolved before the server emitted 'close': a caller that awaits it and then exits would cut the requests in flight. Resolve in server.close(callback) (called on 'close'), not right after calling close().",
-      'zh-CN': "shutdown() 在服务器发出 'close' 之前就 resolve 了：调用方 await 它之后退出，就会切断进行中的请求。在 server.close(callback) 里 resolve（它在 'close' 时被调用），而不是调用 close() 之后立刻 resolve。",
+      'zh-CN': "shutdown() 在服务器发出 'close' 之前就兑现了：调用方 await 它之后退出，就会切断进行中的请求。在 server.close(callback) 里兑现（它在 'close' 时被调用），而不是调用 close() 之后立刻兑现。",
     }));
   }
 });

@@ -36,25 +36,16 @@ async function completes(p: RunningProgram): Promise<void> {
 /** The server's requests as a table: which connection carried which request. */
 async function requestTable(server: { command(name: 'requests'): Promise<Logged[]> }): Promise<{ rows: Logged[]; lines: string[] }> {
   const rows = await server.command('requests');
-  const header = [
-    padEnd('#', 4),
-    padEnd(msg({ en: 'connection', 'zh-CN': '连接' }), 16),
-    padEnd(msg({ en: 'request', 'zh-CN': '请求' }), 28),
-    msg({ en: 'status', 'zh-CN': '状态码' }),
-  ];
-  const lines = [header.join('')];
-  const none = msg({ en: 'none', 'zh-CN': '无' });
-  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? none}`));
+  const [connection, request, status] = [msg({ en: 'connection', 'zh-CN': '连接' }), msg({ en: 'request', 'zh-CN': '请求' }), msg({ en: 'status', 'zh-CN': '状态码' })];
+  const lines = [`${'#'.padEnd(4)}${padEnd(connection, 16)}${padEnd(request, 28)}${status}`];
+  rows.forEach((r, i) => lines.push(`${String(i + 1).padEnd(4)}${r.connection.padEnd(16)}${r.request.padEnd(28)}${r.status ?? msg({ en: 'none', 'zh-CN': '无' })}`));
   return { rows, lines };
 }
 
 /** How long the shutdown scenario watches a connection that Node leaves open after its answer. */
 const STILL_OPEN_MS = 500;
 
-/**
- * The three ways the shutdown scenario compares. `label` keys the JSON summary (the same in every
- * language); `shown` is what the table and the notes say.
- */
+/** The three ways the shutdown scenario compares. */
 const SHUTDOWNS = [
   { how: 'close', label: 'server.close()', shown: () => 'server.close()' },
   { how: 'closeAll', label: 'close() + closeAllConnections()', shown: () => 'close() + closeAllConnections()' },
@@ -150,9 +141,9 @@ export default defineLab({
           '',
           [
             padEnd(msg({ en: 'how', 'zh-CN': '方式' }), 34),
-            padEnd(msg({ en: 'idle conn.', 'zh-CN': '空闲连接' }), 12),
+            padEnd(msg({ en: 'idle conn.', 'zh-CN': '闲置连接' }), 12),
             padEnd(msg({ en: 'busy conn.', 'zh-CN': '忙碌连接' }), 12),
-            padEnd("'close'", 9),
+            "'close'".padEnd(9),
             msg({ en: 'answer', 'zh-CN': '响应' }),
           ].join(''),
         ];

@@ -239,10 +239,10 @@ function described(outcome: SendOutcome): string {
   if (!outcome.settled) return msg({ en: 'had not settled', 'zh-CN': '尚未完成' });
   if (outcome.ok) {
     const value = outcome.reply?.base64 !== null ? show(Buffer.from(outcome.reply!.base64!, 'base64')) : outcome.reply?.type;
-    return msg({ en: `resolved with ${value}`, 'zh-CN': `以 ${value} resolve` });
+    return msg({ en: `resolved with ${value}`, 'zh-CN': `兑现为 ${value}` });
   }
   const error = `${outcome.error?.code ? `${outcome.error.code}: ` : ''}${outcome.error?.message}`;
-  return msg({ en: `rejected with ${error}`, 'zh-CN': `以 ${error} reject` });
+  return msg({ en: `rejected with ${error}`, 'zh-CN': `被拒绝：${error}` });
 }
 
 check('send-gets-reply', 'sendDatagram() sends to 127.0.0.1 by default and resolves with the reply as a Buffer', { points: 2 }, async () => {
@@ -262,7 +262,7 @@ check('send-gets-reply', 'sendDatagram() sends to 127.0.0.1 by default and resol
   if (!out.settled) {
     fail(msg({
       en: `${call}: our peer answered at once with ${show(answer)}, but 2 s later the promise had not settled. Resolve it from the socket's 'message' event.`,
-      'zh-CN': `${call}：我们的对端立即回复了 ${show(answer)}，但 2 秒后这个 promise 仍未完成。在套接字的 'message' 事件里 resolve 它。`,
+      'zh-CN': `${call}：我们的对端立即回复了 ${show(answer)}，但 2 秒后这个 promise 仍未完成。在套接字的 'message' 事件里兑现它。`,
     }));
   }
   if (!out.ok) fail(msg({ en: `${call}: our peer answered at once, but the call ${described(out)}.`, 'zh-CN': `${call}：我们的对端立即回复了，但这次调用${described(out)}。` }));
@@ -274,12 +274,12 @@ check('send-gets-reply', 'sendDatagram() sends to 127.0.0.1 by default and resol
         `${call} resolved with ${value}, not a Buffer. ` +
         "Resolve with the Buffer that 'message' gives you: converting it to a string corrupts binary replies (our reply had bytes ff 00 80).",
       'zh-CN':
-        `${call} resolve 的是${value}，不是 Buffer。` +
-        "用 'message' 交给你的 Buffer 来 resolve：把它转成字符串会破坏二进制回复（我们的回复里有字节 ff 00 80）。",
+        `${call} 兑现的是${value}，不是 Buffer。` +
+        "用 'message' 交给你的 Buffer 来兑现：把它转成字符串会破坏二进制回复（我们的回复里有字节 ff 00 80）。",
     }));
   }
   const got = Buffer.from(reply.base64!, 'base64');
-  if (!got.equals(answer)) fail(msg({ en: `${call}: our peer answered ${hex(answer)}, the call resolved with ${hex(got)}.`, 'zh-CN': `${call}：我们的对端回复的是 ${hex(answer)}，这次调用 resolve 的却是 ${hex(got)}。` }));
+  if (!got.equals(answer)) fail(msg({ en: `${call}: our peer answered ${hex(answer)}, the call resolved with ${hex(got)}.`, 'zh-CN': `${call}：我们的对端回复的是 ${hex(answer)}，这次调用兑现的却是 ${hex(got)}。` }));
 });
 
 check('send-bytes', 'sendDatagram() sends exactly the given bytes, as one datagram', { points: 1 }, async () => {
@@ -349,8 +349,8 @@ check('send-concurrent', 'concurrent sendDatagram() calls each resolve with thei
           `${calls} calls at once, answered in reverse order: ${call} resolved with ${JSON.stringify(got)}, expected "re:call-${i}". ` +
           'Each call needs a socket of its own and must resolve with the reply to its own datagram.',
         'zh-CN':
-          `同时发起 ${calls} 个调用，按相反顺序回复：${call} resolve 的是 ${JSON.stringify(got)}，应为 "re:call-${i}"。` +
-          '每个调用都需要自己的套接字，并且要用对它自己那个数据报的回复来 resolve。',
+          `同时发起 ${calls} 个调用，按相反顺序回复：${call}兑现的是 ${JSON.stringify(got)}，应为 "re:call-${i}"。` +
+          '每个调用都需要自己的套接字，并且要用对它自己那个数据报的回复来兑现。',
       }));
     }
   }
@@ -371,7 +371,7 @@ check('send-timeout', "sendDatagram() rejects with code 'ETIMEDOUT' when nobody 
         "start a timer when you send (setTimeout(…, timeoutMs)) and reject when it fires first, with an error whose code is 'ETIMEDOUT'.",
       'zh-CN':
         `${call}：2.5 秒后这个 promise 仍未完成。UDP 从不报告丢失的数据报或沉默的对端：` +
-        "发送时启动一个定时器（setTimeout(…, timeoutMs)），如果它先触发，就用一个 code 为 'ETIMEDOUT' 的错误 reject。",
+        "发送时启动一个定时器（setTimeout(…, timeoutMs)），如果它先触发，就用一个 code 为 'ETIMEDOUT' 的错误拒绝。",
     }));
   }
   if (out.ok) fail(msg({ en: `${call}: it ${described(out)}, although nothing came back.`, 'zh-CN': `${call}：什么也没有回来，它却${described(out)}。` }));
@@ -381,7 +381,7 @@ check('send-timeout', "sendDatagram() rejects with code 'ETIMEDOUT' when nobody 
       'zh-CN': `${call}：它${described(out)}；应为一个 code 为 'ETIMEDOUT' 的错误，例如 Object.assign(new Error('no reply within ${300} ms'), { code: 'ETIMEDOUT' })。`,
     }));
   }
-  if (out.ms! < 250) fail(msg({ en: `${call}: it rejected after ${out.ms} ms, before the ${300} ms timeout was over.`, 'zh-CN': `${call}：它在 ${out.ms} 毫秒后就 reject 了，${300} 毫秒的超时还没到。` }));
+  if (out.ms! < 250) fail(msg({ en: `${call}: it rejected after ${out.ms} ms, before the ${300} ms timeout was over.`, 'zh-CN': `${call}：它在 ${out.ms} 毫秒后就被拒绝了，${300} 毫秒的超时还没到。` }));
 });
 
 check('send-closes-socket', 'sendDatagram() closes its socket after a reply and after a timeout', { points: 2 }, async () => {

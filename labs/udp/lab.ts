@@ -105,12 +105,13 @@ export default defineLab({
         await writer.finish();
         const tcp = await sink.command('received');
         await sink.command('close');
+        const sent = msg({ en: 'sent', 'zh-CN': '发送' });
         return {
           lines: [
             // The sent row lists every datagram that went through, so it matches the UDP row.
-            sizesRow(msg({ en: 'sent', 'zh-CN': '发送' }), 'send()', [...sizes, largest]),
+            sizesRow(sent, 'send()', [...sizes, largest]),
             sizesRow('UDP', 'message', udp),
-            sizesRow(msg({ en: 'sent', 'zh-CN': '发送' }), 'write()', sizes),
+            sizesRow(sent, 'write()', sizes),
             sizesRow('TCP', 'data', tcp),
           ],
           udpMessages: udp.length,

@@ -31,7 +31,7 @@ import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { makeTempDir, removeTempDir, trackChild } from './cleanup.js';
 import { NetlabError } from '../errors.js';
-import { msg } from '../i18n/localized.js';
+import { t } from '../i18n/messages.js';
 
 /** The files the programs inside the private network see. */
 export interface PrivateNetworkFiles {
@@ -118,8 +118,8 @@ function tools(): Tools | string {
   const unshare = findExecutable('unshare');
   const nsenter = findExecutable('nsenter');
   const sh = findExecutable('sh');
-  if (!unshare || !nsenter) return msg({ en: '`unshare` and `nsenter` (util-linux) are not installed', 'zh-CN': '没有安装 `unshare` 和 `nsenter`（util-linux）' });
-  if (!sh) return msg({ en: 'no `sh` found', 'zh-CN': '找不到 `sh`' });
+  if (!unshare || !nsenter) return t('ns.noUtilLinux');
+  if (!sh) return t('ns.noSh');
   return { unshare, nsenter, sh };
 }
 
@@ -150,7 +150,7 @@ let cachedReason: string | null | undefined;
  * the answer is cached for the process.
  */
 export function privateNetworkUnavailable(): string | null {
-  if (process.env[DISABLE_ENV]) return msg({ en: `private network namespaces are disabled by ${DISABLE_ENV}`, 'zh-CN': `私有网络命名空间已被 ${DISABLE_ENV} 禁用` });
+  if (process.env[DISABLE_ENV]) return t('ns.disabled', { env: DISABLE_ENV });
   if (cachedReason !== undefined) return cachedReason;
   cachedReason = probe();
   return cachedReason;
@@ -161,19 +161,14 @@ export function privateNetworkUnavailable(): string | null {
  * private network, so it needs both.
  */
 export function captureUnavailable(): string | null {
-  if (process.platform !== 'linux') {
-    return msg({
-      en: `capturing packets needs Linux network namespaces (this is ${process.platform}); run without --packets`,
-      'zh-CN': `抓包需要 Linux 的网络命名空间（当前系统是 ${process.platform}）；请去掉 --packets 再运行`,
-    });
-  }
-  if (!findExecutable('tcpdump')) return msg({ en: 'tcpdump is not installed (Debian/Ubuntu: apt-get install tcpdump)', 'zh-CN': '没有安装 tcpdump（Debian/Ubuntu：apt-get install tcpdump）' });
+  if (process.platform !== 'linux') return t('ns.captureNeedsLinux', { platform: process.platform });
+  if (!findExecutable('tcpdump')) return t('ns.noTcpdump');
   const reason = privateNetworkUnavailable();
-  return reason ? msg({ en: `no private network to capture in: ${reason}`, 'zh-CN': `没有可以在其中抓包的私有网络：${reason}` }) : null;
+  return reason ? t('ns.noNetworkToCapture', { reason }) : null;
 }
 
 function probe(): string | null {
-  if (process.platform !== 'linux') return msg({ en: `private network namespaces need Linux (this is ${process.platform})`, 'zh-CN': `私有网络命名空间需要 Linux（当前系统是 ${process.platform}）` });
+  if (process.platform !== 'linux') return t('ns.needsLinux', { platform: process.platform });
   const found = tools();
   if (typeof found === 'string') return found;
   const dir = makeTempDir('netlab-ns-');
@@ -184,21 +179,10 @@ function probe(): string | null {
       timeout: 5000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (r.error) return msg({ en: `cannot run unshare: ${r.error.message}`, 'zh-CN': `无法运行 unshare：${r.error.message}` });
+    if (r.error) return t('ns.cannotRunUnshare', { error: r.error.message });
     if (r.status === 0 && r.stdout.includes('ready')) return null;
-    const why =
-      lastLine(r.stderr) ||
-      (r.signal ? msg({ en: `killed by ${r.signal}`, 'zh-CN': `被 ${r.signal} 终止` }) : msg({ en: `exit code ${r.status}`, 'zh-CN': `退出码 ${r.status}` }));
-    const unshare = `\`unshare ${UNSHARE_FLAGS.join(' ')}\``;
-    return msg({
-      en:
-        `${unshare} did not work here (${why}); unprivileged user namespaces may be ` +
-        'disabled (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone or kernel.apparmor_restrict_unprivileged_userns), ' +
-        'or a container forbids them',
-      'zh-CN':
-        `${unshare} 在这里不可用（${why}）；可能是非特权用户命名空间被禁用了` +
-        '（sysctl user.max_user_namespaces、kernel.unprivileged_userns_clone 或 kernel.apparmor_restrict_unprivileged_userns），或者容器不允许使用它们',
-    });
+    const why = lastLine(r.stderr) || (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
+    return t('ns.unshareFailed', { command: `unshare ${UNSHARE_FLAGS.join(' ')}`, why });
   } finally {
     removeTempDir(dir);
   }

@@ -497,4 +497,13 @@ Your code runs in its own process with a time limit, so a mistake cannot hang ne
   'trace.foldedBytes': ' ({bytes} in total)',
   'trace.previewMore': '… (+{count} bytes)',
   'cli.internalError': 'netlab: internal error:',
+  'ns.noUtilLinux': '`unshare` and `nsenter` (util-linux) are not installed',
+  'ns.noSh': 'no `sh` found',
+  'ns.disabled': 'private network namespaces are disabled by {env}',
+  'ns.captureNeedsLinux': 'capturing packets needs Linux network namespaces (this is {platform}); run without --packets',
+  'ns.noTcpdump': 'tcpdump is not installed (Debian/Ubuntu: apt-get install tcpdump)',
+  'ns.noNetworkToCapture': 'no private network to capture in: {reason}',
+  'ns.needsLinux': 'private network namespaces need Linux (this is {platform})',
+  'ns.cannotRunUnshare': 'cannot run unshare: {error}',
+  'ns.unshareFailed': '`{command}` did not work here ({why}); unprivileged user namespaces may be disabled (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone or kernel.apparmor_restrict_unprivileged_userns), or a container forbids them',
 } as const;

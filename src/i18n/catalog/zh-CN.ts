@@ -480,4 +480,13 @@ export const zhCN = {
   'trace.foldedBytes': '（共 {bytes}）',
   'trace.previewMore': '…（另有 {count} 字节）',
   'cli.internalError': 'netlab：内部错误：',
+  'ns.noUtilLinux': '没有安装 `unshare` 和 `nsenter`（util-linux）',
+  'ns.noSh': '找不到 `sh`',
+  'ns.disabled': '私有网络命名空间已被 {env} 关闭',
+  'ns.captureNeedsLinux': '抓包需要 Linux 的网络命名空间（这台机器是 {platform}）；请去掉 --packets 运行',
+  'ns.noTcpdump': '没有安装 tcpdump（Debian/Ubuntu：apt-get install tcpdump）',
+  'ns.noNetworkToCapture': '没有可以抓包的私有网络：{reason}',
+  'ns.needsLinux': '私有网络命名空间需要 Linux（这台机器是 {platform}）',
+  'ns.cannotRunUnshare': '无法运行 unshare：{error}',
+  'ns.unshareFailed': '`{command}` 在这里不能用（{why}）；可能关闭了非特权用户命名空间（sysctl user.max_user_namespaces、kernel.unprivileged_userns_clone 或 kernel.apparmor_restrict_unprivileged_userns），或者容器禁止使用它们',
 } satisfies Translation;
