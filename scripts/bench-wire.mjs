@@ -1,9 +1,11 @@
 // The wire's bars for scripts/bench.mjs: what `--packets` costs (a whole `netlab run tcp-echo`
-// with and without it, interleaved in one run so machine noise hits both alike) and whether
+// with and without it, interleaved in one run so machine noise hits both alike; `netlab grade`
+// of every reference solution likewise, with the same verdicts) and whether
 // every packet tcpdump counted on a lab's loopback reached the trace (`summary.packets` of the
 // `--json` result: `captured` is tcpdump's count, `traced` the `wire` lines).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Labs whose demos put packets on the loopback, run a few times each for completeness. */
@@ -24,6 +26,45 @@ function timedRun(cli, args) {
   return { ms, packets: result.summary?.packets, stderr: r.stderr };
 }
 
+/**
+ * `netlab grade --packets` of every reference solution against the same grading without it,
+ * interleaved: what running the grading in a captured private network costs, and whether any
+ * verdict changed (it must not).
+ */
+function gradeRow(root, cli, median) {
+  const name = 'wire: grade --packets overhead (references)';
+  const ws = mkdtempSync(join(tmpdir(), 'netlab-bench-wire-'));
+  try {
+    const labs = readdirSync(join(root, 'dist/labs')).filter((id) => existsSync(join(root, 'dist/labs', id, 'exercise/solution.ts')));
+    for (const id of labs) cpSync(join(root, 'dist/labs', id, 'exercise/solution.ts'), join(ws, `${id}.ts`));
+    const grade = (extra) => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [cli, 'grade', '--dir', ws, '--reporter', 'json', ...extra], { encoding: 'utf8' });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const verdicts = JSON.parse(r.stdout).tests.map((t) => `${t.lab}/${t.id}: ${t.status}`);
+      return { ms, verdicts };
+    };
+    const plain = [];
+    const wired = [];
+    const changed = new Set();
+    for (let i = 0; i < 2; i++) {
+      const a = grade([]);
+      const b = grade(['--packets']);
+      plain.push(a.ms);
+      wired.push(b.ms);
+      a.verdicts.forEach((v, j) => v !== b.verdicts[j] && changed.add(`${v} → ${b.verdicts[j]}`));
+    }
+    const ratio = median(wired) / median(plain);
+    const value = `${(median(wired) / 1000).toFixed(1)} s / ${(median(plain) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}×`;
+    const note = changed.size ? `verdicts changed: ${[...changed].join('; ')}` : `${labs.length} labs, verdicts identical, median of 2 interleaved`;
+    return { name, value, bar: '≤ 1.50×, same verdicts', ok: ratio <= 1.5 && changed.size === 0, note };
+  } catch (err) {
+    return { name, value: 'failed', bar: '≤ 1.50×, same verdicts', ok: false, note: err.message };
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
 /** Rows `{ name, value, bar, ok, note }` for the bench's table. */
 export async function benchWire({ root, cli, runs, median }) {
   const namespace = join(root, 'dist/src/runtime/namespace.js');
@@ -40,6 +81,8 @@ export async function benchWire({ root, cli, runs, median }) {
   }
   const ratio = median(wired) / median(plain);
   rows.push({ name: 'wire: --packets overhead (tcp-echo)', value: `${median(wired).toFixed(0)} ms / ${median(plain).toFixed(0)} ms = ${ratio.toFixed(2)}×`, bar: '≤ 1.50×', ok: ratio <= 1.5, note: `median of ${n} interleaved runs` });
+
+  rows.push(gradeRow(root, cli, median));
 
   let captured = 0;
   let traced = 0;

@@ -359,6 +359,33 @@ describe('terminal size', () => {
     expect(f.status.split('\n')).toEqual(['! tcp-echo.ts is still the starter: make it do what its // TODO comments ask,', 'then grade again']);
     expect(f.body.length).toBeLessThanOrEqual(18);
   });
+
+  it('a two-row status shortens the window, which still ends at the last row: the end of a trace, of a lesson step', () => {
+    const long = 'a notice long enough to need two rows of the status bar at eighty columns, so the body is one row shorter';
+    // Given a run whose trace fills more than the window, followed to its end
+    const lines = Array.from({ length: 40 }, (_, i) => ev(i + 1, 'server', `net.Socket#${i + 1}`, 'connect'));
+    let s = play(home(), 'enter', '2', 'r', { type: 'run-started', runId: 1, lab: 'tcp-echo', scenario: 'tour', learnerCode: false }, { type: 'trace', runId: 1, lab: 'tcp-echo', lines });
+    s = play(s, { type: 'run-ended', runId: 1, lab: 'tcp-echo', result: { type: 'result', ok: true, lab: 'tcp-echo', scenario: 'tour', summary: {} }, stopped: false });
+    const oneRow = frame(s.state, plainTheme);
+    expect(oneRow.status.split('\n')).toHaveLength(1);
+    expect(stripAnsi(oneRow.body.at(-1)!)).toBe('✓ tcp-echo / tour finished');
+    // When a notice takes two status rows
+    const twoRows = frame(play(s, { type: 'notice', level: 'warn', text: long }).state, plainTheme);
+    expect(twoRows.status.split('\n')).toHaveLength(2);
+    // Then the body is a row shorter and still ends with the trace's last row
+    expect(twoRows.body).toHaveLength(oneRow.body.length - 1);
+    expect(stripAnsi(twoRows.body.at(-1)!)).toBe('✓ tcp-echo / tour finished');
+    expect(2 + twoRows.body.length + 2 + 1).toBeLessThanOrEqual(SIZE.rows - 1);
+
+    // Given a lesson step scrolled to its end, when a two-row notice shows, then its last row is still on screen
+    const tall = { ...snapshotOf().labs[0]!, steps: [{ title: 'Tall', body: Array.from({ length: 40 }, (_, i) => `paragraph ${i + 1}`).join('\n\n') }] };
+    let lesson = play(initialState(snapshotOf({ labs: [tall, ...snapshotOf().labs.slice(1)] }), SIZE), 'enter', 'end');
+    expect(stripAnsi(frame(lesson.state, plainTheme).body.at(-1)!)).toBe('paragraph 40');
+    lesson = play(lesson, { type: 'notice', level: 'info', text: long });
+    const shown = frame(lesson.state, plainTheme);
+    expect(shown.status.split('\n')).toHaveLength(2);
+    expect(stripAnsi(shown.body.at(-1)!)).toBe('paragraph 40');
+  });
 });
 
 describe('80×24 with the real lessons', () => {

@@ -38,6 +38,17 @@ describe('wrapping terminal text', () => {
 });
 
 describe('lessons in a terminal', () => {
+  it('Chinese bold and italics sit in the sentence without spaces; a space next to Latin text or code stays', () => {
+    const chalk = new Chalk({ level: 1 });
+    const theme = createTheme(chalk);
+    // The spaces around ** are what CommonMark needs to see the bold next to （…）; the reader must not see them.
+    const md = '一个 **双工流（Duplex stream）**。它是 **每个源** 的，`agent: false` **不会** 取；一个 **Duplex** 流，*斜体* 也一样。';
+    expect(renderMarkdown(md, 120, plainTheme)).toEqual(['一个双工流（Duplex stream）。它是每个源的，`agent:\u00a0false` 不会取；一个 Duplex 流，斜体也一样。']);
+    expect(stripAnsi(renderMarkdown(md, 120, theme).join(''))).toBe('一个双工流（Duplex stream）。它是每个源的，agent:\u00a0false 不会取；一个 Duplex 流，斜体也一样。');
+    expect(renderMarkdown(md, 120, theme).join('')).toContain(`一个${chalk.bold('双工流（Duplex stream）')}。`);
+    expect(renderMarkdown('Ask for **port 0** and the OS picks a *free* port.', 80, plainTheme)).toEqual(['Ask for port 0 and the OS picks a free port.']);
+  });
+
   it('renders headings, emphasis, lists and code readably without colour', () => {
     const md = [
       '### Why port 0',

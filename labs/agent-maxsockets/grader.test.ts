@@ -8,8 +8,8 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { check, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
-import type { FetchAllOutcome } from './grade/host.js';
+import { check, fail, msg, startSubmission, type Msg, type TypedSubmission } from '../../src/grade/harness.js';
+import { agentHost, type FetchAllOutcome } from './contract.js';
 
 const LAB = 'agent-maxsockets';
 
@@ -150,8 +150,11 @@ async function withServer(fn: (server: CountingServer) => Promise<void>): Promis
 
 const kText = (k: number) => (Number.isFinite(k) ? String(k) : 'Infinity');
 
+/** The learner's process, typed by the host's operations. */
+type Submission = TypedSubmission<NonNullable<typeof agentHost.ops>>;
+
 async function fetchAll(sub: Submission, urls: string[], k: number): Promise<FetchAllOutcome> {
-  return sub.call<FetchAllOutcome>('fetchAll', { urls, maxSockets: Number.isFinite(k) ? k : null });
+  return sub.call('fetchAll', { urls, maxSockets: Number.isFinite(k) ? k : null });
 }
 
 /** The bodies, or a failure saying why there are none. */
@@ -242,7 +245,7 @@ function listSchedule(durations: number[], k: number): number {
 
 check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: never more, never fewer', { points: 2 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   const rounds: Array<[n: number, k: number, delay: number]> = [
     [6, 3, 200],
     [2, 4, 200],
@@ -293,7 +296,7 @@ check('peak-concurrency', 'keeps min(maxSockets, N) connections busy at once: ne
 
 check('connection-reuse', 'opens no more than maxSockets connections for the whole batch (reuses them)', { points: 2 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const [n, k] = [8, 2];
     const urls = Array.from({ length: n }, (_, i) => server.url(60, i));
@@ -316,7 +319,7 @@ check('connection-reuse', 'opens no more than maxSockets connections for the who
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('input-order', 'resolves with the bodies in the order of urls, not in the order the answers arrive', { points: 0 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const delays = [300, 40, 200, 10, 120, 60];
     const k = 3;
@@ -344,7 +347,7 @@ check('input-order', 'resolves with the bodies in the order of urls, not in the 
 
 check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a character is split between chunks', { points: 1 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const tags = ['a', 'b', 'c'];
     const urls = tags.map((t) => server.utf8Url(t));
@@ -372,7 +375,7 @@ check('utf8-bodies', 'decodes each body as UTF-8 as a whole, even when a charact
 
 check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error naming the URL', { points: 1 }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   for (const status of [404, 500]) {
     await withServer(async (server) => {
       const bad = server.statusUrl(status, 20, 'x');
@@ -400,56 +403,60 @@ check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error namin
   }
 });
 
+/**
+ * After fetchAll settled (`settled` says how): wait up to 1.5 s for the server's connections to
+ * close; fail with `failure(left, total, late)` if some stay open.
+ */
+async function expectAllClosed(
+  note: (text: string) => void,
+  server: CountingServer,
+  settled: Msg,
+  failure: (left: number, total: number, late: string) => Msg,
+): Promise<void> {
+  const open = server.open;
+  note(
+    msg({
+      en: `fetchAll ${settled.en}; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`,
+      'zh-CN': `fetchAll ${settled['zh-CN']}；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭`,
+    }),
+  );
+  const before = server.total;
+  const left = await server.allClosed(1500);
+  if (left > 0) fail(msg(failure(left, server.total, lateText(server.total - before))));
+}
+
 check('closes-connections', 'leaves no connection open once it has settled, after success and after a failure', { points: 2 }, async ({ note }) => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
-    const open = server.open;
-    note(msg({ en: `fetchAll resolved; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已兑现；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
-    const before = server.total;
-    const left = await server.allClosed(1500);
-    if (left > 0) {
-      const [total, late] = [server.total, lateText(server.total - before)];
-      fail(
-        msg({
-          en:
-            `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
-            'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
-            'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
-          'zh-CN': `fetchAll(6 URLs, 3) 已兑现，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。长连接的 Agent 会让空闲套接字保持打开（它们不再让你的进程保持运行，但服务器仍占着它们）：整批请求结束后调用 agent.destroy()。（从 Node 19 起，http.globalAgent 也会让它的套接字保持打开。）`,
-        }),
-      );
-    }
+    await expectAllClosed(note, server, { en: 'resolved', 'zh-CN': '已兑现' }, (left, total, late) => ({
+      en:
+        `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+        'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
+        'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
+      'zh-CN': `fetchAll(6 URLs, 3) 已兑现，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。长连接的 Agent 会让空闲套接字保持打开（它们不再让你的进程保持运行，但服务器仍占着它们）：整批请求结束后调用 agent.destroy()。（从 Node 19 起，http.globalAgent 也会让它的套接字保持打开。）`,
+    }));
   });
   await withServer(async (server) => {
     const bad = server.statusUrl(500, 30, 'x');
     const urls = [server.url(80, 0), bad, server.url(300, 2), server.url(80, 3), server.url(80, 4), server.url(80, 5)];
     const outcome = await fetchAll(sub, urls, 2);
     if (outcome.settled === 'resolved') return; // rejects-non-2xx reports this one
-    const open = server.open;
-    note(msg({ en: `fetchAll rejected; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已拒绝；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }));
-    const before = server.total;
-    const left = await server.allClosed(1500);
-    if (left > 0) {
-      const [total, late] = [server.total, lateText(server.total - before)];
-      fail(
-        msg({
-          en:
-            `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
-            'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
-          'zh-CN': `fetchAll(6 URLs, 2) 因为 ${bad} 回答了 500 而拒绝，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。失败之后也要关闭你的 Agent：等待仍在进行的请求（Promise.allSettled）或中止它们，然后 agent.destroy()，再拒绝（reject）。`,
-        }),
-      );
-    }
+    await expectAllClosed(note, server, { en: 'rejected', 'zh-CN': '已拒绝' }, (left, total, late) => ({
+      en:
+        `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+        'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
+      'zh-CN': `fetchAll(6 URLs, 2) 因为 ${bad} 回答了 500 而拒绝，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。失败之后也要关闭你的 Agent：等待仍在进行的请求（Promise.allSettled）或中止它们，然后 agent.destroy()，再拒绝（reject）。`,
+    }));
   });
 });
 
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('total-time', 'takes about the ideal time: no socket sits idle while URLs wait', { points: 0, alone: true }, async () => {
   // One learner process per check; each round gets a server (an origin) of its own.
-  const sub = await startSubmission(LAB);
+  const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const k = 2;
     // Slow and quick answers alternate, so every group of k holds one slow answer: waiting for

@@ -1,9 +1,9 @@
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { ActorProcess } from '../../src/runtime/spawn.js';
+import type { ProgramProcess } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { NetlabError } from '../../src/errors.js';
 import { msg } from '../../src/i18n/index.js';
-import type { ServerStats } from './demo/server.js';
+import { delayServer, fetchAllClient, poolClient, type BatchCommands, type ServerStats } from './contract.js';
 import {
   drawWaterfall,
   idealMs,
@@ -35,8 +35,8 @@ function settings(ctx: DemoContext): Settings {
 }
 
 async function startServer(ctx: DemoContext, delay: number, traced = false) {
-  const server = ctx.spawn('server', 'demo/server', { params: { delay, trace: traced } });
-  const { port } = (await server.ready()) as { port: number };
+  const server = ctx.spawn('server', delayServer, { params: { delay, trace: traced } });
+  const { port } = await server.ready();
   ctx.note({
     en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
     'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
@@ -44,29 +44,31 @@ async function startServer(ctx: DemoContext, delay: number, traced = false) {
   return { server, port };
 }
 
-async function stats(server: ActorProcess): Promise<ServerStats> {
-  return (await server.command('stats')) as unknown as ServerStats;
+/** A scenario's start: its settings, then the delaying server it measures against. */
+async function setUp(ctx: DemoContext) {
+  const settled = settings(ctx);
+  return { ...settled, ...(await startServer(ctx, settled.delay)) };
+}
+
+type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
+/** Either batch program (the pool client or fetch-all): they differ only in what `ready()` says. */
+type BatchProgram = ProgramProcess<{ ready: unknown; commands: BatchCommands }>;
+
+/** One pool client process, run by {@link runBatch}. */
+function runClient(ctx: DemoContext, server: DelayServer, actor: string, params: ClientParams, delay: number) {
+  const budget = (params.bursts ?? 1) * (params.n * delay + (params.pauseMs ?? 0)) + 10_000;
+  return runBatch(server, actor, ctx.spawn(actor, poolClient, { params }), budget);
 }
 
 /**
- * Run one client process with one pool. The server's counts are reset once the client has
- * warmed up, so `stats` counts the batch's connections only.
+ * Run one batch program. The server's counts are reset once the client has warmed up, so
+ * `stats` counts the batch's connections only.
  */
-async function runClient(
-  ctx: DemoContext,
-  server: ActorProcess,
-  actor: string,
-  params: ClientParams | { port: number; n: number; k: number | null; implementation: string },
-  delay: number,
-  program = 'demo/client',
-): Promise<{ result: BatchResult; stats: ServerStats }> {
-  const client = ctx.spawn(actor, program, { params: params as unknown as JsonObject });
+async function runBatch(server: DelayServer, actor: string, client: BatchProgram, budget: number): Promise<{ result: BatchResult; stats: ServerStats }> {
   await client.ready(30_000);
-  await stats(server);
-  const bursts = 'bursts' in params ? (params.bursts ?? 1) : 1;
-  const budget = bursts * (params.n * delay + ('pauseMs' in params ? (params.pauseMs ?? 0) : 0)) + 10_000;
-  const result = (await client.command('run', null, budget)) as unknown as BatchResult;
-  const counted = await stats(server);
+  await server.command('stats');
+  const result = await client.command('run', null, budget);
+  const counted = await server.command('stats');
   await client.command('done');
   await client.finish();
   const failed = result.requests.find((r) => r.status < 200 || r.status > 299);
@@ -105,8 +107,7 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -184,8 +185,7 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, server, port } = await setUp(ctx);
         const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
@@ -245,8 +245,7 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
@@ -279,8 +278,7 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
-        const { server, port } = await startServer(ctx, delay);
+        const { n, delay, ks, server, port } = await setUp(ctx);
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
@@ -291,8 +289,10 @@ export default defineLab({
           const label = kLabel(k);
           const want = idealMs(n, k, delay);
           ctx.note(`${who}(${n} urls, ${label})`);
-          const { result, stats: s } = await runClient(ctx, server, `fetchAll(k=${label})`, { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation }, delay, 'demo/fetch-all');
-          const inOrder = (result as BatchResult & { inOrder?: boolean }).inOrder === true;
+          const actor = `fetchAll(k=${label})`;
+          const params = { port, n, k: Number.isFinite(k) ? k : null, implementation: ctx.implementation };
+          const { result, stats: s } = await runBatch(server, actor, ctx.spawn(actor, fetchAllClient, { params }), n * delay + 10_000);
+          const inOrder = result.inOrder === true;
           measured[label] = result.measuredMs;
           ideal[label] = want;
           connections[label] = s.connections;

@@ -51,6 +51,8 @@ export interface BatchResult {
   /** Idle sockets the pool kept after each burst. */
   idleAfterBurst: number[];
   requests: RequestTiming[];
+  /** fetch-all only: the bodies came back in the order of the URLs. */
+  inOrder?: boolean;
 }
 
 /** `ceil(N/k)·D`: k requests at a time, each taking D ms. k = Infinity: one round. */

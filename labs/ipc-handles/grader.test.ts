@@ -381,6 +381,15 @@ check('close-finishes-connections', 'a worker still serving a connection at clos
   await handedOver(sub, client.localPort!);
   const closing = sub.call('close', null, 8000);
   closing.catch(() => {});
+  // Our line goes out once close() is under way, seen as the idle worker's exit: whatever
+  // close() does to the worker holding our connection (let it finish, or kill it) is done by then.
+  const deadline = Date.now() + 4000;
+  for (;;) {
+    const kids = await sub.call('children');
+    const idle = kids.filter((k) => !k.handoffs.some((h) => h.remotePort === client.localPort));
+    if (idle.every((k) => k.exitedAt !== null) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   client.write('still there?\n');
   const reply = await answerOf(client, 'still there?');
   if (!Number.isFinite(reply.pid)) fail(msg({ en: 'no answer on a connection that was in progress when close() was called', 'zh-CN': '调用 close() 时仍在进行的连接没有得到回答' }));

@@ -13,6 +13,7 @@ import { check, currentCheck, fail, msg, startSubmission, type TypedSubmission }
 import { ByteReader, bytesText, closeGracefully, firstDifference, hex, show } from '../../src/grade/helpers.js';
 import { makeTempDir, removeTempDir } from '../../src/runtime/cleanup.js';
 import { unixHost, type ListenOutcome } from './contract.js';
+import { socketPathTooLong } from './socket-path.js';
 
 const LAB = 'unix-socket';
 
@@ -23,7 +24,11 @@ const start = (): Promise<Submission> => startSubmission(LAB, { host: unixHost }
 function socketPath(name = 's.sock'): string {
   const dir = makeTempDir('netlab-g-');
   currentCheck().defer(() => removeTempDir(dir));
-  return join(dir, name);
+  const path = join(dir, name);
+  // Past the limit Node 20/22 truncate the name and 23+ refuse it: say so, rather than judge either.
+  const tooLong = socketPathTooLong(path);
+  if (tooLong) throw new Error(tooLong);
+  return path;
 }
 
 function lstatOrNull(path: string): Stats | null {

@@ -5,26 +5,13 @@ import { NetlabError } from '../../src/errors.js';
 import { msg } from '../../src/i18n/index.js';
 import { padEnd } from '../../src/i18n/width.js';
 import { benchClientDemo, benchServerDemo, clientDemo, httpClientDemo, httpServerDemo, serverDemo, type Measurement, type Step } from './contract.js';
-
-/**
- * The longest socket path every supported platform accepts: `sun_path` holds 108 bytes on
- * Linux and 104 on macOS, including the terminating NUL.
- */
-const MAX_SOCKET_PATH = 103;
+import { socketPathTooLong } from './socket-path.js';
 
 /** `name` inside a fresh private temporary directory (mode 0700, removed after the run). */
 function socketPath(ctx: DemoContext, name: string): string {
   const path = join(ctx.tempDir(), name);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    const bytes = Buffer.byteLength(path);
-    throw new NetlabError(
-      'NETLAB_ERR_UNSUPPORTED',
-      msg({
-        en: `the socket path ${path} is ${bytes} bytes, over the ${MAX_SOCKET_PATH}-byte limit of Unix socket paths: set TMPDIR to a shorter directory (e.g. TMPDIR=/tmp)`,
-        'zh-CN': `套接字路径 ${path} 有 ${bytes} 字节，超过了 Unix 套接字路径 ${MAX_SOCKET_PATH} 字节的上限：把 TMPDIR 设为一个更短的目录（例如 TMPDIR=/tmp）`,
-      }),
-    );
-  }
+  const tooLong = socketPathTooLong(path);
+  if (tooLong) throw new NetlabError('NETLAB_ERR_UNSUPPORTED', tooLong);
   return path;
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { check, fail, msg, startSubmission, type CheckContext } from '../../src/grade/harness.js';
+import { wsHost } from './contract.js';
 import { acceptFor, closePayload, frameSummary, lengthEncodingFor, Opcode, opcodeName, parseClosePayload, WEBSOCKET_GUID, type Frame } from './frames.js';
 import { ANSWER_MS, bytes, frame, handshake, noHead, openUndici, show, upgraded, type HandshakeOptions, type RawConnection, type UndiciClient } from './grade/peers.js';
 
@@ -16,8 +17,8 @@ const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
 /** A fresh learner process with an http.Server made a WebSocket server; its port. */
 async function server(): Promise<number> {
-  const sub = await startSubmission(LAB);
-  const { port } = await sub.call<{ port: number }>('listen');
+  const sub = await startSubmission(LAB, { host: wsHost });
+  const { port } = await sub.call('listen');
   return port;
 }
 

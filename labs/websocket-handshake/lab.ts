@@ -1,16 +1,14 @@
 import { msg } from '../../src/i18n/index.js';
 import { defineLab, type DemoContext } from '../../src/lab/types.js';
-import type { JsonObject } from '../../src/trace/event.js';
-import type { ClientStep } from './demo/ws-client.js';
-import type { RawStep, FrameSpec } from './demo/raw-client.js';
+import { wsRawClient, wsClient, wsServer, type ClientStep, type FrameSpec, type RawParams } from './contract.js';
 
 /** The example key of RFC 6455 §1.3, so the accept value can be checked against the RFC. */
 const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const RFC_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';
 
-async function startServer(ctx: DemoContext, extra: JsonObject = {}) {
-  const server = ctx.spawn('server', 'demo/server', { params: { implementation: ctx.implementation, ...extra } });
-  const { port } = (await server.ready()) as { port: number };
+async function startServer(ctx: DemoContext, extra: { noUpgradeListener?: boolean } = {}) {
+  const server = ctx.spawn('server', wsServer, { params: { implementation: ctx.implementation, ...extra } });
+  const { port } = await server.ready();
   return { server, port };
 }
 
@@ -19,8 +17,8 @@ async function startServer(ctx: DemoContext, extra: JsonObject = {}) {
  * handshake that fails when it should not (a learner's server under `--use`) fails the demo.
  */
 async function undiciClient(ctx: DemoContext, actor: string, port: number, steps: ClientStep[], expectOpen = true) {
-  const client = ctx.spawn(actor, 'demo/ws-client', { params: { port, steps } });
-  const info = (await client.ready(15_000).catch(() => null)) as { opened?: boolean } | null;
+  const client = ctx.spawn(actor, wsClient, { params: { port, steps } });
+  const info = await client.ready(15_000).catch(() => null);
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
   if (info && info.opened !== expectOpen) {
@@ -35,20 +33,12 @@ async function undiciClient(ctx: DemoContext, actor: string, port: number, steps
   }
 }
 
-interface RawOptions {
-  key?: string;
-  version?: string;
-  connection?: string;
-  origin?: string;
-  method?: string;
-  eager?: FrameSpec[];
-  steps?: RawStep[];
-}
+type RawOptions = Omit<RawParams, 'port'>;
 
 /** The raw client (http.request + hand-made frames); resolves when it has ended. */
 async function rawClient(ctx: DemoContext, actor: string, port: number, options: RawOptions, expectUpgrade = true) {
-  const client = ctx.spawn(actor, 'demo/raw-client', { params: { port, ...options } });
-  const info = (await client.ready(15_000).catch(() => null)) as { upgraded?: boolean; acceptOk?: boolean | null } | null;
+  const client = ctx.spawn(actor, wsRawClient, { params: { port, ...options } });
+  const info = await client.ready(15_000).catch(() => null);
   const exit = await client.finish(15_000);
   if (client.fatal || exit.code !== 0) throw new Error(client.describeExit());
   if (!info) return;

@@ -11,10 +11,36 @@ import { codeBlock, type CodeView } from './code-block.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, wrapText } from './text.js';
 
+/** A character of CJK text: Han, kana, Hangul, or CJK and full-width punctuation. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+
+/**
+ * Chinese lessons write `一个 **双工流** 的`: CommonMark only sees `**` as emphasis next to
+ * punctuation or spaces, so the author puts spaces around it, but Chinese text has no spaces
+ * between words. A single space between CJK text and bold or italic CJK text is dropped here;
+ * a space next to Latin text, code or a number stays (`一个 **Duplex** 流`).
+ */
+function tightenCjkEmphasis(tokens: readonly Token[]): Token[] {
+  const out = tokens.map((token) => ({ ...token })) as Token[];
+  const emphasis = (token: Token | undefined) => token?.type === 'strong' || token?.type === 'em';
+  const plain = (token: Token | undefined): token is Tokens.Text => token?.type === 'text' && !('tokens' in token && token.tokens?.length);
+  for (let i = 0; i < out.length; i++) {
+    const token = out[i]!;
+    const next = out[i + 1];
+    if (plain(token) && emphasis(next) && / $/.test(token.text) && CJK.test(token.text.at(-2) ?? '') && CJK.test((next as Tokens.Strong).text[0] ?? '')) {
+      token.text = token.text.slice(0, -1);
+    }
+    if (emphasis(token) && plain(next) && /^ /.test(next.text) && CJK.test((token as Tokens.Strong).text.at(-1) ?? '') && CJK.test(next.text[1] ?? '')) {
+      next.text = next.text.slice(1);
+    }
+  }
+  return out;
+}
+
 /** Inline tokens → one styled string. */
 function inline(tokens: readonly Token[] | undefined, theme: Theme): string {
   let out = '';
-  for (const token of tokens ?? []) {
+  for (const token of tightenCjkEmphasis(tokens ?? [])) {
     switch (token.type) {
       case 'codespan': {
         // No-break spaces: a short command (`netlab run tcp-echo`) stays on one row, as a

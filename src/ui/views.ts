@@ -66,12 +66,22 @@ function noticeRow(state: AppState, theme: Theme): string | null {
   return `${icon} ${text}`;
 }
 
-function window(rows: string[], offset: number, height: number): string[] {
-  return rows.slice(offset, offset + height);
+/**
+ * What a scrolled window shows when a two-row status took one of its rows (`shrink`): the
+ * reducers scroll for the full window (`full` rows), so at the end of the rows (or following
+ * them) the shorter window moves down to keep showing the last row; elsewhere it starts at
+ * `offset` and the row it lost is further down.
+ */
+function scrolled(rows: string[], offset: number, full: number, shrink: number, follow = false): { rows: string[]; more: boolean } {
+  const height = Math.max(1, full - shrink);
+  const atEnd = shrink > 0 && offset + full >= rows.length && (offset > 0 || follow);
+  const start = atEnd ? Math.max(0, rows.length - height) : offset;
+  return { rows: rows.slice(start, start + height), more: start + height < rows.length };
 }
 
-export function homeFrame(state: AppState, theme: Theme): Frame {
-  const { width, body } = layout(state.size);
+export function homeFrame(state: AppState, theme: Theme, shrink = 0): Frame {
+  const { width } = layout(state.size);
+  const body = layout(state.size).body - shrink;
   const cw = contentWidth(state.size);
   const labs = state.labs;
   const passed = labs.filter((l) => state.progress[l.id]?.passed).length;
@@ -136,7 +146,7 @@ function labHeader(state: AppState, theme: Theme): string {
 const back = (): [string, string] => ['q', t('ui.key.back')];
 const help = (): [string, string] => ['?', t('ui.key.help')];
 
-function lessonFrame(state: AppState, theme: Theme): Frame {
+function lessonFrame(state: AppState, theme: Theme, shrink: number): Frame {
   const ctx = labContext(state, theme)!;
   const { lab } = ctx;
   const { width } = layout(state.size);
@@ -151,8 +161,9 @@ function lessonFrame(state: AppState, theme: Theme): Frame {
   } else {
     body.push(...lessonHeader(lab, ls.step, cw, theme));
     const doc = lessonDoc(lab, ls.step, state.size, theme, ls.codeShift);
-    body.push(...window(doc.rows, ls.offset, height));
-    more = ls.offset + height < doc.rows.length;
+    const shown = scrolled(doc.rows, ls.offset, height, shrink);
+    body.push(...shown.rows);
+    more = shown.more;
     wide = doc.codeOverflow > 0;
   }
   const lastStep = ls.step + 1 >= lab.steps.length;
@@ -172,7 +183,7 @@ function lessonFrame(state: AppState, theme: Theme): Frame {
   };
 }
 
-function traceFrame(state: AppState, theme: Theme): Frame {
+function traceFrame(state: AppState, theme: Theme, shrink: number): Frame {
   const ctx = labContext(state, theme)!;
   const { lab } = ctx;
   const { width } = layout(state.size);
@@ -212,12 +223,14 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   if (log && diagram) {
     body.push(theme.bold(diagram.header));
     if (diagram.rows.length === 0) body.push(theme.dim(`  ${t('ui.trace.nothingToDraw')}`));
-    body.push(...window(diagram.rows, tr.offset, height - 1).map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
-    more = tr.offset + height - 1 < diagram.rows.length;
+    const shown = scrolled(diagram.rows, tr.offset, height - 1, shrink, tr.follow);
+    body.push(...shown.rows.map((row) => theme.dim(row.slice(0, 9)) + row.slice(9)));
+    more = shown.more;
   } else if (log) {
     if (log.dropped > 0 && tr.offset === 0) body.push(theme.dim(t('ui.trace.dropped', { count: log.dropped, lab: lab.id })));
-    body.push(...window(log.rows, tr.offset, height - (log.dropped > 0 && tr.offset === 0 ? 1 : 0)));
-    more = tr.offset + height < log.rows.length;
+    const shown = scrolled(log.rows, tr.offset, height, shrink + (log.dropped > 0 && tr.offset === 0 ? 1 : 0), tr.follow);
+    body.push(...shown.rows);
+    more = shown.more;
   } else {
     body.push('');
     // A column label, dimmed, padded to the width of the example row's column below it.
@@ -249,7 +262,7 @@ function traceFrame(state: AppState, theme: Theme): Frame {
   const keys: Array<[string, string]> = running
     ? [['x', t('ui.key.stop')], wire, view, ['↑↓', t('ui.key.scroll')], ['End', t('ui.key.follow')], ['Tab', t('ui.key.screens')], help(), back()]
     : [['r', t('ui.key.run')], ['u', t('ui.key.yours')], wire, view, ...(sideways ? [['<>', t('ui.key.actors')] as [string, string]] : []), ['a', t(tr.allEvents ? 'ui.key.fewerEvents' : 'ui.key.allEvents')], ['←→', t('ui.key.scenario')], ['↑↓', t('ui.key.scroll')], ['Tab', t('ui.key.screens')], ['n', t('ui.key.nextLab')], help(), back()];
-  return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
+  return { header: labHeader(state, theme), body: body.slice(0, layout(state.size).body - shrink), status: noticeRow(state, theme) ?? theme.dim(tip), keys: keyBar(keys, theme, width) };
 }
 
 function confirmQuestion(dir: string, exists: boolean, width: number, theme: Theme): string {
@@ -259,14 +272,13 @@ function confirmQuestion(dir: string, exists: boolean, width: number, theme: The
   return `${theme.warn('?')} ${text}`;
 }
 
-function exerciseFrame(state: AppState, theme: Theme): Frame {
+function exerciseFrame(state: AppState, theme: Theme, shrink: number): Frame {
   const ctx = labContext(state, theme)!;
   const { width } = layout(state.size);
   const ex = state.lab!.exercise;
   const doc = exerciseDoc(ex, ctx);
   const height = exerciseWindow(state.size);
-  const body = window(doc.rows, ex.offset, height);
-  const more = ex.offset + height < doc.rows.length;
+  const { rows: body, more } = scrolled(doc.rows, ex.offset, height, shrink);
   if (ex.confirmInit) {
     return {
       header: labHeader(state, theme),
@@ -320,16 +332,24 @@ function helpFrame(state: AppState, theme: Theme, under: Frame): Frame {
   return { header: under.header, body: body.slice(0, layout(state.size).body), status: theme.dim(t('ui.help.close')), keys: keyBar([[t('ui.key.anyKey'), t('ui.key.close')]], theme, width, 0) };
 }
 
-export function frame(state: AppState, theme: Theme): Frame {
+/** The screen's frame with its body `shrink` rows shorter than the layout's. */
+function screenFrame(state: AppState, theme: Theme, shrink: number): Frame {
   let f: Frame;
-  if (state.screen === 'home' || !state.lab) f = homeFrame(state, theme);
-  else if (state.lab.tab === 'lesson') f = lessonFrame(state, theme);
-  else if (state.lab.tab === 'trace') f = traceFrame(state, theme);
-  else f = exerciseFrame(state, theme);
+  if (state.screen === 'home' || !state.lab) f = homeFrame(state, theme, shrink);
+  else if (state.lab.tab === 'lesson') f = lessonFrame(state, theme, shrink);
+  else if (state.lab.tab === 'trace') f = traceFrame(state, theme, shrink);
+  else f = exerciseFrame(state, theme, shrink);
   if (state.help) f = helpFrame(state, theme, f);
+  return f;
+}
+
+export function frame(state: AppState, theme: Theme): Frame {
   // Nothing wider than the frame, whatever a screen produced. A status too long for one row
-  // (a notice, a grader's message) takes a second row from the body rather than being cut.
+  // (a notice, a grader's message) takes a second row from the body rather than being cut:
+  // the screen is laid out again a row shorter, so its window still ends at its last row.
   const { width, body } = layout(state.size);
+  let f = screenFrame(state, theme, 0);
+  if (wrapText(f.status, width).length > 1) f = screenFrame(state, theme, 1);
   const cw = contentWidth(state.size);
   const status = wrapText(f.status, width);
   if (status.length > 2) status.splice(1, status.length - 1, truncate(status[1]! + ' …', width));

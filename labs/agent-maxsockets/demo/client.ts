@@ -12,10 +12,12 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import type { JsonObject } from '../../../src/trace/event.js';
-import { holdTrace, mark, note, onCommand, params, probe, ready, releaseTrace, trace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
-import type { BatchResult, ClientParams, RequestTiming } from '../timing.js';
+import { holdTrace, mark, note, probe, program, releaseTrace, trace, traceChannels } from '../../../src/runtime/child.js';
+import { poolClient } from '../contract.js';
+import type { BatchResult, RequestTiming } from '../timing.js';
 
-const p = params<ClientParams>();
+const self = program(poolClient);
+const p = self.params();
 const origin = `http://127.0.0.1:${p.port}`;
 
 function count(map: NodeJS.ReadOnlyDict<unknown[]>): number {
@@ -192,16 +194,13 @@ async function runBatch(): Promise<BatchResult> {
   return { measuredMs: measured[0]!, burstsMs: measured, idleAfterBurst, requests };
 }
 
-onCommand('run', async () => {
-  const result = await runBatch();
-  return result as unknown as JsonObject;
-});
+self.onCommand('run', runBatch);
 
 await warmUp();
 // Trace undici from here on: the warm-up is not part of the lesson.
 if (pool) traceChannels('undici');
-ready({ origin });
-await waitForCommand('done');
+self.ready({ origin });
+await self.waitForCommand('done');
 // Close what the pool keeps open, so this process ends now.
 if (agent) {
   if (agentState(agent).freeSockets > 0) note({ en: 'agent.destroy(): the idle sockets close now', 'zh-CN': 'agent.destroy()：空闲套接字现在关闭' });

@@ -11,19 +11,12 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { msg } from '../../../src/i18n/index.js';
-import type { JsonObject } from '../../../src/trace/event.js';
-import { holdTrace, note, onCommand, params, probe, ready, releaseTrace, traceChannels, waitForCommand } from '../../../src/runtime/child.js';
+import { holdTrace, note, probe, program, releaseTrace, traceChannels } from '../../../src/runtime/child.js';
+import { fetchAllClient } from '../contract.js';
 import type { BatchResult, RequestTiming } from '../timing.js';
 
-interface FetchAllParams {
-  port: number;
-  n: number;
-  /** maxSockets; null means Infinity. */
-  k: number | null;
-  implementation: string;
-}
-
-const p = params<FetchAllParams>();
+const self = program(fetchAllClient);
+const p = self.params();
 const mod = (await import(pathToFileURL(p.implementation).href)) as { fetchAll?: (urls: string[], maxSockets: number) => Promise<string[]> };
 if (typeof mod.fetchAll !== 'function') throw new Error(msg({ en: `${p.implementation} does not export fetchAll()`, 'zh-CN': `${p.implementation} 没有导出 fetchAll()` }));
 const fetchAll = mod.fetchAll;
@@ -57,7 +50,7 @@ diagnosticsChannel.subscribe('http.client.response.finish', (message) => {
 });
 traceChannels('net', 'http');
 
-onCommand('run', async () => {
+self.onCommand('run', async () => {
   const k = p.k ?? Infinity;
   holdTrace();
   t0 = performance.now();
@@ -77,9 +70,9 @@ onCommand('run', async () => {
   );
   const requests = [...timings.values()].sort((a, b) => a.i - b.i);
   for (const r of requests) if (r.end < 0) r.end = measuredMs;
-  const result: BatchResult & { inOrder: boolean } = { measuredMs, burstsMs: [measuredMs], idleAfterBurst: [], requests, inOrder };
-  return result as unknown as JsonObject;
+  const result: BatchResult = { measuredMs, burstsMs: [measuredMs], idleAfterBurst: [], requests, inOrder };
+  return result;
 });
 
-ready({});
-await waitForCommand('done');
+self.ready({});
+await self.waitForCommand('done');

@@ -10,25 +10,11 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onCommand, params, ready, trace } from '../../../src/runtime/child.js';
+import { program, trace } from '../../../src/runtime/child.js';
+import { delayServer, type ServerStats } from '../contract.js';
 
-export interface ServerParams {
-  /** How long every `/r/<n>` request waits before its answer, in ms. */
-  delay: number;
-  /** Trace the server's own events (`--serve`: show whatever connects). */
-  trace?: boolean;
-}
-
-export interface ServerStats {
-  /** Connections accepted since the last `stats`. */
-  connections: number;
-  /** Most connections open at the same moment since the last `stats`. */
-  peak: number;
-  /** Connections open now. */
-  open: number;
-}
-
-const { delay, trace: traceServer } = params<ServerParams>();
+const self = program(delayServer);
+const { delay, trace: traceServer } = self.params();
 
 let open = 0;
 let total = 0;
@@ -59,7 +45,7 @@ const server = http.createServer((req, res) => {
 // Keep idle connections long enough that only the client decides when they close.
 server.keepAliveTimeout = 30_000;
 
-onCommand('stats', () => {
+self.onCommand('stats', () => {
   const stats: ServerStats = { connections: total, peak, open };
   total = 0;
   peak = open;
@@ -69,4 +55,4 @@ onCommand('stats', () => {
 if (traceServer) trace(server);
 server.listen(0, '127.0.0.1');
 await once(server, 'listening');
-ready({ port: (server.address() as AddressInfo).port });
+self.ready({ port: (server.address() as AddressInfo).port });

@@ -9,20 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { hostFail, hostSubmission } from '../../../src/grade/host.js';
 import { msg } from '../../../src/i18n/index.js';
 import { traceChannels } from '../../../src/runtime/child.js';
-import type { Json } from '../../../src/trace/event.js';
-
-/** The `fetchAll` operation's argument. */
-export interface FetchAllArg {
-  urls: string[];
-  /** maxSockets; null stands for Infinity (JSON has no Infinity). */
-  maxSockets: number | null;
-}
-
-/** How the learner's fetchAll settled. */
-export type FetchAllOutcome =
-  | { settled: 'resolved'; ms: number; bodies: string[] }
-  | { settled: 'resolved'; ms: number; bodies: null; got: string }
-  | { settled: 'rejected'; ms: number; error: { name: string; message: string } };
+import { agentHost, type FetchAllOutcome } from '../contract.js';
 
 traceChannels('net', 'http', 'undici');
 
@@ -37,9 +24,8 @@ function describe(value: unknown): string {
   return msg({ en: `a ${typeof value}`, 'zh-CN': `一个 ${typeof value}` });
 }
 
-hostSubmission({
-  async fetchAll(mod, arg) {
-    const { urls, maxSockets } = arg as unknown as FetchAllArg;
+hostSubmission(agentHost, {
+  async fetchAll(mod, { urls, maxSockets }): Promise<FetchAllOutcome> {
     const fetchAll = mod.fetchAll as (urls: string[], maxSockets: number) => unknown;
     const t0 = performance.now();
     const ms = () => Math.round((performance.now() - t0) * 10) / 10;
@@ -73,6 +59,6 @@ hostSubmission({
       const e = err as Error;
       outcome = { settled: 'rejected', ms: ms(), error: { name: e?.name ?? typeof err, message: e instanceof Error ? e.message : String(err) } };
     }
-    return outcome as unknown as Json;
+    return outcome;
   },
 });

@@ -30,11 +30,13 @@ export function sendDatagram(
   host = '127.0.0.1',
   timeoutMs = 1000,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    // TODO: resolve with the first 'message' the socket receives.
-    // TODO: send `message` to host:port (no bind() needed: the first send() binds for you).
-    // TODO: start a timer: when it fires first, reject with an Error whose code is 'ETIMEDOUT'.
-    // TODO: close the socket whatever happens (reply, timeout, error), and only once.
-  });
+  // TODO: create a fresh 'udp4' socket for this call (no bind() needed:
+  //       the first send() binds it to a port the OS picks).
+  // TODO: resolve with the first 'message' the socket receives.
+  // TODO: send `message` to host:port.
+  // TODO: start a timer: when it fires first, reject with an Error whose
+  //       code is 'ETIMEDOUT'.
+  // TODO: close the socket whatever happens (reply, timeout, error), and
+  //       only once.
+  return new Promise(() => {});
 }

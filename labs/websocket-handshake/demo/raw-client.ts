@@ -7,52 +7,14 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { msg, type Msg } from '../../../src/i18n/index.js';
-import { note, params, ready, trace } from '../../../src/runtime/child.js';
-import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey, type OpcodeName } from '../frames.js';
+import { msg } from '../../../src/i18n/index.js';
+import { note, program, trace } from '../../../src/runtime/child.js';
+import { wsRawClient, type FrameSpec } from '../contract.js';
+import { acceptFor, closePayload, encodeFrame, FrameParser, Opcode, randomKey } from '../frames.js';
 import { Waiters } from '../waiters.js';
 
-export interface FrameSpec {
-  op: OpcodeName;
-  text?: string;
-  /** A payload of this many bytes (a repeating pattern) instead of `text` (or of a close code). */
-  bytes?: number;
-  /** FIN bit (default true). */
-  fin?: boolean;
-  /** Send it without a mask, as a client must never do. */
-  unmasked?: boolean;
-  /** Close frames: status code and reason. */
-  code?: number;
-  reason?: string;
-}
-
-export type RawStep =
-  | { say: string | Msg }
-  /** Write these frames with one write() call. */
-  | { send: FrameSpec[] }
-  /** Wait until this many frames have arrived in total (or the server ended the connection). */
-  | { expect: number }
-  /** Wait for the server to end the connection. */
-  | { waitEnd: true };
-
-interface RawParams {
-  port: number;
-  path?: string;
-  method?: string;
-  /** Sec-WebSocket-Key (default: a random one). */
-  key?: string;
-  /** Sec-WebSocket-Version (default 13). */
-  version?: string;
-  /** The Connection header (default "Upgrade"); browsers send e.g. "keep-alive, Upgrade". */
-  connection?: string;
-  /** An Origin header, as a browser sends it (none by default, like undici). */
-  origin?: string;
-  /** Use a bare net socket and send these frames in the same write as the request head. */
-  eager?: FrameSpec[];
-  steps?: RawStep[];
-}
-
-const p = params<RawParams>();
+const self = program(wsRawClient);
+const p = self.params();
 const key = p.key ?? randomKey();
 const headers: Record<string, string> = {
   Host: `127.0.0.1:${p.port}`,
@@ -154,7 +116,7 @@ function giveUp(message: string): never {
 
 let acceptOk: boolean | null = null;
 const result = await handshake().catch((err: Error) => giveUp(err.message));
-ready({ upgraded: result !== null, acceptOk });
+self.ready({ upgraded: result !== null, acceptOk });
 if (result) {
   const { socket, rest } = result;
   socket.on('error', () => {});

@@ -8,17 +8,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { msg } from '../../../src/i18n/index.js';
-import { mark, note, onCommand, params, probe, ready, trace, traceNow } from '../../../src/runtime/child.js';
+import { mark, note, probe, program, trace, traceNow } from '../../../src/runtime/child.js';
+import { wsServer } from '../contract.js';
 import { tapWebSocketServer } from '../wire-tap.js';
 
-interface ServerParams {
-  /** Module exporting acceptWebSocket. */
-  implementation: string;
-  /** Do not call acceptWebSocket: an http.Server with no `upgrade` listener at all. */
-  noUpgradeListener?: boolean;
-}
-
-const p = params<ServerParams>();
+const self = program(wsServer);
+const p = self.params();
 
 const server = http.createServer((req, res) => {
   const to = req.headers.upgrade;
@@ -44,14 +39,14 @@ if (!p.noUpgradeListener) {
 tapWebSocketServer(server, { mark, note, idOf: (obj) => probe.idOf(obj), now: traceNow });
 trace(server);
 
-onCommand('close', () => {
+self.onCommand('close', () => {
   note({
     en: 'server.close(): stop accepting; "close" comes once every connection, upgraded ones included, has ended',
     'zh-CN': 'server.close()：停止接受新连接；等所有连接（包括已升级的）都结束后才会发出 "close"',
   });
-  return new Promise((resolve) => server.close(() => resolve(null)));
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 server.listen({ port: 0, host: '127.0.0.1' });
 await once(server, 'listening');
-ready({ port: (server.address() as AddressInfo).port });
+self.ready({ port: (server.address() as AddressInfo).port });

@@ -5,29 +5,14 @@
  * go into the trace. It performs the steps it is given, in order.
  */
 import { WebSocket, ping } from 'undici';
-import { msg, type Msg } from '../../../src/i18n/index.js';
-import { mark, note, params, ready, traceChannels } from '../../../src/runtime/child.js';
+import { msg } from '../../../src/i18n/index.js';
+import { mark, note, program, traceChannels } from '../../../src/runtime/child.js';
 import { previewBytes } from '../../../src/trace/detail.js';
+import { wsClient } from '../contract.js';
 import { Waiters } from '../waiters.js';
 
-export type ClientStep =
-  | { say: string | Msg }
-  /** ws.send(text) */
-  | { text: string }
-  /** ws.send() of `binary` bytes: 0, 1, 2, … 255, 0, 1, … */
-  | { binary: number }
-  /** Wait until this many messages have arrived in total. */
-  | { expect: number }
-  /** undici's ping(ws, payload): a ping frame, answered by a pong. */
-  | { ping: string }
-  /** Wait for the pong of the last ping. */
-  | { waitPong: true }
-  /** ws.close(code, reason) and wait for the `close` event. */
-  | { close: { code?: number; reason?: string } }
-  /** Wait for the `close` event (the server closes, or the handshake fails). */
-  | { waitClose: true };
-
-const { port, path = '/', steps } = params<{ port: number; path?: string; steps: ClientStep[] }>();
+const self = program(wsClient);
+const { port, path = '/', steps } = self.params();
 const OBJECT = 'WebSocket#1';
 
 traceChannels('undici');
@@ -87,7 +72,7 @@ subscribe('undici:websocket:pong', () => {
 });
 
 await until(() => opened || closed, msg({ en: 'the handshake to end', 'zh-CN': '握手结束' }));
-ready({ opened });
+self.ready({ opened });
 
 let pingsSent = 0;
 const serverClose = msg({ en: "the server's close frame", 'zh-CN': '服务器的关闭帧' });

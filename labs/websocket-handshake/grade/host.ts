@@ -8,12 +8,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostSubmission } from '../../../src/grade/host.js';
 import { mark, note, probe, trace, traceNow } from '../../../src/runtime/child.js';
+import { wsHost } from '../contract.js';
 import { tapWebSocketServer } from '../wire-tap.js';
 
 /** What a plain HTTP request gets: the grader checks that the learner's code left it alone. */
 const PLAIN_BODY = 'plain HTTP still works\n';
 
-hostSubmission({
+hostSubmission(wsHost, {
   async listen(mod) {
     const server = http.createServer((_req, res) => {
       res.setHeader('Content-Type', 'text/plain');
