@@ -8,6 +8,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { NetlabError } from '../src/errors.js';
 
 import { colourLevel } from './colour-level.js';
+import { t } from '../src/i18n/messages.js';
 
 export function colourFor(stream: NodeJS.WriteStream): ChalkInstance {
   return new Chalk({ level: colourLevel(stream) });
@@ -36,7 +37,7 @@ export function exitWithError(err: unknown): never {
     process.exit(1);
   }
   const e = err as Error;
-  process.stderr.write(`${chalk.red('netlab: internal error:')} ${e?.stack ?? String(err)}\n`);
+  process.stderr.write(`${chalk.red(t('cli.internalError'))} ${e?.stack ?? String(err)}\n`);
   process.exit(1);
 }
 

@@ -99,3 +99,22 @@ describe('columns', () => {
     expect(at(rows[0]!)).toBe(at(rows[1]!));
   });
 });
+
+describe('trace rows in Chinese', () => {
+  test('Given zh-CN, a folded flood and the bytes a preview left out are said in Chinese; the payload and names stay', async () => {
+    const { setLanguage, currentLanguage } = await import('../src/i18n/messages.js');
+    const before = currentLanguage();
+    await setLanguage('zh-CN');
+    try {
+      const c = new Coalescer(3);
+      const shown: Array<TraceLine | string> = [];
+      for (let i = 1; i <= 1000; i++) shown.push(...c.push(data(i, 100)));
+      shown.push(...c.push({ ...data(1001), name: 'end', detail: {} }));
+      expect(shown[3]).toMatch(/… 还有 997 个 "data" 事件，来自 net\.Socket#1（共 97\.4 KiB）$/);
+      expect(formatDetail({ bytes: 256, preview: 'AAAA… (+252 bytes)' })).toBe('256 B "AAAA…（另有 252 字节）"');
+    } finally {
+      await setLanguage(before);
+    }
+    expect(formatDetail({ bytes: 256, preview: 'AAAA… (+252 bytes)' })).toBe('256 B "AAAA… (+252 bytes)"');
+  });
+});

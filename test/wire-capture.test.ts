@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { captureUnavailable, findExecutable } from '../src/runtime/namespace.js';
-import { CLI, goneWithin, runWatched, type JsonLine } from './helpers/cli.js';
+import { CLI, goneWithin, processesMarked, runWatched, type JsonLine } from './helpers/cli.js';
 
 const unavailable = captureUnavailable();
 type Line = JsonLine & { t?: number };
@@ -28,11 +28,15 @@ function tcpdumps(): number[] {
     .map(Number);
 }
 
+let runs = 0;
+
 async function run(args: string[]) {
-  const before = new Set(tcpdumps());
-  const r = await runWatched<Line>([...args, '--json', '--packets']);
+  // This run's processes carry a mark in their environment (tcpdump too): other tests' tcpdumps are not this run's.
+  const mark = `NETLAB_TEST_RUN=wire-${process.pid}-${++runs}-end`;
+  const r = await runWatched<Line>([...args, '--json', '--packets'], 60_000, { NETLAB_TEST_RUN: mark.split('=')[1] });
   expect(r.survivors, 'processes that outlived netlab').toEqual([]);
-  const left = tcpdumps().filter((p) => !before.has(p));
+  const mine = new Set(processesMarked(mark));
+  const left = tcpdumps().filter((p) => mine.has(p));
   for (const pid of left) expect(await goneWithin(pid), `tcpdump ${pid} is gone`).toBe(true);
   expect(r.code, r.stderr).toBe(0);
   const result = r.lines.at(-1)!;

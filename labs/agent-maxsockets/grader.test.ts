@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { check, fail, msg, startSubmission, type Msg, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
 import { agentHost, type FetchAllOutcome } from './contract.js';
 
 const LAB = 'agent-maxsockets';
@@ -193,6 +193,22 @@ const lateText = (late: number) =>
         'zh-CN': `，其中 ${late} 个是在 fetchAll 已经落定之后才打开的（在已销毁的 Agent 中仍在排队的请求会得到新连接）`,
       })
     : '';
+
+/**
+ * Once fetchAll has settled, wait up to 1.5 s for the server's connections to close: how many
+ * are still open then, of how many in all, and which of them opened late.
+ */
+async function stillOpen(server: CountingServer, note: (text: string) => void, resolved: boolean) {
+  const open = server.open;
+  note(
+    resolved
+      ? msg({ en: `fetchAll resolved; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已兑现；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` })
+      : msg({ en: `fetchAll rejected; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`, 'zh-CN': `fetchAll 已拒绝；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭` }),
+  );
+  const before = server.total;
+  const left = await server.allClosed(1500);
+  return { left, total: server.total, late: lateText(server.total - before) };
+}
 
 const quote = (list: string[], max = 8) => `[${list.slice(0, max).map((s) => JSON.stringify(s)).join(', ')}${list.length > max ? ', …' : ''}]`;
 
@@ -403,53 +419,41 @@ check('rejects-non-2xx', 'rejects when an answer is not 2xx, with an error namin
   }
 });
 
-/**
- * After fetchAll settled (`settled` says how): wait up to 1.5 s for the server's connections to
- * close; fail with `failure(left, total, late)` if some stay open.
- */
-async function expectAllClosed(
-  note: (text: string) => void,
-  server: CountingServer,
-  settled: Msg,
-  failure: (left: number, total: number, late: string) => Msg,
-): Promise<void> {
-  const open = server.open;
-  note(
-    msg({
-      en: `fetchAll ${settled.en}; the server has ${open} of its connections open: waiting up to 1.5 s for them to close`,
-      'zh-CN': `fetchAll ${settled['zh-CN']}；服务器上还有 ${open} 个它的连接开着：最多等 1.5 秒让它们关闭`,
-    }),
-  );
-  const before = server.total;
-  const left = await server.allClosed(1500);
-  if (left > 0) fail(msg(failure(left, server.total, lateText(server.total - before))));
-}
-
 check('closes-connections', 'leaves no connection open once it has settled, after success and after a failure', { points: 2 }, async ({ note }) => {
   // One learner process per check; each round gets a server (an origin) of its own.
   const sub = await startSubmission(LAB, { host: agentHost });
   await withServer(async (server) => {
     const urls = Array.from({ length: 6 }, (_, i) => server.url(50, i));
     bodiesOf(await fetchAll(sub, urls, 3), urls, 3);
-    await expectAllClosed(note, server, { en: 'resolved', 'zh-CN': '已兑现' }, (left, total, late) => ({
-      en:
-        `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
-        'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
-        'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
-      'zh-CN': `fetchAll(6 URLs, 3) 已兑现，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。长连接的 Agent 会让空闲套接字保持打开（它们不再让你的进程保持运行，但服务器仍占着它们）：整批请求结束后调用 agent.destroy()。（从 Node 19 起，http.globalAgent 也会让它的套接字保持打开。）`,
-    }));
+    const { left, total, late } = await stillOpen(server, note, true);
+    if (left > 0) {
+      fail(
+        msg({
+          en:
+            `fetchAll(6 URLs, 3) resolved, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+            'A keep-alive agent keeps idle sockets open (they no longer keep your process alive, but the server still holds them): ' +
+            'call agent.destroy() when the batch is over. (http.globalAgent keeps its sockets alive too, since Node 19.)',
+          'zh-CN': `fetchAll(6 URLs, 3) 已兑现，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。长连接的 Agent 会让空闲套接字保持打开（它们不再让你的进程保持运行，但服务器仍占着它们）：整批请求结束后调用 agent.destroy()。（从 Node 19 起，http.globalAgent 也会让它的套接字保持打开。）`,
+        }),
+      );
+    }
   });
   await withServer(async (server) => {
     const bad = server.statusUrl(500, 30, 'x');
     const urls = [server.url(80, 0), bad, server.url(300, 2), server.url(80, 3), server.url(80, 4), server.url(80, 5)];
     const outcome = await fetchAll(sub, urls, 2);
     if (outcome.settled === 'resolved') return; // rejects-non-2xx reports this one
-    await expectAllClosed(note, server, { en: 'rejected', 'zh-CN': '已拒绝' }, (left, total, late) => ({
-      en:
-        `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
-        'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
-      'zh-CN': `fetchAll(6 URLs, 2) 因为 ${bad} 回答了 500 而拒绝，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。失败之后也要关闭你的 Agent：等待仍在进行的请求（Promise.allSettled）或中止它们，然后 agent.destroy()，再拒绝（reject）。`,
-    }));
+    const { left, total, late } = await stillOpen(server, note, false);
+    if (left > 0) {
+      fail(
+        msg({
+          en:
+            `fetchAll(6 URLs, 2) rejected because ${bad} answered 500, and 1.5 s later ${left} of its ${total} connection(s) were still open on the server${late}. ` +
+            'Close your agent after a failure too: wait for the requests still running (Promise.allSettled) or abort them, then agent.destroy(), then reject.',
+          'zh-CN': `fetchAll(6 URLs, 2) 因为 ${bad} 回答了 500 而拒绝，1.5 秒后它的 ${total} 个连接中仍有 ${left} 个在服务器上开着${late}。失败之后也要关闭你的 Agent：等待仍在进行的请求（Promise.allSettled）或中止它们，然后 agent.destroy()，再拒绝（reject）。`,
+        }),
+      );
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import type { ProgramProcess } from '../../src/runtime/spawn.js';
 import type { JsonObject } from '../../src/trace/event.js';
 import { NetlabError } from '../../src/errors.js';
 import { msg } from '../../src/i18n/index.js';
+import { padEnd } from '../../src/i18n/width.js';
 import { delayServer, fetchAllClient, poolClient, type BatchCommands, type ServerStats } from './contract.js';
 import {
   drawWaterfall,
@@ -34,20 +35,17 @@ function settings(ctx: DemoContext): Settings {
   }
 }
 
-async function startServer(ctx: DemoContext, delay: number, traced = false) {
+/** The `--set` options, and the demo server started with their delay. */
+async function startServer(ctx: DemoContext, traced = false) {
+  const options = settings(ctx);
+  const { delay } = options;
   const server = ctx.spawn('server', delayServer, { params: { delay, trace: traced } });
   const { port } = await server.ready();
   ctx.note({
     en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
     'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
   });
-  return { server, port };
-}
-
-/** A scenario's start: its settings, then the delaying server it measures against. */
-async function setUp(ctx: DemoContext) {
-  const settled = settings(ctx);
-  return { ...settled, ...(await startServer(ctx, settled.delay)) };
+  return { ...options, server, port };
 }
 
 type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
@@ -81,7 +79,24 @@ async function runBatch(server: DelayServer, actor: string, client: BatchProgram
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const ratioOf = (measured: number, ideal: number) => Math.round((measured / ideal) * 1000) / 1000;
-const pad = (s: string, n: number) => s.padEnd(n);
+// Width-aware: a column's Chinese heading takes two terminal columns per character.
+const pad = (s: string, n: number) => padEnd(s, n);
+
+/** The summary tables' column headings, in the run's language. */
+function heading(): Record<'measured' | 'ideal' | 'ratio' | 'connections' | 'reused' | 'idleAfter' | 'sent' | 'burst1' | 'peak' | 'order', string> {
+  return {
+    measured: msg({ en: 'measured', 'zh-CN': '实测' }),
+    ideal: msg({ en: 'ideal', 'zh-CN': '理想' }),
+    ratio: msg({ en: 'ratio', 'zh-CN': '比值' }),
+    connections: msg({ en: 'connections', 'zh-CN': '连接数' }),
+    reused: msg({ en: 'reused', 'zh-CN': '复用' }),
+    idleAfter: msg({ en: 'idle after', 'zh-CN': '之后空闲' }),
+    sent: msg({ en: 'Connection sent', 'zh-CN': '发送的 Connection' }),
+    burst1: msg({ en: 'burst 1', 'zh-CN': '第 1 波' }),
+    peak: msg({ en: 'peak open', 'zh-CN': '同时最多' }),
+    order: msg({ en: 'order', 'zh-CN': '顺序' }),
+  };
+}
 
 function agentPool(keepAlive: boolean, k: number, maxFreeSockets?: number): PoolSpec {
   return { kind: 'agent', keepAlive, maxSockets: Number.isFinite(k) ? k : null, ...(maxFreeSockets === undefined ? {} : { maxFreeSockets }) };
@@ -107,7 +122,8 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await setUp(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -115,7 +131,7 @@ export default defineLab({
         const table: string[] = [
           msg({ en: `N = ${n} requests sent at once, the server answers each after D = ${delay} ms`, 'zh-CN': `一次发出 N = ${n} 个请求，服务器在 D = ${delay} ms 后回答每一个` }),
           '',
-          `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal ceil(N/k)·D', 19)}${pad('ratio', 8)}connections`,
+          `${pad('maxSockets', 12)}${pad(h.measured, 12)}${pad(`${h.ideal} ceil(N/k)·D`, 19)}${pad(h.ratio, 8)}${h.connections}`,
         ];
         const waterfalls: string[] = [];
         for (const k of ks) {
@@ -145,9 +161,9 @@ export default defineLab({
     'keep-alive': {
       title: 'keepAlive on vs off: two bursts, which connections survive between them',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
-        const { server, port } = await startServer(ctx, delay);
         const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
           {
             name: `keepAlive: true, maxSockets: ${k}`,
@@ -168,7 +184,7 @@ export default defineLab({
             say: msg({ en: 'every request sends Connection: close and gets its own connection', 'zh-CN': '每个请求都发送 Connection: close，并得到自己的连接' }),
           },
         ];
-        const lines = [msg({ en: `two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，相隔 ${delay} ms；D = ${delay} ms` }), '', `${pad('agent', 40)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}Connection sent`];
+        const lines = [msg({ en: `two bursts of ${n} requests, ${delay} ms apart; D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，相隔 ${delay} ms；D = ${delay} ms` }), '', `${pad('agent', 40)}${pad(h.connections, 13)}${pad(h.reused, 8)}${pad(h.idleAfter, 12)}${h.sent}`];
         const summary: JsonObject = {};
         for (const c of configs) {
           ctx.note(`new http.Agent({ ${c.name} }): ${c.say}`);
@@ -185,8 +201,9 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay, server, port } = await setUp(ctx);
-        const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad('connections', 13)}${pad('reused', 8)}${pad('idle after', 12)}${pad('burst 1', 10)}Connection sent`];
+        const { n, delay, server, port } = await startServer(ctx);
+        const h = heading();
+        const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad(h.connections, 13)}${pad(h.reused, 8)}${pad(h.idleAfter, 12)}${pad(h.burst1, 10)}${h.sent}`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
           [
@@ -220,11 +237,11 @@ export default defineLab({
     'max-free-sockets': {
       title: 'maxFreeSockets: how many idle sockets the agent keeps between bursts',
       async run(ctx) {
-        const { n, delay, ks } = settings(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
         const keep = Math.max(1, Math.floor(k / 2));
-        const { server, port } = await startServer(ctx, delay);
-        const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad('connections', 13)}${pad('reused', 8)}idle after`];
+        const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad(h.connections, 13)}${pad(h.reused, 8)}${h.idleAfter}`];
         const summary: JsonObject = {};
         for (const maxFree of [undefined, keep]) {
           const name = `keepAlive: true, maxSockets: ${k}${maxFree === undefined ? '' : `, maxFreeSockets: ${maxFree}`}`;
@@ -245,10 +262,11 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await setUp(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
-        const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad('ideal', 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}connections (Agent / Pool)`];
+        const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad(h.ideal, 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}${h.connections} (Agent / Pool)`];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
@@ -278,12 +296,13 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await setUp(ctx);
+        const { n, delay, ks, server, port } = await startServer(ctx);
+        const h = heading();
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const connections: JsonObject = {};
-        const lines = [msg({ en: `${who}: N = ${n} URLs, D = ${delay} ms`, 'zh-CN': `${who}：N = ${n} 个 URL，D = ${delay} ms` }), '', `${pad('maxSockets', 12)}${pad('measured', 12)}${pad('ideal', 10)}${pad('ratio', 8)}${pad('connections', 13)}${pad('peak open', 11)}order`];
+        const lines = [msg({ en: `${who}: N = ${n} URLs, D = ${delay} ms`, 'zh-CN': `${who}：N = ${n} 个 URL，D = ${delay} ms` }), '', `${pad('maxSockets', 12)}${pad(h.measured, 12)}${pad(h.ideal, 10)}${pad(h.ratio, 8)}${pad(h.connections, 13)}${pad(h.peak, 11)}${h.order}`];
         const waterfalls: string[] = [];
         for (const k of ks) {
           const label = kLabel(k);
@@ -301,7 +320,7 @@ export default defineLab({
             s.connections <= k ? '' : msg({ en: `${s.connections} connections > k`, 'zh-CN': `${s.connections} 个连接 > k` }),
           ].filter(Boolean);
           if (verdict.length) ctx.note({ en: `maxSockets ${label}: ${verdict.join('; ')}`, 'zh-CN': `maxSockets ${label}：${verdict.join('；')}` });
-          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : 'WRONG'}`);
+          lines.push(`${pad(label, 12)}${pad(ms(result.measuredMs), 12)}${pad(`${want} ms`, 10)}${pad(String(ratioOf(result.measuredMs, want)), 8)}${pad(String(s.connections), 13)}${pad(String(s.peak), 11)}${inOrder ? 'ok' : msg({ en: 'WRONG', 'zh-CN': '错误' })}`);
           const took = ms(result.measuredMs);
           const title = msg({
             en: `maxSockets ${label}: ${took} (ideal ${want} ms); ░ = waiting since fetchAll() was called`,
@@ -314,8 +333,7 @@ export default defineLab({
     },
   },
   async serve(ctx) {
-    const { delay } = settings(ctx);
-    const { port } = await startServer(ctx, delay, true);
+    const { port } = await startServer(ctx, true);
     const url = `http://127.0.0.1:${port}/r/1`;
     return {
       address: `127.0.0.1:${port}`,

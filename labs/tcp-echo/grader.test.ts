@@ -261,7 +261,7 @@ check('half-close', 'after the client ends its side, the server echoes the rest,
     const error = reader.error.code ?? reader.error.message;
     fail({
       en: `${sent}; the connection was reset (${error}) after ${bytesText(got.length)} came back: end() the socket instead of destroying it.`,
-      'zh-CN': `${sent}；收回 ${bytesText(got.length)} 之后连接被重置（${error}）：请 end() 套接字，而不是销毁它。`,
+      'zh-CN': `${sent}；收回 ${bytesText(got.length)}之后连接被重置（${error}）：请 end() 套接字，而不是销毁它。`,
     });
   }
   if (got.equals(payload)) {

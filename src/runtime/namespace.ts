@@ -79,6 +79,7 @@ if [ "$2" != - ]; then mount --bind "$2" /etc/resolv.conf; fi
 if [ "$3" != - ] && [ -e /etc/nsswitch.conf ]; then mount --bind "$3" /etc/nsswitch.conf; fi
 if [ "$4" != - ]; then for d in /run/nscd /var/run/nscd; do if [ -d "$d" ]; then mount --bind "$4" "$d"; break; fi; done; fi
 CAP=
+if [ "$6" != - ] && [ "$7" != - ]; then mount -t tmpfs -o mode=0700,size=512m netlab-wire "\${7%/*}"; fi
 if [ "$6" != - ]; then "$6" -i lo --immediate-mode -U -n -s "$8" -w "$7" >&3 3>&- </dev/null & CAP=$!; echo "capture $CAP"; fi
 exec 3>&-
 echo ready
@@ -331,7 +332,9 @@ export interface OpenOptions {
   timeoutMs?: number;
   /**
    * Write the capture to this file (pcap, flushed packet by packet) instead of handing its
-   * stream to {@link NetworkCapture.read}: for readers in other processes.
+   * stream to {@link NetworkCapture.read}: for readers in other processes of the network. Its
+   * folder is a memory file system inside the network (the machine's folder of that name stays
+   * empty), so the capture disappears with the network, even if netlab is killed.
    */
   captureFile?: string;
   /** Bytes kept of each packet (default 262144: all of it). Headers and a preview need ~200. */

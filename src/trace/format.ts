@@ -77,6 +77,15 @@ function scalar(value: Json): string {
   return String(value);
 }
 
+/**
+ * A preview as the reader's language says it: the payload's bytes stay as they are, the count
+ * of the bytes left out (`… (+208 bytes)`, written where the bytes were read) is translated.
+ */
+export function readablePreview(preview: string): string {
+  const more = /… \(\+(\d+) bytes\)$/.exec(preview);
+  return more ? preview.slice(0, more.index) + translate('trace.previewMore', { count: Number(more[1]) }) : preview;
+}
+
 /** `5 B "hello" from=127.0.0.1:5000`: bytes and preview first, then the other fields. */
 export function formatDetail(detail: JsonObject): string {
   const parts: string[] = [];
@@ -85,7 +94,7 @@ export function formatDetail(detail: JsonObject): string {
     parts.push(formatBytes(rest.bytes));
     delete rest.bytes;
     if (typeof rest.preview === 'string') {
-      parts.push(`"${rest.preview}"`);
+      parts.push(`"${readablePreview(rest.preview)}"`);
       delete rest.preview;
     }
   }

@@ -495,4 +495,6 @@ Your code runs in its own process with a time limit, so a mistake cannot hang ne
   // A flood of identical events, folded into one trace row.
   'trace.folded': '… {count} more "{name}" events on {object}{bytes}',
   'trace.foldedBytes': ' ({bytes} in total)',
+  'trace.previewMore': '… (+{count} bytes)',
+  'cli.internalError': 'netlab: internal error:',
 } as const;

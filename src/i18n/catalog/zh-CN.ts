@@ -478,4 +478,6 @@ export const zhCN = {
   // A flood of identical events, folded into one trace row.
   'trace.folded': '… 还有 {count} 个 "{name}" 事件，来自 {object}{bytes}',
   'trace.foldedBytes': '（共 {bytes}）',
+  'trace.previewMore': '…（另有 {count} 字节）',
+  'cli.internalError': 'netlab：内部错误：',
 } satisfies Translation;
