@@ -21,11 +21,15 @@ function collect(value: string, previous: string[] = []): string[] {
 
 // `netlab run tcp-echo | head`: a reader that goes away is not an error. Exiting runs the
 // cleanup that kills the lab's processes (src/runtime/cleanup.ts).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
+// `netlab list` writes to the descriptor itself (commands/list.ts): creating the stdout and
+// stderr streams is a good part of its startup budget when they are pipes.
+if (process.argv.slice(2).find((a) => !a.startsWith('-')) !== 'list') {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -96,12 +96,14 @@ async function bundleEntry() {
   // its definition (lab.cjs, which the registry prefers). Lab definitions import little.
   const catalog = JSON.parse(readFileSync(join(dist, 'labs', 'catalog.json'), 'utf8'));
   for (const lab of catalog.filter((l) => l.checksPlatform)) {
-    await bundle(join(root, 'labs', lab.id, 'lab.ts'), join(dist, 'labs', lab.id, 'lab.cjs'), () => false);
+    // Its packages are bundled in too: a package that is ESM only (string-width) would start
+    // the ESM loader through require(), the very cost this copy avoids.
+    await bundle(join(root, 'labs', lab.id, 'lab.ts'), join(dist, 'labs', lab.id, 'lab.cjs'), () => false, { packages: true });
   }
 }
 
-/** Bundle `entry` into the CommonJS file `outfile`, leaving packages and `external(path)` out. */
-async function bundle(entry, outfile, external) {
+/** Bundle `entry` into the CommonJS file `outfile`, leaving packages (unless `packages`) and `external(path)` out. */
+async function bundle(entry, outfile, external, { packages = false } = {}) {
   const esbuild = await import('esbuild');
   const self = "require('node:url').pathToFileURL(__filename).href";
   await esbuild.build({
@@ -120,7 +122,7 @@ async function bundle(entry, outfile, external) {
         setup(b) {
           b.onResolve({ filter: /^\./ }, (a) => (external(a.path) ? { path: a.path, external: true } : undefined));
           // Packages are loaded at run time, all but commander.
-          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'commander' ? undefined : { path: a.path, external: true }));
+          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path === 'commander' || (packages && !a.path.startsWith('node:')) ? undefined : { path: a.path, external: true }));
           // commander requires child_process when it loads, for subcommands kept in separate
           // executables, which netlab has none of; loading it is the largest part of the
           // startup budget. The bundle asks for it only if a spawn ever happens.

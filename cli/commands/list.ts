@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { labCatalog } from '../../src/lab/registry.js';
 import { findSubmission, labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
@@ -22,21 +22,56 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
     };
   });
   if (options.json) {
-    for (const row of rows) process.stdout.write(JSON.stringify({ type: 'lab', ...row }) + '\n');
+    writeOut(rows.map((row) => JSON.stringify({ type: 'lab', ...row }) + '\n').join(''));
     return;
   }
   // chalk is loaded only when there is colour to print.
-  const level = colourLevel(process.stdout);
+  // Only a terminal makes the stdout stream: a pipe or a file is written to directly.
+  const level = colourLevel(maybeTerminal() ? process.stdout : { isTTY: false });
   const chalk = level > 0 ? new (await import('chalk')).Chalk({ level }) : { dim: plain, yellow: plain, green: plain, bold: plain };
   const mark = { new: chalk.dim(t('list.status.new')), started: chalk.yellow(t('list.status.started')), passed: chalk.green(t('list.status.passed')) };
   const width = Math.max(...rows.map((r) => r.id.length));
+  let text = '';
   rows.forEach((row, i) => {
     const skip = row.unsupported ? chalk.dim(` (${t('lab.unsupported', { reason: row.unsupported })})`) : '';
-    process.stdout.write(`${String(i + 1).padStart(2)}. ${chalk.bold(row.id.padEnd(width))}  ${mark[row.status]}  ${row.title}${skip}\n`);
-    process.stdout.write(`    ${' '.repeat(width)}             ${chalk.dim(row.summary)}\n`);
+    text += `${String(i + 1).padStart(2)}. ${chalk.bold(row.id.padEnd(width))}  ${mark[row.status]}  ${row.title}${skip}\n`;
+    text += `    ${' '.repeat(width)}             ${chalk.dim(row.summary)}\n`;
   });
   const passed = rows.filter((r) => r.status === 'passed').length;
-  process.stdout.write(`\n${t('list.footer', { passed, total: rows.length, lab: rows[0]?.id ?? '<lab>' })}\n`);
+  writeOut(`${text}\n${t('list.footer', { passed, total: rows.length, lab: rows[0]?.id ?? '<lab>' })}\n`);
+}
+
+/**
+ * Whether stdout may be a terminal (a character device: a terminal, or /dev/null), told without
+ * node:tty, which loads net: only then is the stdout stream made, and it says for sure.
+ */
+function maybeTerminal(): boolean {
+  try {
+    return fstatSync(1).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Write to stdout's descriptor without making the stdout stream (it loads net and stream for a
+ * pipe). A reader that went away (`netlab list | head -1`) is not an error; a descriptor that
+ * would block hands the rest to the stream, which waits.
+ */
+function writeOut(text: string): void {
+  if (maybeTerminal()) {
+    process.stdout.write(text);
+    return;
+  }
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') process.exit(0);
+    if (code !== 'EAGAIN') throw err;
+    process.stdout.write(rest);
+  }
 }
 
 function plain(text: string): string {
