@@ -93,12 +93,15 @@ async function bundleEntry() {
   );
   // `list` asks a lab that checks its platform whether this machine runs it. Importing the
   // lab as ESM would start the ESM loader for that one question: it gets a CommonJS copy of
-  // its definition (lab.cjs, which the registry prefers). Lab definitions import little.
+  // the check (platform.cjs from the lab's platform.ts, else of its whole definition, lab.cjs),
+  // which the registry prefers.
   const catalog = JSON.parse(readFileSync(join(dist, 'labs', 'catalog.json'), 'utf8'));
   for (const lab of catalog.filter((l) => l.checksPlatform)) {
+    const platform = join(root, 'labs', lab.id, 'platform.ts');
     // Its packages are bundled in too: a package that is ESM only (string-width) would start
     // the ESM loader through require(), the very cost this copy avoids.
-    await bundle(join(root, 'labs', lab.id, 'lab.ts'), join(dist, 'labs', lab.id, 'lab.cjs'), () => false, { packages: true });
+    if (existsSync(platform)) await bundle(platform, join(dist, 'labs', lab.id, 'platform.cjs'), () => false, { packages: true });
+    else await bundle(join(root, 'labs', lab.id, 'lab.ts'), join(dist, 'labs', lab.id, 'lab.cjs'), () => false, { packages: true });
   }
 }
 

@@ -6,6 +6,7 @@ import { msg } from '../../src/i18n/index.js';
 import { padEnd } from '../../src/i18n/width.js';
 import { benchClientDemo, benchServerDemo, clientDemo, httpClientDemo, httpServerDemo, serverDemo, type Measurement, type Step } from './contract.js';
 import { socketPathTooLong } from './socket-path.js';
+import { unsupported } from './platform.js';
 
 /** `name` inside a fresh private temporary directory (mode 0700, removed after the run). */
 function socketPath(ctx: DemoContext, name: string): string {
@@ -110,13 +111,7 @@ export default defineLab({
   options: {
     roundTrips: { description: 'round trips per transport for the timing table', default: '2000' },
   },
-  unsupported: () =>
-    process.platform === 'win32'
-      ? msg({
-          en: 'on Windows, net.Server#listen(path) makes a named pipe (\\\\?\\pipe\\...), not a Unix socket file: this lab needs Linux or macOS',
-          'zh-CN': '在 Windows 上，net.Server#listen(path) 创建的是命名管道（\\\\?\\pipe\\...），不是 Unix 套接字文件：这个实验需要 Linux 或 macOS',
-        })
-      : null,
+  unsupported,
   scenarios: {
     tour: {
       title: 'listen(path), a client over connect({ path }), close() removes the file, Unix vs TCP timing',

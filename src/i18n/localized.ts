@@ -4,7 +4,7 @@
  * and is what a language without its own text gets.
  */
 import type { Language } from './language.js';
-import { currentLanguage } from './messages.js';
+import { currentLanguage } from './current.js';
 
 /**
  * One text in each language the lab has it in. The values go into template strings in every

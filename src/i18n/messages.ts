@@ -5,6 +5,7 @@
  */
 import { en } from './catalog/en.js';
 import { resolveLanguage, type Language } from './language.js';
+import { currentLanguage, STATE } from './current.js';
 
 /** A message key: one of the English catalogue's. */
 export type MessageKey = keyof typeof en;
@@ -60,11 +61,6 @@ interface State {
   translate: Translate;
 }
 
-// One state per process, not per module instance: the installed CLI is a bundle that carries
-// its own copy of this module, while the commands it imports use dist/'s. Both must speak the
-// language the CLI chose.
-const STATE = Symbol.for('netlab.i18n');
-
 function state(): State {
   const g = globalThis as { [STATE]?: State };
   // Until the CLI chooses (`setLanguage`), the environment's choice, with English messages:
@@ -80,10 +76,7 @@ export async function setLanguage(language: Language): Promise<void> {
   (globalThis as { [STATE]?: State })[STATE] = { language, translate: translator(language, await loadTranslation(language)) };
 }
 
-/** The language this process speaks: `setLanguage`'s, else the environment's (`NETLAB_LANG`, `LANG`…). */
-export function currentLanguage(): Language {
-  return state().language;
-}
+export { currentLanguage };
 
 /** `t('grade.notStarted', { lab })`: the current language's text, else English's. */
 export const t: Translate = (key, vars) => state().translate(key, vars);

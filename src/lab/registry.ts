@@ -96,22 +96,27 @@ export async function labCatalog(labsDir: string = LABS_DIR, language: Language 
       card = { ...card, title: texts.title || card.title, summary: texts.summary || card.summary };
       let unsupported: string | null = null;
       if (checksPlatform) {
-        // The build's CommonJS copy of the definition first: requiring it does not start the
-        // ESM loader, a large part of `netlab list`'s startup budget. The lab itself when there
-        // is no copy, or the copy cannot be required (a package only importable as ESM).
-        const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
-        const mod = requireCopy(join(dir, 'lab.cjs')) ?? (entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {});
-        unsupported = mod.default?.unsupported?.() ?? null;
+        // The build's CommonJS copy of the check first (platform.cjs, else the whole
+        // definition's, lab.cjs): requiring it does not start the ESM loader, a large part of
+        // `netlab list`'s startup budget. The lab itself when there is no copy, or the copy
+        // cannot be required (a package only importable as ESM).
+        const check = requireCopy<{ unsupported?: () => string | null }>(join(dir, 'platform.cjs'))?.unsupported;
+        if (check) unsupported = check();
+        else {
+          const entry = ['lab.js', 'lab.ts'].map((f) => join(dir, f)).find(existsSync);
+          const mod = requireCopy<{ default?: LabDefinition }>(join(dir, 'lab.cjs')) ?? (entry ? ((await import(pathToFileURL(entry).href)) as { default?: LabDefinition }) : {});
+          unsupported = mod.default?.unsupported?.() ?? null;
+        }
       }
       return { ...card, dir, unsupported };
     }),
   );
 }
 
-function requireCopy(path: string): { default?: LabDefinition } | undefined {
+function requireCopy<T>(path: string): T | undefined {
   if (!existsSync(path)) return undefined;
   try {
-    return createRequire(import.meta.url)(path) as { default?: LabDefinition };
+    return createRequire(import.meta.url)(path) as T;
   } catch {
     return undefined;
   }
