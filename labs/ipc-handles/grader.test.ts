@@ -6,9 +6,7 @@
  * its process (see children.ts).
  */
 import type * as net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { check, fail, msg, paced, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
 import { ByteReader, connectTcp } from '../../src/grade/helpers.js';
 import { primaryHost, type ChildRecord, type Started } from './contract.js';
@@ -308,8 +306,9 @@ check('waits-for-worker', 'a connection that arrives while no worker is ready wa
   if (reply.pid === only) fail(msg({ en: `worker ${only} was dead, yet it answered?`, 'zh-CN': `工作进程 ${only} 已经死了，却还回答了？` }));
 });
 
-check('replaces-unready-worker', 'a worker that dies before it was ever ready is replaced too', { points: 2 }, async () => {
-  const flag = join(tmpdir(), `netlab-ipc-fail-${randomUUID()}`);
+check('replaces-unready-worker', 'a worker that dies before it was ever ready is replaced too', { points: 2 }, async (ctx) => {
+  // In the check's own folder: removed when the check ends, however it ends.
+  const flag = join(ctx.tempDir(), 'fail-first');
   // netlab's worker: the first one forked exits before saying ready; the next ones work.
   const { sub, port } = await started(2, { failFirst: flag, asResolved: true });
   const deadline = Date.now() + paced(4000);
@@ -326,8 +325,6 @@ check('replaces-unready-worker', 'a worker that dies before it was ever ready is
   }
   const pids = new Set([(await ask(sub, port)).pid, (await ask(sub, port)).pid]);
   if (pids.size < 2) fail(msg({ en: `two connections went to one worker (${[...pids].join(', ')}): the replacement should be in the rotation`, 'zh-CN': `两个连接都交给了同一个工作进程（${[...pids].join(', ')}）：替代者应当加入轮转` }));
-  const { rmSync } = await import('node:fs');
-  rmSync(flag, { force: true });
 });
 
 check('close-stops-everything', 'close() stops listening, disconnects every worker, and resolves once all have exited', { points: 2 }, async () => {
