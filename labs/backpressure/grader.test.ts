@@ -458,7 +458,10 @@ check('client-leaves', 'a client that leaves midway stops the production for it 
   if (sub.crashed || !sub.running) fail(msg({ en: 'after a client left midway, your server crashed while serving the next client.', 'zh-CN': '一个客户端中途离开之后，你的服务器在服务下一个客户端时崩溃了。' }));
   // By our client's address when the server was too busy to report its socket in time: the
   // writes after destroy are judged either way.
-  const after = (await sub.call('sockets', null, CALL_MS)).find((s) => (mine ? s.id === mine.id : s.remote === remote));
+  // Judged once the server's socket for our client is destroyed (its writes after that are the
+  // question), not at whatever moment the query lands: until then, no write is "after destroy".
+  const leftSocket = async () => (await sub.call('sockets', null, CALL_MS)).find((s) => (mine ? s.id === mine.id : s.remote === remote));
+  const after = (await pollUntil(async () => ((await leftSocket())?.destroyed ? leftSocket() : undefined), { timeoutMs: STALL_MS })) ?? (await leftSocket());
   if (after && after.writesAfterDestroy > 0) {
     fail(
       msg({
