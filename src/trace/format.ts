@@ -2,7 +2,7 @@
  * Turning trace lines into terminal text: pure functions shared by the CLI's live printer and
  * the interactive lab. Colour is applied through a `Paint` so callers decide (chalk, none).
  */
-import stringWidth from 'string-width';
+import { textWidth } from '../i18n/width.js';
 import { WIRE_ACTOR, formatWireDetail } from '../wire/format.js';
 import type { Json, JsonObject, TraceLine } from './event.js';
 import { isQuiet, type TracePolicy } from './policy.js';
@@ -26,7 +26,7 @@ export const plainPaint: Paint = {
 export { isQuiet, QUIET_EVENTS } from './policy.js';
 
 /**
- * Column widths of the trace, in terminal columns (measured with string-width, so wide
+ * Column widths of the trace, in terminal columns (measured with textWidth, so wide
  * characters count double). A growing layout widens a column to the longest value seen, up to
  * a limit (`server(allowHalfOpen:false)` fits); a longer value overflows its column rather than
  * being cut, since its end is often the point.
@@ -45,10 +45,10 @@ export class TraceLayout {
   fit(line: TraceLine): void {
     if (!this.grows) return;
     const { LIMITS } = TraceLayout;
-    this.actor = Math.max(this.actor, Math.min(LIMITS.actor, stringWidth(line.actor)));
+    this.actor = Math.max(this.actor, Math.min(LIMITS.actor, textWidth(line.actor)));
     if (line.type !== 'event') return;
-    this.object = Math.max(this.object, Math.min(LIMITS.object, stringWidth(line.object)));
-    this.name = Math.max(this.name, Math.min(LIMITS.name, stringWidth(line.name)));
+    this.object = Math.max(this.object, Math.min(LIMITS.object, textWidth(line.object)));
+    this.name = Math.max(this.name, Math.min(LIMITS.name, textWidth(line.name)));
   }
 }
 
@@ -57,7 +57,7 @@ const FIXED_LAYOUT = new TraceLayout(10, 22, 12, false);
 
 /** `text` padded with spaces to `width` columns (no padding if it is wider). */
 export function padColumns(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+  return text + ' '.repeat(Math.max(0, width - textWidth(text)));
 }
 
 export function formatTime(t: number): string {
@@ -121,7 +121,7 @@ export function formatLine(line: TraceLine, paint: Paint = plainPaint, layout: T
       return `${time}  ${actor} ${paint.dim(line.stream === 'stderr' ? '!' : '>')} ${line.stream === 'stderr' ? paint.error(line.text) : line.text}`;
     case 'event': {
       const name = line.name === 'error' ? paint.error(line.name) : paint.bold(line.name);
-      const pad = ' '.repeat(Math.max(1, layout.name + 1 - stringWidth(line.name)));
+      const pad = ' '.repeat(Math.max(1, layout.name + 1 - textWidth(line.name)));
       const detail = line.actor === WIRE_ACTOR ? formatWireDetail(line.detail) : formatDetail(line.detail);
       return `${time}  ${actor} ${paint.dim(padColumns(line.object, layout.object))} ${name}${pad}${detail}`;
     }

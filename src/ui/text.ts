@@ -12,16 +12,35 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
+// Printable ASCII: one column a character, no lookup needed (most of what the screens show).
+// eslint-disable-next-line no-control-regex
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Widths of the other texts already measured. A frame measures the same rows again on every
+ * key and every trace line, and string-width looks each grapheme up in Unicode tables: a
+ * Chinese lesson paged through cost seconds without this. Bounded: cleared when full.
+ */
+const measured = new Map<string, number>();
+const MEASURED_MAX = 4096;
+
 /** Columns `text` takes on a terminal (ANSI codes take none, CJK and emoji two). */
 export function textWidth(text: string): number {
-  return stringWidth(text);
+  const plain = text.includes('\x1b') ? stripAnsi(text) : text;
+  if (PLAIN_ASCII.test(plain)) return plain.length;
+  let width = measured.get(text);
+  if (width === undefined) {
+    if (measured.size >= MEASURED_MAX) measured.clear();
+    measured.set(text, (width = stringWidth(text)));
+  }
+  return width;
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Columns one grapheme takes. ASCII is the common case and needs no lookup. */
 function graphemeWidth(g: string): number {
-  return g.length === 1 && g >= ' ' && g <= '~' ? 1 : stringWidth(g);
+  return g.length === 1 && g >= ' ' && g <= '~' ? 1 : textWidth(g);
 }
 
 /** Pad (or not) `text` to `width` columns, ignoring ANSI codes. */

@@ -8,7 +8,7 @@
  * readable width, it shows a window of them (`firstActor` scrolls) and says which are off-screen.
  * Widths are terminal columns (string-width): CJK text takes two.
  */
-import stringWidth from 'string-width';
+import { textWidth } from '../i18n/width.js';
 import type { TraceLine } from '../trace/event.js';
 import { isQuiet, type TracePolicy } from '../trace/policy.js';
 import { WIRE_ACTOR } from './packets.js';
@@ -50,13 +50,13 @@ function packetLabel(line: TraceLine & { type: 'event' }): string {
 }
 
 function fit(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text + ' '.repeat(width - stringWidth(text));
+  if (textWidth(text) <= width) return text + ' '.repeat(width - textWidth(text));
   let out = '';
   for (const ch of text) {
-    if (stringWidth(out + ch) > width - 1) break;
+    if (textWidth(out + ch) > width - 1) break;
     out += ch;
   }
-  return out + '…' + ' '.repeat(Math.max(0, width - 1 - stringWidth(out)));
+  return out + '…' + ' '.repeat(Math.max(0, width - 1 - textWidth(out)));
 }
 
 /** Draw `lines` (in time order) as a sequence diagram. */
@@ -91,7 +91,7 @@ export function renderDiagram(lines: readonly TraceLine[], options: DiagramOptio
     // Writes `text` from column `at`, a wide character taking two cells.
     let col = at;
     for (const ch of text) {
-      const w = stringWidth(ch);
+      const w = textWidth(ch);
       if (col + w > width) break;
       row[col] = ch;
       if (w === 2) row[col + 1] = '';
@@ -115,13 +115,13 @@ export function renderDiagram(lines: readonly TraceLine[], options: DiagramOptio
       else row[lo + 1] = '◀';
       const label = ` ${packetLabel(line)} `;
       const room = hi - lo - 3;
-      if (room > 2) put(row, lo + 2 + Math.max(0, Math.floor((room - stringWidth(label)) / 2)), fit(label, Math.min(room, stringWidth(label))));
+      if (room > 2) put(row, lo + 2 + Math.max(0, Math.floor((room - textWidth(label)) / 2)), fit(label, Math.min(room, textWidth(label))));
     } else {
       const i = shown.indexOf(line.actor);
       if (i < 0) continue;
       const label = `● ${line.name}`;
       const room = i === shown.length - 1 ? width - centre(i) : column - 1;
-      put(row, centre(i), fit(label, Math.min(room, stringWidth(label))));
+      put(row, centre(i), fit(label, Math.min(room, textWidth(label))));
     }
     put(row, 0, time(line.t));
     rows.push(row.join('').trimEnd());
