@@ -92,6 +92,12 @@ export function createEchoServer(): net.Server {
   return new Promise(() => {}) as unknown as net.Server;
 }
 `,
+  // Its own module next to it and import.meta: loaded through netlab's module hooks (a module
+  // that imports only Node's own is loaded without them, from a transpiled copy).
+  'own-module/tcp-echo.ts': `import { echoOn } from './echo.js';
+
+export const createEchoServer = () => echoOn(new URL(import.meta.url).protocol);
+`,
   // What Ctrl-C does to the learner's process (the terminal signals netlab's whole process group).
   'ctrl-c/tcp-echo.ts': `import * as net from 'node:net';
 
@@ -118,6 +124,19 @@ beforeAll(async () => {
     mkdirSync(join(tmp.dir, rel, '..'), { recursive: true });
     writeFileSync(join(tmp.dir, rel), content);
   }
+  writeFileSync(
+    join(tmp.dir, 'own-module/echo.ts'),
+    `import * as net from 'node:net';
+
+export function echoOn(protocol: string): net.Server {
+  if (protocol !== 'file:') throw new Error('loaded from ' + protocol);
+  return net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.pipe(socket);
+    socket.on('error', () => socket.destroy());
+  });
+}
+`,
+  );
   pace = await measurePace();
   reports = await gradeEntries(paths.map((file) => ({ lab: 'tcp-echo', file })), { pace });
 }, 600_000);
@@ -125,7 +144,7 @@ beforeAll(async () => {
 afterAll(() => tmp.remove());
 
 describe('a learner file with plain import, in a folder with no package.json', () => {
-  test.each(['as-ts/tcp-echo.ts', 'as-mts/tcp-echo.mts', 'as-js/tcp-echo.js', 'as-mjs/tcp-echo.mjs', 'as-cjs/tcp-echo.js'])('%s passes every check', (rel) => {
+  test.each(['as-ts/tcp-echo.ts', 'as-mts/tcp-echo.mts', 'as-js/tcp-echo.js', 'as-mjs/tcp-echo.mjs', 'as-cjs/tcp-echo.js', 'own-module/tcp-echo.ts'])('%s passes every check', (rel) => {
     const r = report(rel);
     expect(r.file).toBe(join(tmp.dir, rel));
     expect(failedChecks(r), JSON.stringify(r.checks.filter((c) => c.status === 'failed').map((c) => c.message))).toEqual([]);
@@ -202,5 +221,25 @@ describe('learner code that fails', () => {
     const messages = report('never-settles/tcp-echo.ts').checks.filter((c) => c.status === 'failed').map((c) => c.message ?? '');
     expect(messages.some((m) => /your code did not answer within \d+ ms: an await \(or a callback\) that never comes\?/.test(m)), messages.join('\n')).toBe(true);
     expect(messages.join('\n')).not.toMatch(/"(inspect|listen|close)"|netlab:/);
+  });
+});
+
+describe('which modules load without the module hooks', () => {
+  test('only those that import nothing but Node\'s own modules, statically, and never use import.meta', async () => {
+    const { importsOnlyBuiltins } = (await import(new URL('../dist/src/grade/runner.js', import.meta.url).href)) as typeof import('../src/grade/runner.js');
+    expect(importsOnlyBuiltins('import * as net from "node:net";\nimport { once } from "events";\nimport "node:fs/promises";\nexport const x = 1;')).toBe(true);
+    expect(importsOnlyBuiltins('export function f() { return 1; }')).toBe(true);
+    for (const code of [
+      'import { echo } from "./echo.js";',
+      'import { request } from "undici";',
+      'export * from "./other.js";',
+      'const m = await import("node:net");',
+      'console.log(import.meta.url);',
+      'const net = require("node:net");',
+      // A string that looks like an import is taken for one: the module keeps the hooks.
+      'const s = "import \'x\'";',
+    ]) {
+      expect(importsOnlyBuiltins(code), code).toBe(false);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // The runtime as shipped: spawned programs load dist/ (the TypeScript loader is compiled there).
 import { ActorProcess } from '../dist/src/runtime/spawn.js';
@@ -109,6 +109,38 @@ setInterval(() => {}, 1000);
     );
     const parent = spawn(process.execPath, [parentProgram], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => parent.stdout.once('data', () => resolve()));
+    const [pid] = await childrenOf(parent.pid!);
+    expect(pid).toBeDefined();
+    parent.kill('SIGKILL');
+    await new Promise((r) => parent.once('exit', r));
+    expect(await goneWithin(pid!, 5000), `child ${pid} still alive`).toBe(true);
+  });
+});
+
+const hasSetpriv = process.platform === 'linux' && spawnSync('setpriv', ['--pdeathsig', 'KILL', 'true'], { stdio: 'ignore' }).status === 0;
+
+describe('a program that needs no module hooks and dies with its parent (the learner process under grading)', () => {
+  test.skipIf(!hasSetpriv)('started without the hooks, told it dies with its parent, and killed by the kernel in a busy loop when its parent is SIGKILLed', async () => {
+    // ready() is written to the IPC pipe at once; the busy loop starts in the same tick, so no
+    // JavaScript of the child's can notice that its parent is gone.
+    const childProgram = program(
+      'busy-plain.mjs',
+      `import { ready } from ${JSON.stringify(CHILD_API)};
+ready({ guarded: process.env.NETLAB_DIES_WITH_PARENT ?? null, hooks: process.execArgv.some((a) => a.includes('register')) });
+for (;;) {}
+`,
+    );
+    const parentProgram = program(
+      'busy-parent.mjs',
+      `import { ActorProcess } from ${JSON.stringify(new URL('../dist/src/runtime/spawn.js', import.meta.url).href)};
+const a = new ActorProcess({ actor: 'x', program: ${JSON.stringify(childProgram)}, t0: Date.now(), onLine() {}, hooks: false, diesWithParent: true });
+process.stdout.write(JSON.stringify(await a.ready()) + '\\n');
+setInterval(() => {}, 1000);
+`,
+    );
+    const parent = spawn(process.execPath, [parentProgram], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const info = await new Promise<string>((resolve) => parent.stdout.setEncoding('utf8').once('data', (d: string) => resolve(d)));
+    expect(JSON.parse(info)).toEqual({ guarded: '1', hooks: false });
     const [pid] = await childrenOf(parent.pid!);
     expect(pid).toBeDefined();
     parent.kill('SIGKILL');

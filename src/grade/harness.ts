@@ -514,7 +514,8 @@ class SubmissionImpl implements Submission {
     params: HostParams,
     network?: PrivateNetwork,
   ) {
-    this.process = run.scope.spawn({ actor, program: host, params: params as unknown as Json, cwd: dirname(file), network });
+    // Plain JavaScript that imports only Node's modules needs no module hooks.
+    this.process = run.scope.spawn({ actor, program: host, params: params as unknown as Json, cwd: dirname(file), network, hooks: params.module === undefined || /\.[mc]?ts$/.test(host), diesWithParent: true });
     // Killed by the harness at the end of the check: not an end of its own (see unexpectedEnd).
     run.scope.defer(() => this.kill());
   }
@@ -696,6 +697,7 @@ async function start(labId: string, options: StartOptions = {}): Promise<Submiss
     // Outlives the check by a margin only; the harness kills it well before.
     maxLifetimeMs: run.remainingMs() + 15_000,
     ...(run.submission.transpiled !== undefined ? { transpiled: run.submission.transpiled } : {}),
+    ...(run.submission.plain !== undefined ? { module: run.submission.plain } : {}),
   }, options.network);
   run.submissions.push(sub);
   // A little under what is left, so that this says "did not finish loading" before the check's own limit.

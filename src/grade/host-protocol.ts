@@ -25,6 +25,12 @@ export interface HostParams {
   maxLifetimeMs: number;
   /** The learner's TypeScript already transpiled to JavaScript (saves starting esbuild per check). */
   transpiled?: string;
+  /**
+   * A JavaScript file to import instead of `submission`: the same module (transpiled, with a
+   * source map to the learner's lines) when it imports nothing but Node's own modules, so the
+   * process needs no module hooks. `submission` still names the file in messages.
+   */
+  module?: string;
 }
 
 /** The `ready()` payload of a host: the module loaded and has every export, or why not. */

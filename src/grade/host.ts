@@ -8,7 +8,8 @@
  *
  * It never dies silently: a module that throws while loading is reported with the learner's
  * stack (source-mapped to their `.ts` lines), a missing export is named, and a process whose
- * parent disappears, or that outlives its hard limit, kills itself even from inside a busy loop.
+ * parent disappears dies with it even inside a busy loop: killed by the kernel where `setpriv`
+ * asked it to (see `ActorProcess`), else by a watchdog thread that also enforces a hard limit.
  */
 import { register } from 'node:module';
 import { relative } from 'node:path';
@@ -16,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Json } from '../trace/event.js';
 import { onCommand, params, ready, waitForCommand } from '../runtime/child.js';
-import { toWireError } from '../runtime/protocol.js';
+import { ENV, toWireError } from '../runtime/protocol.js';
 import { HOST_EXIT, HOST_FAILURE, HOST_PING, type HostParams } from './host-protocol.js';
 import type { ArgOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 
@@ -58,7 +59,9 @@ export function hostSubmission(ops: Record<string, HostOp>): void;
 export function hostSubmission(first: HostContract | Record<string, HostOp>, second?: object): void {
   const ops = (second ?? first) as Record<string, HostOp>;
   const p = params<HostParams>();
-  startWatchdog(p.maxLifetimeMs);
+  // Where the kernel kills this process with its parent (setpriv), the harness's own limits
+  // are enough: a watchdog thread would only double the start-up cost of every check.
+  if (!process.env[ENV.diesWithParent]) startWatchdog(p.maxLifetimeMs);
   // Registered before the import, so the harness can tell a module stuck in a top-level await
   // (still answers) from one stuck in a busy loop (does not).
   onCommand(HOST_PING, () => 'pong');
@@ -71,7 +74,7 @@ async function load(p: HostParams, ops: Record<string, HostOp>): Promise<void> {
   let mod: LearnerModule;
   if (p.transpiled !== undefined) usePreloaded(p.submission, p.transpiled);
   try {
-    mod = (await import(pathToFileURL(p.submission).href)) as LearnerModule;
+    mod = (await import(pathToFileURL(p.module ?? p.submission).href)) as LearnerModule;
   } catch (err) {
     ready({ ok: false, stage: 'import', error: toWireError(err) } as unknown as Json);
     return;

@@ -10,7 +10,8 @@
  * - The root, include and exclude are set explicitly, so graders inside `node_modules/netlab`
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -18,6 +19,7 @@ import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } fr
 import type { GradeCapture } from './capture.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
+import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
 import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, GradeTarget, GradeTotals, LabReport, LabStatus, LoadError, Points } from './types.js';
@@ -136,9 +138,24 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   const runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
-  const labs: Record<string, GradeTarget> = {};
   // The pace is measured while the files are transpiled (it waits on a process, not the CPU).
-  const [prepared, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
+  const [{ prepared, dir: preparedDir }, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
+  try {
+    return await gradePrepared(submissions, options, reports, runnable, prepared, pace);
+  } finally {
+    if (preparedDir) removeTempDir(preparedDir);
+  }
+}
+
+async function gradePrepared(
+  submissions: GradeJob[],
+  options: GradeSubmissionsOptions,
+  reports: Array<LabReport | undefined>,
+  runnable: number[],
+  prepared: Map<string, Prepared>,
+  pace: number,
+): Promise<LabReport[]> {
+  const labs: Record<string, GradeTarget> = {};
   // Limits the caller chose are theirs; the defaults are for a quiet machine, so they scale.
   const labTimeoutMs = options.timeoutMs ?? paced(DEFAULT_LAB_TIMEOUT_MS, pace);
   const loadErrors = new Map<number, LoadError>();
@@ -152,7 +169,12 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
       entry.submissions.push({ key: String(i), file: null });
       continue;
     }
-    entry.submissions.push({ key: String(i), file: s.file, ...(ready?.transpiled !== undefined ? { transpiled: ready.transpiled } : {}) });
+    entry.submissions.push({
+      key: String(i),
+      file: s.file,
+      ...(ready?.transpiled !== undefined ? { transpiled: ready.transpiled } : {}),
+      ...(ready?.plain !== undefined ? { plain: ready.plain } : {}),
+    });
   }
   const context: GradeContext = {
     labs,
@@ -210,7 +232,24 @@ async function gradeCapture(onUnavailable?: (reason: string) => void): Promise<G
 const MAX_TRANSPILED = 48 * 1024;
 
 /** A submission that cannot load at all: said once for its lab, never once per check. */
-type Prepared = { transpiled?: string } | { loadError: LoadError };
+type Prepared = { transpiled?: string; plain?: string } | { loadError: LoadError };
+
+const BUILTIN = new Set(builtinModules);
+
+/**
+ * Whether `code` (esbuild's output: every import is an `import … from "x"` or `import "x"`
+ * statement) imports nothing but Node's own modules, statically, and never asks where it is
+ * (`import.meta`): then it runs the same from any folder and needs no module hooks. Anything
+ * the scan cannot vouch for (a string that looks like an import, say) answers no, and the
+ * module is loaded through the hooks as before.
+ */
+export function importsOnlyBuiltins(code: string): boolean {
+  if (/\bimport\s*\(|\bimport\.meta\b|\brequire\s*\(/.test(code)) return false;
+  for (const [, , specifier] of code.matchAll(/\b(?:from|import)\s*(["'])(.*?)\1/g)) {
+    if (!BUILTIN.has(specifier!.replace(/^node:/, ''))) return false;
+  }
+  return true;
+}
 
 /** A path as the learner knows it: relative to where they ran netlab, when it is below it. */
 function shownPath(file: string): string {
@@ -222,9 +261,10 @@ function shownPath(file: string): string {
  * Before any check starts a learner process, find what would stop every one of them from
  * loading the file: not a file (a folder, unreadable), or a syntax error. TypeScript is also
  * transpiled here, once (the options of src/runtime/loader-hooks.ts), so the learner processes
- * of its checks need not start esbuild each.
+ * of its checks need not start esbuild each; a module that imports only Node's own modules is
+ * written to a temp folder (`dir`, removed when grading ends) and loaded without module hooks.
  */
-async function prepareAll(files: Array<string | null>): Promise<Map<string, Prepared>> {
+async function prepareAll(files: Array<string | null>): Promise<{ prepared: Map<string, Prepared>; dir?: string }> {
   const out = new Map<string, Prepared>();
   const code = new Map<string, string>();
   for (const file of new Set(files.filter((f): f is string => f !== null))) {
@@ -239,14 +279,26 @@ async function prepareAll(files: Array<string | null>): Promise<Map<string, Prep
       out.set(file, { loadError: { message: t('grade.r.cannotRead', { file: shownPath(file), reason: e.code ?? e.message }) } });
     }
   }
-  if (code.size === 0) return out;
+  if (code.size === 0) return { prepared: out };
   const { transform, stop } = await import('esbuild');
+  let dir: string | undefined;
   await Promise.all(
-    [...code].map(async ([file, source]) => {
+    [...code].map(async ([file, source], n) => {
       const ts = /\.[mc]?ts$/.test(file);
       try {
         // JavaScript is only parsed (Node runs it as it is): no target, so no lowering can fail.
         const result = await transform(source, ts ? { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file } : { loader: 'js', sourcefile: file });
+        if (importsOnlyBuiltins(result.code)) {
+          // ESM TypeScript is written once as a .mjs beside nothing of the learner's (its source
+          // map names their file, so stacks still point at their lines); JavaScript as it is.
+          if (!ts) out.set(file, { plain: file });
+          else if (!file.endsWith('.cts')) {
+            const plain = join((dir ??= makeTempDir('netlab-grade-')), `${n}-${basename(file).replace(/\.[mc]?ts$/, '')}.mjs`);
+            writeFileSync(plain, result.code);
+            out.set(file, { plain });
+          }
+          if (out.has(file)) return;
+        }
         out.set(file, ts && result.code.length <= MAX_TRANSPILED ? { transpiled: result.code } : {});
       } catch (err) {
         const syntax = syntaxError(err, file);
@@ -257,7 +309,7 @@ async function prepareAll(files: Array<string | null>): Promise<Map<string, Prep
   );
   // esbuild runs as a child process: stop it now rather than leave it to notice netlab's exit.
   await stop();
-  return out;
+  return { prepared: out, ...(dir ? { dir } : {}) };
 }
 
 /** esbuild's first error as the learner's editor would show it: file:line:col, the line, a caret. */

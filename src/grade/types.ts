@@ -138,6 +138,12 @@ export interface GradeSubmission {
   file: string | null;
   /** The module transpiled to JavaScript by the runner, when it is TypeScript and small enough to pass along. */
   transpiled?: string;
+  /**
+   * A JavaScript file equal to `file` (`file` itself, or its transpiled copy in the run's temp
+   * folder) when the module imports nothing but Node's own modules: its processes then start
+   * without netlab's module hooks.
+   */
+  plain?: string;
 }
 
 /** One lab's entry in the {@link GradeContext}. */

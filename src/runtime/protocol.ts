@@ -4,6 +4,8 @@ import type { Json, UnsequencedLine } from '../trace/event.js';
 export const ENV = {
   actor: 'NETLAB_ACTOR',
   params: 'NETLAB_PARAMS',
+  /** Set when the kernel kills the child as soon as its parent dies (see `ActorProcess`). */
+  diesWithParent: 'NETLAB_DIES_WITH_PARENT',
 } as const;
 
 /** An error as it crosses a process boundary. */

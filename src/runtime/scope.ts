@@ -9,7 +9,7 @@ import type { Json } from '../trace/event.js';
 import type { TraceCollector } from '../trace/collector.js';
 import { captureUnavailable, openPrivateNetwork, type PrivateNetwork, type PrivateNetworkFiles } from './namespace.js';
 import type { TracedCapture, WireStats } from '../wire/capture.js';
-import { ActorProcess } from './spawn.js';
+import { ActorProcess, type SpawnOptions } from './spawn.js';
 import { makeTempDir, removeTempDir } from './cleanup.js';
 
 export interface ScopeSpawnOptions {
@@ -22,6 +22,10 @@ export interface ScopeSpawnOptions {
   cwd?: string;
   /** Run it inside this private network (see namespace.ts). */
   network?: PrivateNetwork;
+  /** See {@link SpawnOptions.hooks}. */
+  hooks?: boolean;
+  /** See {@link SpawnOptions.diesWithParent}. */
+  diesWithParent?: boolean;
 }
 
 /** How long lines wait for packets that happened before them (see TraceCollector.widenWindow). */
@@ -90,6 +94,8 @@ export class ProcessScope {
       t0: this.collector.t0,
       onLine: this.collector.push,
       launcher: (options.network ?? this.defaultNetwork)?.launcher(options.cwd),
+      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+      ...(options.diesWithParent === undefined ? {} : { diesWithParent: options.diesWithParent }),
     });
     this.started.push(child);
     return child;

@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Json, UnsequencedLine } from '../trace/event.js';
@@ -27,11 +27,39 @@ export interface SpawnOptions {
   /** Extra node flags. */
   execArgv?: string[];
   /**
+   * netlab's module hooks (TypeScript, undici from netlab's copy): on unless the caller knows the
+   * program and everything it imports are JavaScript and Node's own modules. Off, the process
+   * starts without the hooks' thread: about a third of a small program's start-up.
+   */
+  hooks?: boolean;
+  /**
+   * Have the kernel kill the child the moment this process dies, even in a busy loop, where
+   * Linux's util-linux `setpriv` can ask for it (ignored inside a `launcher`, whose namespaces
+   * may change the credentials that the request is tied to). The child sees
+   * `ENV.diesWithParent` set when it was granted.
+   */
+  diesWithParent?: boolean;
+  /**
    * A command prefix that starts node somewhere else and `exec`s it in place, keeping the IPC
    * channel: e.g. `PrivateNetwork.launcher()` (nsenter into a private network namespace).
    * Node, its flags and the program are appended.
    */
   launcher?: string[];
+}
+
+let deathGuard: string[] | null | undefined;
+
+/**
+ * The command prefix that sets the parent-death signal (prctl PR_SET_PDEATHSIG) before it runs
+ * node, or undefined where there is none (not Linux, util-linux too old or missing). Looked for
+ * once per process: one run of `setpriv … true`, a few milliseconds.
+ */
+function parentDeathGuard(): string[] | undefined {
+  if (deathGuard === undefined) {
+    const command = ['setpriv', '--pdeathsig', 'KILL'];
+    deathGuard = process.platform === 'linux' && spawnSync(command[0]!, [...command.slice(1), 'true'], { stdio: 'ignore' }).status === 0 ? command : null;
+  }
+  return deathGuard ?? undefined;
 }
 
 export interface ExitInfo {
@@ -55,7 +83,10 @@ export class ActorProcess {
   constructor(options: SpawnOptions) {
     this.actor = options.actor;
     const t = createClock(options.t0);
-    const execArgv = ['--import', REGISTER_URL, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])];
+    const hooks = options.hooks === false ? [] : ['--import', REGISTER_URL];
+    const execArgv = [...hooks, '--enable-source-maps', '--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])];
+    const guard = options.diesWithParent && !options.launcher?.length ? parentDeathGuard() : undefined;
+    const launcher = guard ?? options.launcher;
     const childOptions = {
       cwd: options.cwd,
       env: {
@@ -64,12 +95,13 @@ export class ActorProcess {
         [ENV.actor]: options.actor,
         [ENV.params]: JSON.stringify(options.params ?? {}),
         [T0_ENV]: String(options.t0),
+        [ENV.diesWithParent]: guard ? '1' : undefined,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
       serialization: 'json' as const,
     };
-    this.child = options.launcher?.length
-      ? spawn(options.launcher[0]!, [...options.launcher.slice(1), process.execPath, ...execArgv, options.program], childOptions)
+    this.child = launcher?.length
+      ? spawn(launcher[0]!, [...launcher.slice(1), process.execPath, ...execArgv, options.program], childOptions)
       : fork(options.program, [], { ...childOptions, execArgv });
     trackChild(this.child);
 
