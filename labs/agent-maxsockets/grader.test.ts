@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { check, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type HostSubmission } from '../../src/grade/harness.js';
 import { agentHost, type FetchAllOutcome } from './contract.js';
 
 const LAB = 'agent-maxsockets';
@@ -170,7 +170,7 @@ async function withServer(fn: (server: CountingServer) => Promise<void>): Promis
 const kText = (k: number) => (Number.isFinite(k) ? String(k) : 'Infinity');
 
 /** The learner's process, typed by the host's operations. */
-type Submission = TypedSubmission<NonNullable<typeof agentHost.ops>>;
+type Submission = HostSubmission<typeof agentHost>;
 
 async function fetchAll(sub: Submission, urls: string[], k: number): Promise<FetchAllOutcome> {
   return sub.call('fetchAll', { urls, maxSockets: Number.isFinite(k) ? k : null });

@@ -35,7 +35,7 @@ function settings(ctx: DemoContext): Settings {
   }
 }
 
-/** The `--set` options, and the demo server started with their delay. */
+/** The `--set` options, the demo server started with their delay, and the tables' headings (`h`). */
 async function startServer(ctx: DemoContext, traced = false) {
   const options = settings(ctx);
   const { delay } = options;
@@ -45,7 +45,7 @@ async function startServer(ctx: DemoContext, traced = false) {
     en: `the server listens on 127.0.0.1:${port} and answers every request after a ${delay} ms timer`,
     'zh-CN': `服务器在 127.0.0.1:${port} 上监听，每个请求都在一个 ${delay} ms 的定时器之后回答`,
   });
-  return { ...options, server, port };
+  return { ...options, server, port, h: heading() };
 }
 
 type DelayServer = ProgramProcess<NonNullable<typeof delayServer.spec>>;
@@ -122,8 +122,7 @@ export default defineLab({
     maxsockets: {
       title: 'N requests at once through http.Agent({ keepAlive: true, maxSockets: k }): measured vs ceil(N/k)·D',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, ks, server, port, h } = await startServer(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const ratio: JsonObject = {};
@@ -161,8 +160,7 @@ export default defineLab({
     'keep-alive': {
       title: 'keepAlive on vs off: two bursts, which connections survive between them',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, ks, server, port, h } = await startServer(ctx);
         const k = ks.find((x) => Number.isFinite(x) && x > 1) ?? 5;
         const configs: Array<{ name: string; pool: PoolSpec; say: string }> = [
           {
@@ -201,8 +199,7 @@ export default defineLab({
     'agent-false': {
       title: 'agent: false (a connection per request) vs http.globalAgent (keep-alive since Node 19)',
       async run(ctx) {
-        const { n, delay, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, server, port, h } = await startServer(ctx);
         const lines = [msg({ en: `two bursts of ${n} requests, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，D = ${delay} ms` }), '', `${pad('agent', 22)}${pad(h.connections, 13)}${pad(h.reused, 8)}${pad(h.idleAfter, 12)}${pad(h.burst1, 10)}${h.sent}`];
         const summary: JsonObject = {};
         for (const [name, pool, say] of [
@@ -237,8 +234,7 @@ export default defineLab({
     'max-free-sockets': {
       title: 'maxFreeSockets: how many idle sockets the agent keeps between bursts',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, ks, server, port, h } = await startServer(ctx);
         const k = ks.find((x) => Number.isFinite(x) && x > 2) ?? 5;
         const keep = Math.max(1, Math.floor(k / 2));
         const lines = [msg({ en: `two bursts of ${n} requests with maxSockets: ${k}, D = ${delay} ms`, 'zh-CN': `两波各 ${n} 个请求，maxSockets: ${k}，D = ${delay} ms` }), '', `${pad('agent', 52)}${pad(h.connections, 13)}${pad(h.reused, 8)}${h.idleAfter}`];
@@ -262,8 +258,7 @@ export default defineLab({
     'undici-pool': {
       title: 'undici Pool({ connections: k }) beside http.Agent({ maxSockets: k }) on the same server',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, ks, server, port, h } = await startServer(ctx);
         const measured: JsonObject = {};
         const ideal: JsonObject = {};
         const lines = [`N = ${n}, D = ${delay} ms`, '', `${pad('k', 10)}${pad(h.ideal, 10)}${pad('http.Agent', 14)}${pad('undici Pool', 14)}${h.connections} (Agent / Pool)`];
@@ -296,8 +291,7 @@ export default defineLab({
     'fetch-all': {
       title: 'fetchAll(urls, k) from the exercise (yours with --use): measured vs ideal, connections, waterfall',
       async run(ctx) {
-        const { n, delay, ks, server, port } = await startServer(ctx);
-        const h = heading();
+        const { n, delay, ks, server, port, h } = await startServer(ctx);
         const who = ctx.usingLearnerCode ? msg({ en: 'your fetchAll', 'zh-CN': '你的 fetchAll' }) : msg({ en: 'the reference fetchAll', 'zh-CN': '参考答案的 fetchAll' });
         const measured: JsonObject = {};
         const ideal: JsonObject = {};

@@ -6,7 +6,7 @@
  * time limits only bound waits for something that, done right, happens at once.
  */
 import type * as net from 'node:net';
-import { check, fail, msg, startSubmission, type CheckContext, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type CheckContext, type HostSubmission } from '../../src/grade/harness.js';
 import { ByteReader, bytesText, connectTcp, formatBytes, pollUntil } from '../../src/grade/helpers.js';
 import { firehoseHost, type SocketReport } from './contract.js';
 import { expectedByte, patternMismatch } from './pattern.js';
@@ -26,7 +26,7 @@ const CALL_MS = 12_000;
 
 const drainHint = () => msg({ en: "wait for 'drain' when write() returns false", 'zh-CN': "write() 返回 false 时要等待 'drain'" });
 
-type Submission = TypedSubmission<NonNullable<typeof firehoseHost.ops>>;
+type Submission = HostSubmission<typeof firehoseHost>;
 
 const start = (): Promise<Submission> => startSubmission(LAB, { host: firehoseHost });
 
@@ -466,10 +466,10 @@ check('client-leaves', 'a client that leaves midway stops the production for it 
     fail(
       msg({
         en:
-          `our client left after ${formatBytes(reader.length)}; your code then called write() ${after.writesAfterDestroy} more time(s) on its destroyed socket ` +
+          `our client left after ${formatBytes(reader.length)}; your code then called write() ${after.writesAfterDestroy} more time(s) on its failed or destroyed socket ` +
           `(${formatBytes(after.bytes)} written to it in all). Stop producing for a socket once it is destroyed: check socket.destroyed (or listen for 'close') before the next write, ` +
           'and treat an error in a write callback as the end.',
-        'zh-CN': `我们的客户端在收到 ${formatBytes(reader.length)} 后离开；之后你的代码又在它已销毁的套接字上调用了 ${after.writesAfterDestroy} 次 write()（总共向它写了 ${formatBytes(after.bytes)}）。套接字一旦销毁，就停止为它生成数据：下一次写入前检查 socket.destroyed（或监听 'close'），并把写入回调中的错误当作结束。`,
+        'zh-CN': `我们的客户端在收到 ${formatBytes(reader.length)} 后离开；之后你的代码又在它已出错或已销毁的套接字上调用了 ${after.writesAfterDestroy} 次 write()（总共向它写了 ${formatBytes(after.bytes)}）。套接字一旦销毁，就停止为它生成数据：下一次写入前检查 socket.destroyed（或监听 'close'），并把写入回调中的错误当作结束。`,
       }),
     );
   }

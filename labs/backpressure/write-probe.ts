@@ -2,7 +2,7 @@
  * Watches every write a process makes to its TCP sockets, from inside that process: after each
  * `write()` (and `end(chunk)`) it notes the bytes, what `write()` returned and the socket's
  * `writableLength`, and whether the write came while an earlier `false` still waited for its
- * `'drain'`, or after the socket was destroyed. The grading host judges a learner's firehose
+ * `'drain'`, or after the socket was destroyed (or had failed). The grading host judges a learner's firehose
  * with it; the demo's writers put each write on the trace with it.
  *
  * It wraps `net.Socket.prototype.write` and `end`, calls the originals with the same arguments
@@ -25,7 +25,12 @@ export interface WriteStats {
   writesBeforeDrain: number;
   /** `writableLength` and chunk size at the first such write. */
   firstBeforeDrain: { writableLength: number; bytes: number } | null;
-  /** Writes (or `end(chunk)`) on a socket already destroyed. */
+  /**
+   * Writes (or `end(chunk)`) on a socket already destroyed, or already failed: Node hands a
+   * failed write's error to its callback first and destroys the socket just after, so a writer
+   * that answers the error with its next write is writing to a dead socket either way (which of
+   * the two it sees depends on whether the reset reached the read or the write side first).
+   */
   writesAfterDestroy: number;
   /** `end()` was called. */
   ended: boolean;
@@ -43,6 +48,9 @@ export interface WriteInfo {
   beforeDrain: boolean;
   afterDestroy: boolean;
 }
+
+/** Destroyed, or failed and about to be (see {@link WriteStats.writesAfterDestroy}). */
+const dead = (socket: net.Socket): boolean => socket.destroyed || socket.errored !== null;
 
 function chunkBytes(chunk: unknown, encoding: unknown): number {
   if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
@@ -128,7 +136,7 @@ export function watchWrites(onWrite?: (socket: net.Socket, info: WriteInfo, stat
   const originalEnd = proto.end;
   proto.write = function watchedWrite(this: net.Socket, ...args: unknown[]): boolean {
     const beforeDrain = this.writableNeedDrain;
-    const afterDestroy = this.destroyed;
+    const afterDestroy = dead(this);
     const returned = originalWrite.apply(this, args);
     record(this, 'write', chunkBytes(args[0], args[1]), beforeDrain, afterDestroy, returned);
     return returned;
@@ -136,7 +144,7 @@ export function watchWrites(onWrite?: (socket: net.Socket, info: WriteInfo, stat
   proto.end = function watchedEnd(this: net.Socket, ...args: unknown[]): net.Socket {
     const hasChunk = args[0] !== undefined && args[0] !== null && typeof args[0] !== 'function';
     const beforeDrain = hasChunk && this.writableNeedDrain;
-    const afterDestroy = hasChunk && this.destroyed;
+    const afterDestroy = hasChunk && dead(this);
     const result = originalEnd.apply(this, args);
     try {
       statsOf(this).ended = true;

@@ -10,7 +10,7 @@
  * Where namespaces are unavailable, the checks that need a hosts file of the grader's are
  * skipped with the reason, and the others run with `localhost` (already in every hosts file).
  */
-import { check, fail, msg, skip, startSubmission, type CheckContext, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, skip, startSubmission, type CheckContext, type HostSubmission } from '../../src/grade/harness.js';
 import { openPrivateNetwork, privateNetworkUnavailable } from '../../src/runtime/namespace.js';
 import { lookupHost, type Listener, type Outcome } from './contract.js';
 import type { Zone } from './demo/zone.js';
@@ -60,7 +60,7 @@ const LAB_ZONE: Zone = { [NAME.two]: { A: LABDNS.two }, [NAME.dnsOnly]: { A: LAB
 const unavailable = privateNetworkUnavailable();
 
 interface World {
-  sub: TypedSubmission<NonNullable<(typeof lookupHost)['ops']>>;
+  sub: HostSubmission<typeof lookupHost>;
   dnsServer: string;
   /** lookupVsResolve(hostname, dnsServer) in the learner's process, with what happened around it. */
   call(hostname: string): Promise<Outcome>;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
-import { check, fail, msg, startSubmission, type CheckContext, type Submission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type CheckContext, type Submission, type HostSubmission } from '../../src/grade/harness.js';
 import { bytesText } from '../../src/grade/helpers.js';
 import { uploadHost } from './contract.js';
 import { payload, sha256 } from './demo/patterns.js';
@@ -19,7 +19,7 @@ const LAB = 'http-lifecycle';
 const LIMIT = 64 * 1024;
 const KiB = 1024;
 
-async function listening(): Promise<{ sub: TypedSubmission<NonNullable<(typeof uploadHost)['ops']>>; port: number }> {
+async function listening(): Promise<{ sub: HostSubmission<typeof uploadHost>; port: number }> {
   const sub = await startSubmission(LAB, { host: uploadHost });
   const { port } = await sub.call('listen', { limit: LIMIT });
   return { sub, port };

@@ -7,13 +7,13 @@
  */
 import type * as net from 'node:net';
 import { join } from 'node:path';
-import { check, fail, msg, paced, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, fail, msg, paced, startSubmission, type HostSubmission } from '../../src/grade/harness.js';
 import { ByteReader, connectTcp } from '../../src/grade/helpers.js';
 import { primaryHost, type ChildRecord, type Started } from './contract.js';
 
 const LAB = 'ipc-handles';
 
-type Submission = TypedSubmission<NonNullable<typeof primaryHost.ops>>;
+type Submission = HostSubmission<typeof primaryHost>;
 
 interface Reply {
   pid: number;

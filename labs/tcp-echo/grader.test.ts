@@ -4,16 +4,21 @@
  * connections politely (end, then wait), so a server is only ever reset by the check about resets.
  */
 import type * as net from 'node:net';
-import { check, fail, msg, startSubmission, type Submission } from '../../src/grade/harness.js';
+import { check, fail, msg, startSubmission, type HostSubmission } from '../../src/grade/harness.js';
 import { ByteReader, bytesText, closeGracefully, connectTcp, firstDifference, hex, pollUntil, show } from '../../src/grade/helpers.js';
 import type { TraceEvent } from '../../src/trace/event.js';
-import type { Inspection, SocketStats } from './grade/host.js';
+import { echoHost } from './contract.js';
 
 const LAB = 'tcp-echo';
 
+/** The learner's process, its operations typed by the lab's host contract. */
+type Submission = HostSubmission<typeof echoHost>;
+
+const start = (): Promise<Submission> => startSubmission(LAB, { host: echoHost });
+
 async function listening(): Promise<{ sub: Submission; port: number }> {
-  const sub = await startSubmission(LAB);
-  const { port } = await sub.call<{ port: number }>('listen');
+  const sub = await start();
+  const { port } = await sub.call('listen');
   return { sub, port };
 }
 
@@ -54,8 +59,8 @@ const MiB = 1024 * 1024;
 
 // The untouched starter passes this check already: it must pass, but earns nothing.
 check('returns-server', 'createEchoServer() returns a net.Server that is not listening yet', { points: 0 }, async () => {
-  const sub = await startSubmission(LAB);
-  const got = await sub.call<Inspection>('inspect');
+  const sub = await start();
+  const got = await sub.call('inspect');
   if (got.kind === 'undefined') fail({ en: 'createEchoServer() returned undefined: return the server you create (`return server;`).', 'zh-CN': 'createEchoServer() 返回了 undefined：请返回你创建的服务器（`return server;`）。' });
   if (got.kind === 'promise') fail({ en: 'createEchoServer() returned a Promise: return the server itself, synchronously (is the function `async`?).', 'zh-CN': 'createEchoServer() 返回了一个 Promise：请同步地返回服务器本身（这个函数是不是 `async` 的？）。' });
   if (got.kind !== 'net.Server') fail({ en: `createEchoServer() returned ${got.kind}, expected a net.Server: create it with net.createServer(…) and return it.`, 'zh-CN': `createEchoServer() 返回了 ${got.kind}，应为 net.Server：用 net.createServer(…) 创建并返回它。` });
@@ -343,7 +348,7 @@ check('backpressure', 'a slow reader gets 32 MiB whole, and the server does not 
   const limit = 4 * MiB;
   const verdict = await pollUntil(
     async () => {
-      const stats = (await sub.call<SocketStats[]>('sockets')).find((s) => s.id === id);
+      const stats = (await sub.call('sockets')).find((s) => s.id === id);
       if (!stats) return undefined;
       const held = stats.bytesRead - stats.bytesWritten + stats.writableLength;
       if (stats.writableLength > limit) return { kind: 'piled-up' as const, stats };
@@ -383,7 +388,7 @@ check('backpressure', 'a slow reader gets 32 MiB whole, and the server does not 
     });
   }
   if (reader.length < payload.length) {
-    const stats = (await sub.call<SocketStats[]>('sockets').catch(() => [])).find((s) => s.id === id);
+    const stats = (await sub.call('sockets').catch(() => [])).find((s) => s.id === id);
     const paused = stats && stats.readableFlowing === false && stats.writableLength === 0;
     const why =
       outcome === 'stalled' || outcome === 'timeout'

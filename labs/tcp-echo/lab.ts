@@ -141,13 +141,13 @@ export default defineLab({
         const c1 = client(ctx, 'client#1', port!, [{ write: 'first\n' }, { expectEcho: 6 }, { waitFor: 'finish' }, { end: true }, { waitEvent: 'close' }]);
         await c1.ready();
         const c2 = client(ctx, 'client#2', port!, [{ write: 'second\n' }, { waitEvent: 'close' }]);
-        await c2.finish();
+        await completes(c2);
         ctx.note({
           en: 'client#2 was accepted by the kernel, then closed by Node at once ("drop" on the server)',
           'zh-CN': 'client#2 先被内核接受，随即被 Node 关闭（服务器上的 "drop" 事件）',
         });
         await c1.command('finish');
-        await c1.finish();
+        await completes(c1);
         await server.command('close');
         return {};
       },

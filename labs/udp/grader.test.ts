@@ -4,14 +4,14 @@
  * real `dgram` sockets on 127.0.0.1, traced into the check's report.
  */
 import * as dgram from 'node:dgram';
-import { check, currentCheck, fail, msg, startSubmission, type Submission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, currentCheck, fail, msg, startSubmission, type Submission, type HostSubmission } from '../../src/grade/harness.js';
 import { bytesText, firstDifference, hex, show } from '../../src/grade/helpers.js';
 import { udpHost, type SendArgs, type SendOutcome, type ServerInfo } from './contract.js';
 
 const LAB = 'udp';
 
 /** The learner's process, its operations typed by the lab's host contract. */
-type UdpSubmission = TypedSubmission<NonNullable<(typeof udpHost)['ops']>>;
+type UdpSubmission = HostSubmission<typeof udpHost>;
 
 const start = (): Promise<UdpSubmission> => startSubmission(LAB, { host: udpHost });
 

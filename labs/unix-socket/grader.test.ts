@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { check, currentCheck, fail, msg, startSubmission, type TypedSubmission } from '../../src/grade/harness.js';
+import { check, currentCheck, fail, msg, startSubmission, type HostSubmission } from '../../src/grade/harness.js';
 import { ByteReader, bytesText, closeGracefully, firstDifference, hex, show } from '../../src/grade/helpers.js';
 import { makeTempDir, removeTempDir } from '../../src/runtime/cleanup.js';
 import { unixHost, type ListenOutcome } from './contract.js';
@@ -17,7 +17,7 @@ import { socketPathTooLong } from './socket-path.js';
 
 const LAB = 'unix-socket';
 
-type Submission = TypedSubmission<NonNullable<typeof unixHost.ops>>;
+type Submission = HostSubmission<typeof unixHost>;
 const start = (): Promise<Submission> => startSubmission(LAB, { host: unixHost });
 
 /** A socket path in a private directory (mode 0700) of this check, removed when it ends. */

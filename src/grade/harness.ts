@@ -670,6 +670,9 @@ export interface TypedSubmission<Ops extends CommandSpecs> extends Omit<Submissi
   call<K extends keyof Ops & string>(op: K, ...args: ArgsOf<Ops, K>): Promise<ResultOf<Ops, K>>;
 }
 
+/** What `startSubmission(lab, { host })` gives a grader for a host contract: `HostSubmission<typeof echoHost>`. */
+export type HostSubmission<H extends HostContract> = TypedSubmission<NonNullable<H['ops']>>;
+
 interface StartSubmission {
   /** With the lab's host contract: `call` is typed by it. */
   <Ops extends CommandSpecs>(labId: string, options: StartOptions & { host: HostContract<Ops> }): Promise<TypedSubmission<Ops>>;
