@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { onTestFinished } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,28 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'netlab-cwd-'));
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (options.cwd === undefined) child.once('close', () => rmSync(cwd, { recursive: true, force: true }));
+  stopWhenTestEnds(child);
   return child;
+}
+
+/**
+ * A netlab still running when its test ends (an assertion failed before the test stopped it)
+ * is stopped then: Ctrl-C first, which stops its own processes too, then SIGKILL after 5 s.
+ * Without this a failed `--serve` test left a server running after the suite.
+ */
+function stopWhenTestEnds(child: ChildProcess): void {
+  try {
+    onTestFinished(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await closed;
+      clearTimeout(timer);
+    });
+  } catch {
+    /* started outside a test (in a hook): that hook's counterpart stops it */
+  }
 }
 
 export function collect(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {
