@@ -7,6 +7,7 @@
  */
 import { findLab } from '../lab/registry.js';
 import { gradeLabs } from '../grade/runner.js';
+import { cleanupNow } from '../runtime/cleanup.js';
 import type { GradeWorkerMessage, GradeWorkerRequest } from './grader.js';
 import { currentLanguage, setLanguage } from '../i18n/messages.js';
 
@@ -38,8 +39,14 @@ process.once('message', async (request: GradeWorkerRequest) => {
   }
 });
 
-// If netlab goes away, so does everything grading started (this whole process group).
+// If netlab goes away, so does everything grading started (this whole process group), and
+// the temp folders grading made (a SIGKILL leaves no chance to remove them later).
 process.on('disconnect', () => {
+  try {
+    cleanupNow();
+  } catch {
+    /* the group kill below still ends everything */
+  }
   try {
     process.kill(-process.pid, 'SIGKILL');
   } catch {
