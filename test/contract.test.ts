@@ -142,6 +142,7 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
       const entries: Array<Entry & { what: string }> = [
         { lab: lab.id, file: src(lab, 'exercise', 'solution.ts'), what: 'solution' },
         { lab: lab.id, file: src(lab, 'exercise', 'starter.ts'), what: 'starter' },
+        { lab: lab.id, file: null, what: 'not started' },
       ];
       const unwritten = new Map<string, string>();
       for (const f of fixtures(lab)) {
@@ -166,10 +167,26 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
         expect(r.status).toBe('passed');
       });
 
-      test.skipIf(Boolean(unsupported))('the starter fails grading', () => {
+      // Graded as a file of the learner's (`netlab grade` calls an untouched starter "not started"
+      // and runs nothing, which would hide a check that gives the starter points).
+      test.skipIf(Boolean(unsupported))('the starter fails grading and earns 0 points: a check the starter already passes carries none', () => {
         const r = reportOf('starter');
         expect(r.error).toBeUndefined();
         expect(failedChecks(r).length, describeChecks(r)).toBeGreaterThan(0);
+        expect(r.points.earned, describeChecks(r)).toBe(0);
+        expect(r.points.possible).toBeGreaterThan(0);
+      });
+
+      // A lab with nothing to run is reported from the checks its grader declares, without
+      // vitest (src/grade/runner.ts): the same checks, titles and points as when they run.
+      test.skipIf(Boolean(unsupported))('not started: its checks are listed without running, the same as graded', () => {
+        const listed = reportOf('not started');
+        const graded = reportOf('starter');
+        expect(listed.status).toBe('not-started');
+        expect(listed.checks.map(({ id, title, points }) => ({ id, title, possible: points.possible }))).toEqual(
+          graded.checks.map(({ id, title, points }) => ({ id, title, possible: points.possible })),
+        );
+        for (const c of listed.checks) expect(c).toMatchObject({ status: 'skipped', reason: 'not started', points: { earned: 0 }, durationMs: 0 });
       });
 
       for (const f of fixtures(lab)) {

@@ -4,11 +4,11 @@
  * (dist/), since grading spawns vitest and the learner's processes from there.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { CheckGrade, Grader } from '../src/session/types.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
 
@@ -87,8 +87,18 @@ describe('grading from the interactive lab', () => {
     expect(check.trace?.length).toBeGreaterThan(0);
   });
 
-  it('stopping grading kills the whole process group (vitest and the learner processes)', async () => {
+  it('stopping grading kills the whole process group (vitest and the learner processes) and leaves no temp file', async () => {
     copyFileSync(SOLUTION, join(dir, 'tcp-echo.ts'));
+    // The system temp folder, as the grading group sees it: grading makes folders there (the
+    // learner module's transpiled copy, the checks' socket folders) that a SIGKILL cannot remove.
+    const temp = join(dir, 'tmp');
+    mkdirSync(temp);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    onTestFinished(() => {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    });
     const stop = new AbortController();
     let pgid = 0;
     let members = 0;
@@ -108,5 +118,6 @@ describe('grading from the interactive lab', () => {
     expect(grade).toMatchObject({ status: 'error', message: 'grading was stopped' });
     expect(members).toBeGreaterThan(1);
     await until(() => groupMembers(pgid).length === 0, 'the grading process group to be gone');
+    await until(() => readdirSync(temp).length === 0, "grading's temp folders to be removed");
   });
 });

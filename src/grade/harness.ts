@@ -15,6 +15,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { EventEmitter } from 'node:events';
 import { describe, expect, inject, test } from 'vitest';
 import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
@@ -258,9 +259,14 @@ export function paced(ms: number): number {
  */
 export function check(id: string, title: string, options: CheckOptions, fn: (ctx: CheckContext) => unknown): void {
   if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`check id "${id}" must be kebab-case`);
+  const points = options.points ?? 1;
+  if (listing) {
+    if (listing.some((c) => c.id === id)) throw new Error(`two checks have the id "${id}"`);
+    listing.push({ id, title, points });
+    return;
+  }
   if (declared.has(id)) throw new Error(`two checks have the id "${id}"`);
   declared.add(id);
-  const points = options.points ?? 1;
   const ctx = gradeContext();
   const lab = collectingLab();
   const target = ctx && lab ? ctx.labs[lab] : undefined;
@@ -273,6 +279,33 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
   }
   if (definitions.length === 0) declareSubmissions(ctx, lab, target);
   definitions.push({ id, title, options, fn, points, order: definitions.length + 1 });
+}
+
+/** A check as its grader declares it, told without running it. */
+export interface DeclaredCheck {
+  id: string;
+  title: string;
+  points: number;
+}
+
+/** Set while {@link declaredChecks} imports a grader: `check()` only records what it declares. */
+let listing: DeclaredCheck[] | undefined;
+
+/**
+ * The checks the grader file at `path` declares, in order, read by importing it outside vitest
+ * (nothing runs: `check()` only records them). For a lab with nothing to run (not started,
+ * unsupported here), whose report needs only the list. A module runs once per process, so a
+ * second call for the same file answers nothing: the caller keeps the answer.
+ */
+export async function declaredChecks(path: string): Promise<DeclaredCheck[]> {
+  const list: DeclaredCheck[] = [];
+  listing = list;
+  try {
+    await import(pathToFileURL(path).href);
+  } finally {
+    listing = undefined;
+  }
+  return list;
 }
 
 interface CheckDefinition {

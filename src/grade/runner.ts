@@ -17,6 +17,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { GradeCapture } from './capture.js';
+import type { DeclaredCheck } from './harness.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
 import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
@@ -135,6 +136,29 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
       reports[i] = finishLab(s, [], { error: t('grade.r.noGrader', { lab: s.lab.id, path: s.lab.graderPath }) }, 0);
     }
   });
+  // A lab with nothing to run (not started, or not supported on this machine) is reported from
+  // the checks its grader declares, at once, without a vitest worker for it.
+  for (const [i, s] of submissions.entries()) {
+    const skip = s.lab.unsupported?.() ?? undefined;
+    if (reports[i] !== undefined || (s.file !== null && skip === undefined)) continue;
+    const declared = await checksOf(s.lab.graderPath);
+    // Not listed (an import that fails outside vitest): vitest runs it and says what it declares.
+    if (declared === undefined) continue;
+    const checks = declared.map(
+      (c): CheckReport => ({
+        id: c.id,
+        title: checkTitle(s.lab.dir, c.id, currentLanguage()) ?? c.title,
+        status: 'skipped',
+        reason: skip ?? t('grade.status.notStarted'),
+        points: { earned: 0, possible: skip === undefined ? c.points : 0 },
+        durationMs: 0,
+      }),
+    );
+    const report = finishLab(s, checks, {}, 0);
+    reports[i] = report;
+    for (const check of report.checks) options.onProgress?.({ type: 'check', lab: s.lab.id, check });
+    options.onProgress?.({ type: 'lab', lab: report });
+  }
   const runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
@@ -334,6 +358,27 @@ function target(lab: Lab): GradeTarget {
     host = undefined;
   }
   return { submissions: [], ...(skip ? { skip } : {}), ...(host ? { host } : {}), exports: lab.exports };
+}
+
+/** What each grader file declares, listed once per process (a module runs only once), one file at a time. */
+const declaredByGrader = new Map<string, Promise<DeclaredCheck[] | undefined>>();
+let listingQueue: Promise<unknown> = Promise.resolve();
+
+function checksOf(grader: string): Promise<DeclaredCheck[] | undefined> {
+  let listed = declaredByGrader.get(grader);
+  if (!listed) {
+    listed = listingQueue.then(async () => {
+      try {
+        const list = await (await import('./harness.js')).declaredChecks(grader);
+        return list.length > 0 ? list : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    listingQueue = listed;
+    declaredByGrader.set(grader, listed);
+  }
+  return listed;
 }
 
 /** Receives vitest's results (as a reporter) and turns them into check reports. */

@@ -2,11 +2,13 @@
  * The interactive lab's real {@link Grader}: forks `grade-worker.js` in a new process group
  * (detached, stdin ignored, no terminal), sends it one request, relays each check as it ends,
  * and turns the grading report (src/grade) into the UI's {@link LabGrade}. Aborting kills the
- * whole group: the worker, vitest's workers, the learner's processes.
+ * whole group: the worker, vitest's workers, the learner's processes. The group's temporary
+ * files live in a folder of this process's (the group's TMPDIR), removed once the group is
+ * gone: a SIGKILLed worker cannot remove its own.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { trackChild } from '../runtime/cleanup.js';
+import { makeTempDir, removeTempDir, trackChild } from '../runtime/cleanup.js';
 import { MAX_PACE } from '../grade/pace.js';
 import type { CheckReport, GradeReport, LabReport } from '../grade/types.js';
 import type { CheckGrade, Grader, GradeRequest, LabGrade } from './types.js';
@@ -54,12 +56,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function workerGrader(options: WorkerGraderOptions = {}): Grader {
   return (request: GradeRequest) =>
     new Promise<LabGrade>((resolve) => {
+      const tmp = makeTempDir('netlab-g-');
       const child = fork(options.worker ?? GRADE_WORKER, [], {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         execArgv: ['--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])],
         serialization: 'json',
-        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TMPDIR: tmp },
       });
       trackChild(child);
       if (child.pid !== undefined) options.onStart?.(child.pid);
@@ -101,6 +104,8 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
       child.on('exit', (code, signal) => {
         const tail = stderr.trim().split('\n').slice(-5).join('\n');
         finish(errorGrade(`grading ended without a report (${signal ?? `exit code ${code}`})${tail ? `:\n${tail}` : ''}`));
+        // finish() has killed the rest of the group by now.
+        removeTempDir(tmp);
       });
       if (request.signal.aborted) onAbort();
       else child.send({ lab: request.lab, dir: request.dir, ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.packets ? { packets: true } : {}) } satisfies GradeWorkerRequest);
