@@ -30,7 +30,9 @@ function withExtras(description: string, full: string): string {
   return `${description}${t('help.extra.open')}${words}${t('help.extra.close')}`;
 }
 
-const words = new Intl.Segmenter('zh', { granularity: 'word' });
+// Made on first use: a word segmenter loads ICU's dictionaries, ~12 ms of every start (and
+// `netlab list` and `--help` have a startup budget) for what only a Chinese help text needs.
+let words: Intl.Segmenter | undefined;
 
 /**
  * Wrap `line` to `width` columns between words: Intl.Segmenter finds the words of a Chinese
@@ -40,6 +42,7 @@ const words = new Intl.Segmenter('zh', { granularity: 'word' });
 function wrapWords(line: string, width: number, columns: (s: string) => number): string {
   const rows: string[] = [];
   let row: string[] = [];
+  words ??= new Intl.Segmenter('zh', { granularity: 'word' });
   for (const { segment } of words.segment(line)) {
     if (row.length && columns(row.join('') + segment) > width && segment.trim() !== '') {
       // Chinese punctuation that closes (，。）…) never starts a row: the word before it moves too.

@@ -12,8 +12,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { resolveLanguage } from '../src/i18n/language.js';
 import { setLanguage, t } from '../src/i18n/messages.js';
 import { localizeCommander, localizeCommanderError } from './localize.js';
+import { maybeTerminal, writeOut } from './stdout.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Whether the command line only prints (a list, help, the version): nothing to clean up after. */
+function onlyPrints(args: string[]): boolean {
+  const command = args.find((a) => !a.startsWith('-'));
+  return command === 'list' || command === 'help' || args.some((a) => a === '-h' || a === '--help' || a === '-v' || a === '--version');
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -21,9 +28,9 @@ function collect(value: string, previous: string[] = []): string[] {
 
 // `netlab run tcp-echo | head`: a reader that goes away is not an error. Exiting runs the
 // cleanup that kills the lab's processes (src/runtime/cleanup.ts).
-// `netlab list` writes to the descriptor itself (commands/list.ts): creating the stdout and
-// stderr streams is a good part of its startup budget when they are pipes.
-if (process.argv.slice(2).find((a) => !a.startsWith('-')) !== 'list') {
+// `netlab list`, help and the version write to the descriptor itself (./stdout.ts): creating the
+// stdout and stderr streams is a good part of their startup budget when they are pipes.
+if (!onlyPrints(process.argv.slice(2))) {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
@@ -48,7 +55,11 @@ async function main(argv: string[]): Promise<void> {
     .option('--lang <tag>', t('help.lang'))
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(localizeCommanderError(str)) });
+    .configureOutput({
+      outputError: (str, write) => write(localizeCommanderError(str)),
+      // Help and the version: to the descriptor, as commander would write them to a pipe.
+      ...(!maybeTerminal() && { writeOut, getOutHelpWidth: () => 80, getOutHasColors: () => false }),
+    });
 
   program
     .command('start', { isDefault: true })

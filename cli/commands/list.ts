@@ -1,8 +1,9 @@
-import { readFileSync, existsSync, fstatSync, writeSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labCatalog } from '../../src/lab/registry.js';
 import { findSubmission, labStatus, readProgress, workspaceDir } from '../../src/workspace/workspace.js';
 import { colourLevel } from '../colour-level.js';
+import { maybeTerminal, writeOut } from '../stdout.js';
 import { t } from '../../src/i18n/messages.js';
 
 export async function listCommand(options: { json?: boolean; dir?: string }): Promise<void> {
@@ -39,39 +40,6 @@ export async function listCommand(options: { json?: boolean; dir?: string }): Pr
   });
   const passed = rows.filter((r) => r.status === 'passed').length;
   writeOut(`${text}\n${t('list.footer', { passed, total: rows.length, lab: rows[0]?.id ?? '<lab>' })}\n`);
-}
-
-/**
- * Whether stdout may be a terminal (a character device: a terminal, or /dev/null), told without
- * node:tty, which loads net: only then is the stdout stream made, and it says for sure.
- */
-function maybeTerminal(): boolean {
-  try {
-    return fstatSync(1).isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Write to stdout's descriptor without making the stdout stream (it loads net and stream for a
- * pipe). A reader that went away (`netlab list | head -1`) is not an error; a descriptor that
- * would block hands the rest to the stream, which waits.
- */
-function writeOut(text: string): void {
-  if (maybeTerminal()) {
-    process.stdout.write(text);
-    return;
-  }
-  let rest = Buffer.from(text);
-  try {
-    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') process.exit(0);
-    if (code !== 'EAGAIN') throw err;
-    process.stdout.write(rest);
-  }
 }
 
 function plain(text: string): string {
