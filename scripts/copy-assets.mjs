@@ -18,6 +18,21 @@ for (const id of readdirSync(labs)) {
   }
 }
 
+// Each lab's reference solution as plain JavaScript too, when it imports only Node's own
+// modules: a demo runs it (src/runtime/demo.ts) in processes that start without netlab's module
+// hooks and esbuild. Its source map names solution.ts beside it, so stacks point there.
+{
+  const { importsOnlyBuiltins, plainCopyOf, typescriptTransform } = await import('../dist/src/runtime/plain-module.js');
+  const { transform } = await import('esbuild');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  for (const id of readdirSync(labs)) {
+    const solution = join('dist', labs, id, 'exercise', 'solution.ts');
+    if (!existsSync(solution)) continue;
+    const { code } = await transform(readFileSync(solution, 'utf8'), typescriptTransform('solution.ts'));
+    if (importsOnlyBuiltins(code)) writeFileSync(plainCopyOf(solution), code);
+  }
+}
+
 // The workspace's launcher, which `netlab init` copies into a workspace as it is.
 cpSync(join('src', 'workspace', 'launcher.mjs'), join('dist', 'src', 'workspace', 'launcher.mjs'));
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import type { ResultLine, TraceEvent } from '../src/trace/event.js';
@@ -186,6 +186,34 @@ describe('netlab run tcp-echo --json', () => {
       const result = parseNdjson<Line>(r.stdout).at(-1) as unknown as ResultLine;
       expect(result.ok).toBe(false);
       expect(result.error?.message).toContain('not yet');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the reference demo runs the build\'s plain copy of the solution, in processes without module hooks; --use keeps them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-test-'));
+    try {
+      // Every process started, with its arguments (a preload the children inherit too).
+      const log = join(dir, 'spawned.log');
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(
+        probe,
+        `const { ChildProcess } = require('node:child_process');\nconst spawn = ChildProcess.prototype.spawn;\nChildProcess.prototype.spawn = function (o) { require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(o.args) + '\\n'); return spawn.call(this, o); };\n`,
+      );
+      const spawned = async (args: string[]) => {
+        rmSync(log, { force: true });
+        const r = await runCli(args, { env: { NODE_OPTIONS: `--require ${probe}` } });
+        expect(r.code, r.stderr).toBe(0);
+        return readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]).filter((a) => a.some((x) => /demo\/(server|client)\.js$/.test(x)));
+      };
+      const reference = await spawned(['run', 'tcp-echo', '--json']);
+      expect(reference.length).toBeGreaterThanOrEqual(3);
+      for (const args of reference) expect(args.join(' ')).not.toMatch(/register\.js/);
+      const file = join(dir, 'tcp-echo.ts');
+      copyFileSync(fileURLToPath(new URL('../labs/tcp-echo/exercise/solution.ts', import.meta.url)), file);
+      const learner = await spawned(['run', 'tcp-echo', '--json', '--use', file]);
+      expect(learner.find((a) => a.some((x) => x.endsWith('demo/server.js')))?.join(' ')).toMatch(/--import \S*register\.js/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -226,7 +226,7 @@ describe('learner code that fails', () => {
 
 describe('which modules load without the module hooks', () => {
   test('only those that import nothing but Node\'s own modules, statically, and never use import.meta', async () => {
-    const { importsOnlyBuiltins } = (await import(new URL('../dist/src/grade/runner.js', import.meta.url).href)) as typeof import('../src/grade/runner.js');
+    const { importsOnlyBuiltins } = (await import(new URL('../dist/src/runtime/plain-module.js', import.meta.url).href)) as typeof import('../src/runtime/plain-module.js');
     expect(importsOnlyBuiltins('import * as net from "node:net";\nimport { once } from "events";\nimport "node:fs/promises";\nexport const x = 1;')).toBe(true);
     expect(importsOnlyBuiltins('export function f() { return 1; }')).toBe(true);
     for (const code of [

@@ -11,15 +11,16 @@
  *   (an installed package) run too: vitest's default exclude would skip them.
  */
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import type { TransformOptions } from 'esbuild';
 import type { PoolRunnerInitializer, Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import type { GradeCapture } from './capture.js';
 import type { DeclaredCheck } from './harness.js';
 import type { Lab } from '../lab/types.js';
 import { resolveProgram } from '../runtime/spawn.js';
+import { importsOnlyBuiltins, typescriptTransform } from '../runtime/plain-module.js';
 import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
 import { findSubmission, isUntouchedStarter, readRecord } from '../workspace/workspace.js';
 import { lineIn } from './report/github.js';
@@ -258,23 +259,6 @@ const MAX_TRANSPILED = 48 * 1024;
 /** A submission that cannot load at all: said once for its lab, never once per check. */
 type Prepared = { transpiled?: string; plain?: string } | { loadError: LoadError };
 
-const BUILTIN = new Set(builtinModules);
-
-/**
- * Whether `code` (esbuild's output: every import is an `import … from "x"` or `import "x"`
- * statement) imports nothing but Node's own modules, statically, and never asks where it is
- * (`import.meta`): then it runs the same from any folder and needs no module hooks. Anything
- * the scan cannot vouch for (a string that looks like an import, say) answers no, and the
- * module is loaded through the hooks as before.
- */
-export function importsOnlyBuiltins(code: string): boolean {
-  if (/\bimport\s*\(|\bimport\.meta\b|\brequire\s*\(/.test(code)) return false;
-  for (const [, , specifier] of code.matchAll(/\b(?:from|import)\s*(["'])(.*?)\1/g)) {
-    if (!BUILTIN.has(specifier!.replace(/^node:/, ''))) return false;
-  }
-  return true;
-}
-
 /** A path as the learner knows it: relative to where they ran netlab, when it is below it. */
 function shownPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -311,7 +295,8 @@ async function prepareAll(files: Array<string | null>): Promise<{ prepared: Map<
       const ts = /\.[mc]?ts$/.test(file);
       try {
         // JavaScript is only parsed (Node runs it as it is): no target, so no lowering can fail.
-        const result = await transform(source, ts ? { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file } : { loader: 'js', sourcefile: file });
+        const options: TransformOptions = ts ? typescriptTransform(file) : { loader: 'js', sourcefile: file };
+        const result = await transform(source, options);
         if (importsOnlyBuiltins(result.code)) {
           // ESM TypeScript is written once as a .mjs beside nothing of the learner's (its source
           // map names their file, so stacks still point at their lines); JavaScript as it is.

@@ -8,7 +8,9 @@ import type { JsonObject, ResultLine, TraceLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
 import type { DemoContext, DemoSpawnOptions, Lab, ServeInfo } from '../lab/types.js';
 import type { Program } from './contract.js';
+import { existsSync } from 'node:fs';
 import { resolveProgram } from './spawn.js';
+import { plainCopyOf } from './plain-module.js';
 import { ProcessScope } from './scope.js';
 import { NetlabError } from '../errors.js';
 import { t } from '../i18n/messages.js';
@@ -50,15 +52,21 @@ function demoContext(lab: Lab, scenario: string, scope: ProcessScope, options: O
       throw new NetlabError('NETLAB_ERR_USAGE', t(known.length ? 'run.noOptionKnown' : 'run.noOption', { lab: lab.id, key, known: known.join(', ') }));
     }
   }
+  // The reference solution as the build wrote it in plain JavaScript (when it imports only Node's
+  // own modules): with the lab's built programs, its processes need no module hooks.
+  const plain = options.use === undefined ? plainCopyOf(lab.solutionPath) : undefined;
+  const reference = plain !== undefined && existsSync(plain) ? plain : undefined;
   return {
     lab,
     scenario,
-    implementation: options.use ?? lab.solutionPath,
+    implementation: options.use ?? reference ?? lab.solutionPath,
     usingLearnerCode: options.use !== undefined,
     options: { ...defaults, ...options.options },
     signal: scope.signal,
-    spawn: ((actor: string, program: string | Program, spawnOptions: DemoSpawnOptions & { params?: object } = {}) =>
-      scope.spawn({ actor, program: resolveProgram(lab.dir, typeof program === 'string' ? program : program.path), ...spawnOptions })) as DemoContext['spawn'],
+    spawn: ((actor: string, program: string | Program, spawnOptions: DemoSpawnOptions & { params?: object } = {}) => {
+      const path = resolveProgram(lab.dir, typeof program === 'string' ? program : program.path);
+      return scope.spawn({ actor, program: path, ...(reference !== undefined && path.endsWith('.js') ? { hooks: false } : {}), ...spawnOptions });
+    }) as DemoContext['spawn'],
     note: (text) => scope.collector.note('netlab', localize(text)),
     tempDir: () => scope.tempDir(),
     privateNetwork: (files) => scope.privateNetwork(files),
