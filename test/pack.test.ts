@@ -37,6 +37,20 @@ describe('the npm package', () => {
     expect(existsSync(join(pkg, 'src'))).toBe(false);
   });
 
+  test('no two files differ only in case: a Mac or Windows disk would keep one of them', () => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const all = files(join(dir, 'app', 'node_modules', 'netlab'));
+    expect(all.length).toBeGreaterThan(100);
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const f of all) {
+      const other = seen.get(f.toLowerCase());
+      if (other) clashes.push(`${other} / ${f}`);
+      seen.set(f.toLowerCase(), f);
+    }
+    expect(clashes).toEqual([]);
+  });
+
   test('`npx netlab list` works in the empty folder', () => {
     const r = spawnSync('npx', ['netlab', 'list'], { cwd: join(dir, 'app'), encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

@@ -6,7 +6,8 @@
  * with it; the demo's writers put each write on the trace with it.
  *
  * It wraps `net.Socket.prototype.write` and `end`, calls the originals with the same arguments
- * and returns their results: the watched program behaves exactly as it would unwatched.
+ * (a callback wrapped only to note an error it is handed, then called as it would be) and
+ * returns their results: the watched program behaves exactly as it would unwatched.
  */
 import * as net from 'node:net';
 
@@ -26,10 +27,13 @@ export interface WriteStats {
   /** `writableLength` and chunk size at the first such write. */
   firstBeforeDrain: { writableLength: number; bytes: number } | null;
   /**
-   * Writes (or `end(chunk)`) on a socket already destroyed, or already failed: Node hands a
-   * failed write's error to its callback first and destroys the socket just after, so a writer
-   * that answers the error with its next write is writing to a dead socket either way (which of
-   * the two it sees depends on whether the reset reached the read or the write side first).
+   * Writes (or `end(chunk)`) on a socket already destroyed, or whose failure the writer was
+   * already told of: Node hands a failed write's error to its callback first and destroys the
+   * socket just after, so a writer that answers the error with its next write is writing to a
+   * dead socket either way (which of the two it sees depends on whether the reset reached the
+   * read or the write side first). A write in the same tick as a failure the writer cannot have
+   * seen yet (a loop of writes, one of which failed at once) is not counted: `destroyed` was
+   * still false, and no callback or event had said so.
    */
   writesAfterDestroy: number;
   /** `end()` was called. */
@@ -49,8 +53,24 @@ export interface WriteInfo {
   afterDestroy: boolean;
 }
 
-/** Destroyed, or failed and about to be (see {@link WriteStats.writesAfterDestroy}). */
-const dead = (socket: net.Socket): boolean => socket.destroyed || socket.errored !== null;
+/** Sockets whose writer was handed a write error (in a write's or end's callback). */
+const told = new WeakSet<net.Socket>();
+
+/** Destroyed, or failed with the writer told so (see {@link WriteStats.writesAfterDestroy}). */
+const dead = (socket: net.Socket): boolean => socket.destroyed || told.has(socket);
+
+/** `args` with its callback (the last argument, when a function) noting an error it is handed. */
+function noticingErrors(socket: net.Socket, args: unknown[]): unknown[] {
+  const last = args.length - 1;
+  const callback = args[last];
+  if (typeof callback !== 'function') return args;
+  const copy = [...args];
+  copy[last] = function (this: unknown, err?: unknown, ...rest: unknown[]) {
+    if (err) told.add(socket);
+    return (callback as (...a: unknown[]) => unknown).call(this, err, ...rest);
+  };
+  return copy;
+}
 
 function chunkBytes(chunk: unknown, encoding: unknown): number {
   if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
@@ -137,7 +157,7 @@ export function watchWrites(onWrite?: (socket: net.Socket, info: WriteInfo, stat
   proto.write = function watchedWrite(this: net.Socket, ...args: unknown[]): boolean {
     const beforeDrain = this.writableNeedDrain;
     const afterDestroy = dead(this);
-    const returned = originalWrite.apply(this, args);
+    const returned = originalWrite.apply(this, noticingErrors(this, args));
     record(this, 'write', chunkBytes(args[0], args[1]), beforeDrain, afterDestroy, returned);
     return returned;
   };
@@ -145,7 +165,7 @@ export function watchWrites(onWrite?: (socket: net.Socket, info: WriteInfo, stat
     const hasChunk = args[0] !== undefined && args[0] !== null && typeof args[0] !== 'function';
     const beforeDrain = hasChunk && this.writableNeedDrain;
     const afterDestroy = hasChunk && dead(this);
-    const result = originalEnd.apply(this, args);
+    const result = originalEnd.apply(this, noticingErrors(this, args));
     try {
       statsOf(this).ended = true;
     } catch {

@@ -14,7 +14,7 @@ import { homeReducer, initialHome, type HomeState } from './home-reducer.js';
 import type { Input } from './input.js';
 import type { Size } from './layout.js';
 import { initialLesson, lessonReducer, type LessonState } from './lesson-reducer.js';
-import { NO_PROGRESS, type LabContext, type Notice, type Step } from './screen.js';
+import { NO_PROGRESS, type LabContext, type Notice, type Step } from './reducer.js';
 import type { Theme } from './theme.js';
 import { initialTrace, isRunning, traceReducer, type TraceState } from './trace-reducer.js';
 import { t } from '../i18n/index.js';

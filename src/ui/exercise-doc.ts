@@ -8,7 +8,7 @@ import { relative, isAbsolute } from 'node:path';
 import type { CheckGrade, LabGrade, LabProgressView, LabView } from '../session/types.js';
 import { contentWidth } from './layout.js';
 import { renderMarkdown } from './markdown.js';
-import type { LabContext } from './screen.js';
+import type { LabContext } from './reducer.js';
 import { codeBlock } from './code-block.js';
 import { padEnd, textWidth, truncate, wrapText } from './text.js';
 import type { Theme } from './theme.js';

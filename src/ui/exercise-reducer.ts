@@ -10,7 +10,7 @@ import { displayPath, exerciseDoc, failedChecks, type ExerciseView } from './exe
 import type { Input } from './input.js';
 import { layout, type Size } from './layout.js';
 import { clampOffset, scrollBy } from './scroll.js';
-import type { LabContext, Step } from './screen.js';
+import type { LabContext, Step } from './reducer.js';
 import { t } from '../i18n/index.js';
 
 export interface ExerciseState extends ExerciseView {

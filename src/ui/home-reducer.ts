@@ -3,7 +3,7 @@
  * bar. ↑/↓ (j/k) choose, Enter opens (the app reducer does the opening).
  */
 import type { Input } from './input.js';
-import type { Step } from './screen.js';
+import type { Step } from './reducer.js';
 import type { LabProgressView, LabView } from '../session/types.js';
 
 export interface HomeState {

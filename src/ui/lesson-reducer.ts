@@ -9,7 +9,7 @@ import { highlighterReady } from './highlight.js';
 import { contentWidth, layout, type Size } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import { clampOffset, scrollBy } from './scroll.js';
-import type { LabContext, Step } from './screen.js';
+import type { LabContext, Step } from './reducer.js';
 import { padEnd, textWidth, wrapText } from './text.js';
 import type { Theme } from './theme.js';
 import type { LabView } from '../session/types.js';

@@ -12,7 +12,7 @@ import { renderSummary } from '../trace/summary.js';
 import type { Input } from './input.js';
 import { contentWidth, layout, type Size } from './layout.js';
 import { clampOffset, maxOffset, scrollBy } from './scroll.js';
-import type { LabContext, Step } from './screen.js';
+import type { LabContext, Step } from './reducer.js';
 import { TraceLog } from './trace-log.js';
 import { padEnd, textWidth, wrapText } from './text.js';
 import type { Theme } from './theme.js';
