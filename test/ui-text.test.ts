@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { hardWrap, sliceColumns, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
+import stringWidth from 'string-width';
+import { hardWrap, narrowOnly, sliceColumns, stripAnsi, textWidth, truncate, wrapText } from '../src/ui/text.js';
 import { codeBlock } from '../src/ui/code-block.js';
 import { loadHighlighter } from '../src/ui/highlight.js';
 import { renderInline, renderMarkdown } from '../src/ui/markdown.js';
@@ -9,6 +10,21 @@ import { TraceLog } from '../src/ui/trace-log.js';
 import { ev, echoTrace } from './ui-fixtures.js';
 
 const colour = createTheme(new Chalk({ level: 1 }));
+
+describe('measuring terminal text', () => {
+  it('the characters measured without string-width take one column for string-width too', () => {
+    const narrow: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      if (narrowOnly(ch)) narrow.push(ch);
+    }
+    expect(narrow.length).toBeGreaterThan(400);
+    expect(narrow.filter((ch) => stringWidth(ch) !== 1).map((ch) => ch.codePointAt(0)!.toString(16))).toEqual([]);
+    // A narrow arrow made an emoji by a variation selector is measured by string-width: two columns.
+    expect(textWidth('↔\ufe0f')).toBe(stringWidth('↔\ufe0f'));
+    expect(textWidth('── ✓ 通过 ──')).toBe(stringWidth('── ✓ 通过 ──'));
+  });
+});
 
 describe('wrapping terminal text', () => {
   it('wraps at spaces, with a hanging indent, never past the width', () => {

@@ -1,6 +1,6 @@
 /**
  * The first frame, before Ink and React are loaded. Loading them takes most of the time to
- * the first frame (SPEC §7: 700 ms), so `netlab start` draws the opening screen itself from
+ * the first frame (SPEC §7: 300 ms), so `netlab start` draws the opening screen itself from
  * the same state and views the app uses (no Ink, no React), then Ink redraws it as soon as
  * it is ready. Keys typed in between are not lost: stdin is put in raw mode here, so the
  * terminal neither echoes nor line-buffers them, and Ink reads them when it starts.

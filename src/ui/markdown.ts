@@ -6,10 +6,21 @@
  * fitted to the width, and code blocks (code-block.ts) kept verbatim. `code`, **strong** and
  * *emphasis* are styled; without colour, code keeps its backticks.
  */
-import { Lexer, type Token, type Tokens } from 'marked';
+import { createRequire } from 'node:module';
+import type { Lexer as MarkedLexer, Token, Tokens } from 'marked';
 import { codeBlock, type CodeView } from './code-block.js';
 import type { Theme } from './theme.js';
 import { padEnd, textWidth, wrapText } from './text.js';
+
+/**
+ * marked's lexer, loaded on the first text rendered: marked builds its rules as it loads, and
+ * the first frame (the home screen) renders no Markdown. Required synchronously (Node ≥ 20.19
+ * requires an ES module).
+ */
+let lexer: typeof MarkedLexer | undefined;
+function markedLexer(): typeof MarkedLexer {
+  return (lexer ??= (createRequire(import.meta.url)('marked') as { Lexer: typeof MarkedLexer }).Lexer);
+}
 
 /** A character of CJK text: Han, kana, Hangul, or CJK and full-width punctuation. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
@@ -82,12 +93,12 @@ function inline(tokens: readonly Token[] | undefined, theme: Theme): string {
 
 /** Inline Markdown (one line of it) → one styled string. */
 export function renderInline(text: string, theme: Theme): string {
-  return inline(Lexer.lexInline(text), theme);
+  return inline(markedLexer().lexInline(text), theme);
 }
 
 /** Render a Markdown document (one lesson step, one hint) to terminal rows. */
 export function renderMarkdown(markdown: string, width: number, theme: Theme, code: CodeView = {}): string[] {
-  const out = blocks(Lexer.lex(markdown.replace(/\t/g, '  ')), Math.max(8, width), theme, code);
+  const out = blocks(markedLexer().lex(markdown.replace(/\t/g, '  ')), Math.max(8, width), theme, code);
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }

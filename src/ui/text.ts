@@ -3,7 +3,18 @@
  * pre-wrap their text to the terminal's width so that scrolling counts real rows. Widths come
  * from string-width (what Ink measures with): a CJK character or an emoji takes two columns.
  */
-import stringWidth from 'string-width';
+import { createRequire } from 'node:module';
+
+/**
+ * string-width, loaded on the first text that needs it (see NARROW): its module builds Unicode
+ * tables as it loads, a good part of the first frame's budget for a screen that needs none.
+ * Required synchronously: Node ≥ 20.19 requires an ES module.
+ */
+let measureWidth: ((text: string) => number) | undefined;
+function stringWidth(text: string): number {
+  measureWidth ??= (createRequire(import.meta.url)('string-width') as { default: (text: string) => number }).default;
+  return measureWidth(text);
+}
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -12,9 +23,16 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-// Printable ASCII: one column a character, no lookup needed (most of what the screens show).
-// eslint-disable-next-line no-control-regex
-const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+// One column a character, no lookup needed: printable ASCII (most of what the screens show) and
+// the narrow symbols the screens draw with (Latin-1, dashes and quotes, arrows, box drawing and
+// shapes, ✓ ✗), each one UTF-16 unit: string-width is not even loaded for them.
+// test/ui-text.test.ts checks that it agrees on every one of them.
+const NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2713\u2717]*$/;
+
+/** Whether every character of `text` is one that always takes one column (see NARROW). */
+export function narrowOnly(text: string): boolean {
+  return NARROW.test(text);
+}
 
 /**
  * Widths of the other texts already measured. A frame measures the same rows again on every
@@ -27,7 +45,7 @@ const MEASURED_MAX = 4096;
 /** Columns `text` takes on a terminal (ANSI codes take none, CJK and emoji two). */
 export function textWidth(text: string): number {
   const plain = text.includes('\x1b') ? stripAnsi(text) : text;
-  if (PLAIN_ASCII.test(plain)) return plain.length;
+  if (NARROW.test(plain)) return plain.length;
   let width = measured.get(text);
   if (width === undefined) {
     if (measured.size >= MEASURED_MAX) measured.clear();
@@ -36,7 +54,9 @@ export function textWidth(text: string): number {
   return width;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: a segmenter loads ICU's break rules (~20 ms here), and text of NARROW
+// characters only (the first frame's) is one grapheme a character without it.
+let graphemes: Intl.Segmenter | undefined;
 
 /** Columns one grapheme takes. ASCII is the common case and needs no lookup. */
 function graphemeWidth(g: string): number {
@@ -61,6 +81,11 @@ type Token = { kind: 'code'; text: string } | { kind: 'char'; text: string; widt
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const chars = (part: string) => {
+    if (NARROW.test(part)) {
+      for (const ch of part) tokens.push({ kind: 'char', text: ch, width: 1 });
+      return;
+    }
+    graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
     for (const { segment } of graphemes.segment(part)) tokens.push({ kind: 'char', text: segment, width: graphemeWidth(segment) });
   };
   let last = 0;
