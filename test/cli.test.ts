@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync, mkdt
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, startCli } from './helpers/cli.js';
+import { CLI, JsonLines, childrenOf, collect, goneWithin, isAlive, runCli, spawnRecorder, startCli } from './helpers/cli.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import type { ResultLine, TraceEvent } from '../src/trace/event.js';
 
@@ -194,18 +194,11 @@ describe('netlab run tcp-echo --json', () => {
   test('the reference demo runs the build\'s plain copy of the solution, in processes without module hooks; --use keeps them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlab-test-'));
     try {
-      // Every process started, with its arguments (a preload the children inherit too).
-      const log = join(dir, 'spawned.log');
-      const probe = join(dir, 'probe.cjs');
-      writeFileSync(
-        probe,
-        `const { ChildProcess } = require('node:child_process');\nconst spawn = ChildProcess.prototype.spawn;\nChildProcess.prototype.spawn = function (o) { require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(o.args) + '\\n'); return spawn.call(this, o); };\n`,
-      );
       const spawned = async (args: string[]) => {
-        rmSync(log, { force: true });
-        const r = await runCli(args, { env: { NODE_OPTIONS: `--require ${probe}` } });
+        const recorder = spawnRecorder(dir);
+        const r = await runCli(args, { env: recorder.env });
         expect(r.code, r.stderr).toBe(0);
-        return readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]).filter((a) => a.some((x) => /demo\/(server|client)\.js$/.test(x)));
+        return recorder.spawned().filter((a) => a.some((x) => /demo\/(server|client)\.js$/.test(x)));
       };
       const reference = await spawned(['run', 'tcp-echo', '--json']);
       expect(reference.length).toBeGreaterThanOrEqual(3);
@@ -217,7 +210,7 @@ describe('netlab run tcp-echo --json', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   test('pretty output is readable text with the events and a summary', async () => {
     const r = await runCli(['run', 'tcp-echo']);

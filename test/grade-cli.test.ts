@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, collect, isAlive, runCli } from './helpers/cli.js';
+import { childrenOf, collect, isAlive, runCli, spawnRecorder } from './helpers/cli.js';
 import { ROOT, cleanEnv, measurePace, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
@@ -98,16 +98,11 @@ describe('right after netlab init: every lab "not started", nothing runs', () =>
     const dir = join(tmp.dir, 'fresh');
     const init = await run(['init', dir]);
     expect(init.code, init.stderr).toBe(0);
-    // Every process netlab would start, written down (a preload inherited by any child too).
-    const spawned = join(tmp.dir, 'fresh-spawned.log');
-    const probe = join(tmp.dir, 'spawn-probe.cjs');
-    writeFileSync(
-      probe,
-      `const { ChildProcess } = require('node:child_process');\nconst spawn = ChildProcess.prototype.spawn;\nChildProcess.prototype.spawn = function (o) { require('node:fs').appendFileSync(${JSON.stringify(spawned)}, o.file + '\\n'); return spawn.call(this, o); };\n`,
-    );
-    const r = await runCli(['grade', '--dir', dir], { env: { ...env, NODE_OPTIONS: `--require ${probe}` }, cwd: tmp.dir, timeoutMs: 120_000 });
+    // Every process netlab would start, written down.
+    const recorder = spawnRecorder(tmp.dir);
+    const r = await runCli(['grade', '--dir', dir], { env: { ...env, ...recorder.env }, cwd: tmp.dir, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
-    expect(existsSync(spawned) ? readFileSync(spawned, 'utf8') : '', 'no process started: no vitest, no learner code').toBe('');
+    expect(recorder.spawned(), 'no process started: no vitest, no learner code').toEqual([]);
     const lines = r.stdout.trimEnd().split('\n');
     const labs = lines.filter((l) => /: not started\. /.test(l));
     expect(labs.length).toBeGreaterThanOrEqual(6);

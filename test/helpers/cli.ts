@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { onTestFinished } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -215,4 +215,27 @@ export async function startServing(lab: string, extra: string[] = [], options: {
   const done = collect(cli);
   const serve = (await out.waitFor((l) => l.type === 'serve')) as unknown as Serving;
   return { cli, out, done, serve };
+}
+
+/**
+ * A record of every process a command starts (and those its children start): a preload, put in
+ * `NODE_OPTIONS` (which children inherit), that writes each spawn's arguments to a file in `dir`.
+ * `spawned()` reads what was started so far, the program first in each.
+ */
+export function spawnRecorder(dir: string): { env: NodeJS.ProcessEnv; spawned: () => string[][] } {
+  const log = join(dir, `spawned-${Date.now().toString(36)}.ndjson`);
+  const probe = join(dir, 'spawn-recorder.cjs');
+  writeFileSync(
+    probe,
+    `const { ChildProcess } = require('node:child_process');\n` +
+      `const spawn = ChildProcess.prototype.spawn;\n` +
+      `ChildProcess.prototype.spawn = function (o) {\n` +
+      `  require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify([o.file, ...(o.args ?? []).slice(1)]) + '\\n');\n` +
+      `  return spawn.call(this, o);\n` +
+      `};\n`,
+  );
+  return {
+    env: { NODE_OPTIONS: `--require ${probe}` },
+    spawned: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []),
+  };
 }
