@@ -28,6 +28,12 @@ export async function startCommand(id: string | undefined, options: StartOptions
     await setLanguage(language);
     process.env.NETLAB_LANG = language;
   }
+  // On a terminal, the first frame's modules load while the labs do (both mostly wait on files).
+  const firstFrameModules =
+    process.stdin.isTTY && process.stdout.isTTY
+      ? Promise.all([import('../../src/session/session.js'), import('../../src/ui/first-frame.js'), import('../../src/ui/theme.js'), import('../io.js')])
+      : undefined;
+  firstFrameModules?.catch(() => {});
   const labs = await loadLabs();
   // `netlab` is `netlab start`, so a mistyped command (`netlab rn tcp-echo`) arrives here as a lab.
   if (id !== undefined && !labs.some((l) => l.id === id)) {
@@ -37,7 +43,7 @@ export async function startCommand(id: string | undefined, options: StartOptions
   if (extra.length) {
     throw new NetlabError('NETLAB_ERR_USAGE', t('start.oneLab', { got: [id, ...extra].join(' '), id: id ?? '' }));
   }
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+  if (!firstFrameModules) {
     // Nothing interactive can start: a usage error, with what works without a terminal.
     const first = id ?? labs[0]?.id ?? '<lab>';
     const { padEnd, textWidth } = await import('../../src/i18n/width.js');
@@ -57,12 +63,7 @@ export async function startCommand(id: string | undefined, options: StartOptions
     return;
   }
 
-  const [{ createSession }, { paintFirstFrame }, { createTheme }, { colourFor }] = await Promise.all([
-    import('../../src/session/session.js'),
-    import('../../src/ui/first-frame.js'),
-    import('../../src/ui/theme.js'),
-    import('../io.js'),
-  ]);
+  const [{ createSession }, { paintFirstFrame }, { createTheme }, { colourFor }] = await firstFrameModules;
   const theme = createTheme(colourFor(process.stdout));
   // The work is injected once it is loaded (below); nothing runs before the UI asks.
   let runDemo: typeof import('../../src/runtime/demo.js').runDemo | undefined;

@@ -17,7 +17,8 @@ import { openSync, readSync } from 'node:fs';
 import type { TraceCollector } from '../trace/collector.js';
 import type { TraceLine, UnsequencedLine } from '../trace/event.js';
 import { PcapStream, type PcapRecord } from '../wire/pcap.js';
-import { WIRE_ACTOR, WireTracker, type WireDetail } from '../wire/packets.js';
+import { WireTracker, type WireDetail } from '../wire/packets.js';
+import { WIRE_ACTOR } from '../wire/format.js';
 
 /** How long a check waits for its packets to be written before it reports without the last ones. */
 const SYNC_TIMEOUT_MS = 2000;

@@ -8,7 +8,8 @@
 import type { TraceCollector } from '../trace/collector.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
 import { PcapStream } from './pcap.js';
-import { WIRE_ACTOR, WireTracker, type WireDetail } from './packets.js';
+import { WireTracker, type WireDetail } from './packets.js';
+import { WIRE_ACTOR } from './format.js';
 
 /** What a capture saw, for the run's summary and for the completeness check. */
 export interface WireStats {

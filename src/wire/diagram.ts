@@ -11,7 +11,7 @@
 import { textWidth } from '../i18n/width.js';
 import type { TraceLine } from '../trace/event.js';
 import { isQuiet, type TracePolicy } from '../trace/policy.js';
-import { WIRE_ACTOR } from './packets.js';
+import { WIRE_ACTOR } from './format.js';
 import { t } from '../i18n/messages.js';
 
 export interface DiagramOptions {

@@ -15,10 +15,7 @@ import type { JsonObject, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { previewBytes } from '../trace/detail.js';
 import { decodeFrame, type Packet, type TcpHeader } from './decode.js';
 import type { PcapRecord } from './pcap.js';
-
 import { WIRE_ACTOR } from './format.js';
-
-export { WIRE_ACTOR };
 
 /** The facts of one packet event (its `detail`). */
 export interface WireDetail extends JsonObject {
