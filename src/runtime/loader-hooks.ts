@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { typescriptTransform } from './plain-module.js';
 
 type Resolve = (specifier: string, context: ResolveContext) => Promise<ResolveResult>;
 interface ResolveContext { parentURL?: string; conditions: string[]; importAttributes?: Record<string, string> }
@@ -47,13 +48,7 @@ export async function load(url: string, context: { format?: string | null }, nex
     const source = await readFile(path, 'utf8');
     // esbuild is loaded on the first TypeScript file only: plain JS programs start faster.
     const { transform } = await import('esbuild');
-    const result = await transform(source, {
-      loader: 'ts',
-      format: url.endsWith('.cts') ? 'cjs' : 'esm',
-      target: 'node20',
-      sourcemap: 'inline',
-      sourcefile: path,
-    });
+    const result = await transform(source, { ...typescriptTransform(path), ...(url.endsWith('.cts') ? { format: 'cjs' as const } : {}) });
     return { format: url.endsWith('.cts') ? 'commonjs' : 'module', source: result.code, shortCircuit: true };
   }
   return next(url, context);

@@ -23,7 +23,7 @@ export function importsOnlyBuiltins(code: string): boolean {
   return true;
 }
 
-/** esbuild's transform options for a TypeScript module, as the module hooks use them (src/runtime/loader-hooks.ts). */
+/** esbuild's transform options for a TypeScript ES module: the module hooks' (src/runtime/loader-hooks.ts), grading's and the build's. */
 export function typescriptTransform(file: string): TransformOptions {
   return { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: file };
 }
