@@ -18,6 +18,7 @@ import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventEmitter } from 'node:events';
 import { describe, expect, inject, test } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
 import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
@@ -164,8 +165,32 @@ interface SubmissionState {
   /** Set when the learner's code blocked its event loop: later checks fail at once. */
   blocked?: string;
 }
-const states = new Map<string, SubmissionState>();
-const declared = new Set<string>();
+
+/**
+ * What the harness keeps of one grader file while vitest collects and runs it. A grading worker
+ * runs several grader files one after the other (vitest's `isolate: false`: one worker per core,
+ * not one process per lab), so nothing of one lab may live at module level: each file's checks,
+ * its submissions' state and its gate are found from the suite being collected.
+ */
+interface GraderFile {
+  /** The checks of the file, in declaration order. */
+  readonly definitions: CheckDefinition[];
+  /** Per submission (by key, which counts from 0 in every lab). */
+  readonly states: Map<string, SubmissionState>;
+  readonly gate: CheckGate;
+}
+const graderFiles = new WeakMap<object, GraderFile>();
+
+/** The grader file being collected: keyed by vitest's task for it, new each time vitest collects a file. */
+function collectingFile(): GraderFile {
+  const task = getCurrentSuite().file;
+  let file = graderFiles.get(task);
+  if (!file) {
+    file = { definitions: [], states: new Map(), gate: new CheckGate() };
+    graderFiles.set(task, file);
+  }
+  return file;
+}
 
 /** The lab whose grader file is being collected: its folder's name. */
 function collectingLab(): string | undefined {
@@ -265,20 +290,21 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
     listing.push({ id, title, points });
     return;
   }
-  if (declared.has(id)) throw new Error(`two checks have the id "${id}"`);
-  declared.add(id);
+  const file = collectingFile();
+  if (file.definitions.some((d) => d.id === id)) throw new Error(`two checks have the id "${id}"`);
   const ctx = gradeContext();
   const lab = collectingLab();
   const target = ctx && lab ? ctx.labs[lab] : undefined;
   if (!ctx || !lab || !target) {
+    file.definitions.push({ id, title, options, fn, points, order: file.definitions.length + 1 });
     // Run outside `netlab grade`: one test that says how to run it.
     test(id, { meta: { netlab: { id, title, points } } as never }, () => {
       throw new CheckFailure(`this grader runs through \`netlab grade\`, which says what to grade${lab ? ` (lab ${lab} was not given)` : ''}`);
     });
     return;
   }
-  if (definitions.length === 0) declareSubmissions(ctx, lab, target);
-  definitions.push({ id, title, options, fn, points, order: definitions.length + 1 });
+  if (file.definitions.length === 0) declareSubmissions(ctx, lab, target, file);
+  file.definitions.push({ id, title, options, fn, points, order: file.definitions.length + 1 });
 }
 
 /** A check as its grader declares it, told without running it. */
@@ -316,8 +342,6 @@ interface CheckDefinition {
   points: number;
   order: number;
 }
-/** The checks of the grader file being collected, in declaration order. */
-const definitions: CheckDefinition[] = [];
 
 /**
  * One suite per submission, declared at the first check: vitest collects a suite's tests after
@@ -327,16 +351,16 @@ const definitions: CheckDefinition[] = [];
  * first check, measures its own checks), and a check that waits on a timer leaves the CPU to
  * the next submission's checks instead of to nobody.
  */
-function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget): void {
+function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget, file: GraderFile): void {
   for (const submission of target.submissions) {
     const name = submission.file ? basename(submission.file) : `${lab} (not started)`;
     describe(`${name} [${submission.key}]`, { concurrent: ctx.concurrency > 1 }, () => {
-      for (const def of definitions) declareCheck(ctx, lab, target, submission, def);
+      for (const def of file.definitions) declareCheck(ctx, lab, target, submission, def, file);
     });
   }
 }
 
-function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submission: GradeSubmission, def: CheckDefinition): void {
+function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submission: GradeSubmission, def: CheckDefinition, graderFile: GraderFile): void {
   const { id, title, points, order, options, fn } = def;
   const meta: CheckMeta = { key: submission.key, order, id, title, points };
   const backstop = ctx.labTimeoutMs + VITEST_BACKSTOP_MS;
@@ -345,12 +369,12 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
     if (target.skip) return context.skip(target.skip);
     if (submission.file === null) return context.skip(`not started: no ${lab}.ts in the workspace`);
     const file = submission.file;
-    const leave = await gate.enter(Boolean(options.alone));
+    const leave = await graderFile.gate.enter(Boolean(options.alone));
     try {
-      let state = states.get(submission.key);
+      let state = graderFile.states.get(submission.key);
       if (!state) {
         state = { started: Date.now() };
-        states.set(submission.key, state);
+        graderFile.states.set(submission.key, state);
       }
       if (state.blocked) throw new CheckFailure(t('grade.h.notRun', { reason: state.blocked }));
       const labLeft = ctx.labTimeoutMs - (Date.now() - state.started);
@@ -406,7 +430,6 @@ class CheckGate {
     };
   }
 }
-const gate = new CheckGate();
 
 /** Run a check's function under its limit; undefined if it passed, else why it failed. */
 async function execute(
