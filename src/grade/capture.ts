@@ -58,7 +58,8 @@ const POOL_NAME = 'netlab-network-forks';
 
 /**
  * vitest's `forks` worker, started through the network's launcher (`nsenter … -- node`): the
- * same entry point, arguments, IPC channel and serialization, one process per grader file.
+ * same entry point, arguments, IPC channel and serialization; one per core, each running grader
+ * files one after another.
  */
 class NetworkForkWorker implements PoolWorker {
   readonly name = POOL_NAME;
