@@ -292,19 +292,19 @@ export function check(id: string, title: string, options: CheckOptions, fn: (ctx
   }
   const file = collectingFile();
   if (file.definitions.some((d) => d.id === id)) throw new Error(`two checks have the id "${id}"`);
+  file.definitions.push({ id, title, options, fn, points, order: file.definitions.length + 1 });
   const ctx = gradeContext();
   const lab = collectingLab();
   const target = ctx && lab ? ctx.labs[lab] : undefined;
   if (!ctx || !lab || !target) {
-    file.definitions.push({ id, title, options, fn, points, order: file.definitions.length + 1 });
     // Run outside `netlab grade`: one test that says how to run it.
     test(id, { meta: { netlab: { id, title, points } } as never }, () => {
       throw new CheckFailure(`this grader runs through \`netlab grade\`, which says what to grade${lab ? ` (lab ${lab} was not given)` : ''}`);
     });
     return;
   }
-  if (file.definitions.length === 0) declareSubmissions(ctx, lab, target, file);
-  file.definitions.push({ id, title, options, fn, points, order: file.definitions.length + 1 });
+  // At the first check: the suites' callbacks run after the file, and see every check.
+  if (file.definitions.length === 1) declareSubmissions(ctx, lab, target, file);
 }
 
 /** A check as its grader declares it, told without running it. */
