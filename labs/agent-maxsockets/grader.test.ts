@@ -257,7 +257,9 @@ function idleSocketMs(answered: Answered, n: number, k: number): number {
 
 /**
  * The time a freed socket takes to carry the next request on this machine now: the j-th answer
- * frees the socket the (k+j)-th request arrives on; the median of those gaps (the lower one).
+ * frees the socket the (k+j)-th request arrives on; the lower quartile of those gaps. Not the
+ * median: waves of 2 make half the gaps long, so the median was the largest of the short ones,
+ * and one slow hand-over on a busy machine excused the waves' idle time (seen once in npm test).
  */
 function handoverMs(answered: ReadonlyArray<{ arrive: number; answer: number }>, k: number): number {
   const arrivals = answered.map((r) => r.arrive).sort((a, b) => a - b);
@@ -265,7 +267,7 @@ function handoverMs(answered: ReadonlyArray<{ arrive: number; answer: number }>,
   const gaps: number[] = [];
   for (let j = 0; j + k < arrivals.length; j++) gaps.push(Math.max(0, arrivals[j + k]! - answers[j]!));
   gaps.sort((a, b) => a - b);
-  return gaps.length ? gaps[Math.floor((gaps.length - 1) / 2)]! : 0;
+  return gaps.length ? gaps[Math.floor((gaps.length - 1) / 4)]! : 0;
 }
 
 /** The finish time of N requests of these durations, k at a time, each starting when a socket is free. */
@@ -489,8 +491,9 @@ check('total-time', 'takes about the ideal time: no socket sits idle while URLs 
     bodiesOf(outcome, urls, k);
     // Every hand-over of a freed socket to the next URL costs some time however the code is
     // written, more on a busy machine (and more again for code that opens a connection per
-    // request): measured here as the median hand-over (a pool's are all alike; waves of 2 have
-    // one long wait per group besides as many quick ones), and only idle time beyond it counts.
+    // request): measured here as a typical hand-over (the lower quartile: a pool's are all alike;
+    // waves of 2 have one long wait per group besides as many quick ones), and only idle time
+    // beyond it counts.
     const handover = Math.round(handoverMs(server.answered, k));
     const idle = Math.max(0, Math.round(idleSocketMs(server.answered, urls.length, k) - (urls.length - k) * handover));
     // Judged on idle socket time against a baseline measured in this check, never on wall time
