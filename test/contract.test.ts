@@ -3,8 +3,9 @@
  * finds. Each lab folder has its id as name, a lesson in steps, hints, a starter with `// TODO`
  * that type-checks, and a grader that discriminates: through the real grading pipeline the
  * reference solution passes every check, the starter fails, every good fixture passes and every
- * bad fixture fails exactly the checks it lists (src/lab/fixtures.ts: a fixture is a set of
- * edits over the reference solution, written to a temp folder here).
+ * bad fixture fails exactly the checks it lists, the first for the reason its `says` gives
+ * (src/lab/fixtures.ts: a fixture is a set of edits over the reference solution, written to a
+ * temp folder here).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -71,7 +72,7 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
     expect(stray, 'move these into test/').toEqual([]);
   });
 
-  test('fixtures: fixtures/index.ts and whole good--<what>.ts files only, each named and explained once', () => {
+  test('fixtures: fixtures/index.ts and whole good--<what>.ts files only, each named and explained once, each bad one with what its check says', () => {
     const dir = src(lab, 'fixtures');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.')) : [];
     for (const file of files) expect(file, 'a fixture file (bad fixtures are edits in index.ts)').toMatch(new RegExp(`^(${FIXTURE_INDEX.replace('.', '\\.')}|good--[a-z0-9-]+\\.ts)$`));
@@ -81,6 +82,8 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
       expect(f.spec?.name ?? 'whole-file', `${f.id}: name`).toMatch(KEBAB);
       for (const id of f.fails) expect(id, `${f.id}: check id`).toMatch(KEBAB);
       expect(f.why, `${f.id}: says in one line what it does`).toMatch(/^[^\n]{20,}$/);
+      // A bad fixture says why its check fails, as the grader words it (proven when it is graded).
+      if (f.fails.length > 0) expect(f.says, `${f.id}: \`says\`, a fragment of the message of ${f.spec?.fails[0]}`).toBeDefined();
     }
   });
 
@@ -204,6 +207,14 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
           expect(failedChecks(r).sort(), describeChecks(r)).toEqual(f.fails.filter((id) => !skipped.includes(id)));
           for (const c of r.checks.filter((c) => c.status === 'failed')) {
             expect(c.message?.length ?? 0, `${c.id}: a message the learner can act on`).toBeGreaterThan(30);
+          }
+          // And the check the mistake is about fails for the reason the fixture's name gives.
+          const about = f.spec?.fails[0];
+          if (about !== undefined && f.says !== undefined) {
+            const message = r.checks.find((c) => c.id === about)?.message ?? '';
+            const says = `${f.id}: ${about} fails because ${String(f.says)}`;
+            if (typeof f.says === 'string') expect(message, says).toContain(f.says);
+            else expect(message, says).toMatch(f.says);
           }
         });
       }

@@ -29,6 +29,13 @@ export interface FixtureSpec {
    * then `bad--<fails[0]>--<name>`. Empty for a good fixture (`good--<name>`), which passes all.
    */
   fails: readonly string[];
+  /**
+   * For a bad fixture, the reason its name gives as the grader words it: a fragment of the
+   * message of the check the mistake is about (`fails[0]`), a string the message contains or a
+   * pattern it matches (the English text). The contract test proves the check fails for that
+   * reason and not for another. Leave out what changes between runs (ports, byte counts, times).
+   */
+  says?: string | RegExp;
   /** Edits over `exercise/solution.ts`, applied in order. */
   replace: readonly Replacement[];
 }
@@ -40,6 +47,8 @@ export interface Fixture {
   why: string;
   /** The checks it must fail, sorted; [] means it passes every check. */
   fails: string[];
+  /** What the message of `fails[0]`, the check the mistake is about, says (see {@link FixtureSpec.says}). */
+  says?: string | RegExp;
   spec?: FixtureSpec;
   /** A whole-file good fixture. */
   file?: string;
@@ -66,7 +75,7 @@ export async function labFixtures(labDir: string): Promise<Fixture[]> {
     const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
     if (!Array.isArray(mod.default)) throw new NetlabError('NETLAB_ERR_BAD_LAB', `${index}: the default export must be an array of fixtures (\`export default [...] satisfies FixtureSpec[]\`)`);
     for (const spec of mod.default as FixtureSpec[]) {
-      fixtures.push({ id: fixtureId(spec), why: spec.why, fails: [...spec.fails].sort(), spec });
+      fixtures.push({ id: fixtureId(spec), why: spec.why, fails: [...spec.fails].sort(), ...(spec.says !== undefined ? { says: spec.says } : {}), spec });
     }
   }
   for (const name of readdirSync(dir).sort()) {
