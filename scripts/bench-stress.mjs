@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Verdicts independent of load: grade every lab's reference, starter and fixtures N rounds,
 // each round once alone and once while three `netlab grade` of all labs run at the same time,
-// and report every check whose verdict differs from the first run (a flake).
+// and report every check whose verdict differs from the first run (a flake), and every bad
+// fixture whose check failed for another reason than the one its `says` gives.
 //   node scripts/bench-stress.mjs [rounds]     (npm run bench runs it with BENCH_STRESS_ROUNDS, default 1)
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,21 +23,32 @@ async function submissions(labs, dir) {
     const src = join(root, 'labs', lab.id);
     out.push({ lab, file: join(src, 'exercise', 'solution.ts'), what: 'solution' });
     out.push({ lab, file: join(src, 'exercise', 'starter.ts'), what: 'starter' });
-    for (const f of await labFixtures(src)) out.push({ lab, file: writeFixture(src, f, dir), what: f.id });
+    for (const f of await labFixtures(src)) out.push({ lab, file: writeFixture(src, f, dir), what: f.id, fixture: f });
   }
   return out;
 }
 
-/** `lab/submission/check` → status of one grading of all submissions. */
+/**
+ * `lab/submission/check` → status of one grading of all submissions, and the bad fixtures whose
+ * check (the one their mistake is about) failed without saying what their `says` gives.
+ */
 async function gradeAll(subs) {
   const { gradeSubmissions } = await import(dist('src/grade/runner.js'));
   const reports = await gradeSubmissions(subs.map(({ lab, file }) => ({ lab, file })));
   const verdicts = new Map();
+  const reasons = [];
   reports.forEach((r, i) => {
     if (r.error) verdicts.set(`${subs[i].lab.id}/${subs[i].what}/(lab error)`, r.error.split('\n')[0]);
     for (const c of r.checks) verdicts.set(`${subs[i].lab.id}/${subs[i].what}/${c.id}`, c.status === 'failed' ? `failed: ${(c.message ?? '').split('\n')[0]}` : c.status);
+    const f = subs[i].fixture;
+    const about = f?.spec?.fails[0];
+    if (about === undefined || f.says === undefined) return;
+    const check = r.checks.find((c) => c.id === about);
+    if (check?.status !== 'failed') return; // a verdict change, reported as such
+    const message = check.message ?? '';
+    if (typeof f.says === 'string' ? !message.includes(f.says) : !f.says.test(message)) reasons.push({ key: `${subs[i].lab.id}/${f.id}/${about}`, says: String(f.says), message: message.split('\n')[0] });
   });
-  return verdicts;
+  return { verdicts, reasons };
 }
 
 /** Three `netlab grade` of all labs' reference solutions, restarted as they end, until stopped. */
@@ -63,7 +75,8 @@ function load(workspace, count = 3) {
 }
 
 /**
- * Runs `rounds` rounds; resolves with { verdicts, runs, changed: [{ key, first, then, when }], loadRuns, load }.
+ * Runs `rounds` rounds; resolves with { verdicts, runs, changed: [{ key, first, then, when }],
+ * reasons: [{ key, says, message, when }], loadRuns, load }.
  * `onRun` is told about each graded run as it ends.
  */
 export async function benchStress({ rounds = 1, onRun } = {}) {
@@ -82,6 +95,7 @@ export async function benchStress({ rounds = 1, onRun } = {}) {
     const subs = await submissions(labs, fixtures);
     let first;
     const changed = [];
+    const reasons = [];
     let runs = 0;
     let loadRuns = 0;
     const loads = [];
@@ -90,7 +104,9 @@ export async function benchStress({ rounds = 1, onRun } = {}) {
         const when = `round ${round}, ${loaded ? 'with 3× netlab grade' : 'alone'}`;
         const stop = loaded ? load(refs) : undefined;
         const started = performance.now();
-        const verdicts = await gradeAll(subs);
+        const graded = await gradeAll(subs);
+        const verdicts = graded.verdicts;
+        for (const r of graded.reasons) reasons.push({ ...r, when });
         const seconds = (performance.now() - started) / 1000;
         loads.push(loadavg()[0]);
         if (stop) loadRuns += await stop();
@@ -109,7 +125,7 @@ export async function benchStress({ rounds = 1, onRun } = {}) {
         }
       }
     }
-    return { checks: first?.size ?? 0, submissions: subs.length, runs, changed, loadRuns, load: Math.max(...loads) };
+    return { checks: first?.size ?? 0, submissions: subs.length, runs, changed, reasons, loadRuns, load: Math.max(...loads) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -120,6 +136,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await benchStress({ rounds, onRun: (x) => console.log(`${x.when}: ${x.checks} checks graded in ${x.seconds.toFixed(1)} s`) });
   console.log(`\n${r.submissions} submissions, ${r.checks} checks, ${r.runs} gradings, ${r.loadRuns} \`netlab grade\` runs as load, peak load average ${r.load.toFixed(1)}`);
   for (const c of r.changed) console.log(`changed: ${c.key} (${c.when})\n  first: ${c.first}\n  then:  ${c.then}`);
-  console.log(`${r.changed.length} verdict(s) changed`);
-  process.exitCode = r.changed.length ? 1 : 0;
+  for (const c of r.reasons) console.log(`another reason: ${c.key} (${c.when})\n  says:    ${c.says}\n  message: ${c.message}`);
+  console.log(`${r.changed.length} verdict(s) changed, ${r.reasons.length} failure(s) for another reason than the fixture's \`says\``);
+  process.exitCode = r.changed.length || r.reasons.length ? 1 : 0;
 }

@@ -223,11 +223,12 @@ for (const file of ['bench-agent.mjs']) {
     const { benchStress } = await import(join(root, 'scripts', 'bench-stress.mjs'));
     const r = await benchStress({ rounds, onRun: (x) => console.error(`stress ${x.when}: ${x.checks} checks in ${x.seconds.toFixed(1)} s`) });
     for (const c of r.changed) console.error(`verdict changed: ${c.key} (${c.when})\n  first: ${c.first}\n  then:  ${c.then}`);
+    for (const c of r.reasons) console.error(`failed for another reason: ${c.key} (${c.when})\n  says:    ${c.says}\n  message: ${c.message}`);
     row(
       `stress: ${r.checks} verdicts × ${r.runs} gradings`,
-      `${r.changed.length} changed`,
-      'none changed',
-      r.changed.length === 0,
+      `${r.changed.length} changed, ${r.reasons.length} for another reason`,
+      'none changed, every fixture for its reason',
+      r.changed.length === 0 && r.reasons.length === 0,
       `${rounds} round(s), alone and beside 3× netlab grade (${r.loadRuns} ran); peak load ${r.load.toFixed(1)}`,
     );
   }

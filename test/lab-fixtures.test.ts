@@ -30,7 +30,7 @@ describe('given a lab whose fixtures/index.ts lists edits of its solution', () =
     'ok',
     SOLUTION,
     `[
-      { name: 'off-by-one', why: 'a returns 2 instead of 1 (the classic)', fails: ['a-is-one', 'sum'], replace: [['() => 1', '() => 2']] },
+      { name: 'off-by-one', why: 'a returns 2 instead of 1 (the classic)', fails: ['a-is-one', 'sum'], says: 'a() returned 2', replace: [['() => 1', '() => 2']] },
       { name: 'same-thing', why: 'writes b as a constant function too', fails: [], replace: [['() => 2', '() => 1 + 1']] },
     ]`,
     '// Good: computed differently.\nexport const a = () => 0 + 1;\nexport const b = () => 4 / 2;\n',
@@ -44,6 +44,8 @@ describe('given a lab whose fixtures/index.ts lists edits of its solution', () =
       ['good--other-way', []],
     ]);
     expect(fixtures[2]!.why).toBe('Good: computed differently.');
+    // What the bad one's check says travels with it (the contract test matches the message); a good one says nothing.
+    expect(fixtures.map((f) => f.says)).toEqual(['a() returned 2', undefined, undefined]);
   });
 
   test('when written, a fixture is the solution with its edits and a first line saying what it is', async () => {
