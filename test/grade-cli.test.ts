@@ -102,6 +102,7 @@ describe('right after netlab init: every lab "not started", nothing runs', () =>
     const recorder = spawnRecorder(tmp.dir);
     const r = await runCli(['grade', '--dir', dir], { env: { ...env, ...recorder.env }, cwd: tmp.dir, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
+    expect(r.stderr, 'nothing on stderr (a deprecation warning of a library once was)').toBe('');
     expect(recorder.spawned(), 'no process started: no vitest, no learner code').toEqual([]);
     const lines = r.stdout.trimEnd().split('\n');
     const labs = lines.filter((l) => /: not started\. /.test(l));
@@ -135,8 +136,15 @@ describe('a file that cannot load is reported once per lab, in the learner\'s te
     writeFileSync(join(dir, 'udp.ts'), 'export function createUdpServer() {\n  let x y = 1;\n}\n');
     const args = ['grade', 'tcp-echo', 'udp', '--dir', dir];
 
-    const pretty = await run(args, { cwd: tmp.dir });
+    // Nothing can run: the checks are listed from the graders, failed as not loaded, and
+    // neither vitest nor any learner process starts (esbuild, which found the syntax error, does;
+    // so does the pace's `node -e 0`, measured meanwhile).
+    const recorder = spawnRecorder(tmp.dir);
+    const pretty = await runCli(args, { env: { ...env, ...recorder.env }, cwd: tmp.dir, timeoutMs: 120_000 });
     expect(pretty.code).toBe(1);
+    expect(pretty.stderr).toBe('');
+    expect(recorder.spawned().filter((a) => a.some((x) => /vitest|grade\/host/.test(x))), 'no vitest worker, no learner process').toEqual([]);
+    expect(recorder.spawned().length, 'the recorder sees what netlab starts').toBeGreaterThan(0);
     expect(pretty.stdout.match(/unloadable\/tcp-echo\.ts is a directory, not a file/g)).toHaveLength(1);
     expect(pretty.stdout).not.toMatch(/ERR_UNSUPPORTED_DIR_IMPORT|dist\/src|host\.js/);
     expect(pretty.stdout.match(/unloadable\/udp\.ts:2:9: syntax error: Expected ";" but found "y"/g)).toHaveLength(1);

@@ -17,8 +17,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventEmitter } from 'node:events';
-import { describe, expect, inject, test } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+// TestRunner.getCurrentSuite, not 'vitest/suite' (deprecated since vitest 4.1: importing it
+// prints a warning, on the learner's terminal when `netlab grade` lists checks outside vitest).
+import { TestRunner, describe, expect, inject, test } from 'vitest';
 import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/event.js';
 import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
@@ -183,7 +184,7 @@ const graderFiles = new WeakMap<object, GraderFile>();
 
 /** The grader file being collected: keyed by vitest's task for it, new each time vitest collects a file. */
 function collectingFile(): GraderFile {
-  const task = getCurrentSuite().file;
+  const task = TestRunner.getCurrentSuite().file;
   let file = graderFiles.get(task);
   if (!file) {
     file = { definitions: [], states: new Map(), gate: new CheckGate() };

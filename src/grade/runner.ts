@@ -142,34 +142,58 @@ export async function gradeSubmissions(submissions: GradeJob[], options: GradeSu
   for (const [i, s] of submissions.entries()) {
     const skip = s.lab.unsupported?.() ?? undefined;
     if (reports[i] !== undefined || (s.file !== null && skip === undefined)) continue;
-    const declared = await checksOf(s.lab.graderPath);
-    // Not listed (an import that fails outside vitest): vitest runs it and says what it declares.
-    if (declared === undefined) continue;
-    const checks = declared.map(
-      (c): CheckReport => ({
-        id: c.id,
-        title: checkTitle(s.lab.dir, c.id, currentLanguage()) ?? c.title,
-        status: 'skipped',
-        reason: skip ?? t('grade.status.notStarted'),
-        points: { earned: 0, possible: skip === undefined ? c.points : 0 },
-        durationMs: 0,
-      }),
-    );
-    const report = finishLab(s, checks, {}, 0);
-    reports[i] = report;
-    for (const check of report.checks) options.onProgress?.({ type: 'check', lab: s.lab.id, check });
-    options.onProgress?.({ type: 'lab', lab: report });
+    const listed = await listedReport(s, skip ?? t('grade.status.notStarted'), skip === undefined, {});
+    if (listed) reports[i] = reported(listed, options);
   }
-  const runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
+  let runnable = submissions.map((_, i) => i).filter((i) => reports[i] === undefined);
   if (runnable.length === 0) return submissions.map((s, i) => reports[i] ?? finishLab(s, [], {}, 0));
 
   // The pace is measured while the files are transpiled (it waits on a process, not the CPU).
   const [{ prepared, dir: preparedDir }, pace] = await Promise.all([prepareAll(runnable.map((i) => submissions[i]!.file)), options.pace ?? measurePace()]);
   try {
+    // A file that cannot load (a syntax error, a folder) fails every check of its lab, unrun:
+    // said from the checks its grader declares, at once, without vitest (the same report).
+    for (const i of runnable) {
+      const s = submissions[i]!;
+      const ready = s.file ? prepared.get(s.file) : undefined;
+      if (!ready || !('loadError' in ready)) continue;
+      const listed = await listedReport(s, '', true, { loadError: ready.loadError });
+      if (listed) reports[i] = reported(listed, options);
+    }
+    runnable = runnable.filter((i) => reports[i] === undefined);
+    if (runnable.length === 0) return submissions.map((s, i) => reports[i]!);
     return await gradePrepared(submissions, options, reports, runnable, prepared, pace);
   } finally {
     if (preparedDir) removeTempDir(preparedDir);
   }
+}
+
+/**
+ * The report of a submission none of whose checks runs, from the checks its grader declares
+ * (each skipped with `reason`, or failed as not loaded with `extra.loadError`), or undefined
+ * when they cannot be listed outside vitest (an import that fails there): vitest then runs it.
+ */
+async function listedReport(s: GradeJob, reason: string, counts: boolean, extra: { loadError?: LoadError }): Promise<LabReport | undefined> {
+  const declared = await checksOf(s.lab.graderPath);
+  if (declared === undefined) return undefined;
+  const checks = declared.map(
+    (c): CheckReport => ({
+      id: c.id,
+      title: checkTitle(s.lab.dir, c.id, currentLanguage()) ?? c.title,
+      status: 'skipped',
+      reason,
+      points: { earned: 0, possible: counts ? c.points : 0 },
+      durationMs: 0,
+    }),
+  );
+  return finishLab(s, checks, extra, 0);
+}
+
+/** Tell `onProgress` about a report made without running anything, and return it. */
+function reported(report: LabReport, options: GradeSubmissionsOptions): LabReport {
+  for (const check of report.checks) options.onProgress?.({ type: 'check', lab: report.id, check });
+  options.onProgress?.({ type: 'lab', lab: report });
+  return report;
 }
 
 async function gradePrepared(
