@@ -3,6 +3,8 @@
 // on the other supported Node versions (scripts/node-matrix.mjs fetches them into a cache
 // folder), for the tests that differ between versions: every lab's reference, starter and
 // fixtures graded (the contract test), every lab's own tests (its demo), and the CLI tests.
+// The type-check (tsc, on one core) runs beside the first vitest run instead of before it; its
+// errors are printed after the tests and count as one failed test.
 // It ends with one line, `N passed, N failed`, counting every test of every run.
 //   npm test                              this Node only (a developer's default)
 //   npm test -- test/cli.test.ts          vitest's arguments, as before
@@ -51,54 +53,74 @@ function runVitest(node, files, env) {
   });
 }
 
-const majors = matrixVersions().filter((m) => m !== process.versions.node.split('.')[0]);
-if (majors.length === 0) {
-  // A developer's plain `npm test`: exactly vitest, which prints the closing line itself.
-  process.exitCode = await runVitest(process.execPath, args, process.env);
-} else {
-  const work = mkdtempSync(join(tmpdir(), 'netlab-test-'));
-  // Fetch the other Nodes while the first run goes on (downloading costs little CPU).
-  const fetched = majors.map((m) => ensureNode(m));
-  const runs = [];
-  const cleanup = () => rmSync(work, { recursive: true, force: true });
-  process.once('exit', cleanup);
-  try {
-    const run = async (label, node, files) => {
-      const file = join(work, `summary-${runs.length}.json`);
-      // The fetched Node comes first on PATH too, for anything a test starts by name.
-      const env = { ...process.env, NETLAB_SUMMARY_FILE: file, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
-      const code = await runVitest(node, files, env);
-      let counts;
-      try {
-        counts = JSON.parse(readFileSync(file, 'utf8'));
-      } catch {
-        // vitest ended before its reporters did: that run counts as one failure.
-        counts = { passed: 0, failed: 1, skipped: 0 };
-      }
-      if (code !== 0 && counts.failed === 0) counts.failed = 1;
-      runs.push({ label, code, ...counts });
-    };
-    await run(`node ${process.version} (all tests)`, process.execPath, args);
-    for (const [i, major] of majors.entries()) {
-      const got = await fetched[i];
-      if ('error' in got) {
-        console.log(`\nnode ${major}: not run (${got.error})`);
-        runs.push({ label: `node ${major}: not installed`, code: 0, passed: 0, failed: 0, skipped: 0 });
-        continue;
-      }
-      console.log(`\n── node ${got.version}: ${args.length ? args.join(' ') : MATRIX_TESTS.join(' ')} ──\n`);
-      await run(`node ${got.version}`, got.bin, args.length ? args : MATRIX_TESTS);
-    }
-  } finally {
-    cleanup();
-  }
-  const total = { passed: 0, failed: 0, skipped: 0 };
-  console.log('');
-  for (const r of runs) {
-    for (const k of Object.keys(total)) total[k] += r[k];
-    console.log(`  ${r.label} — passed ${r.passed}, failed ${r.failed}${r.skipped ? `, skipped ${r.skipped}` : ''}`);
-  }
-  // The last line is exactly `N passed, N failed` (CI reads it); skipped tests come before it.
-  process.stdout.write(`\n${total.skipped ? `${total.skipped} skipped\n` : ''}${total.passed} passed, ${total.failed} failed\n`);
-  process.exitCode = runs.some((r) => r.code !== 0 || r.failed > 0) ? 1 : 0;
+/** `tsc -p tsconfig.check.json`, stopped with this script; resolves with whether it passed and what it said. */
+function typecheck() {
+  return new Promise((resolve) => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const child = spawn(process.execPath, [tsc, '-p', join(root, 'tsconfig.check.json')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (out += c));
+    const stop = () => child.kill('SIGTERM');
+    process.once('exit', stop);
+    child.on('error', (err) => resolve({ ok: false, out: String(err) }));
+    child.on('close', (code) => {
+      process.off('exit', stop);
+      resolve({ ok: code === 0, out });
+    });
+  });
 }
+
+const majors = matrixVersions().filter((m) => m !== process.versions.node.split('.')[0]);
+const typechecked = typecheck();
+const work = mkdtempSync(join(tmpdir(), 'netlab-test-'));
+// Fetch the other Nodes while the first run goes on (downloading costs little CPU).
+const fetched = majors.map((m) => ensureNode(m));
+const runs = [];
+const cleanup = () => rmSync(work, { recursive: true, force: true });
+process.once('exit', cleanup);
+try {
+  const run = async (label, node, files) => {
+    const file = join(work, `summary-${runs.length}.json`);
+    // The fetched Node comes first on PATH too, for anything a test starts by name.
+    const env = { ...process.env, NETLAB_SUMMARY_FILE: file, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
+    const code = await runVitest(node, files, env);
+    let counts;
+    try {
+      counts = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // vitest ended before its reporters did: that run counts as one failure.
+      counts = { passed: 0, failed: 1, skipped: 0 };
+    }
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    runs.push({ label, code, ...counts });
+  };
+  await run(`node ${process.version} (${args.length ? args.join(' ') : 'all tests'})`, process.execPath, args);
+  const types = await typechecked;
+  if (!types.ok) {
+    console.log(`\ntype-check (tsc -p tsconfig.check.json) failed:\n${types.out.trimEnd()}`);
+    runs.push({ label: 'type-check', code: 1, passed: 0, failed: 1, skipped: 0 });
+  }
+  for (const [i, major] of majors.entries()) {
+    const got = await fetched[i];
+    if ('error' in got) {
+      console.log(`\nnode ${major}: not run (${got.error})`);
+      runs.push({ label: `node ${major}: not installed`, code: 0, passed: 0, failed: 0, skipped: 0 });
+      continue;
+    }
+    console.log(`\n── node ${got.version}: ${args.length ? args.join(' ') : MATRIX_TESTS.join(' ')} ──\n`);
+    await run(`node ${got.version}`, got.bin, args.length ? args : MATRIX_TESTS);
+  }
+} finally {
+  cleanup();
+}
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const r of runs) for (const k of Object.keys(total)) total[k] += r[k];
+// Each run's counts, when there is more than one (other Node versions, a failed type-check).
+if (runs.length > 1) {
+  console.log('');
+  for (const r of runs) console.log(`  ${r.label} — passed ${r.passed}, failed ${r.failed}${r.skipped ? `, skipped ${r.skipped}` : ''}`);
+}
+// The last line is exactly `N passed, N failed` (CI reads it); skipped tests come before it.
+process.stdout.write(`\n${total.skipped ? `${total.skipped} skipped\n` : ''}${total.passed} passed, ${total.failed} failed\n`);
+process.exitCode = runs.some((r) => r.code !== 0 || r.failed > 0) ? 1 : 0;

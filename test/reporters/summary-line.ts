@@ -3,9 +3,10 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Ends `npm test` with the plain line `N passed, N failed` (counting tests), which CI reads.
- * Skipped tests are counted on the line before it when there are any. When the suite runs on several Node
- * versions (scripts/test.mjs), each run writes its counts to `NETLAB_SUMMARY_FILE` instead, and
- * the one line at the very end adds them up.
+ * Skipped tests are counted on the line before it when there are any. Under `npm test`
+ * (scripts/test.mjs: the type-check beside the tests, maybe other Node versions after them),
+ * each run writes its counts to `NETLAB_SUMMARY_FILE` instead, and the one line at the very end
+ * adds them up; vitest run directly prints the line itself.
  */
 export default class SummaryLineReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
