@@ -34,6 +34,7 @@ async function submissions(labs, dir) {
  */
 async function gradeAll(subs) {
   const { gradeSubmissions } = await import(dist('src/grade/runner.js'));
+  const { checkAbout, messageSays } = await import(dist('src/lab/fixtures.js'));
   const reports = await gradeSubmissions(subs.map(({ lab, file }) => ({ lab, file })));
   const verdicts = new Map();
   const reasons = [];
@@ -41,12 +42,12 @@ async function gradeAll(subs) {
     if (r.error) verdicts.set(`${subs[i].lab.id}/${subs[i].what}/(lab error)`, r.error.split('\n')[0]);
     for (const c of r.checks) verdicts.set(`${subs[i].lab.id}/${subs[i].what}/${c.id}`, c.status === 'failed' ? `failed: ${(c.message ?? '').split('\n')[0]}` : c.status);
     const f = subs[i].fixture;
-    const about = f?.spec?.fails[0];
+    const about = f && checkAbout(f);
     if (about === undefined || f.says === undefined) return;
     const check = r.checks.find((c) => c.id === about);
     if (check?.status !== 'failed') return; // a verdict change, reported as such
     const message = check.message ?? '';
-    if (typeof f.says === 'string' ? !message.includes(f.says) : !f.says.test(message)) reasons.push({ key: `${subs[i].lab.id}/${f.id}/${about}`, says: String(f.says), message: message.split('\n')[0] });
+    if (!messageSays(f.says, message)) reasons.push({ key: `${subs[i].lab.id}/${f.id}/${about}`, says: String(f.says), message: message.split('\n')[0] });
   });
   return { verdicts, reasons };
 }

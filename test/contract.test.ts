@@ -15,7 +15,7 @@ import { transformSync } from 'esbuild';
 import { splitSections } from '../src/lab/lesson.js';
 import { workspaceTsconfig } from '../src/workspace/init.js';
 import type { Lab } from '../src/lab/types.js';
-import { FIXTURE_INDEX, fixtureSource, labFixtures, writeFixture, type Fixture } from '../src/lab/fixtures.js';
+import { FIXTURE_INDEX, checkAbout, fixtureSource, labFixtures, messageSays, writeFixture, type Fixture } from '../src/lab/fixtures.js';
 import type { LabReport } from '../src/grade/types.js';
 import { DIST, ROOT, failedChecks, gradeEntries, tempDir, type Entry } from './grade-support.js';
 
@@ -83,7 +83,7 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) =>
       for (const id of f.fails) expect(id, `${f.id}: check id`).toMatch(KEBAB);
       expect(f.why, `${f.id}: says in one line what it does`).toMatch(/^[^\n]{20,}$/);
       // A bad fixture says why its check fails, as the grader words it (proven when it is graded).
-      if (f.fails.length > 0) expect(f.says, `${f.id}: \`says\`, a fragment of the message of ${f.spec?.fails[0]}`).toBeDefined();
+      if (f.fails.length > 0) expect(f.says, `${f.id}: \`says\`, a fragment of the message of ${checkAbout(f)}`).toBeDefined();
     }
   });
 
@@ -209,12 +209,10 @@ describe('grading discriminates (real pipeline: dist runner, vitest, learner pro
             expect(c.message?.length ?? 0, `${c.id}: a message the learner can act on`).toBeGreaterThan(30);
           }
           // And the check the mistake is about fails for the reason the fixture's name gives.
-          const about = f.spec?.fails[0];
+          const about = checkAbout(f);
           if (about !== undefined && f.says !== undefined) {
             const message = r.checks.find((c) => c.id === about)?.message ?? '';
-            const says = `${f.id}: ${about} fails because ${String(f.says)}`;
-            if (typeof f.says === 'string') expect(message, says).toContain(f.says);
-            else expect(message, says).toMatch(f.says);
+            expect(messageSays(f.says, message), `${f.id}: ${about} fails because ${String(f.says)}\n  its message: ${message}`).toBe(true);
           }
         });
       }

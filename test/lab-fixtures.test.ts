@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureFile, fixtureSource, labFixtures } from '../src/lab/fixtures.js';
+import { checkAbout, fixtureFile, fixtureSource, labFixtures, messageSays } from '../src/lab/fixtures.js';
 import { tempDir } from './grade-support.js';
 
 const tmp = tempDir('netlab-fixtures-');
@@ -46,6 +46,15 @@ describe('given a lab whose fixtures/index.ts lists edits of its solution', () =
     expect(fixtures[2]!.why).toBe('Good: computed differently.');
     // What the bad one's check says travels with it (the contract test matches the message); a good one says nothing.
     expect(fixtures.map((f) => f.says)).toEqual(['a() returned 2', undefined, undefined]);
+    // The check it is about is the first it lists as written (its sorted `fails` may differ).
+    expect(fixtures.map(checkAbout)).toEqual(['a-is-one', undefined, undefined]);
+  });
+
+  test('a message says what `says` gives when it contains the string or matches the pattern', () => {
+    expect(messageSays('a() returned 2', 'a() returned 2, not 1')).toBe(true);
+    expect(messageSays('a() returned 2', 'a() returned 3')).toBe(false);
+    expect(messageSays(/returned \d+, not 1/, 'a() returned 2, not 1')).toBe(true);
+    expect(messageSays(/returned \d+, not 1/, 'a() threw')).toBe(false);
   });
 
   test('when written, a fixture is the solution with its edits and a first line saying what it is', async () => {

@@ -54,6 +54,16 @@ export interface Fixture {
   file?: string;
 }
 
+/** The check a bad fixture's mistake is about (`fails[0]` as written; `fails` is sorted), undefined for a good one. */
+export function checkAbout(fixture: Fixture): string | undefined {
+  return fixture.spec?.fails[0];
+}
+
+/** Whether a failure message says what a fixture's `says` gives: contains the string, or matches the pattern. */
+export function messageSays(says: string | RegExp, message: string): boolean {
+  return typeof says === 'string' ? message.includes(says) : says.test(message);
+}
+
 export const FIXTURE_INDEX = 'index.ts';
 const WHOLE_FILE = /^good--[a-z0-9-]+\.ts$/;
 
