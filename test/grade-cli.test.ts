@@ -14,6 +14,14 @@ import { writeFixtureTo } from './helpers/fixtures.js';
 const tmp = tempDir('netlab-grade-cli-');
 afterAll(() => tmp.remove());
 
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
 function workspace(name: string, files: Record<string, string> = {}): string {
   const dir = join(tmp.dir, name);
   mkdirSync(dir, { recursive: true });
@@ -279,13 +287,7 @@ describe('grading a workspace', () => {
       const kids = await childrenOf(pid);
       return [...kids, ...(await Promise.all(kids.map(descendants))).flat()];
     };
-    const cmdline = (pid: number) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      } catch {
-        return '';
-      }
-    };
+    const cmdline = readCmdline;
     let seen: number[] = [];
     for (let i = 0; i < 400 && !seen.some((pid) => cmdline(pid).includes('grade/host')); i++) {
       seen = await descendants(child.pid!);
@@ -315,6 +317,44 @@ describe('grading a workspace', () => {
     for (let i = 0; i < 60 && seen.some(running); i++) await new Promise((r) => setTimeout(r, 50));
     for (const pid of seen) expect(running(pid), `process ${pid} (${cmdline(pid)}) is gone`).toBe(false);
   }, 90_000);
+
+  test('a signal that reaches the grading worker before netlab\'s cancel stops its checks at once: none starts a learner process after it', async () => {
+    // Ctrl-C signals netlab, its vitest worker and the learner's processes together; netlab's
+    // cancel reaches the worker a moment later. Here only the worker is signalled, so what it
+    // does alone is seen: before, it went on grading (a vitest worker turns process.exit into a
+    // thrown error), each next check started a learner process that waited for a module that
+    // never loads, and grading ended only when the checks' limits ran out.
+    const dir = workspace('worker-signal');
+    writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\nawait new Promise(() => {});\n`);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', '--dir', dir, '--timeout', '120000'], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = collect(child, 120_000);
+    const hostsOf = async (pid: number): Promise<Array<{ pid: number; parent: number }>> => {
+      const kids = await childrenOf(pid);
+      const here = kids.filter((k) => readCmdline(k).includes('grade/host')).map((k) => ({ pid: k, parent: pid }));
+      return [...here, ...(await Promise.all(kids.map(hostsOf))).flat()];
+    };
+    let hosts: Array<{ pid: number; parent: number }> = [];
+    for (let i = 0; i < 600 && hosts.length === 0; i++) {
+      hosts = await hostsOf(child.pid!);
+      if (hosts.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(hosts.length, 'learner processes are running').toBeGreaterThan(0);
+    const worker = hosts[0]!.parent;
+    expect(readCmdline(worker)).toMatch(/vitest/);
+    const stopped = Date.now();
+    process.kill(worker, 'SIGINT');
+    const r = await exited;
+    // Each check waits up to its limit (15 s at least) for a module that never loads.
+    expect(Date.now() - stopped, r.stdout).toBeLessThan(10_000);
+    // Not the learner's fault, nor a module that did not load: the lab did not finish.
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^tcp-echo .*interrupted/m);
+    expect(r.stdout).toMatch(/^Points 0\/\d+ · labs: 1 interrupted/m);
+    expect(r.stdout).not.toMatch(/did not (finish )?load|✗|✓/);
+    for (const { pid } of hosts) expect(isAlive(pid), `learner process ${pid} is gone`).toBe(false);
+  }, 150_000);
 
   test('a busy loop at import: the lab fails as unresponsive and grading ends within its limit plus a few seconds', async () => {
     const dir = workspace('busy');

@@ -212,9 +212,13 @@ describe('learner code that fails', () => {
   });
 
   test('a learner process stopped by Ctrl-C is reported as interrupted, not as something their code did', () => {
+    // The lab did not finish: no check failed, none passed, no load error, nothing to fix.
     const r = report('ctrl-c/tcp-echo.ts');
-    expect(failedChecks(r).length).toBeGreaterThan(0);
-    expect(whyNotLoaded(r)).toBe('not finished: grading was interrupted');
+    expect(r.status).toBe('interrupted');
+    expect(failedChecks(r)).toEqual([]);
+    expect(r.loadError).toBeUndefined();
+    expect(r.checks.filter((c) => c.interrupted).length).toBeGreaterThan(0);
+    for (const c of r.checks) expect(c.interrupted || c.status === 'passed', `${c.id}: ${c.status} ${c.message ?? ''}`).toBe(true);
   });
 
   test('code that awaits something that never settles: the check says so, in the learner\'s terms', () => {

@@ -24,6 +24,7 @@ import type { Json, TraceEvent, TraceLine, UnsequencedLine } from '../trace/even
 import { TraceCollector } from '../trace/collector.js';
 import { ProcessScope } from '../runtime/scope.js';
 import { learnerStack, type ActorProcess } from '../runtime/spawn.js';
+import { exitOnSignal, killAll, onInterrupt } from '../runtime/cleanup.js';
 import type { PrivateNetwork } from '../runtime/namespace.js';
 import type { ArgsOf, CommandSpecs, HostContract, ResultOf } from '../runtime/contract.js';
 import type { WireError } from '../runtime/protocol.js';
@@ -129,6 +130,27 @@ export class CheckSkip extends Error {
 export function skip(reason: string): never {
   throw new CheckSkip(reason);
 }
+
+/**
+ * Ctrl-C in a terminal signals the whole process group: netlab, this vitest worker and the
+ * learner's processes. netlab cancels the run, but the cancel reaches this worker a moment
+ * later, and meanwhile a check whose learner process the signal killed ended, and the next
+ * check started a new one that no signal reached (measured: ~1 in 10 gradings then waited out
+ * that check's limit, 10 s, before netlab could exit). So the signal stops grading here, at
+ * once: running checks end as interrupted, none starts, every learner process is killed.
+ * (Without this, the default handler of src/runtime/cleanup.ts would call process.exit, which
+ * a vitest worker turns into a thrown error, and grading went on.) SIGTERM, which vitest sends
+ * its worker when it closes, still ends the worker.
+ */
+const stopped = new AbortController();
+let stopOnSignal: (() => void) | undefined = () => {
+  stopOnSignal = undefined;
+  onInterrupt((signal) => {
+    stopped.abort();
+    if (signal === 'SIGTERM') exitOnSignal(signal);
+    killAll();
+  });
+};
 
 /** Grading was stopped while the check ran. */
 class CheckInterrupted extends Error {
@@ -353,6 +375,7 @@ interface CheckDefinition {
  * the next submission's checks instead of to nobody.
  */
 function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget, file: GraderFile): void {
+  stopOnSignal?.();
   for (const submission of target.submissions) {
     const name = submission.file ? basename(submission.file) : `${lab} (not started)`;
     describe(`${name} [${submission.key}]`, { concurrent: ctx.concurrency > 1 }, () => {
@@ -372,6 +395,7 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
     const file = submission.file;
     const leave = await graderFile.gate.enter(Boolean(options.alone));
     try {
+      if (stopped.signal.aborted) throw new CheckFailure(new CheckInterrupted().message);
       let state = graderFile.states.get(submission.key);
       if (!state) {
         state = { started: Date.now() };
@@ -385,7 +409,8 @@ function declareCheck(ctx: GradeContext, lab: string, target: GradeTarget, submi
       // A check's own limit was chosen for a quiet machine; the default includes the pace already.
       const limit = Math.min(options.timeoutMs !== undefined ? scaled(options.timeoutMs, ctx.pace ?? 1) : ctx.checkTimeoutMs, labLeft);
       const run = new CheckRun(lab, ctx, target, { ...submission, file }, limit);
-      const message = await execute(run, fn, limit, state, (context as unknown as { signal?: AbortSignal }).signal);
+      const cancelled = (context as unknown as { signal?: AbortSignal }).signal;
+      const message = await execute(run, fn, limit, state, cancelled ? AbortSignal.any([cancelled, stopped.signal]) : stopped.signal);
       await run.dispose();
       // After the verdict, which the packets never change: they only go on a failing check's trace.
       const packets = await run.packets?.finish(message !== undefined && message.skipped === undefined);

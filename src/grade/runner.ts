@@ -483,10 +483,13 @@ class Collector implements Reporter {
     const errors = byUser ? [] : [...(this.moduleErrors.get(s.lab.graderPath) ?? []), ...this.unhandled];
     if (interrupted && !byUser) errors.push(interrupted);
     const checks = this.checks.get(i) ?? [];
+    // A signal that reached the grading worker alone stopped its checks (see the harness): those
+    // were interrupted too, though netlab was not, and the lab did not finish.
+    const signalled = !byUser && checks.some(stoppedBySignal);
     const report = finishLab(
       s,
-      byUser ? checks.map((c) => this.asInterrupted(c)) : checks,
-      { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser, loadError: this.loadErrors.get(i) },
+      byUser ? checks.map((c) => this.asInterrupted(c)) : signalled ? checks.map((c) => (stoppedBySignal(c) ? this.asInterrupted(c) : c)) : checks,
+      { error: errors.length ? errors.join('\n') : undefined, interrupted: byUser || signalled, loadError: this.loadErrors.get(i) },
       spanOf(this.spans.get(i)),
     );
     this.reports.set(i, report);
@@ -509,8 +512,13 @@ const INTERRUPT_GRACE_MS = 1000;
 function interruptedCheck(check: CheckReport, endedAt: number | undefined, interruptedAt: number): boolean {
   if (check.interrupted) return true;
   if (check.status !== 'failed') return false;
-  if (/\bSIGINT\b|grading was interrupted/.test(check.message ?? '')) return true;
+  if (stoppedBySignal(check)) return true;
   return endedAt === undefined || endedAt >= interruptedAt - INTERRUPT_GRACE_MS;
+}
+
+/** A check the harness stopped, or whose learner process died, because of Ctrl-C (or a closed terminal). */
+function stoppedBySignal(check: CheckReport): boolean {
+  return check.status === 'failed' && /\bSIGINT\b|grading was interrupted/.test(check.message ?? '');
 }
 
 function spanOf(span: { start: number; end: number } | undefined): number {

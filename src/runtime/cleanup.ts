@@ -59,18 +59,20 @@ export function cleanupNow(): void {
   for (const dir of [...dirs]) removeTempDir(dir);
 }
 
+/** What a signal does when no handler asked otherwise: clean up, and exit as killed by it (128 + its number). */
+export function exitOnSignal(signal: NodeJS.Signals): never {
+  cleanupNow();
+  process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
   process.once('exit', cleanupNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (interruptHandlers.size > 0) {
-        for (const handler of [...interruptHandlers]) handler(signal);
-        return;
-      }
-      cleanupNow();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+      if (interruptHandlers.size === 0) exitOnSignal(signal);
+      for (const handler of [...interruptHandlers]) handler(signal);
     });
   }
 }
