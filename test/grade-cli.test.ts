@@ -318,12 +318,41 @@ describe('grading a workspace', () => {
     for (const pid of seen) expect(running(pid), `process ${pid} (${cmdline(pid)}) is gone`).toBe(false);
   }, 90_000);
 
-  test('a signal that reaches the grading worker before netlab\'s cancel stops its checks at once: none starts a learner process after it', async () => {
-    // Ctrl-C signals netlab, its vitest worker and the learner's processes together; netlab's
-    // cancel reaches the worker a moment later. Here only the worker is signalled, so what it
-    // does alone is seen: before, it went on grading (a vitest worker turns process.exit into a
-    // thrown error), each next check started a learner process that waited for a module that
-    // never loads, and grading ended only when the checks' limits ran out.
+  test('Ctrl-C the moment grading starts (a vitest worker still starting): exit 130, the labs interrupted, no crash', async () => {
+    // The terminal signals its foreground process group. When the vitest workers were in it, a
+    // worker that had not yet set up its handlers died of the signal, vitest threw "Worker exited
+    // unexpectedly" and netlab crashed with exit 1 (about one Ctrl-C in two, this early).
+    const dir = workspace('early-ctrl-c');
+    for (const lab of ['tcp-echo', 'udp']) writeFileSync(join(dir, `${lab}.ts`), `${readFileSync(join(ROOT, `labs/${lab}/exercise/starter.ts`), 'utf8')}\n// started\n`);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', 'udp', '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const exited = collect(child, 60_000);
+    const workers = async (pid: number): Promise<number[]> => {
+      const kids = await childrenOf(pid);
+      return [...kids.filter((k) => /vitest\/dist\/workers/.test(readCmdline(k))), ...(await Promise.all(kids.map(workers))).flat()];
+    };
+    let found: number[] = [];
+    for (let i = 0; i < 6000 && found.length === 0 && child.exitCode === null; i++) {
+      found = await workers(child.pid!);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(found.length, 'a vitest worker started').toBeGreaterThan(0);
+    process.kill(-child.pid!, 'SIGINT');
+    const r = await exited;
+    expect(r.stderr).not.toMatch(/Worker exited unexpectedly/);
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    expect(r.stdout).toMatch(/^Points 0\/\d+ · labs: 2 interrupted/m);
+    for (let i = 0; i < 60 && found.some(isAlive); i++) await new Promise((r) => setTimeout(r, 50));
+    for (const pid of found) expect(isAlive(pid), `worker ${pid} is gone`).toBe(false);
+  }, 90_000);
+
+  test('a SIGINT sent to the grading worker itself stops its checks at once: none starts a learner process after it', async () => {
+    // Workers run in process groups of their own (src/grade/pool.ts), so Ctrl-C reaches netlab
+    // alone; a signal sent to a worker is handled there too. Before, the worker went on grading
+    // (a vitest worker turns process.exit into a thrown error), each next check started a learner
+    // process that waited for a module that never loads, and grading ended only when the
+    // checks' limits ran out.
     const dir = workspace('worker-signal');
     writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\nawait new Promise(() => {});\n`);
     const { spawn } = await import('node:child_process');

@@ -14,6 +14,8 @@ const LONGEST = [
   'test/start-tmux.test.ts',
   'test/pack.test.ts',
   'test/cli.test.ts',
+  // Busy-looping learner code, on purpose: ~30 s of CPU (last of all, it ran alone at the end).
+  'test/grade-harness.test.ts',
   // Each lab's own tests: its demos, real processes and sockets for seconds each.
   'labs/',
   'test/grade-reporters.test.ts',

@@ -11,12 +11,11 @@
  * The network is "nestable" (see src/runtime/namespace.ts): a lab whose grader makes a private
  * network of its own (dns) still can, inside this one.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
-import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+import { join } from 'node:path';
+import type { PoolRunnerInitializer } from 'vitest/node';
 import { captureUnavailable, openPrivateNetwork } from '../runtime/namespace.js';
 import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
+import { groupForksPool } from './pool.js';
 
 /** Bytes kept of each packet: link, IP and TCP headers with options, and the trace's 24-byte preview. */
 const SNAPLEN = 256;
@@ -32,7 +31,7 @@ export interface GradeCapture {
 }
 
 /** Open the network and its capture, or say in one line why this machine cannot. */
-export async function openGradeCapture(): Promise<GradeCapture | string> {
+export async function openGradeCapture(ownGroups = true): Promise<GradeCapture | string> {
   const reason = captureUnavailable();
   if (reason) return reason;
   const dir = makeTempDir('netlab-wire-');
@@ -42,7 +41,8 @@ export async function openGradeCapture(): Promise<GradeCapture | string> {
     const launcher = network.launcher();
     return {
       file,
-      pool: { name: POOL_NAME, createPoolWorker: (options) => new NetworkForkWorker(options, launcher) },
+      // The workers start inside the network (see src/grade/pool.ts).
+      pool: groupForksPool(POOL_NAME, launcher, ownGroups),
       async close() {
         await network.close();
         removeTempDir(dir);
@@ -55,74 +55,3 @@ export async function openGradeCapture(): Promise<GradeCapture | string> {
 }
 
 const POOL_NAME = 'netlab-network-forks';
-
-/**
- * vitest's `forks` worker, started through the network's launcher (`nsenter … -- node`): the
- * same entry point, arguments, IPC channel and serialization; one per core, each running grader
- * files one after another.
- */
-class NetworkForkWorker implements PoolWorker {
-  readonly name = POOL_NAME;
-  readonly cacheFs = true;
-  private child: ChildProcess | undefined;
-  private readonly stdout: Writable;
-  private readonly stderr: Writable;
-
-  constructor(
-    private readonly options: PoolOptions,
-    private readonly launcher: string[],
-  ) {
-    const logger = options.project.vitest.logger as unknown as { outputStream: Writable; errorStream: Writable };
-    this.stdout = logger.outputStream;
-    this.stderr = logger.errorStream;
-  }
-
-  private get process(): ChildProcess {
-    if (!this.child) throw new Error('the grading worker is not running');
-    return this.child;
-  }
-
-  on(event: string, callback: (arg: unknown) => void): void {
-    this.process.on(event, callback);
-  }
-
-  off(event: string, callback: (arg: unknown) => void): void {
-    this.process.off(event, callback);
-  }
-
-  send(message: WorkerRequest): void {
-    this.process.send(message);
-  }
-
-  deserialize(data: unknown): unknown {
-    return data;
-  }
-
-  async start(): Promise<void> {
-    if (this.child) return;
-    const [nsenter, ...prefix] = this.launcher;
-    this.child = fork(resolve(this.options.distPath, 'workers/forks.js'), [], {
-      env: this.options.env,
-      execPath: nsenter,
-      execArgv: [...prefix, process.execPath, ...this.options.execArgv],
-      stdio: 'pipe',
-      serialization: 'advanced',
-    });
-    this.child.stdout?.pipe(this.stdout, { end: false });
-    this.child.stderr?.pipe(this.stderr, { end: false });
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
-    // As vitest's own worker: SIGTERM, and SIGKILL for one that does not go.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 500);
-    child.kill();
-    await exited;
-    clearTimeout(timer);
-    child.stdout?.unpipe(this.stdout);
-    child.stderr?.unpipe(this.stderr);
-    this.child = undefined;
-  }
-}

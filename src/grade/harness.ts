@@ -132,15 +132,13 @@ export function skip(reason: string): never {
 }
 
 /**
- * Ctrl-C in a terminal signals the whole process group: netlab, this vitest worker and the
- * learner's processes. netlab cancels the run, but the cancel reaches this worker a moment
- * later, and meanwhile a check whose learner process the signal killed ended, and the next
- * check started a new one that no signal reached (measured: ~1 in 10 gradings then waited out
- * that check's limit, 10 s, before netlab could exit). So the signal stops grading here, at
- * once: running checks end as interrupted, none starts, every learner process is killed.
- * (Without this, the default handler of src/runtime/cleanup.ts would call process.exit, which
- * a vitest worker turns into a thrown error, and grading went on.) SIGTERM, which vitest sends
- * its worker when it closes, still ends the worker.
+ * A SIGINT or SIGHUP that reaches this worker stops its grading at once: running checks end as
+ * interrupted, none starts, every learner process is killed. The terminal's Ctrl-C no longer
+ * does (workers run in process groups of their own, src/grade/pool.ts: netlab hears it and
+ * cancels the run), but a signal sent to the worker itself would otherwise go to the default
+ * handler of src/runtime/cleanup.ts, whose process.exit a vitest worker turns into a thrown
+ * error: grading went on, each next check starting a learner process. SIGTERM, which vitest
+ * sends its worker when it closes, still ends the worker.
  */
 const stopped = new AbortController();
 let stopOnSignal: (() => void) | undefined = () => {

@@ -28,6 +28,7 @@ import type { CheckMeta, CheckReport, GradeContext, GradeProgress, GradeReport, 
 import { checkTitle } from '../lab/texts.js';
 import { currentLanguage, t } from '../i18n/messages.js';
 import { measurePace, paced } from './pace.js';
+import { groupForksPool } from './pool.js';
 
 export const DEFAULT_LAB_TIMEOUT_MS = 60_000;
 export const DEFAULT_CHECK_TIMEOUT_MS = 15_000;
@@ -52,6 +53,13 @@ export interface GradeLabsOptions {
   packets?: boolean;
   /** Why packets could not be captured (grading goes on without them), in one line. */
   onPacketsUnavailable?: (reason: string) => void;
+  /**
+   * Start the vitest workers in process groups of their own (default): the terminal's Ctrl-C then
+   * reaches netlab alone, which stops grading cleanly (src/grade/pool.ts). False where netlab's
+   * own group is out of any terminal's reach and is killed as a whole to stop grading (the
+   * interactive lab's grade worker, src/session/grade-worker.ts).
+   */
+  ownProcessGroups?: boolean;
 }
 
 /** One thing to grade: a lab and a file (null: not started). */
@@ -84,6 +92,7 @@ export interface GradeSubmissionsOptions {
   signal?: AbortSignal;
   packets?: boolean;
   onPacketsUnavailable?: (reason: string) => void;
+  ownProcessGroups?: boolean;
 }
 
 /** Grade the learner's workspace: one report for the given labs. */
@@ -244,11 +253,13 @@ async function gradePrepared(
     for (const i of runnable) reports[i] = collector.finishSubmission(i, INTERRUPTED);
     return submissions.map((_, i) => reports[i]!);
   }
-  const capture = options.packets ? await gradeCapture(options.onPacketsUnavailable) : undefined;
+  const ownGroups = options.ownProcessGroups ?? true;
+  const capture = options.packets ? await gradeCapture(ownGroups, options.onPacketsUnavailable) : undefined;
   if (capture) context.packets = { file: capture.file };
   let session: VitestSession;
   try {
-    session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool);
+    // Workers in process groups of their own: Ctrl-C reaches netlab alone (src/grade/pool.ts).
+    session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool ?? groupForksPool('netlab-forks', [], ownGroups));
   } catch (err) {
     await capture?.close();
     throw err;
@@ -269,9 +280,9 @@ async function gradePrepared(
 }
 
 /** The capture grading runs in (src/grade/capture.ts), or undefined after saying why there is none. */
-async function gradeCapture(onUnavailable?: (reason: string) => void): Promise<GradeCapture | undefined> {
+async function gradeCapture(ownGroups: boolean, onUnavailable?: (reason: string) => void): Promise<GradeCapture | undefined> {
   const { openGradeCapture } = await import('./capture.js');
-  const capture = await openGradeCapture();
+  const capture = await openGradeCapture(ownGroups);
   if (typeof capture !== 'string') return capture;
   onUnavailable?.(capture);
   return undefined;
@@ -503,9 +514,8 @@ class Collector implements Reporter {
 
 /**
  * A check that ended while grading was being stopped failed because of the stop, not because of
- * the learner: Ctrl-C in a terminal signals the whole process group, the learner's processes
- * included, so they die of SIGINT at the moment netlab hears of it (or a little before, when
- * netlab is busy). Those, and checks the stop cancelled, are reported as interrupted.
+ * the learner: checks the stop cancelled, and learner processes that died of SIGINT or SIGHUP
+ * (not the learner's doing), are reported as interrupted.
  */
 const INTERRUPT_GRACE_MS = 1000;
 
@@ -653,7 +663,7 @@ class VitestSession {
     readonly output: () => string,
   ) {}
 
-  static async open(collector: Collector, graders: string[], concurrency: number, pool?: PoolRunnerInitializer): Promise<VitestSession> {
+  static async open(collector: Collector, graders: string[], concurrency: number, pool: PoolRunnerInitializer): Promise<VitestSession> {
     const savedExitCode = process.exitCode;
     const savedEnv = { ...process.env };
     // vite wants a cache folder; with vitest's cache off nothing is written there, so it is
@@ -689,7 +699,7 @@ class VitestSession {
           exclude: [],
           watch: false,
           reporters: [collector],
-          pool: pool ?? 'forks',
+          pool,
           // One worker per core runs grader files one after another (the harness keeps each
           // file's state apart): a fresh process per lab cost each lab ~0.5 s of CPU to start.
           isolate: false,
@@ -746,7 +756,20 @@ class VitestSession {
       if (interrupted !== undefined) void this.vitest.cancelCurrentRun(interrupted as never).catch(() => {});
     };
     try {
-      await this.vitest.runTestSpecifications(specs, false);
+      const running = this.vitest.runTestSpecifications(specs, false);
+      running.catch(() => {});
+      // Once stopped, the run is waited for only so long: a worker that died of the signal as it
+      // started leaves vitest waiting for it (src/grade/pool.ts).
+      let stopping: NodeJS.Timeout | undefined;
+      let after: (() => void) | undefined;
+      const stopped = new Promise<void>((resolve) => {
+        after = () => (stopping = setTimeout(resolve, INTERRUPTED_CLOSE_MS));
+        signal?.addEventListener('abort', after, { once: true });
+      });
+      await Promise.race([running, stopped]).finally(() => {
+        clearTimeout(stopping);
+        signal?.removeEventListener('abort', after!);
+      });
     } catch (err) {
       interrupted = `${t('grade.r.vitestFailed', { message: (err as Error).message })}\n${this.output().slice(-2000)}`;
     } finally {

@@ -30,6 +30,8 @@ process.once('message', async (request: GradeWorkerRequest) => {
         if (progress.type === 'check') send({ k: 'check', check: progress.check });
       },
       packets: request.packets === true,
+      // This process's group has no terminal, and stopping grading kills it whole.
+      ownProcessGroups: false,
       onPacketsUnavailable: (reason) => send({ k: 'packets-unavailable', reason }),
     });
     send({ k: 'report', report }, () => process.exit(0));
