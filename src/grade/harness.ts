@@ -141,14 +141,17 @@ export function skip(reason: string): never {
  * sends its worker when it closes, still ends the worker.
  */
 const stopped = new AbortController();
-let stopOnSignal: (() => void) | undefined = () => {
-  stopOnSignal = undefined;
+let stoppingOnSignal = false;
+
+function stopOnSignal(): void {
+  if (stoppingOnSignal) return;
+  stoppingOnSignal = true;
   onInterrupt((signal) => {
     stopped.abort();
     if (signal === 'SIGTERM') exitOnSignal(signal);
     killAll();
   });
-};
+}
 
 /** Grading was stopped while the check ran. */
 class CheckInterrupted extends Error {
@@ -373,7 +376,7 @@ interface CheckDefinition {
  * the next submission's checks instead of to nobody.
  */
 function declareSubmissions(ctx: GradeContext, lab: string, target: GradeTarget, file: GraderFile): void {
-  stopOnSignal?.();
+  stopOnSignal();
   for (const submission of target.submissions) {
     const name = submission.file ? basename(submission.file) : `${lab} (not started)`;
     describe(`${name} [${submission.key}]`, { concurrent: ctx.concurrency > 1 }, () => {

@@ -258,7 +258,7 @@ async function gradePrepared(
   if (capture) context.packets = { file: capture.file };
   let session: VitestSession;
   try {
-    // Workers in process groups of their own: Ctrl-C reaches netlab alone (src/grade/pool.ts).
+    // Workers in process groups of their own (unless told otherwise): Ctrl-C reaches netlab alone (src/grade/pool.ts).
     session = await VitestSession.open(collector, graders, context.concurrency, capture?.pool ?? groupForksPool('netlab-forks', [], ownGroups));
   } catch (err) {
     await capture?.close();
