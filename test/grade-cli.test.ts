@@ -6,21 +6,13 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, collect, isAlive, runCli, spawnRecorder } from './helpers/cli.js';
+import { cmdlineOf, collect, descendantsOf, goneWithin, isAlive, runCli, spawnRecorder } from './helpers/cli.js';
 import { ROOT, cleanEnv, measurePace, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
 
 const tmp = tempDir('netlab-grade-cli-');
 afterAll(() => tmp.remove());
-
-function readCmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 function workspace(name: string, files: Record<string, string> = {}): string {
   const dir = join(tmp.dir, name);
@@ -283,14 +275,10 @@ describe('grading a workspace', () => {
     // Its own process group, like a shell's foreground job: the group gets the SIGINT.
     const child = spawn(process.execPath, [CLI, 'grade', ...labs, '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
-    const descendants = async (pid: number): Promise<number[]> => {
-      const kids = await childrenOf(pid);
-      return [...kids, ...(await Promise.all(kids.map(descendants))).flat()];
-    };
-    const cmdline = readCmdline;
+    const cmdline = cmdlineOf;
     let seen: number[] = [];
     for (let i = 0; i < 400 && !seen.some((pid) => cmdline(pid).includes('grade/host')); i++) {
-      seen = await descendants(child.pid!);
+      seen = (await descendantsOf(child.pid!)).map((p) => p.pid);
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(seen.map(cmdline).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
@@ -328,13 +316,9 @@ describe('grading a workspace', () => {
     const { CLI } = await import('./helpers/cli.js');
     const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', 'udp', '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
-    const workers = async (pid: number): Promise<number[]> => {
-      const kids = await childrenOf(pid);
-      return [...kids.filter((k) => /vitest\/dist\/workers/.test(readCmdline(k))), ...(await Promise.all(kids.map(workers))).flat()];
-    };
     let found: number[] = [];
     for (let i = 0; i < 6000 && found.length === 0 && child.exitCode === null; i++) {
-      found = await workers(child.pid!);
+      found = (await descendantsOf(child.pid!)).filter((p) => /vitest\/dist\/workers/.test(p.cmdline)).map((p) => p.pid);
       if (found.length === 0) await new Promise((r) => setTimeout(r, 5));
     }
     expect(found.length, 'a vitest worker started').toBeGreaterThan(0);
@@ -343,8 +327,7 @@ describe('grading a workspace', () => {
     expect(r.stderr).not.toMatch(/Worker exited unexpectedly/);
     expect(r.code, r.stdout + r.stderr).toBe(130);
     expect(r.stdout).toMatch(/^Points 0\/\d+ · labs: 2 interrupted/m);
-    for (let i = 0; i < 60 && found.some(isAlive); i++) await new Promise((r) => setTimeout(r, 50));
-    for (const pid of found) expect(isAlive(pid), `worker ${pid} is gone`).toBe(false);
+    for (const pid of found) expect(await goneWithin(pid), `worker ${pid} is gone`).toBe(true);
   }, 90_000);
 
   test('a SIGINT sent to the grading worker itself stops its checks at once: none starts a learner process after it', async () => {
@@ -359,19 +342,14 @@ describe('grading a workspace', () => {
     const { CLI } = await import('./helpers/cli.js');
     const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', '--dir', dir, '--timeout', '120000'], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = collect(child, 120_000);
-    const hostsOf = async (pid: number): Promise<Array<{ pid: number; parent: number }>> => {
-      const kids = await childrenOf(pid);
-      const here = kids.filter((k) => readCmdline(k).includes('grade/host')).map((k) => ({ pid: k, parent: pid }));
-      return [...here, ...(await Promise.all(kids.map(hostsOf))).flat()];
-    };
     let hosts: Array<{ pid: number; parent: number }> = [];
     for (let i = 0; i < 600 && hosts.length === 0; i++) {
-      hosts = await hostsOf(child.pid!);
+      hosts = (await descendantsOf(child.pid!)).filter((p) => p.cmdline.includes('grade/host'));
       if (hosts.length === 0) await new Promise((r) => setTimeout(r, 50));
     }
     expect(hosts.length, 'learner processes are running').toBeGreaterThan(0);
     const worker = hosts[0]!.parent;
-    expect(readCmdline(worker)).toMatch(/vitest/);
+    expect(cmdlineOf(worker)).toMatch(/vitest/);
     const stopped = Date.now();
     process.kill(worker, 'SIGINT');
     const r = await exited;

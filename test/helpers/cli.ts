@@ -134,6 +134,22 @@ export async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
+/** The command line of `pid`, its arguments joined by spaces (Linux /proc); '' once it is gone. */
+export function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Every process below `pid` now, each with its parent and command line (Linux /proc). */
+export async function descendantsOf(pid: number): Promise<Array<{ pid: number; parent: number; cmdline: string }>> {
+  const kids = await childrenOf(pid);
+  const below = await Promise.all(kids.map(descendantsOf));
+  return [...kids.map((kid) => ({ pid: kid, parent: pid, cmdline: cmdlineOf(kid) })), ...below.flat()];
+}
+
 /** Pids of every process whose environment carries `marker` (Linux /proc). */
 export function processesMarked(marker: string): number[] {
   const found: number[] = [];
