@@ -9,15 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabReport } from '../src/grade/types.js';
+import { labProcessEnv } from '../dist/src/runtime/spawn.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 const RUNNER = new URL('../dist/src/grade/runner.js', import.meta.url).href;
 const REGISTRY = new URL('../dist/src/lab/registry.js', import.meta.url).href;
 
-/** The environment of a child netlab: no vitest variables of the test worker leak in. */
+/**
+ * The environment of a child netlab: no vitest variables of the test worker leak in, and, as
+ * for the processes netlab starts for labs, no NODE_EXTRA_CA_CERTS on Node 20 (src/runtime/spawn.ts:
+ * netlab makes no TLS connection, and Node 20 would parse the file at each of the suite's
+ * hundreds of starts).
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...extra };
+  const env: NodeJS.ProcessEnv = { ...labProcessEnv(process.env), FORCE_COLOR: undefined, NO_COLOR: undefined, ...extra };
   for (const key of Object.keys(env)) {
     if (env[key] === undefined || /^VITEST/.test(key) || key === 'TEST' || key === 'NODE_ENV') delete env[key];
   }

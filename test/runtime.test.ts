@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // The runtime as shipped: spawned programs load dist/ (the TypeScript loader is compiled there).
-import { ActorProcess } from '../dist/src/runtime/spawn.js';
+import { ActorProcess, labProcessEnv } from '../dist/src/runtime/spawn.js';
 import { epochNow } from '../dist/src/trace/clock.js';
 import type { UnsequencedLine } from '../src/trace/event.js';
 import { childrenOf, goneWithin } from './helpers/cli.js';
@@ -146,6 +146,26 @@ setInterval(() => {}, 1000);
     parent.kill('SIGKILL');
     await new Promise((r) => parent.once('exit', r));
     expect(await goneWithin(pid!, 5000), `child ${pid} still alive`).toBe(true);
+  });
+});
+
+describe("a lab process's environment (NODE_EXTRA_CA_CERTS: read by every Node 20 process as it starts)", () => {
+  test('on Node 20 it is left out; on Node 22 and later, or unset, the environment is as it was', () => {
+    const env = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/extra.pem', LANG: 'C' };
+    expect(labProcessEnv(env, '20.19.0')).toEqual({ PATH: '/bin', LANG: 'C' });
+    expect(env.NODE_EXTRA_CA_CERTS, 'the caller\'s object is untouched').toBe('/etc/ssl/extra.pem');
+    expect(labProcessEnv(env, '22.12.0')).toBe(env);
+    expect(labProcessEnv(env, '24.1.0')).toBe(env);
+    const without = { PATH: '/bin' };
+    expect(labProcessEnv(without, '20.19.0')).toBe(without);
+  });
+
+  test('a spawned program sees it only where its Node reads it lazily; the rest of the environment arrives', async () => {
+    const path = program('env.mjs', `import { ready } from ${JSON.stringify(CHILD_API)};\nready({ ca: process.env.NODE_EXTRA_CA_CERTS ?? null, mine: process.env.NETLAB_TEST_MINE ?? null });\n`);
+    const actor = new ActorProcess({ actor: 'learner', program: path, t0: epochNow(), onLine() {}, hooks: false, env: { NODE_EXTRA_CA_CERTS: '/nonexistent/extra.pem', NETLAB_TEST_MINE: 'kept' } });
+    const lazy = Number(process.versions.node.split('.')[0]) >= 22;
+    expect(await actor.ready()).toEqual({ ca: lazy ? '/nonexistent/extra.pem' : null, mine: 'kept' });
+    await actor.kill();
   });
 });
 

@@ -18,6 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+import { labProcessEnv } from '../runtime/spawn.js';
 
 /**
  * A vitest pool of `forks` workers, each in its own process group (or, with `ownGroups` false,
@@ -93,7 +94,7 @@ class GroupForkWorker implements PoolWorker {
     if (this.child) return;
     const [command, ...prefix] = this.launcher;
     this.child = fork(resolve(this.options.distPath, 'workers/forks.js'), [], {
-      env: this.options.env,
+      env: labProcessEnv(this.options.env),
       ...(command ? { execPath: command, execArgv: [...prefix, process.execPath, ...this.options.execArgv] } : { execArgv: this.options.execArgv }),
       stdio: 'pipe',
       serialization: 'advanced',

@@ -47,6 +47,22 @@ export interface SpawnOptions {
   launcher?: string[];
 }
 
+/**
+ * The environment for a Node process netlab starts for a lab (a demo's actor, the learner's
+ * module in grading, a grading worker): `env` as it is, except on Node 20, where a set
+ * NODE_EXTRA_CA_CERTS makes every Node process read and parse that certificate file as it
+ * starts, before any code runs. With a system bundle of ~150 certificates that is ~60 ms of
+ * CPU per process, more than Node's own start-up, and grading starts one process per check.
+ * Node 22 and later read the file only when a TLS connection needs it. No lab uses TLS (they
+ * all speak to 127.0.0.1), so on Node 20 those processes start without it; elsewhere, and for
+ * anything else netlab runs, the variable stays as the user set it.
+ */
+export function labProcessEnv(env: NodeJS.ProcessEnv = process.env, nodeVersion = process.versions.node): NodeJS.ProcessEnv {
+  if (env.NODE_EXTRA_CA_CERTS === undefined || Number(nodeVersion.split('.')[0]) >= 22) return env;
+  const { NODE_EXTRA_CA_CERTS: _eagerOnNode20, ...rest } = env;
+  return rest;
+}
+
 let deathGuard: string[] | null | undefined;
 
 /**
@@ -89,14 +105,14 @@ export class ActorProcess {
     const launcher = guard ?? options.launcher;
     const childOptions = {
       cwd: options.cwd,
-      env: {
+      env: labProcessEnv({
         ...process.env,
         ...options.env,
         [ENV.actor]: options.actor,
         [ENV.params]: JSON.stringify(options.params ?? {}),
         [T0_ENV]: String(options.t0),
         [ENV.diesWithParent]: guard ? '1' : undefined,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
       serialization: 'json' as const,
     };

@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, removeTempDir, trackChild } from '../runtime/cleanup.js';
+import { labProcessEnv } from '../runtime/spawn.js';
 import { MAX_PACE } from '../grade/pace.js';
 import type { CheckReport, GradeReport, LabReport } from '../grade/types.js';
 import type { CheckGrade, Grader, GradeRequest, LabGrade } from './types.js';
@@ -62,7 +63,7 @@ export function workerGrader(options: WorkerGraderOptions = {}): Grader {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         execArgv: ['--no-warnings=ExperimentalWarning', ...(options.execArgv ?? [])],
         serialization: 'json',
-        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TMPDIR: tmp },
+        env: labProcessEnv({ ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TMPDIR: tmp }),
       });
       trackChild(child);
       if (child.pid !== undefined) options.onStart?.(child.pid);

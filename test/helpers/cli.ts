@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labProcessEnv } from '../../dist/src/runtime/spawn.js';
 
 /** The built CLI as it is installed (package.json `bin`), as `npm test` builds it first (pretest). */
 export const CLI = fileURLToPath(new URL(`../../${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: { netlab: string } }).bin.netlab}`, import.meta.url));
@@ -39,7 +40,8 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
  * learner's (the repository's `netlab-exercises/`, or one `NETLAB_WORKSPACE` points at).
  */
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, NETLAB_WORKSPACE: undefined, ...options.env };
+  // Without NODE_EXTRA_CA_CERTS on Node 20, as netlab's own lab processes (see cleanEnv).
+  const env: NodeJS.ProcessEnv = { ...labProcessEnv(process.env), FORCE_COLOR: undefined, NO_COLOR: undefined, NETLAB_WORKSPACE: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'netlab-cwd-'));
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
