@@ -74,6 +74,7 @@ export async function build() {
   run([tsc, '-p', 'tsconfig.json'], 'tsc');
   run([join(root, 'scripts', 'copy-assets.mjs')], 'copying the lessons and exercises');
   await bundleEntry();
+  await bundleHosts();
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);
 }
@@ -105,19 +106,35 @@ async function bundleEntry() {
   }
 }
 
-/** Bundle `entry` into the CommonJS file `outfile`, leaving packages (unless `packages`) and `external(path)` out. */
-async function bundle(entry, outfile, external, { packages = false } = {}) {
+/**
+ * Each lab's grading host (`labs/<id>/grade/host.ts`) as one ES module in place of the files tsc
+ * emitted for it: grading starts a fresh process per check, each loads the host, and one file
+ * instead of the fourteen or so it imports (src/grade/host, the runtime, the trace probe, i18n)
+ * saves each process ~12 ms of CPU (median time to `ready`, 70 → 58 ms for tcp-echo's), a
+ * sixth of a check's start. Packages stay imported; a source map keeps stacks on the sources.
+ */
+async function bundleHosts() {
+  for (const id of readdirSync(join(root, 'labs'))) {
+    const host = join(root, 'labs', id, 'grade', 'host.ts');
+    if (existsSync(host)) await bundle(host, join(dist, 'labs', id, 'grade', 'host.js'), () => false, { format: 'esm' });
+  }
+}
+
+/**
+ * Bundle `entry` into `outfile`, a CommonJS file (or an ES module with `format: 'esm'`, with a
+ * source map), leaving packages (unless `packages`) and `external(path)` out.
+ */
+async function bundle(entry, outfile, external, { packages = false, format = 'cjs' } = {}) {
   const esbuild = await import('esbuild');
-  const self = "require('node:url').pathToFileURL(__filename).href";
+  const self = format === 'esm' ? 'import.meta.url' : "require('node:url').pathToFileURL(__filename).href";
   await esbuild.build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'cjs',
+    format,
     target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
+    ...(format === 'esm' ? { sourcemap: 'linked' } : { minifyWhitespace: true, minifySyntax: true }),
     logLevel: 'warning',
     plugins: [
       {
@@ -148,7 +165,7 @@ async function bundle(entry, outfile, external, { packages = false } = {}) {
       },
     ],
   });
-  chmodSync(outfile, 0o755);
+  if (format === 'cjs') chmodSync(outfile, 0o755);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
