@@ -17,9 +17,6 @@ import { captureUnavailable, openPrivateNetwork } from '../runtime/namespace.js'
 import { makeTempDir, removeTempDir } from '../runtime/cleanup.js';
 import { groupForksPool } from './pool.js';
 
-/** Bytes kept of each packet: link, IP and TCP headers with options, and the trace's 24-byte preview. */
-const SNAPLEN = 256;
-
 /** A capture that grading runs inside of. */
 export interface GradeCapture {
   /** The pcap file the workers read (tcpdump flushes it packet by packet). */
@@ -37,7 +34,7 @@ export async function openGradeCapture(ownGroups = true): Promise<GradeCapture |
   const dir = makeTempDir('netlab-wire-');
   const file = join(dir, 'grade.pcap');
   try {
-    const network = await openPrivateNetwork(undefined, { capture: true, captureFile: file, snaplen: SNAPLEN, nestable: true });
+    const network = await openPrivateNetwork(undefined, { capture: true, captureFile: file, nestable: true });
     const launcher = network.launcher();
     return {
       file,
