@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cmdlineOf, collect, descendantsOf, goneWithin, isAlive, runCli, spawnRecorder } from './helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { CLI, cmdlineOf, collect, descendantsOf, goneWithin, isAlive, runCli, spawnRecorder } from './helpers/cli.js';
 import { ROOT, cleanEnv, measurePace, tempDir } from './grade-support.js';
 import { parseNdjson } from '../src/trace/ndjson.js';
 import { writeFixtureTo } from './helpers/fixtures.js';
@@ -188,7 +189,6 @@ describe('solution --force is recorded where a teacher sees it', () => {
     expect(record.labs['tcp-echo'].solutionViewedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(Object.keys(record.labs)).toEqual(['tcp-echo']);
     // The workspace's .gitignore leaves it to be committed with the learner's work.
-    const { spawnSync } = await import('node:child_process');
     spawnSync('git', ['init', '-q'], { cwd: dir });
     expect(spawnSync('git', ['check-ignore', '-q', 'netlab-record.json'], { cwd: dir }).status, 'not ignored by git').toBe(1);
     expect(spawnSync('git', ['check-ignore', '-q', '.netlab/progress.json'], { cwd: dir }).status, 'progress is ignored').toBe(0);
@@ -270,18 +270,15 @@ describe('grading a workspace', () => {
     // machine before the test had seen their processes and sent Ctrl-C: exit 1, not 130.)
     const labs = ['tcp-echo', 'udp', 'unix-socket'];
     for (const lab of labs) writeFileSync(join(dir, `${lab}.ts`), `${readFileSync(join(ROOT, `labs/${lab}/exercise/starter.ts`), 'utf8')}\n// started\nawait new Promise(() => {});\n`);
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('./helpers/cli.js');
     // Its own process group, like a shell's foreground job: the group gets the SIGINT.
     const child = spawn(process.execPath, [CLI, 'grade', ...labs, '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
-    const cmdline = cmdlineOf;
     let seen: number[] = [];
-    for (let i = 0; i < 400 && !seen.some((pid) => cmdline(pid).includes('grade/host')); i++) {
+    for (let i = 0; i < 400 && !seen.some((pid) => cmdlineOf(pid).includes('grade/host')); i++) {
       seen = (await descendantsOf(child.pid!)).map((p) => p.pid);
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(seen.map(cmdline).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
+    expect(seen.map(cmdlineOf).filter((c) => c.includes('grade/host')).length, 'learner processes are running').toBeGreaterThan(0);
     const stopped = Date.now();
     process.kill(-child.pid!, 'SIGINT');
     const r = await exited;
@@ -303,7 +300,7 @@ describe('grading a workspace', () => {
       }
     };
     for (let i = 0; i < 60 && seen.some(running); i++) await new Promise((r) => setTimeout(r, 50));
-    for (const pid of seen) expect(running(pid), `process ${pid} (${cmdline(pid)}) is gone`).toBe(false);
+    for (const pid of seen) expect(running(pid), `process ${pid} (${cmdlineOf(pid)}) is gone`).toBe(false);
   }, 90_000);
 
   test('Ctrl-C the moment grading starts (a vitest worker still starting): exit 130, the labs interrupted, no crash', async () => {
@@ -312,8 +309,6 @@ describe('grading a workspace', () => {
     // unexpectedly" and netlab crashed with exit 1 (about one Ctrl-C in two, this early).
     const dir = workspace('early-ctrl-c');
     for (const lab of ['tcp-echo', 'udp']) writeFileSync(join(dir, `${lab}.ts`), `${readFileSync(join(ROOT, `labs/${lab}/exercise/starter.ts`), 'utf8')}\n// started\n`);
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('./helpers/cli.js');
     const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', 'udp', '--dir', dir], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = collect(child, 60_000);
     let found: number[] = [];
@@ -338,8 +333,6 @@ describe('grading a workspace', () => {
     // checks' limits ran out.
     const dir = workspace('worker-signal');
     writeFileSync(join(dir, 'tcp-echo.ts'), `${readFileSync(join(ROOT, 'labs/tcp-echo/exercise/starter.ts'), 'utf8')}\n// started\nawait new Promise(() => {});\n`);
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('./helpers/cli.js');
     const child = spawn(process.execPath, [CLI, 'grade', 'tcp-echo', '--dir', dir, '--timeout', '120000'], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = collect(child, 120_000);
     let hosts: Array<{ pid: number; parent: number }> = [];
