@@ -13,7 +13,8 @@ const LABS = ['tcp-echo', 'udp', 'dns', 'http-lifecycle', 'websocket-handshake',
 
 function timedRun(cli, args) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, 'run', ...args, '--json'], { encoding: 'utf8' });
+  // A run's NDJSON with its packets passes 1 MiB (backpressure: ~1700 packets), spawnSync's default.
+  const r = spawnSync(process.execPath, [cli, 'run', ...args, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let result;
@@ -39,7 +40,7 @@ function gradeRow(root, cli, median) {
     for (const id of labs) cpSync(join(root, 'dist/labs', id, 'exercise/solution.ts'), join(ws, `${id}.ts`));
     const grade = (extra) => {
       const start = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [cli, 'grade', '--dir', ws, '--reporter', 'json', ...extra], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [cli, 'grade', '--dir', ws, '--reporter', 'json', ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const verdicts = JSON.parse(r.stdout).tests.map((t) => `${t.lab}/${t.id}: ${t.status}`);
       return { ms, verdicts };
